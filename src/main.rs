@@ -1,0 +1,201 @@
+//! The `scrutin` command: arguments in, library calls, exit code out.
+
+use std::fs::File;
+use std::io::{self, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use scrutin::audit::{Summary, audit};
+use scrutin::report::{self, ColorChoice, HumanReport, JsonReport, Report};
+use scrutin::rulebook::{self, Rulebook, Severity};
+
+/// Exit codes, as CI systems read them.
+mod exit {
+    /// Everything was checked; no finding at or above --fail-on.
+    pub const CLEAN: u8 = 0;
+    /// Findings at or above --fail-on.
+    pub const FINDINGS: u8 = 1;
+    /// The job could not be done completely: bad rulebook, unreadable file, invalid line.
+    pub const INCOMPLETE: u8 = 2;
+}
+
+#[derive(Parser)]
+#[command(name = "scrutin", version, about = "Checks media publications against election law")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check publication logs against a rulebook.
+    Check(CheckArgs),
+    /// Validate or show rulebooks.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The rulebook (YAML).
+    #[arg(long, short = 'r', value_name = "FILE")]
+    rules: PathBuf,
+    /// Publication logs; `-` reads standard input.
+    #[arg(required = true, value_name = "LOG")]
+    logs: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Check that a rulebook is valid.
+    Validate {
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Show a rulebook's rounds, rules and resolved windows.
+    Show {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules(RulesCommand::Validate { files }) => Ok(validate(&files)),
+        Command::Rules(RulesCommand::Show { file, format }) => show(&file, format),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        // `scrutin check … | head`: the reader left; stop quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
+        Err(e) => {
+            eprintln!("scrutin: {e}");
+            ExitCode::from(exit::INCOMPLETE)
+        }
+    }
+}
+
+/// Loads a rulebook, or prints why it cannot be loaded.
+fn load_rulebook(path: &Path) -> Option<Rulebook> {
+    match rulebook::load(path) {
+        Ok(rulebook) => Some(rulebook),
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            None
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> io::Result<u8> {
+    let Some(rulebook) = load_rulebook(&args.rules) else {
+        return Ok(exit::INCOMPLETE);
+    };
+    let stdout = io::stdout();
+    let out = io::BufWriter::new(stdout.lock());
+    let mut report: Box<dyn Report> = match args.format {
+        Format::Human => {
+            let color = args.color.enabled(io::stdout().is_terminal());
+            Box::new(HumanReport::new(out, &rulebook, color))
+        }
+        Format::Json => Box::new(JsonReport::new(out, &rulebook)),
+    };
+    let mut summary = Summary::default();
+    for log in &args.logs {
+        check_log(&rulebook, log, report.as_mut(), &mut summary)?;
+    }
+    report.finish(&summary)?;
+    Ok(exit_code(&summary, args.fail_on))
+}
+
+fn check_log(rulebook: &Rulebook, log: &Path, report: &mut dyn Report, summary: &mut Summary) -> io::Result<()> {
+    if log == Path::new("-") {
+        return audit(rulebook, "<stdin>", io::stdin().lock(), report, summary);
+    }
+    let name = log.display().to_string();
+    match File::open(log) {
+        Ok(file) => audit(rulebook, &name, BufReader::with_capacity(256 * 1024, file), report, summary),
+        Err(e) => {
+            summary.files += 1;
+            summary.unreadable_files += 1;
+            report.unreadable(&name, &e.to_string())
+        }
+    }
+}
+
+fn exit_code(summary: &Summary, fail_on: FailOn) -> u8 {
+    if !summary.complete() {
+        exit::INCOMPLETE
+    } else if fail_on.severity().is_some_and(|s| summary.findings_at_least(s) > 0) {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn validate(files: &[PathBuf]) -> u8 {
+    let mut code = exit::CLEAN;
+    for file in files {
+        match load_rulebook(file) {
+            Some(rulebook) => println!(
+                "{}: valid ({} rules, {} regions, {} rounds)",
+                file.display(),
+                rulebook.rules.len(),
+                rulebook.regions.len(),
+                rulebook.rounds.len()
+            ),
+            None => code = exit::INCOMPLETE,
+        }
+    }
+    code
+}
+
+fn show(file: &Path, format: Format) -> io::Result<u8> {
+    let Some(rulebook) = load_rulebook(file) else {
+        return Ok(exit::INCOMPLETE);
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        Format::Human => report::rules::show_text(&rulebook, &mut out)?,
+        Format::Json => report::rules::show_json(&rulebook, &mut out)?,
+    }
+    out.flush()?;
+    Ok(exit::CLEAN)
+}

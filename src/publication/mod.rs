@@ -1,0 +1,226 @@
+//! Log text → `Publication`.
+//!
+//! `reader` splits bytes into lines, `parse` reads a line's syntax, `time`
+//! reads timestamps, and this module gives the fields their meaning against a
+//! rulebook's vocabulary (kinds, channels, regions).
+
+pub mod parse;
+pub mod reader;
+pub mod time;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::rulebook::Rulebook;
+use crate::source::{Span, did_you_mean};
+use parse::RawField;
+
+/// One published (or scheduled) item, as a log line describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    pub instant: DateTime<Utc>,
+    /// The zone the timestamp named, if any.
+    pub zone: Option<Tz>,
+    pub outlet: String,
+    pub kind: String,
+    pub channel: Option<String>,
+    /// Indices into the rulebook's regions: where the publication is received.
+    pub regions: Vec<usize>,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub tags: Vec<String>,
+    /// When the content first went out, if this is a later copy of it.
+    pub first_published: Option<DateTime<Utc>>,
+    /// Every other field, in the order written.
+    pub attributes: Vec<(String, String)>,
+    pub spans: Spans,
+}
+
+/// Where the parts of a publication are written in its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Spans {
+    pub timestamp: Span,
+    pub kind: Span,
+    /// The end of the line's content, where a missing field would go.
+    pub end: usize,
+}
+
+impl Publication {
+    pub fn attribute(&self, key: &str) -> Option<&str> {
+        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a line is not a valid publication, and where in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl LineError {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        LineError {
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Reads a (non-blank, non-comment) line as a publication under `rulebook`.
+pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
+    let raw = parse::parse_line(line).map_err(|e| {
+        LineError::new(Span::new(e.offset, e.len), e.message)
+            .with_help("a line is a timestamp followed by key=value fields, such as: 2017-05-06T09:30:00+02:00 outlet=lemonde.fr kind=poll")
+    })?;
+    let stamp = time::parse_timestamp(raw.timestamp).map_err(|e| {
+        LineError::new(raw.timestamp_span.sub(e.span.offset, e.span.len), e.message)
+    })?;
+    let mut fields = Fields::default();
+    for field in &raw.fields {
+        fields.take(field, rulebook)?;
+    }
+    let end = line.trim_end().len();
+    let missing = |key: &str| {
+        LineError::new(Span::new(end, 0), format!("missing `{key}`"))
+            .with_help(format!("every publication needs `outlet` and `kind`; add {key}=…"))
+    };
+    let outlet = fields.outlet.ok_or_else(|| missing("outlet"))?;
+    let (kind, kind_span) = fields.kind.ok_or_else(|| missing("kind"))?;
+    if let Some((first, span)) = fields.first_published
+        && first > stamp.instant
+    {
+        return Err(LineError::new(span, "first_published is later than the publication's own timestamp"));
+    }
+    Ok(Publication {
+        instant: stamp.instant,
+        zone: stamp.zone,
+        outlet,
+        kind,
+        channel: fields.channel,
+        regions: fields.regions.unwrap_or_else(|| vec![rulebook.default_region]),
+        id: fields.id,
+        title: fields.title,
+        url: fields.url,
+        tags: fields.tags,
+        first_published: fields.first_published.map(|(instant, _)| instant),
+        attributes: fields.attributes,
+        spans: Spans {
+            timestamp: raw.timestamp_span,
+            kind: kind_span,
+            end,
+        },
+    })
+}
+
+/// The fields of a line as they are read, before the required ones are checked.
+#[derive(Default)]
+struct Fields {
+    seen: Vec<(String, Span)>,
+    outlet: Option<String>,
+    kind: Option<(String, Span)>,
+    channel: Option<String>,
+    regions: Option<Vec<usize>>,
+    id: Option<String>,
+    title: Option<String>,
+    url: Option<String>,
+    tags: Vec<String>,
+    first_published: Option<(DateTime<Utc>, Span)>,
+    attributes: Vec<(String, String)>,
+}
+
+impl Fields {
+    fn take(&mut self, field: &RawField, rulebook: &Rulebook) -> Result<(), LineError> {
+        if let Some((_, first)) = self.seen.iter().find(|(key, _)| key == field.key) {
+            return Err(LineError::new(field.key_span, format!("duplicate key `{}`", field.key))
+                .with_help(format!("`{}` is already given at column {}: keep one", field.key, first.offset + 1)));
+        }
+        self.seen.push((field.key.to_string(), field.key_span));
+        let value = field.value.to_string();
+        match field.key {
+            "outlet" => self.outlet = Some(non_empty(field)?),
+            "kind" => {
+                known(field, "kind", rulebook.kinds.iter().map(|k| k.id.as_str()))?;
+                self.kind = Some((value, field.value_span));
+            }
+            "channel" => {
+                known(field, "channel", rulebook.channels.iter().map(|c| c.id.as_str()))?;
+                self.channel = Some(value);
+            }
+            "region" => self.regions = Some(regions(field, rulebook)?),
+            "id" => self.id = Some(value),
+            "title" => self.title = Some(value),
+            "url" => self.url = Some(value),
+            "tags" => self.tags = list(&field.value).map(|(tag, _)| tag.to_string()).collect(),
+            "first_published" => {
+                let stamp = time::parse_timestamp(&field.value).map_err(|e| {
+                    let span = if field.quoted { field.value_span } else { field.value_span.sub(e.span.offset, e.span.len) };
+                    LineError::new(span, format!("first_published: {}", e.message))
+                })?;
+                self.first_published = Some((stamp.instant, field.value_span));
+            }
+            _ => self.attributes.push((field.key.to_string(), value)),
+        }
+        Ok(())
+    }
+}
+
+fn non_empty(field: &RawField) -> Result<String, LineError> {
+    if field.value.trim().is_empty() {
+        return Err(LineError::new(field.value_span, format!("`{}` is empty", field.key)));
+    }
+    Ok(field.value.to_string())
+}
+
+/// Checks a value against the rulebook's vocabulary.
+fn known<'a>(field: &RawField, what: &str, declared: impl Iterator<Item = &'a str> + Clone) -> Result<(), LineError> {
+    if declared.clone().any(|id| id == field.value) {
+        return Ok(());
+    }
+    Err(unknown(field.value_span, &field.value, what, declared))
+}
+
+fn unknown<'a>(span: Span, value: &str, what: &str, declared: impl Iterator<Item = &'a str> + Clone) -> LineError {
+    let list = declared.clone().collect::<Vec<_>>().join(", ");
+    let help = match did_you_mean(value, declared) {
+        Some(near) => format!("did you mean `{near}`? the rulebook declares: {list}"),
+        None => format!("the rulebook declares: {list}"),
+    };
+    LineError::new(span, format!("unknown {what} `{value}`")).with_help(help)
+}
+
+/// Comma-separated items with their byte offsets in `value`; empty items are dropped.
+fn list(value: &str) -> impl Iterator<Item = (&str, usize)> {
+    value.split(',').scan(0, |offset, item| {
+        let start = *offset;
+        *offset += item.len() + 1;
+        Some((item.trim(), start + (item.len() - item.trim_start().len())))
+    })
+    .filter(|(item, _)| !item.is_empty())
+}
+
+fn regions(field: &RawField, rulebook: &Rulebook) -> Result<Vec<usize>, LineError> {
+    let quote = usize::from(field.quoted);
+    let mut regions = Vec::new();
+    for (id, offset) in list(&field.value) {
+        let Some(region) = rulebook.region_index(id) else {
+            let span = field.value_span.sub(offset + quote, id.len());
+            return Err(unknown(span, id, "region", rulebook.regions.iter().map(|r| r.id.as_str())));
+        };
+        if !regions.contains(&region) {
+            regions.push(region);
+        }
+    }
+    if regions.is_empty() {
+        return Err(LineError::new(field.value_span, "`region` names no region"));
+    }
+    Ok(regions)
+}

@@ -1,0 +1,147 @@
+//! Log bytes → numbered lines, read as a stream.
+//!
+//! A log is never loaded whole: lines are read one at a time into a reused
+//! buffer. Line endings may be `\n` or `\r\n`; a UTF-8 byte-order mark at the
+//! start of the file is dropped. A line that is not UTF-8 or that is longer
+//! than `MAX_LINE_BYTES` is still a line: it is numbered and reported, never
+//! silently dropped, and reading goes on with the next one.
+
+use std::io::{self, BufRead};
+
+/// Longer lines are reported as invalid without being held in memory.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One line of a log, as text or as the reason it has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineText {
+    Text(String),
+    /// Not UTF-8: the text up to the first bad byte, kept for the diagnostic.
+    NotUtf8 { valid_prefix: String, bad_byte: u8 },
+    /// Longer than `MAX_LINE_BYTES`; only the start is kept.
+    TooLong { start: String, bytes: usize },
+}
+
+pub struct LineReader<R> {
+    input: R,
+    number: usize,
+    buffer: Vec<u8>,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub fn new(input: R) -> Self {
+        LineReader {
+            input,
+            number: 0,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// The next line and its 1-based number, or `None` at the end of the input.
+    pub fn next_line(&mut self) -> io::Result<Option<(usize, LineText)>> {
+        self.buffer.clear();
+        let limit = MAX_LINE_BYTES as u64 + 2; // room for "\r\n"
+        let read = io::Read::take(&mut self.input, limit).read_until(b'\n', &mut self.buffer)?;
+        if read == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        let complete = self.buffer.ends_with(b"\n");
+        if !complete && self.buffer.len() as u64 == limit {
+            let bytes = self.buffer.len() + self.skip_rest_of_line()?;
+            let start = String::from_utf8_lossy(&self.buffer[..200.min(self.buffer.len())]).into_owned();
+            return Ok(Some((self.number, LineText::TooLong { start, bytes })));
+        }
+        let mut line = self.buffer.as_slice();
+        line = line.strip_suffix(b"\n").unwrap_or(line);
+        line = line.strip_suffix(b"\r").unwrap_or(line);
+        if self.number == 1 {
+            line = line.strip_prefix(BOM).unwrap_or(line);
+        }
+        let text = match std::str::from_utf8(line) {
+            Ok(text) => LineText::Text(text.to_string()),
+            Err(e) => LineText::NotUtf8 {
+                valid_prefix: String::from_utf8_lossy(&line[..e.valid_up_to()]).into_owned(),
+                bad_byte: line[e.valid_up_to()],
+            },
+        };
+        Ok(Some((self.number, text)))
+    }
+
+    /// Reads and drops bytes up to the end of the current line; returns how many.
+    fn skip_rest_of_line(&mut self) -> io::Result<usize> {
+        let mut skipped = 0;
+        loop {
+            let available = self.input.fill_buf()?;
+            if available.is_empty() {
+                return Ok(skipped);
+            }
+            match available.iter().position(|&b| b == b'\n') {
+                Some(newline) => {
+                    self.input.consume(newline + 1);
+                    return Ok(skipped + newline + 1);
+                }
+                None => {
+                    let n = available.len();
+                    self.input.consume(n);
+                    skipped += n;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8]) -> Vec<(usize, LineText)> {
+        let mut reader = LineReader::new(input);
+        std::iter::from_fn(|| reader.next_line().unwrap()).collect()
+    }
+
+    fn text(s: &str) -> LineText {
+        LineText::Text(s.to_string())
+    }
+
+    #[test]
+    fn crlf_bom_and_missing_final_newline() {
+        assert_eq!(
+            lines(b"\xEF\xBB\xBFa\r\nb\n\nc"),
+            vec![(1, text("a")), (2, text("b")), (3, text("")), (4, text("c"))]
+        );
+        assert!(lines(b"").is_empty());
+    }
+
+    #[test]
+    fn a_bom_is_dropped_only_at_the_start() {
+        assert_eq!(lines(b"a\n\xEF\xBB\xBFb\n")[1], (2, text("\u{feff}b")));
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_line_of_its_own() {
+        let found = lines(b"ok\nab\xFFcd\nnext\n");
+        assert_eq!(
+            found[1],
+            (
+                2,
+                LineText::NotUtf8 {
+                    valid_prefix: "ab".into(),
+                    bad_byte: 0xFF
+                }
+            )
+        );
+        assert_eq!(found[2], (3, text("next")));
+    }
+
+    #[test]
+    fn an_overlong_line_is_reported_and_skipped() {
+        let mut input = vec![b'x'; MAX_LINE_BYTES + 10];
+        input.extend_from_slice(b"\nafter\n");
+        let found = lines(&input);
+        assert_eq!(found.len(), 2);
+        assert!(matches!(&found[0], (1, LineText::TooLong { bytes, .. }) if *bytes == MAX_LINE_BYTES + 11));
+        assert_eq!(found[1], (2, text("after")));
+    }
+}

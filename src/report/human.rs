@@ -1,0 +1,215 @@
+//! Findings for people: miette diagnostics on the offending line, then a summary.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+
+use super::{Report, local_time, local_window, message, region_list, round_name, utc_window};
+use crate::audit::{LogLine, Outcome, Summary};
+use crate::check::{Finding, Violation};
+use crate::publication::{LineError, Publication};
+use crate::rulebook::{Rulebook, Severity};
+use crate::source::LineSource;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+pub struct HumanReport<'r, W> {
+    out: W,
+    rulebook: &'r Rulebook,
+    handler: GraphicalReportHandler,
+}
+
+impl<'r, W: Write> HumanReport<'r, W> {
+    pub fn new(out: W, rulebook: &'r Rulebook, color: bool) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+        HumanReport { out, rulebook, handler }
+    }
+
+    fn render(&mut self, diagnostic: &LineDiagnostic) -> io::Result<()> {
+        let mut text = String::new();
+        self.handler
+            .render_report(&mut text, diagnostic)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        writeln!(self.out, "{text}")
+    }
+}
+
+impl<W: Write> Report for HumanReport<'_, W> {
+    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
+        match outcome {
+            Outcome::Skipped => Ok(()),
+            Outcome::Invalid(error) => self.render(&invalid_line(line, error)),
+            Outcome::Checked(publication, findings) => {
+                for finding in findings {
+                    let diagnostic = finding_diagnostic(self.rulebook, line, publication, finding);
+                    self.render(&diagnostic)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
+        writeln!(self.out, "  × cannot read {file}: {reason}\n")
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        writeln!(self.out, "{}", summary_text(summary))?;
+        self.out.flush()
+    }
+}
+
+/// The closing lines of a human report.
+pub fn summary_text(summary: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut text = format!(
+        "scrutin: {} read in {}: {} checked, {} skipped (blank or comment), {} invalid\n",
+        plural(summary.lines, "line"),
+        plural(summary.files, "file"),
+        plural(summary.publications, "publication"),
+        summary.skipped,
+        summary.invalid,
+    );
+    if summary.unreadable_files > 0 {
+        text.push_str(&format!("         {} could not be read\n", plural(summary.unreadable_files, "file")));
+    }
+    text.push_str(&format!(
+        "         {}: {}, {}, {}",
+        plural(summary.violations, "violation"),
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info"),
+    ));
+    text
+}
+
+/// A diagnostic on one log line.
+#[derive(Debug)]
+struct LineDiagnostic {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    source: LineSource,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+}
+
+impl fmt::Display for LineDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LineDiagnostic {}
+
+impl Diagnostic for LineDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+fn line_source(line: &LogLine) -> LineSource {
+    LineSource {
+        file: line.file.into(),
+        line: line.number,
+        text: line.text.to_string(),
+    }
+}
+
+fn invalid_line(line: &LogLine, error: &LineError) -> LineDiagnostic {
+    LineDiagnostic {
+        message: "this line cannot be checked".to_string(),
+        code: Some("invalid-line".to_string()),
+        severity: miette::Severity::Error,
+        source: line_source(line),
+        labels: vec![LabeledSpan::new_primary_with_span(Some(error.message.clone()), error.span)],
+        help: error.help.clone(),
+    }
+}
+
+fn finding_diagnostic(rulebook: &Rulebook, line: &LogLine, publication: &Publication, finding: &Finding) -> LineDiagnostic {
+    let rule = &rulebook.rules[finding.rule];
+    let spans = &publication.spans;
+    let (labels, window_text) = match &finding.violation {
+        Violation::InsideWindow { round, regions, window } => {
+            let zone = rulebook.regions[regions[0]].zone;
+            let labels = vec![
+                LabeledSpan::new_primary_with_span(
+                    Some(format!("{}: inside the window", local_time(publication.instant, zone))),
+                    spans.timestamp,
+                ),
+                LabeledSpan::new_with_span(Some(format!("a `{}`", publication.kind)), spans.kind),
+            ];
+            let window_text = format!(
+                "window ({}, {}): {}\n  in UTC: {}\n",
+                region_list(rulebook, regions),
+                round_name(rulebook, *round),
+                local_window(window, zone),
+                utc_window(window)
+            );
+            (labels, window_text)
+        }
+        Violation::MissingAttributes(missing) => {
+            let label = format!("a `{}` must state {}", publication.kind, missing.join(", "));
+            (vec![LabeledSpan::new_primary_with_span(Some(label), spans.kind)], String::new())
+        }
+    };
+    let (rule_line, rule_column) = rulebook.source.line_column(rule.span.offset);
+    let help = format!(
+        "{}\n{window_text}law: {} <{}>\nrule: {}:{rule_line}:{rule_column}",
+        rule.help,
+        rule.citation,
+        rule.citation.url,
+        rulebook.source.name(),
+    );
+    LineDiagnostic {
+        message: message(rulebook, publication, finding),
+        code: Some(rule.id.clone()),
+        severity: match rule.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        },
+        source: line_source(line),
+        labels,
+        help: Some(help),
+    }
+}

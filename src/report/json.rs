@@ -1,0 +1,191 @@
+//! Findings for machines: one JSON document, written when the log is done.
+//!
+//! Built with serde from scrutin's own types (miette's JSON handler is not a
+//! stable machine format). Instants are RFC 3339 in UTC; lines and columns are
+//! 1-based, columns counted in characters. `version` changes only when a field
+//! changes meaning or disappears.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Report, message, utc_time};
+use crate::audit::{LogLine, Outcome, Summary};
+use crate::check::{Finding, Violation};
+use crate::publication::Publication;
+use crate::rulebook::{Rulebook, Severity};
+use crate::source::char_column;
+
+pub const JSON_VERSION: u32 = 1;
+
+pub struct JsonReport<'r, W> {
+    out: W,
+    rulebook: &'r Rulebook,
+    violations: Vec<JsonViolation>,
+    invalid: Vec<JsonInvalid>,
+    unreadable: Vec<JsonUnreadable>,
+}
+
+impl<'r, W: Write> JsonReport<'r, W> {
+    pub fn new(out: W, rulebook: &'r Rulebook) -> Self {
+        JsonReport {
+            out,
+            rulebook,
+            violations: Vec::new(),
+            invalid: Vec::new(),
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    version: u32,
+    rulebook: JsonRulebook<'a>,
+    summary: &'a Summary,
+    violations: &'a [JsonViolation],
+    invalid: &'a [JsonInvalid],
+    unreadable: &'a [JsonUnreadable],
+}
+
+#[derive(Serialize)]
+struct JsonRulebook<'a> {
+    id: &'a str,
+    file: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonViolation {
+    rule: String,
+    severity: Severity,
+    file: String,
+    line: usize,
+    column: usize,
+    timestamp: String,
+    outlet: String,
+    kind: String,
+    id: Option<String>,
+    message: String,
+    /// Regions where the publication broke the rule.
+    regions: Vec<String>,
+    round: Option<String>,
+    window: Option<JsonWindow>,
+    missing: Vec<String>,
+    citation: JsonCitation,
+}
+
+#[derive(Serialize)]
+struct JsonWindow {
+    start: String,
+    end: String,
+}
+
+#[derive(Serialize)]
+struct JsonCitation {
+    article: String,
+    law: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct JsonInvalid {
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct JsonUnreadable {
+    file: String,
+    message: String,
+}
+
+impl<W: Write> JsonReport<'_, W> {
+    fn violation(&self, line: &LogLine, publication: &Publication, finding: &Finding) -> JsonViolation {
+        let rulebook = self.rulebook;
+        let rule = &rulebook.rules[finding.rule];
+        let (regions, round, window, missing, column_at) = match &finding.violation {
+            Violation::InsideWindow { round, regions, window } => (
+                regions.clone(),
+                round.map(|r| rulebook.rounds[r].id.clone()),
+                Some(JsonWindow {
+                    start: utc_time(window.start),
+                    end: utc_time(window.end),
+                }),
+                Vec::new(),
+                publication.spans.timestamp.offset,
+            ),
+            Violation::MissingAttributes(missing) => {
+                (publication.regions.clone(), None, None, missing.clone(), publication.spans.kind.offset)
+            }
+        };
+        JsonViolation {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            file: line.file.to_string(),
+            line: line.number,
+            column: char_column(line.text, column_at),
+            timestamp: utc_time(publication.instant),
+            outlet: publication.outlet.clone(),
+            kind: publication.kind.clone(),
+            id: publication.id.clone(),
+            message: message(rulebook, publication, finding),
+            regions: regions.iter().map(|&r| rulebook.regions[r].id.clone()).collect(),
+            round,
+            window,
+            missing,
+            citation: JsonCitation {
+                article: rule.citation.article.clone(),
+                law: rule.citation.law.clone(),
+                url: rule.citation.url.clone(),
+            },
+        }
+    }
+}
+
+impl<W: Write> Report for JsonReport<'_, W> {
+    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
+        match outcome {
+            Outcome::Skipped => {}
+            Outcome::Invalid(error) => self.invalid.push(JsonInvalid {
+                file: line.file.to_string(),
+                line: line.number,
+                column: char_column(line.text, error.span.offset),
+                message: error.message.clone(),
+            }),
+            Outcome::Checked(publication, findings) => {
+                for finding in findings {
+                    let violation = self.violation(line, publication, finding);
+                    self.violations.push(violation);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
+        self.unreadable.push(JsonUnreadable {
+            file: file.to_string(),
+            message: reason.to_string(),
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let document = JsonDocument {
+            version: JSON_VERSION,
+            rulebook: JsonRulebook {
+                id: &self.rulebook.id,
+                file: self.rulebook.source.name(),
+            },
+            summary,
+            violations: &self.violations,
+            invalid: &self.invalid,
+            unreadable: &self.unreadable,
+        };
+        serde_json::to_writer_pretty(&mut self.out, &document)?;
+        writeln!(self.out)?;
+        self.out.flush()
+    }
+}

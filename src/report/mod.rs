@@ -1,0 +1,93 @@
+//! Findings → text for people (`human`) or machines (`json`).
+//!
+//! The only module that knows output formats. Each format implements `Report`
+//! and receives every line's outcome as the log is read; the wording shared by
+//! formats (a finding's message, local times) lives here.
+
+mod human;
+mod json;
+pub mod rules;
+
+use std::io;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+pub use human::{ColorChoice, HumanReport};
+pub use json::JsonReport;
+
+use crate::audit::{LogLine, Outcome, Summary};
+use crate::check::{Finding, Violation};
+use crate::publication::Publication;
+use crate::rulebook::{Rulebook, Window};
+
+/// Receives a log's outcomes, line by line, then the summary.
+pub trait Report {
+    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()>;
+    /// A file that could not be read, or not to its end.
+    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// A local wall-clock reading, such as `Sat 2017-05-06 09:30 CEST`.
+pub fn local_time(instant: DateTime<Utc>, zone: Tz) -> String {
+    let local = instant.with_timezone(&zone);
+    let abbreviation = local.format("%Z").to_string();
+    // Some zones have no abbreviation and chrono-tz gives a bare offset (`-10`).
+    let zone_text = if abbreviation.starts_with(['+', '-']) {
+        local.format("UTC%:z").to_string()
+    } else {
+        abbreviation
+    };
+    let seconds = if local.format("%S").to_string() == "00" { "" } else { ":%S" };
+    format!("{} {zone_text}", local.format(&format!("%a %Y-%m-%d %H:%M{seconds}")))
+}
+
+/// An instant in UTC, RFC 3339.
+pub fn utc_time(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// `[start, end)` in a region's local time.
+pub fn local_window(window: &Window, zone: Tz) -> String {
+    format!("{} → {}", local_time(window.start, zone), local_time(window.end, zone))
+}
+
+/// `[start, end)` in UTC.
+pub fn utc_window(window: &Window) -> String {
+    format!("[{}, {})", utc_time(window.start), utc_time(window.end))
+}
+
+/// Region ids, comma-separated.
+pub fn region_list(rulebook: &Rulebook, regions: &[usize]) -> String {
+    regions.iter().map(|&r| rulebook.regions[r].id.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The round a window belongs to, in words.
+pub fn round_name(rulebook: &Rulebook, round: Option<usize>) -> String {
+    round.map_or_else(|| "whole election".to_string(), |r| rulebook.rounds[r].name.clone())
+}
+
+/// The one-line message of a finding, the same in every format.
+pub fn message(rulebook: &Rulebook, publication: &Publication, finding: &Finding) -> String {
+    let rule = &rulebook.rules[finding.rule];
+    match &finding.violation {
+        Violation::InsideWindow { round, regions, .. } => {
+            let zone = rulebook.regions[regions[0]].zone;
+            format!(
+                "{} ({}): `{}` published {} in {}",
+                rule.title,
+                round_name(rulebook, *round),
+                publication.kind,
+                local_time(publication.instant, zone),
+                region_list(rulebook, regions)
+            )
+        }
+        Violation::MissingAttributes(missing) => format!(
+            "{}: `{}` published without {}",
+            rule.title,
+            publication.kind,
+            missing.join(", ")
+        ),
+    }
+}

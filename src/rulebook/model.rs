@@ -1,0 +1,234 @@
+//! The rulebook once validated and resolved: what the program means.
+//!
+//! Regions, rounds and rules refer to each other by index into the
+//! `Rulebook`'s vectors; every window is already a UTC interval, so checking
+//! never touches a time zone.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::source::{SourceFile, Span};
+
+#[derive(Debug, Clone)]
+pub struct Rulebook {
+    pub id: String,
+    pub title: String,
+    pub jurisdiction: String,
+    pub sources: Vec<Reference>,
+    pub kinds: Vec<Term>,
+    pub channels: Vec<Term>,
+    pub regions: Vec<Region>,
+    /// Index into `regions` of the region a publication reaches when it names none.
+    pub default_region: usize,
+    pub groups: Vec<Group>,
+    pub rounds: Vec<Round>,
+    pub rules: Vec<Rule>,
+    /// The YAML it was read from, for diagnostics that point at a rule.
+    pub source: SourceFile,
+}
+
+impl Rulebook {
+    pub fn region_index(&self, id: &str) -> Option<usize> {
+        self.regions.iter().position(|region| region.id == id)
+    }
+
+    pub fn is_kind(&self, id: &str) -> bool {
+        self.kinds.iter().any(|kind| kind.id == id)
+    }
+
+    pub fn is_channel(&self, id: &str) -> bool {
+        self.channels.iter().any(|channel| channel.id == id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// A word of the rulebook's vocabulary (a kind or a channel) and what it covers.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub id: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub id: String,
+    pub name: String,
+    pub zone: Tz,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub regions: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub id: String,
+    pub name: String,
+    /// Polling day and hours, one entry per region, in `Rulebook::regions` order.
+    pub polls: Vec<Polls>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Polls {
+    /// The calendar day of the vote in the region's zone.
+    pub vote: NaiveDate,
+    pub open: DateTime<Utc>,
+    pub close: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const NAMES: [&'static str; 3] = ["error", "warning", "info"];
+
+    pub fn from_name(name: &str) -> Option<Severity> {
+        match name {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub citation: Citation,
+    pub help: String,
+    pub filter: Filter,
+    pub body: RuleBody,
+    /// Where the rule's `id` is written in the rulebook.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Citation {
+    pub article: String,
+    pub law: String,
+    pub url: String,
+}
+
+impl fmt::Display for Citation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, {}", self.law, self.article)
+    }
+}
+
+/// Which publications a rule is about. Every field given must match; within a
+/// list, any entry may. An absent field matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub kinds: Option<Vec<String>>,
+    pub channels: Option<Vec<String>>,
+    /// Region indices (groups are expanded).
+    pub regions: Option<Vec<usize>>,
+    pub tags: Option<Vec<String>>,
+    /// Attributes that must be present with exactly this value.
+    pub attributes: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum RuleBody {
+    /// Matching publications are forbidden inside these windows.
+    Window(WindowRule),
+    /// Matching publications must carry these attributes.
+    Requires(Requirement),
+}
+
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub attributes: Vec<String>,
+    /// Later copies (with an earlier `first_published`) are exempt.
+    pub first_publication_only: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct WindowRule {
+    /// The anchor expressions as written, for display.
+    pub start: String,
+    pub end: String,
+    /// Content first published before the window starts may stay online.
+    pub exempt_earlier_publications: bool,
+    /// One window per round and region (or per region for `per: election`).
+    pub windows: Vec<RegionWindow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionWindow {
+    pub region: usize,
+    /// `None` for a window that spans the whole election.
+    pub round: Option<usize>,
+    pub window: Window,
+}
+
+/// A half-open interval of time `[start, end)`: a publication exactly at
+/// `start` is inside, one exactly at `end` (the close of the polls) is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl Window {
+    pub fn contains(&self, instant: DateTime<Utc>) -> bool {
+        self.start <= instant && instant < self.end
+    }
+
+    /// The smallest window covering both.
+    pub fn hull(self, other: Window) -> Window {
+        Window {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_half_open() {
+        let window = Window {
+            start: "2017-05-05T22:00:00Z".parse().unwrap(),
+            end: "2017-05-07T18:00:00Z".parse().unwrap(),
+        };
+        assert!(window.contains(window.start));
+        assert!(!window.contains(window.end));
+        assert!(window.contains(window.end - chrono::Duration::nanoseconds(1)));
+        assert!(!window.contains(window.start - chrono::Duration::nanoseconds(1)));
+    }
+}

@@ -1,0 +1,580 @@
+//! Raw YAML types → the validated, resolved `Rulebook`.
+//!
+//! Every problem is collected and reported together, each at the place in the
+//! YAML that causes it. Windows are resolved only once the regions and rounds
+//! they depend on are known to be sound, so one mistake is reported once.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::calendar::{Context, Election, wall_clock};
+use super::error::Problems;
+use super::expr::{self, Anchor, Base, Day, Name};
+use super::model::*;
+use super::schema::*;
+use crate::publication::time::suggest_zone;
+use crate::source::{Span, did_you_mean};
+
+pub fn resolve(raw: RawRulebook, problems: &mut Problems) -> Option<Rulebook> {
+    let kinds = terms(&raw.kinds);
+    let channels = terms(&raw.channels);
+    let regions = regions(&raw.regions, problems);
+    let default_region = lookup_region(&regions, &raw.default_region, problems).unwrap_or(0);
+    let groups = groups(&raw.groups, &regions, problems);
+    let places = Places {
+        regions: &regions,
+        groups: &groups,
+    };
+    let rounds = rounds(&raw, &places, problems);
+    let sound_calendar = problems.is_empty();
+    let rules = rules(&raw.rules, &kinds, &channels, &places, &rounds, sound_calendar, problems);
+    if !problems.is_empty() {
+        return None;
+    }
+    Some(Rulebook {
+        id: raw.id.value,
+        title: raw.title.value,
+        jurisdiction: raw.jurisdiction.value,
+        sources: raw
+            .sources
+            .into_iter()
+            .map(|s| Reference {
+                title: s.title.value,
+                url: s.url.map(|u| u.value),
+            })
+            .collect(),
+        kinds,
+        channels,
+        regions,
+        default_region,
+        groups,
+        rounds,
+        rules,
+        source: problems.source().clone(),
+    })
+}
+
+fn terms(entries: &Entries<String>) -> Vec<Term> {
+    entries
+        .0
+        .iter()
+        .map(|(id, description)| Term {
+            id: id.value.clone(),
+            description: description.clone(),
+        })
+        .collect()
+}
+
+fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region> {
+    if entries.0.is_empty() {
+        problems.add(Span::default(), "a rulebook needs at least one region", "no regions");
+    }
+    entries
+        .0
+        .iter()
+        .map(|(id, raw)| {
+            let zone = raw.zone.value.parse::<Tz>().unwrap_or_else(|_| {
+                let help = suggest_zone(&raw.zone.value).map(|z| format!("did you mean `{z}`?"));
+                problems.add_with_help(
+                    raw.zone.span,
+                    format!("unknown time zone `{}`", raw.zone.value),
+                    "not an IANA time zone",
+                    help.or(Some("zones are IANA names such as Europe/Paris or America/Cayenne".into())),
+                );
+                Tz::UTC
+            });
+            Region {
+                id: id.value.clone(),
+                name: raw.name.value.clone(),
+                zone,
+            }
+        })
+        .collect()
+}
+
+fn lookup_region(regions: &[Region], id: &Text, problems: &mut Problems) -> Option<usize> {
+    let found = regions.iter().position(|r| r.id == id.value);
+    if found.is_none() {
+        unknown(problems, id, "region", regions.iter().map(|r| r.id.as_str()));
+    }
+    found
+}
+
+/// Reports an undeclared name, suggesting the nearest declared one.
+fn unknown<'a>(problems: &mut Problems, name: &Text, what: &str, known: impl Iterator<Item = &'a str> + Clone) {
+    let help = match did_you_mean(&name.value, known.clone()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("declared {what}s: {}", known.collect::<Vec<_>>().join(", ")),
+    };
+    problems.add_with_help(
+        name.span,
+        format!("unknown {what} `{}`", name.value),
+        format!("no {what} of this name is declared"),
+        Some(help),
+    );
+}
+
+fn groups(entries: &Entries<Vec<Text>>, regions: &[Region], problems: &mut Problems) -> Vec<Group> {
+    entries
+        .0
+        .iter()
+        .map(|(id, members)| {
+            if regions.iter().any(|r| r.id == id.value) {
+                problems.add(id.span, format!("group `{}` has the name of a region", id.value), "rename this group");
+            }
+            Group {
+                id: id.value.clone(),
+                regions: members.iter().filter_map(|m| lookup_region(regions, m, problems)).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Regions and groups, by name.
+struct Places<'a> {
+    regions: &'a [Region],
+    groups: &'a [Group],
+}
+
+impl Places<'_> {
+    /// Expands region and group ids into region indices, reporting unknown ones.
+    fn expand(&self, names: &[Text], problems: &mut Problems) -> Vec<usize> {
+        let mut found = Vec::new();
+        for name in names {
+            if let Some(region) = self.regions.iter().position(|r| r.id == name.value) {
+                found.push(region);
+            } else if let Some(group) = self.groups.iter().find(|g| g.id == name.value) {
+                found.extend(&group.regions);
+            } else {
+                let known = self.regions.iter().map(|r| r.id.as_str()).chain(self.groups.iter().map(|g| g.id.as_str()));
+                unknown(problems, name, "region or group", known);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+fn clock(text: &Text, problems: &mut Problems) -> Option<u32> {
+    let parsed = expr::parse_anchor(&format!("vote {}", text.value)).ok().and_then(|anchor| match anchor {
+        Anchor {
+            base: Base::WallClock { minutes, .. },
+            shift_minutes: 0,
+        } => Some(minutes),
+        _ => None,
+    });
+    if parsed.is_none() {
+        problems.add(text.span, format!("`{}` is not a time of day", text.value), "expected HH:MM, from 00:00 to 24:00");
+    }
+    parsed
+}
+
+fn date(text: &Text, problems: &mut Problems) -> Option<NaiveDate> {
+    let parsed = text.value.parse::<NaiveDate>().ok().filter(|_| text.value.len() == 10);
+    if parsed.is_none() {
+        problems.add(text.span, format!("`{}` is not a date", text.value), "expected YYYY-MM-DD");
+    }
+    parsed
+}
+
+/// Polling day and hours of one region before they become instants.
+#[derive(Clone, Copy)]
+struct LocalPolls {
+    vote: NaiveDate,
+    open: u32,
+    close: u32,
+}
+
+fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems) -> Vec<Round> {
+    let default_open = clock(&raw.polls.open, problems);
+    let default_close = clock(&raw.polls.close, problems);
+    if raw.rounds.is_empty() {
+        problems.add(Span::default(), "a rulebook needs at least one round", "no rounds");
+    }
+    let mut seen = HashMap::new();
+    let mut rounds = Vec::new();
+    for round in &raw.rounds {
+        check_unique(&mut seen, &round.id, "round", problems);
+        let open = round.polls.as_ref().map_or(default_open, |p| clock(&p.open, problems));
+        let close = round.polls.as_ref().map_or(default_close, |p| clock(&p.close, problems));
+        let vote = date(&round.vote, problems);
+        let (Some(open), Some(close), Some(vote)) = (open, close, vote) else {
+            continue;
+        };
+        let mut local = vec![LocalPolls { vote, open, close }; places.regions.len()];
+        apply_overrides(round, places, &mut local, problems);
+        let polls = local
+            .iter()
+            .zip(places.regions)
+            .map(|(local, region)| polls_instants(local, region, &round.id, problems))
+            .collect();
+        rounds.push(Round {
+            id: round.id.value.clone(),
+            name: round.name.value.clone(),
+            polls,
+        });
+    }
+    rounds
+}
+
+fn apply_overrides(round: &RawRound, places: &Places, local: &mut [LocalPolls], problems: &mut Problems) {
+    let mut overridden: HashMap<usize, Span> = HashMap::new();
+    for entry in &round.overrides {
+        let vote = entry.vote.as_ref().and_then(|d| date(d, problems));
+        let open = entry.open.as_ref().and_then(|t| clock(t, problems));
+        let close = entry.close.as_ref().and_then(|t| clock(t, problems));
+        for name in &entry.regions {
+            for region in places.expand(std::slice::from_ref(name), problems) {
+                override_region(round, name, region, places, &mut overridden, problems);
+                let polls = &mut local[region];
+                polls.vote = vote.unwrap_or(polls.vote);
+                polls.open = open.unwrap_or(polls.open);
+                polls.close = close.unwrap_or(polls.close);
+            }
+        }
+    }
+}
+
+/// Records that `region` is overridden by `name`; a region overridden twice is a conflict.
+fn override_region(
+    round: &RawRound,
+    name: &Text,
+    region: usize,
+    places: &Places,
+    overridden: &mut HashMap<usize, Span>,
+    problems: &mut Problems,
+) {
+    if overridden.insert(region, name.span).is_some() {
+        problems.add(
+            name.span,
+            format!("region `{}` is overridden twice in round `{}`", places.regions[region].id, round.id.value),
+            "a second override for the same region",
+        );
+    }
+}
+
+fn polls_instants(local: &LocalPolls, region: &Region, round: &Text, problems: &mut Problems) -> Polls {
+    let open = wall_clock(region.zone, local.vote, local.open);
+    let close = wall_clock(region.zone, local.vote, local.close);
+    match (open, close) {
+        (Some(open), Some(close)) if open < close => Polls {
+            vote: local.vote,
+            open,
+            close,
+        },
+        _ => {
+            problems.add(
+                round.span,
+                format!("in round `{}`, the polls in `{}` do not close after they open", round.value, region.id),
+                "check this round's polling hours",
+            );
+            Polls {
+                vote: local.vote,
+                open: DateTime::<Utc>::MIN_UTC,
+                close: DateTime::<Utc>::MIN_UTC,
+            }
+        }
+    }
+}
+
+fn check_unique(seen: &mut HashMap<String, Span>, id: &Text, what: &str, problems: &mut Problems) {
+    if let Some(first) = seen.insert(id.value.clone(), id.span) {
+        let (line, _) = problems.source().line_column(first.offset);
+        problems.add(
+            id.span,
+            format!("duplicate {what} id `{}`", id.value),
+            format!("already used on line {line}"),
+        );
+    }
+}
+
+fn rules(
+    raw: &[RawRule],
+    kinds: &[Term],
+    channels: &[Term],
+    places: &Places,
+    rounds: &[Round],
+    sound_calendar: bool,
+    problems: &mut Problems,
+) -> Vec<Rule> {
+    let mut seen = HashMap::new();
+    let election = Election {
+        regions: places.regions,
+        groups: places.groups,
+        rounds,
+    };
+    let mut rules = Vec::new();
+    for rule in raw {
+        check_unique(&mut seen, &rule.id, "rule", problems);
+        let severity = Severity::from_name(&rule.severity.value);
+        if severity.is_none() {
+            unknown(problems, &rule.severity, "severity", Severity::NAMES.into_iter());
+        }
+        check_citation(&rule.citation, problems);
+        let filter = filter(&rule.applies_to, kinds, channels, places, problems);
+        let round_filter = rule.applies_to.rounds.as_ref().map(|names| round_indices(names, rounds, problems));
+        let body = body(rule, round_filter, &election, sound_calendar, problems);
+        if let (Some(severity), Some(body)) = (severity, body) {
+            rules.push(Rule {
+                id: rule.id.value.clone(),
+                title: rule.title.value.clone(),
+                severity,
+                citation: Citation {
+                    article: rule.citation.article.value.clone(),
+                    law: rule.citation.law.value.clone(),
+                    url: rule.citation.url.value.clone(),
+                },
+                help: rule.help.value.trim().to_string(),
+                filter,
+                body,
+                span: rule.id.span,
+            });
+        }
+    }
+    rules
+}
+
+fn check_citation(citation: &RawCitation, problems: &mut Problems) {
+    let url = &citation.url;
+    if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
+        problems.add(url.span, "a citation's url must be a web address", "expected https://…");
+    }
+    for field in [&citation.article, &citation.law] {
+        if field.value.trim().is_empty() {
+            problems.add(field.span, "a citation names its article and its law", "empty");
+        }
+    }
+}
+
+fn filter(raw: &RawFilter, kinds: &[Term], channels: &[Term], places: &Places, problems: &mut Problems) -> Filter {
+    let vocabulary = |names: &Option<Vec<Text>>, terms: &[Term], what: &str, problems: &mut Problems| {
+        names.as_ref().map(|names| {
+            for name in names.iter().filter(|n| !terms.iter().any(|t| t.id == n.value)) {
+                unknown(problems, name, what, terms.iter().map(|t| t.id.as_str()));
+            }
+            names.iter().map(|n| n.value.clone()).collect()
+        })
+    };
+    Filter {
+        kinds: vocabulary(&raw.kinds, kinds, "kind", problems),
+        channels: vocabulary(&raw.channels, channels, "channel", problems),
+        regions: raw.regions.as_ref().map(|names| places.expand(names, problems)),
+        tags: raw.tags.as_ref().map(|tags| tags.iter().map(|t| t.value.clone()).collect()),
+        attributes: raw
+            .attributes
+            .iter()
+            .flat_map(|entries| &entries.0)
+            .map(|(key, value)| (key.value.clone(), value.value.clone()))
+            .collect(),
+    }
+}
+
+fn round_indices(names: &[Text], rounds: &[Round], problems: &mut Problems) -> Vec<usize> {
+    names
+        .iter()
+        .filter_map(|name| {
+            let found = rounds.iter().position(|r| r.id == name.value);
+            if found.is_none() {
+                unknown(problems, name, "round", rounds.iter().map(|r| r.id.as_str()));
+            }
+            found
+        })
+        .collect()
+}
+
+fn body(
+    rule: &RawRule,
+    round_filter: Option<Vec<usize>>,
+    election: &Election,
+    sound_calendar: bool,
+    problems: &mut Problems,
+) -> Option<RuleBody> {
+    if let (Some(flag), None) = (&rule.first_publication_only, &rule.requires) {
+        problems.add(flag.span, "`first_publication_only` belongs to `requires` rules", "not a `requires` rule");
+    }
+    match (&rule.window, &rule.requires) {
+        (Some(window), None) => {
+            window_rule(window, round_filter, election, sound_calendar, problems).map(RuleBody::Window)
+        }
+        (None, Some(attributes)) => {
+            if let Some(rounds) = &rule.applies_to.rounds {
+                let span = rounds.first().map_or(rule.id.span, |r| r.span);
+                problems.add(span, "`rounds` narrows window rules only", "a `requires` rule holds in every round");
+            }
+            if attributes.is_empty() {
+                problems.add(rule.id.span, "`requires` lists no attribute", "this rule would never fire");
+            }
+            Some(RuleBody::Requires(Requirement {
+                attributes: attributes.iter().map(|a| a.value.clone()).collect(),
+                first_publication_only: rule.first_publication_only.as_ref().is_some_and(|f| f.value),
+            }))
+        }
+        (Some(_), Some(attributes)) => {
+            let span = attributes.first().map_or(rule.id.span, |a| a.span);
+            problems.add(span, "a rule has one body: `window` or `requires`, not both", "second body");
+            None
+        }
+        (None, None) => {
+            problems.add_with_help(
+                rule.id.span,
+                format!("rule `{}` has no body", rule.id.value),
+                "missing `window` or `requires`",
+                Some("add `window: {start: …, end: …}` or `requires: [attribute, …]`"),
+            );
+            None
+        }
+    }
+}
+
+/// An anchor expression and where its text starts in the YAML.
+struct Written<'a> {
+    anchor: Anchor,
+    text: &'a Text,
+    content: Span,
+}
+
+fn window_rule(
+    window: &Located<RawWindow>,
+    round_filter: Option<Vec<usize>>,
+    election: &Election,
+    sound_calendar: bool,
+    problems: &mut Problems,
+) -> Option<WindowRule> {
+    let raw = &window.value;
+    let per_election = match raw.per.as_ref().map(|p| p.value.as_str()) {
+        None | Some("round") => false,
+        Some("election") => true,
+        Some(_) => {
+            let per = raw.per.as_ref().expect("matched Some");
+            unknown(problems, per, "`per` value", ["round", "election"].into_iter());
+            false
+        }
+    };
+    let start = anchor(&raw.start, election, problems);
+    let end = anchor(&raw.end, election, problems);
+    let (Some(start), Some(end)) = (start, end) else {
+        return None;
+    };
+    let windows = if sound_calendar {
+        let rounds: Vec<Option<usize>> = if per_election {
+            vec![None]
+        } else {
+            round_filter.unwrap_or_else(|| (0..election.rounds.len()).collect()).into_iter().map(Some).collect()
+        };
+        resolve_windows(&start, &end, &rounds, election, window.span, problems)?
+    } else {
+        Vec::new()
+    };
+    Some(WindowRule {
+        start: raw.start.value.clone(),
+        end: raw.end.value.clone(),
+        exempt_earlier_publications: raw.exempt_earlier_publications,
+        windows,
+    })
+}
+
+fn anchor<'a>(text: &'a Text, election: &Election, problems: &mut Problems) -> Option<Written<'a>> {
+    let content = content_span(problems.source().text(), text.span);
+    match expr::parse_anchor(&text.value) {
+        Ok(anchor) => {
+            let written = Written { anchor, text, content };
+            check_names(&written, election, problems).then_some(written)
+        }
+        Err(e) => {
+            problems.add_with_help(
+                content.sub(e.offset, e.len),
+                format!("cannot read the anchor `{}`", text.value),
+                e.message,
+                Some(ANCHOR_HELP),
+            );
+            None
+        }
+    }
+}
+
+const ANCHOR_HELP: &str = "anchors read like `eve 00:00`, `polls_close(metropole)`, \
+`last_polls_close + 1h`, `vote - 15 days 00:00` or `2017-05-07T20:00:00+02:00`; see rules/README.md";
+
+/// The span of a scalar's content, inside its quotes if it has any.
+fn content_span(yaml: &str, scalar: Span) -> Span {
+    match yaml.as_bytes().get(scalar.offset) {
+        Some(b'"' | b'\'') if scalar.len >= 2 => Span::new(scalar.offset + 1, scalar.len - 2),
+        _ => scalar,
+    }
+}
+
+/// Reports region and group names an anchor uses that are not declared.
+fn check_names(written: &Written, election: &Election, problems: &mut Problems) -> bool {
+    let mut names = Vec::new();
+    match &written.anchor.base {
+        Base::Event { place: Some(name), .. } => names.push(name),
+        Base::WallClock { day, .. } => day_names(day, &mut names),
+        _ => {}
+    }
+    let mut sound = true;
+    for name in names {
+        if election.place(&name.id).is_none() {
+            sound = false;
+            let span = written.content.sub(name.offset, name.id.len());
+            let known = election.regions.iter().map(|r| r.id.as_str()).chain(election.groups.iter().map(|g| g.id.as_str()));
+            let help = did_you_mean(&name.id, known).map(|near| format!("did you mean `{near}`?"));
+            problems.add_with_help(span, format!("unknown region or group `{}`", name.id), "not declared", help);
+        }
+    }
+    sound
+}
+
+fn day_names<'a>(day: &'a Day, names: &mut Vec<&'a Name>) {
+    match day {
+        Day::Vote { region: Some(name), .. } => names.push(name),
+        Day::Vote { region: None, .. } => {}
+        Day::StartOfMonth(inner) | Day::Shift(inner, _) => day_names(inner, names),
+    }
+}
+
+fn resolve_windows(
+    start: &Written,
+    end: &Written,
+    rounds: &[Option<usize>],
+    election: &Election,
+    window_span: Span,
+    problems: &mut Problems,
+) -> Option<Vec<RegionWindow>> {
+    let mut windows = Vec::new();
+    for &round in rounds {
+        for region in 0..election.regions.len() {
+            let at = Context { round, region };
+            let instants = [start, end].map(|written| {
+                election.instant(&written.anchor, at).map_err(|message| {
+                    problems.add(written.content, format!("cannot resolve `{}`", written.text.value), message);
+                })
+            });
+            let [Ok(start), Ok(end)] = instants else {
+                return None;
+            };
+            if start >= end {
+                let round_name = round.map_or("the election".to_string(), |r| format!("round `{}`", election.rounds[r].id));
+                problems.add(
+                    window_span,
+                    format!(
+                        "this window is empty in {round_name} for region `{}`: it starts at {} and ends at {}",
+                        election.regions[region].id,
+                        start.format("%Y-%m-%dT%H:%MZ"),
+                        end.format("%Y-%m-%dT%H:%MZ")
+                    ),
+                    "start must come before end",
+                );
+                return None;
+            }
+            windows.push(RegionWindow {
+                region,
+                round,
+                window: Window { start, end },
+            });
+        }
+    }
+    Some(windows)
+}

@@ -1,0 +1,173 @@
+//! Source text and positions inside it, shared by the rulebook and the log.
+//!
+//! Every diagnostic points at a byte range of some text. The rulebook keeps its
+//! whole text (it is small); a log line keeps only itself, with its line number,
+//! so that rendering a finding near the end of a huge log never rescans the file.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+/// A byte range in some source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(offset: usize, len: usize) -> Self {
+        Span { offset, len }
+    }
+
+    /// The span that starts `offset` bytes into this one and is `len` long.
+    pub fn sub(self, offset: usize, len: usize) -> Span {
+        Span::new(self.offset + offset, len)
+    }
+
+    pub fn end(self) -> usize {
+        self.offset + self.len
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(span: Span) -> Self {
+        SourceSpan::new(span.offset.into(), span.len)
+    }
+}
+
+/// A named text held in memory, such as a rulebook file.
+#[derive(Clone)]
+pub struct SourceFile {
+    name: Arc<str>,
+    text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+impl fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+/// One line of a log, shown by diagnostics with its real line number.
+#[derive(Debug, Clone)]
+pub struct LineSource {
+    pub file: Arc<str>,
+    /// 1-based line number in `file`.
+    pub line: usize,
+    pub text: String,
+}
+
+impl SourceCode for LineSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        _context_lines_before: usize,
+        _context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // A line has no neighbours here: context is the line itself.
+        let contents = self.text.as_str().read_span(span, 0, 0)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.file.to_string(),
+            contents.data(),
+            *contents.span(),
+            self.line - 1,
+            contents.column(),
+            1,
+        )))
+    }
+}
+
+/// The largest char boundary at or below `offset` (str::floor_char_boundary is unstable).
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// 1-based column, in characters, of a byte offset within one line.
+pub fn char_column(line: &str, offset: usize) -> usize {
+    line[..floor_char_boundary(line, offset)].chars().count() + 1
+}
+
+/// The known name closest to `unknown`, if one is close enough to be a typo.
+pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(unknown, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters() {
+        let file = SourceFile::new("x", "ab\ncé d\n");
+        assert_eq!(file.line_column(0), (1, 1));
+        assert_eq!(file.line_column(3), (2, 1));
+        // 'é' is two bytes; 'd' is the fourth character of line 2.
+        assert_eq!(file.line_column(7), (2, 4));
+    }
+
+    #[test]
+    fn suggestions_only_for_near_misses() {
+        let known = ["metropole", "guadeloupe", "martinique"];
+        assert_eq!(did_you_mean("guadelupe", known), Some("guadeloupe"));
+        assert_eq!(did_you_mean("tokyo", known), None);
+    }
+}
