@@ -111,11 +111,14 @@ impl SourceCode for LineSource {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
-        _context_lines_before: usize,
-        _context_lines_after: usize,
+        context_lines_before: usize,
+        context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        // A line has no neighbours here: context is the line itself.
-        let contents = self.text.as_str().read_span(span, 0, 0)?;
+        // The text is one line, so any context is that whole line and no more.
+        let contents = self
+            .text
+            .as_str()
+            .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.file.to_string(),
             contents.data(),

@@ -43,7 +43,12 @@ impl<'r, W: Write> HumanReport<'r, W> {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false)
+            // Citation URLs must stay whole to be clicked or copied.
+            .with_break_words(false)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace);
         HumanReport { out, rulebook, handler }
     }
 
@@ -176,7 +181,7 @@ fn finding_diagnostic(rulebook: &Rulebook, line: &LogLine, publication: &Publica
                     Some(format!("{}: inside the window", local_time(publication.instant, zone))),
                     spans.timestamp,
                 ),
-                LabeledSpan::new_with_span(Some(format!("a `{}`", publication.kind)), spans.kind),
+                LabeledSpan::new_with_span(Some(format!("`{}` is covered by {}", publication.kind, rule.id)), spans.kind),
             ];
             let window_text = format!(
                 "window ({}, {}): {}\n  in UTC: {}\n",
@@ -194,11 +199,11 @@ fn finding_diagnostic(rulebook: &Rulebook, line: &LogLine, publication: &Publica
     };
     let (rule_line, rule_column) = rulebook.source.line_column(rule.span.offset);
     let help = format!(
-        "{}\n{window_text}law: {} <{}>\nrule: {}:{rule_line}:{rule_column}",
-        rule.help,
+        "{window_text}law: {} <{}>\nrule: {}:{rule_line}:{rule_column}\n\n{}",
         rule.citation,
         rule.citation.url,
         rulebook.source.name(),
+        rule.help,
     );
     LineDiagnostic {
         message: message(rulebook, publication, finding),
