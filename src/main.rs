@@ -118,7 +118,12 @@ fn load_rulebook(path: &Path) -> Option<Rulebook> {
     match rulebook::load(path) {
         Ok(rulebook) => Some(rulebook),
         Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
+            let color = ColorChoice::Auto.enabled(io::stderr().is_terminal());
+            let mut text = String::new();
+            match report::graphical_handler(color).render_report(&mut text, &error) {
+                Ok(()) => eprint!("{text}"),
+                Err(_) => eprintln!("scrutin: {error}"),
+            }
             None
         }
     }

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan};
 
-use super::{Report, local_time, local_window, message, region_list, round_name, utc_window};
+use super::{Report, graphical_handler, local_time, local_window, message, region_list, round_name, utc_window};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::{LineError, Publication};
@@ -38,17 +38,7 @@ pub struct HumanReport<'r, W> {
 
 impl<'r, W: Write> HumanReport<'r, W> {
     pub fn new(out: W, rulebook: &'r Rulebook, color: bool) -> Self {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
-            .with_links(false)
-            // Citation URLs must stay whole to be clicked or copied.
-            .with_break_words(false)
-            .with_word_separator(textwrap::WordSeparator::AsciiSpace);
+        let handler = graphical_handler(color);
         HumanReport { out, rulebook, handler }
     }
 

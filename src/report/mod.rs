@@ -29,6 +29,22 @@ pub trait Report {
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
+/// How scrutin draws diagnostics for people: in the CLI, the report and tests.
+pub fn graphical_handler(color: bool) -> miette::GraphicalReportHandler {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        // Citation URLs and timestamps must stay whole to be read, clicked or copied.
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+}
+
 /// A local wall-clock reading, such as `Sat 2017-05-06 09:30 CEST`.
 pub fn local_time(instant: DateTime<Utc>, zone: Tz) -> String {
     let local = instant.with_timezone(&zone);

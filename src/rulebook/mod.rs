@@ -47,10 +47,7 @@ pub fn parse(source: SourceFile) -> Result<Rulebook, RulebookError> {
     let raw = match read_yaml(source.text()) {
         Ok(raw) => raw,
         Err(e) => {
-            let span = e
-                .location()
-                .and_then(|l| Some(Span::new(l.span().byte_offset()? as usize, l.span().byte_len()? as usize)))
-                .unwrap_or_default();
+            let span = e.location().map_or_else(Span::default, |l| yaml_span(source.text(), l));
             problems.add(span, yaml_message(&e), "here");
             return Err(problems.into_error());
         }
@@ -79,11 +76,35 @@ fn read_yaml(text: &str) -> Result<RawRulebook, serde_saphyr::Error> {
     serde_saphyr::from_str_with_options(text, options)
 }
 
+/// Where a YAML error is. Scanner errors know their line and column but not
+/// their byte offset; the offset is then found from the line and column.
+fn yaml_span(text: &str, location: serde_saphyr::Location) -> Span {
+    let span = location.span();
+    if let (Some(offset), Some(len)) = (span.byte_offset(), span.byte_len())
+        && (offset, len) != (0, 0)
+    {
+        return Span::new(offset as usize, len as usize);
+    }
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take((location.line() as usize).saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let column = (location.column() as usize).saturating_sub(1);
+    let offset = text[line_start.min(text.len())..]
+        .char_indices()
+        .nth(column)
+        .map_or(text.len(), |(i, _)| line_start + i);
+    Span::new(offset, 0)
+}
+
 /// serde-saphyr's message without its own "at line…" suffix: the diagnostic shows the place.
 fn yaml_message(error: &serde_saphyr::Error) -> String {
     let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
+    let text = text.rfind(" at line ").map_or(text.as_str(), |cut| &text[..cut]);
+    // Speak of the rulebook, not of the YAML library's options.
+    match text.strip_prefix("duplicate mapping key: ") {
+        Some(rest) => format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest)),
+        None => text.to_string(),
     }
 }

@@ -106,14 +106,9 @@ fn lookup_region(regions: &[Region], id: &Text, problems: &mut Problems) -> Opti
 fn unknown<'a>(problems: &mut Problems, name: &Text, what: &str, known: impl Iterator<Item = &'a str> + Clone) {
     let help = match did_you_mean(&name.value, known.clone()) {
         Some(near) => format!("did you mean `{near}`?"),
-        None => format!("declared {what}s: {}", known.collect::<Vec<_>>().join(", ")),
+        None => format!("expected one of: {}", known.collect::<Vec<_>>().join(", ")),
     };
-    problems.add_with_help(
-        name.span,
-        format!("unknown {what} `{}`", name.value),
-        format!("no {what} of this name is declared"),
-        Some(help),
-    );
+    problems.add_with_help(name.span, format!("unknown {what} `{}`", name.value), "unknown", Some(help));
 }
 
 fn groups(entries: &Entries<Vec<Text>>, regions: &[Region], problems: &mut Problems) -> Vec<Group> {

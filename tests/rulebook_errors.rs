@@ -1,0 +1,168 @@
+//! Invalid rulebooks are rejected with diagnostics that point into the YAML.
+//!
+//! Each case breaks one thing in a small valid rulebook; the rendered
+//! diagnostic is pinned as a snapshot and the place it points at is asserted.
+
+use scrutin::rulebook::{self, RulebookError};
+use scrutin::source::SourceFile;
+
+const VALID: &str = r#"id: mini
+title: Mini election
+jurisdiction: Testland
+kinds: { news: News, campaign: Campaign, poll: Poll, result: Results }
+channels: { web: Web, print: Print }
+regions:
+  capital: { name: Capital, zone: Europe/Paris }
+  island: { name: Island, zone: America/Guadeloupe }
+default_region: capital
+groups:
+  everywhere: [capital, island]
+polls: { open: "08:00", close: "20:00" }
+rounds:
+  - id: r1
+    name: first round
+    vote: 2017-05-07
+    overrides:
+      - regions: [island]
+        vote: 2017-05-06
+rules:
+  - id: silence
+    title: Silence
+    severity: error
+    citation: { article: art. 1, law: Election Act, url: "https://example.org/act#1" }
+    help: No campaigning from the eve until the polls close.
+    applies_to: { kinds: [campaign] }
+    window:
+      start: eve 00:00
+      end: last_polls_close(everywhere)
+"#;
+
+/// The valid rulebook with `from` replaced by `to` (which must occur once).
+fn broken(from: &str, to: &str) -> String {
+    assert_eq!(VALID.matches(from).count(), 1, "`{from}` must occur once");
+    VALID.replace(from, to)
+}
+
+fn load(name: &str, text: &str) -> RulebookError {
+    rulebook::parse(SourceFile::new(name, text)).expect_err("the rulebook should be rejected")
+}
+
+fn render(error: &RulebookError) -> String {
+    let mut out = String::new();
+    scrutin::report::graphical_handler(false).with_width(80).render_report(&mut out, error).unwrap();
+    out
+}
+
+/// Asserts the only problem is at `line`:`column` and pins its rendering.
+fn assert_points_at(name: &str, text: &str, line: usize, column: usize) {
+    let error = load(name, text);
+    let places: Vec<_> = error.problems().iter().map(|p| p.line_column()).collect();
+    assert_eq!(places, [(line, column)], "{}", render(&error));
+    insta::assert_snapshot!(name, render(&error));
+}
+
+#[test]
+fn the_valid_rulebook_loads() {
+    let rulebook = rulebook::parse(SourceFile::new("mini.yaml", VALID)).unwrap();
+    assert_eq!(rulebook.rules.len(), 1);
+}
+
+#[test]
+fn unknown_time_zone() {
+    assert_points_at("unknown-zone", &broken("zone: Europe/Paris", "zone: Europe/Pari"), 7, 35);
+}
+
+#[test]
+fn unknown_region_in_a_group() {
+    assert_points_at("unknown-region-in-group", &broken("[capital, island]", "[capital, islnd]"), 11, 25);
+}
+
+#[test]
+fn bad_anchor_expression() {
+    assert_points_at("bad-anchor", &broken("start: eve 00:00", "start: eve 25:00"), 28, 18);
+}
+
+#[test]
+fn unknown_region_in_an_anchor() {
+    assert_points_at(
+        "unknown-region-in-anchor",
+        &broken("end: last_polls_close(everywhere)", "end: polls_close(capitol)"),
+        29,
+        24,
+    );
+}
+
+#[test]
+fn unknown_field() {
+    assert_points_at("unknown-field", &broken("severity: error", "severty: error"), 23, 5);
+}
+
+#[test]
+fn unknown_severity() {
+    assert_points_at("unknown-severity", &broken("severity: error", "severity: eror"), 23, 15);
+}
+
+#[test]
+fn unknown_kind_in_a_filter() {
+    assert_points_at("unknown-kind", &broken("kinds: [campaign]", "kinds: [campain]"), 26, 27);
+}
+
+#[test]
+fn impossible_date() {
+    assert_points_at("impossible-date", &broken("vote: 2017-05-07", "vote: 2017-02-30"), 16, 11);
+}
+
+#[test]
+fn rule_without_body() {
+    let text = broken(
+        "    window:\n      start: eve 00:00\n      end: last_polls_close(everywhere)\n",
+        "",
+    );
+    assert_points_at("rule-without-body", &text, 21, 9);
+}
+
+#[test]
+fn empty_window() {
+    let text = broken("end: last_polls_close(everywhere)", "end: eve 00:00 - 1h");
+    assert_points_at("empty-window", &text, 28, 7);
+}
+
+#[test]
+fn yaml_syntax_error() {
+    assert_points_at("yaml-syntax", &broken("kinds: { news: News,", "kinds: { news: News"), 4, 29);
+}
+
+#[test]
+fn duplicate_key() {
+    assert_points_at("duplicate-key", &broken("title: Silence", "title: Silence\n    title: Again"), 23, 5);
+}
+
+#[test]
+fn duplicate_rule_id() {
+    let rule = &VALID[VALID.find("  - id: silence").unwrap()..];
+    let text = format!("{VALID}{rule}");
+    assert_points_at("duplicate-rule-id", &text, 30, 9);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let text = broken("zone: Europe/Paris", "zone: Mars/Olympus")
+        .replace("severity: error", "severity: fatal")
+        .replace("kinds: [campaign]", "kinds: [propaganda]");
+    let error = load("three-problems", &text);
+    let lines: Vec<usize> = error.problems().iter().map(|p| p.line_column().0).collect();
+    assert_eq!(lines, [7, 23, 26]);
+    insta::assert_snapshot!("three-problems", render(&error));
+}
+
+#[test]
+fn an_alias_bomb_is_refused() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..12 {
+        let previous = (b'a' + level - 1) as char;
+        let name = (b'a' + level) as char;
+        text.push_str(&format!("{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]\n"));
+    }
+    let error = load("bomb", &text);
+    assert_eq!(error.problems().len(), 1);
+}
