@@ -84,38 +84,63 @@ pub fn audit(
             Ok(None) => return Ok(()),
             Err(e) => {
                 summary.unreadable_files += 1;
-                return report.unreadable(file, &format!("read error after line {}: {e}", summary.lines));
+                return report.unreadable(
+                    file,
+                    &format!("read error after line {}: {e}", summary.lines),
+                );
             }
         };
         summary.lines += 1;
         match text {
             LineText::Text(text) => {
-                let line = LogLine { file, number, text: &text };
+                let line = LogLine {
+                    file,
+                    number,
+                    text: &text,
+                };
                 audit_line(rulebook, line, report, summary)?;
             }
-            LineText::NotUtf8 { valid_prefix, bad_byte } => {
+            LineText::NotUtf8 {
+                valid_prefix,
+                bad_byte,
+            } => {
                 let error = LineError::new(
                     Span::new(valid_prefix.len(), 0),
                     format!("this line is not UTF-8: byte 0x{bad_byte:02X} follows"),
                 );
                 summary.invalid += 1;
-                let line = LogLine { file, number, text: &valid_prefix };
+                let line = LogLine {
+                    file,
+                    number,
+                    text: &valid_prefix,
+                };
                 report.line(&line, Outcome::Invalid(&error))?;
             }
             LineText::TooLong { start, bytes } => {
                 let error = LineError::new(
                     Span::new(0, 0),
-                    format!("this line has {bytes} bytes, more than the {MAX_LINE_BYTES} a line may have"),
+                    format!(
+                        "this line has {bytes} bytes, more than the {MAX_LINE_BYTES} a line may have"
+                    ),
                 );
                 summary.invalid += 1;
-                let line = LogLine { file, number, text: &start };
+                let line = LogLine {
+                    file,
+                    number,
+                    text: &start,
+                };
                 report.line(&line, Outcome::Invalid(&error))?;
             }
         }
     }
 }
 
-fn audit_line(rulebook: &Rulebook, line: LogLine, report: &mut dyn Report, summary: &mut Summary) -> io::Result<()> {
+fn audit_line(
+    rulebook: &Rulebook,
+    line: LogLine,
+    report: &mut dyn Report,
+    summary: &mut Summary,
+) -> io::Result<()> {
     if publication::parse::is_skipped(line.text) {
         summary.skipped += 1;
         return report.line(&line, Outcome::Skipped);

@@ -22,7 +22,11 @@ mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "scrutin", version, about = "Checks media publications against election law")]
+#[command(
+    name = "scrutin",
+    version,
+    about = "Checks media publications against election law"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -150,13 +154,24 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     Ok(exit_code(&summary, args.fail_on))
 }
 
-fn check_log(rulebook: &Rulebook, log: &Path, report: &mut dyn Report, summary: &mut Summary) -> io::Result<()> {
+fn check_log(
+    rulebook: &Rulebook,
+    log: &Path,
+    report: &mut dyn Report,
+    summary: &mut Summary,
+) -> io::Result<()> {
     if log == Path::new("-") {
         return audit(rulebook, "<stdin>", io::stdin().lock(), report, summary);
     }
     let name = log.display().to_string();
     match File::open(log) {
-        Ok(file) => audit(rulebook, &name, BufReader::with_capacity(256 * 1024, file), report, summary),
+        Ok(file) => audit(
+            rulebook,
+            &name,
+            BufReader::with_capacity(256 * 1024, file),
+            report,
+            summary,
+        ),
         Err(e) => {
             summary.files += 1;
             summary.unreadable_files += 1;
@@ -168,7 +183,10 @@ fn check_log(rulebook: &Rulebook, log: &Path, report: &mut dyn Report, summary: 
 fn exit_code(summary: &Summary, fail_on: FailOn) -> u8 {
     if !summary.complete() {
         exit::INCOMPLETE
-    } else if fail_on.severity().is_some_and(|s| summary.findings_at_least(s) > 0) {
+    } else if fail_on
+        .severity()
+        .is_some_and(|s| summary.findings_at_least(s) > 0)
+    {
         exit::FINDINGS
     } else {
         exit::CLEAN

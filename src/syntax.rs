@@ -40,7 +40,11 @@ impl<'a> Expected<'a> {
         let at = self.at.trim_start();
         let offset = full.len() - at.len();
         let word = at.find(char::is_whitespace).unwrap_or(at.len());
-        let len = if word == 0 { at.chars().next().map_or(0, char::len_utf8) } else { word };
+        let len = if word == 0 {
+            at.chars().next().map_or(0, char::len_utf8)
+        } else {
+            word
+        };
         let message = match (self.detail, self.what, at.is_empty()) {
             (Some(detail), _, _) => detail,
             (None, Some(what), true) => format!("expected {what}, found the end"),
@@ -48,7 +52,11 @@ impl<'a> Expected<'a> {
             (None, None, true) => "unexpected end".to_string(),
             (None, None, false) => format!("unexpected `{}`", &at[..len]),
         };
-        SyntaxError { offset, len, message }
+        SyntaxError {
+            offset,
+            len,
+            message,
+        }
     }
 }
 
@@ -79,7 +87,11 @@ impl<'a> ParseError<&'a str> for Expected<'a> {
 
     /// Between two failed alternatives, report the one that read further.
     fn or(self, other: Self) -> Self {
-        if other.at.len() <= self.at.len() { other } else { self }
+        if other.at.len() <= self.at.len() {
+            other
+        } else {
+            self
+        }
     }
 }
 

@@ -11,13 +11,16 @@ use scrutin::rulebook::{self, Rulebook};
 
 fn rulebook() -> &'static Rulebook {
     static RULEBOOK: OnceLock<Rulebook> = OnceLock::new();
-    RULEBOOK.get_or_init(|| rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).expect("valid rulebook"))
+    RULEBOOK.get_or_init(|| {
+        rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).expect("valid rulebook")
+    })
 }
 
 /// The ids of the rules a log line breaks.
 fn broken(line: &str) -> Vec<&'static str> {
     let rulebook = rulebook();
-    let publication = publication::read(line, rulebook).unwrap_or_else(|e| panic!("invalid line {line}: {e:?}"));
+    let publication =
+        publication::read(line, rulebook).unwrap_or_else(|e| panic!("invalid line {line}: {e:?}"));
     let mut ids: Vec<&str> = check(rulebook, &publication)
         .iter()
         .map(|finding| rulebook.rules[finding.rule].id.as_str())
@@ -30,25 +33,45 @@ const NOTICE: &str = "pollster=Ipsos sponsor=\"Le Monde\" sample_size=1412 field
 
 #[test]
 fn campaign_silence_starts_at_midnight_on_the_eve() {
-    assert_eq!(broken("2017-05-05T23:59:59+02:00 outlet=a kind=campaign channel=web"), Vec::<&str>::new());
-    assert_eq!(broken("2017-05-06T00:00:00+02:00 outlet=a kind=campaign channel=web"), ["campaign-silence"]);
+    assert_eq!(
+        broken("2017-05-05T23:59:59+02:00 outlet=a kind=campaign channel=web"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        broken("2017-05-06T00:00:00+02:00 outlet=a kind=campaign channel=web"),
+        ["campaign-silence"]
+    );
     // The first round too.
-    assert_eq!(broken("2017-04-22T00:00:00+02:00 outlet=a kind=campaign"), ["campaign-silence"]);
+    assert_eq!(
+        broken("2017-04-22T00:00:00+02:00 outlet=a kind=campaign"),
+        ["campaign-silence"]
+    );
 }
 
 #[test]
 fn campaign_silence_ends_when_metropolitan_polls_close() {
-    assert_eq!(broken("2017-05-07T19:59:59+02:00 outlet=a kind=campaign channel=tv"), ["campaign-silence"]);
-    assert_eq!(broken("2017-05-07T20:00:00+02:00 outlet=a kind=campaign channel=tv"), Vec::<&str>::new());
+    assert_eq!(
+        broken("2017-05-07T19:59:59+02:00 outlet=a kind=campaign channel=tv"),
+        ["campaign-silence"]
+    );
+    assert_eq!(
+        broken("2017-05-07T20:00:00+02:00 outlet=a kind=campaign channel=tv"),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]
 fn campaign_silence_follows_each_regions_own_eve() {
     // Guadeloupe votes on Saturday: its eve is Friday, 00:00 local = 04:00Z.
-    let line = |region: &str| format!("2017-05-05T04:30:00Z outlet=rci.fm kind=campaign channel=radio region={region}");
+    let line = |region: &str| {
+        format!("2017-05-05T04:30:00Z outlet=rci.fm kind=campaign channel=radio region={region}")
+    };
     assert_eq!(broken(&line("guadeloupe")), ["campaign-silence"]);
     assert_eq!(broken(&line("metropole")), Vec::<&str>::new());
-    assert_eq!(broken("2017-05-05T03:59:59Z outlet=rci.fm kind=campaign region=guadeloupe"), Vec::<&str>::new());
+    assert_eq!(
+        broken("2017-05-05T03:59:59Z outlet=rci.fm kind=campaign region=guadeloupe"),
+        Vec::<&str>::new()
+    );
     // Friday 23:59 in Tahiti is already inside; Thursday 23:59 is not.
     assert_eq!(
         broken("2017-05-05T23:59:00[Pacific/Tahiti] outlet=tntv kind=campaign region=polynesie"),
@@ -67,19 +90,36 @@ fn a_publication_received_in_several_regions_is_reported_once_per_round() {
     let publication = publication::read(line, rulebook).unwrap();
     let findings = check(rulebook, &publication);
     assert_eq!(findings.len(), 1);
-    let Violation::InsideWindow { regions, window, .. } = &findings[0].violation else {
+    let Violation::InsideWindow {
+        regions, window, ..
+    } = &findings[0].violation
+    else {
         panic!("not a window violation: {findings:?}");
     };
     assert_eq!(regions.len(), 3);
     // The union of the three windows: Guadeloupe's starts earliest.
-    assert_eq!(window.start, "2017-05-05T04:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap());
+    assert_eq!(
+        window.start,
+        "2017-05-05T04:00:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    );
 }
 
 #[test]
 fn printed_campaign_documents_only_on_polling_day() {
-    assert_eq!(broken("2017-05-06T10:00:00+02:00 outlet=a kind=campaign channel=print"), Vec::<&str>::new());
-    assert_eq!(broken("2017-05-07T00:00:00+02:00 outlet=a kind=campaign channel=print"), ["campaign-documents-on-polling-day"]);
-    assert_eq!(broken("2017-05-07T20:00:00+02:00 outlet=a kind=campaign channel=print"), Vec::<&str>::new());
+    assert_eq!(
+        broken("2017-05-06T10:00:00+02:00 outlet=a kind=campaign channel=print"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        broken("2017-05-07T00:00:00+02:00 outlet=a kind=campaign channel=print"),
+        ["campaign-documents-on-polling-day"]
+    );
+    assert_eq!(
+        broken("2017-05-07T20:00:00+02:00 outlet=a kind=campaign channel=print"),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]
@@ -92,17 +132,45 @@ fn a_publication_without_channel_may_have_gone_out_on_any() {
 
 #[test]
 fn poll_ban_boundaries() {
-    assert_eq!(broken(&format!("2017-05-05T23:59:59+02:00 outlet=a kind=poll {NOTICE}")), Vec::<&str>::new());
-    assert_eq!(broken(&format!("2017-05-06T00:00:00+02:00 outlet=a kind=poll {NOTICE}")), ["poll-ban"]);
-    assert_eq!(broken(&format!("2017-05-07T19:59:59+02:00 outlet=a kind=poll {NOTICE}")), ["poll-ban"]);
-    assert_eq!(broken(&format!("2017-05-07T20:00:00+02:00 outlet=a kind=poll {NOTICE}")), Vec::<&str>::new());
+    assert_eq!(
+        broken(&format!(
+            "2017-05-05T23:59:59+02:00 outlet=a kind=poll {NOTICE}"
+        )),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        broken(&format!(
+            "2017-05-06T00:00:00+02:00 outlet=a kind=poll {NOTICE}"
+        )),
+        ["poll-ban"]
+    );
+    assert_eq!(
+        broken(&format!(
+            "2017-05-07T19:59:59+02:00 outlet=a kind=poll {NOTICE}"
+        )),
+        ["poll-ban"]
+    );
+    assert_eq!(
+        broken(&format!(
+            "2017-05-07T20:00:00+02:00 outlet=a kind=poll {NOTICE}"
+        )),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]
 fn polls_put_online_before_the_ban_may_stay_online() {
-    let republished = |first: &str| format!("2017-05-06T10:00:00+02:00 outlet=a kind=poll first_published={first} {NOTICE}");
-    assert_eq!(broken(&republished("2017-05-05T23:59:59+02:00")), Vec::<&str>::new());
-    assert_eq!(broken(&republished("2017-05-06T00:00:00+02:00")), ["poll-ban"]);
+    let republished = |first: &str| {
+        format!("2017-05-06T10:00:00+02:00 outlet=a kind=poll first_published={first} {NOTICE}")
+    };
+    assert_eq!(
+        broken(&republished("2017-05-05T23:59:59+02:00")),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        broken(&republished("2017-05-06T00:00:00+02:00")),
+        ["poll-ban"]
+    );
 }
 
 #[test]
@@ -115,55 +183,104 @@ fn poll_notice_lists_what_is_missing() {
         findings[0].violation,
         Violation::MissingAttributes(vec!["sponsor".into(), "margin_of_error".into()])
     );
-    assert_eq!(broken(&format!("2017-05-04T10:00:00+02:00 outlet=a kind=poll {NOTICE}")), Vec::<&str>::new());
+    assert_eq!(
+        broken(&format!(
+            "2017-05-04T10:00:00+02:00 outlet=a kind=poll {NOTICE}"
+        )),
+        Vec::<&str>::new()
+    );
     // An empty value states nothing.
-    assert_eq!(broken("2017-05-04T10:00:00+02:00 outlet=a kind=poll pollster=Ipsos sponsor=\"\" sample_size=1 fieldwork=x margin_of_error=3"), ["poll-notice"]);
+    assert_eq!(
+        broken(
+            "2017-05-04T10:00:00+02:00 outlet=a kind=poll pollster=Ipsos sponsor=\"\" sample_size=1 fieldwork=x margin_of_error=3"
+        ),
+        ["poll-notice"]
+    );
 }
 
 #[test]
 fn poll_notice_binds_the_first_publication_only() {
-    let copy = "2017-05-04T10:00:00+02:00 outlet=a kind=poll first_published=2017-05-03T10:00:00+02:00";
+    let copy =
+        "2017-05-04T10:00:00+02:00 outlet=a kind=poll first_published=2017-05-03T10:00:00+02:00";
     assert_eq!(broken(copy), Vec::<&str>::new());
 }
 
 #[test]
 fn one_results_embargo_for_the_whole_republic() {
     for region in ["metropole", "martinique", "polynesie", "nouvelle-caledonie"] {
-        let before = format!("2017-05-07T19:59:59+02:00 outlet=rtbf.be kind=result region={region}");
+        let before =
+            format!("2017-05-07T19:59:59+02:00 outlet=rtbf.be kind=result region={region}");
         assert_eq!(broken(&before), ["results-embargo"], "{region}");
         let after = format!("2017-05-07T20:00:00+02:00 outlet=rtbf.be kind=result region={region}");
         assert_eq!(broken(&after), Vec::<&str>::new(), "{region}");
     }
     // Martinique's count is known on Saturday evening; still embargoed.
     assert_eq!(
-        broken("2017-05-06T20:30:00[America/Martinique] outlet=rci.fm kind=result region=martinique"),
+        broken(
+            "2017-05-06T20:30:00[America/Martinique] outlet=rci.fm kind=result region=martinique"
+        ),
         ["results-embargo"]
     );
 }
 
 #[test]
 fn paid_advertising_from_six_months_before_the_month_of_the_election() {
-    assert_eq!(broken("2016-09-30T23:59:59+02:00 outlet=a kind=paid_ad"), Vec::<&str>::new());
-    assert_eq!(broken("2016-10-01T00:00:00+02:00 outlet=a kind=paid_ad"), ["paid-political-advertising"]);
-    assert_eq!(broken("2017-05-07T23:59:59+02:00 outlet=a kind=paid_ad"), ["paid-political-advertising"]);
-    assert_eq!(broken("2017-05-08T00:00:00+02:00 outlet=a kind=paid_ad"), Vec::<&str>::new());
+    assert_eq!(
+        broken("2016-09-30T23:59:59+02:00 outlet=a kind=paid_ad"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        broken("2016-10-01T00:00:00+02:00 outlet=a kind=paid_ad"),
+        ["paid-political-advertising"]
+    );
+    assert_eq!(
+        broken("2017-05-07T23:59:59+02:00 outlet=a kind=paid_ad"),
+        ["paid-political-advertising"]
+    );
+    assert_eq!(
+        broken("2017-05-08T00:00:00+02:00 outlet=a kind=paid_ad"),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]
 fn leaked_documents_warning_in_the_second_round_only() {
-    assert_eq!(broken("2017-05-05T22:30:00+02:00 outlet=a kind=news tags=leak"), Vec::<&str>::new());
-    assert_eq!(broken("2017-05-06T08:00:00+02:00 outlet=a kind=news tags=macronleaks,leak"), ["leaked-documents"]);
-    assert_eq!(broken("2017-04-22T08:00:00+02:00 outlet=a kind=news tags=leak"), Vec::<&str>::new());
+    assert_eq!(
+        broken("2017-05-05T22:30:00+02:00 outlet=a kind=news tags=leak"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        broken("2017-05-06T08:00:00+02:00 outlet=a kind=news tags=macronleaks,leak"),
+        ["leaked-documents"]
+    );
+    assert_eq!(
+        broken("2017-04-22T08:00:00+02:00 outlet=a kind=news tags=leak"),
+        Vec::<&str>::new()
+    );
     let rulebook = rulebook();
-    let leaked = rulebook.rules.iter().find(|r| r.id == "leaked-documents").unwrap();
+    let leaked = rulebook
+        .rules
+        .iter()
+        .find(|r| r.id == "leaked-documents")
+        .unwrap();
     assert_eq!(leaked.severity, rulebook::Severity::Warning);
 }
 
 #[test]
 fn every_rule_cites_its_law_and_helps() {
     for rule in &rulebook().rules {
-        assert!(rule.citation.url.starts_with("https://www.legifrance.gouv.fr/"), "{}", rule.id);
-        assert!(!rule.citation.article.is_empty() && !rule.citation.law.is_empty(), "{}", rule.id);
+        assert!(
+            rule.citation
+                .url
+                .starts_with("https://www.legifrance.gouv.fr/"),
+            "{}",
+            rule.id
+        );
+        assert!(
+            !rule.citation.article.is_empty() && !rule.citation.law.is_empty(),
+            "{}",
+            rule.id
+        );
         assert!(rule.help.len() > 80, "{} needs a real help text", rule.id);
     }
 }

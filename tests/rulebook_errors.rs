@@ -49,7 +49,10 @@ fn load(name: &str, text: &str) -> RulebookError {
 
 fn render(error: &RulebookError) -> String {
     let mut out = String::new();
-    scrutin::report::graphical_handler(false).with_width(80).render_report(&mut out, error).unwrap();
+    scrutin::report::graphical_handler(false)
+        .with_width(80)
+        .render_report(&mut out, error)
+        .unwrap();
     out
 }
 
@@ -69,24 +72,42 @@ fn the_valid_rulebook_loads() {
 
 #[test]
 fn unknown_time_zone() {
-    assert_points_at("unknown-zone", &broken("zone: Europe/Paris", "zone: Europe/Pari"), 7, 35);
+    assert_points_at(
+        "unknown-zone",
+        &broken("zone: Europe/Paris", "zone: Europe/Pari"),
+        7,
+        35,
+    );
 }
 
 #[test]
 fn unknown_region_in_a_group() {
-    assert_points_at("unknown-region-in-group", &broken("[capital, island]", "[capital, islnd]"), 11, 25);
+    assert_points_at(
+        "unknown-region-in-group",
+        &broken("[capital, island]", "[capital, islnd]"),
+        11,
+        25,
+    );
 }
 
 #[test]
 fn bad_anchor_expression() {
-    assert_points_at("bad-anchor", &broken("start: eve 00:00", "start: eve 25:00"), 28, 18);
+    assert_points_at(
+        "bad-anchor",
+        &broken("start: eve 00:00", "start: eve 25:00"),
+        28,
+        18,
+    );
 }
 
 #[test]
 fn unknown_region_in_an_anchor() {
     assert_points_at(
         "unknown-region-in-anchor",
-        &broken("end: last_polls_close(everywhere)", "end: polls_close(capitol)"),
+        &broken(
+            "end: last_polls_close(everywhere)",
+            "end: polls_close(capitol)",
+        ),
         29,
         24,
     );
@@ -94,22 +115,42 @@ fn unknown_region_in_an_anchor() {
 
 #[test]
 fn unknown_field() {
-    assert_points_at("unknown-field", &broken("severity: error", "severty: error"), 23, 5);
+    assert_points_at(
+        "unknown-field",
+        &broken("severity: error", "severty: error"),
+        23,
+        5,
+    );
 }
 
 #[test]
 fn unknown_severity() {
-    assert_points_at("unknown-severity", &broken("severity: error", "severity: eror"), 23, 15);
+    assert_points_at(
+        "unknown-severity",
+        &broken("severity: error", "severity: eror"),
+        23,
+        15,
+    );
 }
 
 #[test]
 fn unknown_kind_in_a_filter() {
-    assert_points_at("unknown-kind", &broken("kinds: [campaign]", "kinds: [campain]"), 26, 27);
+    assert_points_at(
+        "unknown-kind",
+        &broken("kinds: [campaign]", "kinds: [campain]"),
+        26,
+        27,
+    );
 }
 
 #[test]
 fn impossible_date() {
-    assert_points_at("impossible-date", &broken("vote: 2017-05-07", "vote: 2017-02-30"), 16, 11);
+    assert_points_at(
+        "impossible-date",
+        &broken("vote: 2017-05-07", "vote: 2017-02-30"),
+        16,
+        11,
+    );
 }
 
 #[test]
@@ -129,12 +170,22 @@ fn empty_window() {
 
 #[test]
 fn yaml_syntax_error() {
-    assert_points_at("yaml-syntax", &broken("kinds: { news: News,", "kinds: { news: News"), 4, 29);
+    assert_points_at(
+        "yaml-syntax",
+        &broken("kinds: { news: News,", "kinds: { news: News"),
+        4,
+        29,
+    );
 }
 
 #[test]
 fn duplicate_key() {
-    assert_points_at("duplicate-key", &broken("title: Silence", "title: Silence\n    title: Again"), 23, 5);
+    assert_points_at(
+        "duplicate-key",
+        &broken("title: Silence", "title: Silence\n    title: Again"),
+        23,
+        5,
+    );
 }
 
 #[test]

@@ -40,7 +40,10 @@ pub fn check(rulebook: &Rulebook, publication: &Publication) -> Vec<Finding> {
         match &rule.body {
             RuleBody::Window(window_rule) => {
                 for violation in window_violations(window_rule, publication, &regions) {
-                    findings.push(Finding { rule: index, violation });
+                    findings.push(Finding {
+                        rule: index,
+                        violation,
+                    });
                 }
             }
             RuleBody::Requires(requirement) => {
@@ -50,7 +53,11 @@ pub fn check(rulebook: &Rulebook, publication: &Publication) -> Vec<Finding> {
                 let missing: Vec<String> = requirement
                     .attributes
                     .iter()
-                    .filter(|key| publication.attribute(key).is_none_or(|v| v.trim().is_empty()))
+                    .filter(|key| {
+                        publication
+                            .attribute(key)
+                            .is_none_or(|v| v.trim().is_empty())
+                    })
                     .cloned()
                     .collect();
                 if !missing.is_empty() {
@@ -67,12 +74,16 @@ pub fn check(rulebook: &Rulebook, publication: &Publication) -> Vec<Finding> {
 
 /// Is this a later copy of content that went out before?
 fn is_later_copy(publication: &Publication) -> bool {
-    publication.first_published.is_some_and(|first| first < publication.instant)
+    publication
+        .first_published
+        .is_some_and(|first| first < publication.instant)
 }
 
 /// The publication's regions the filter keeps, or `None` if the rule is not about it.
 fn matching_regions(filter: &Filter, publication: &Publication) -> Option<Vec<usize>> {
-    let listed = |list: &Option<Vec<String>>, value: &str| list.as_ref().is_none_or(|l| l.iter().any(|x| x == value));
+    let listed = |list: &Option<Vec<String>>, value: &str| {
+        list.as_ref().is_none_or(|l| l.iter().any(|x| x == value))
+    };
     let kind_matches = listed(&filter.kinds, &publication.kind);
     let channel_matches = match (&filter.channels, &publication.channel) {
         (None, _) => true,
@@ -93,25 +104,41 @@ fn matching_regions(filter: &Filter, publication: &Publication) -> Option<Vec<us
     }
     let regions: Vec<usize> = match &filter.regions {
         None => publication.regions.clone(),
-        Some(allowed) => publication.regions.iter().copied().filter(|r| allowed.contains(r)).collect(),
+        Some(allowed) => publication
+            .regions
+            .iter()
+            .copied()
+            .filter(|r| allowed.contains(r))
+            .collect(),
     };
     (!regions.is_empty()).then_some(regions)
 }
 
-fn window_violations(rule: &WindowRule, publication: &Publication, regions: &[usize]) -> Vec<Violation> {
+fn window_violations(
+    rule: &WindowRule,
+    publication: &Publication,
+    regions: &[usize],
+) -> Vec<Violation> {
     let mut violations: Vec<Violation> = Vec::new();
     for &region in regions {
-        let open = rule.windows.iter().filter(|w| w.region == region && w.window.contains(publication.instant));
+        let open = rule
+            .windows
+            .iter()
+            .filter(|w| w.region == region && w.window.contains(publication.instant));
         for region_window in open {
             if rule.exempt_earlier_publications
-                && publication.first_published.is_some_and(|first| first < region_window.window.start)
+                && publication
+                    .first_published
+                    .is_some_and(|first| first < region_window.window.start)
             {
                 continue;
             }
             let same_round = violations.iter_mut().find_map(|v| match v {
-                Violation::InsideWindow { round, regions, window } if *round == region_window.round => {
-                    Some((regions, window))
-                }
+                Violation::InsideWindow {
+                    round,
+                    regions,
+                    window,
+                } if *round == region_window.round => Some((regions, window)),
                 _ => None,
             });
             match same_round {

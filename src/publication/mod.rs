@@ -48,7 +48,10 @@ pub struct Spans {
 
 impl Publication {
     pub fn attribute(&self, key: &str) -> Option<&str> {
-        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -90,15 +93,19 @@ pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
     }
     let end = line.trim_end().len();
     let missing = |key: &str| {
-        LineError::new(Span::new(end, 0), format!("missing `{key}`"))
-            .with_help(format!("every publication needs `outlet` and `kind`; add {key}=…"))
+        LineError::new(Span::new(end, 0), format!("missing `{key}`")).with_help(format!(
+            "every publication needs `outlet` and `kind`; add {key}=…"
+        ))
     };
     let outlet = fields.outlet.ok_or_else(|| missing("outlet"))?;
     let (kind, kind_span) = fields.kind.ok_or_else(|| missing("kind"))?;
     if let Some((first, span)) = fields.first_published
         && first > stamp.instant
     {
-        return Err(LineError::new(span, "first_published is later than the publication's own timestamp"));
+        return Err(LineError::new(
+            span,
+            "first_published is later than the publication's own timestamp",
+        ));
     }
     Ok(Publication {
         instant: stamp.instant,
@@ -106,7 +113,9 @@ pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
         outlet,
         kind,
         channel: fields.channel,
-        regions: fields.regions.unwrap_or_else(|| vec![rulebook.default_region]),
+        regions: fields
+            .regions
+            .unwrap_or_else(|| vec![rulebook.default_region]),
         id: fields.id,
         title: fields.title,
         url: fields.url,
@@ -140,8 +149,15 @@ struct Fields {
 impl Fields {
     fn take(&mut self, field: &RawField, rulebook: &Rulebook) -> Result<(), LineError> {
         if let Some((_, first)) = self.seen.iter().find(|(key, _)| key == field.key) {
-            return Err(LineError::new(field.key_span, format!("duplicate key `{}`", field.key))
-                .with_help(format!("`{}` is already given at column {}: keep one", field.key, first.offset + 1)));
+            return Err(
+                LineError::new(field.key_span, format!("duplicate key `{}`", field.key)).with_help(
+                    format!(
+                        "`{}` is already given at column {}: keep one",
+                        field.key,
+                        first.offset + 1
+                    ),
+                ),
+            );
         }
         self.seen.push((field.key.to_string(), field.key_span));
         let value = field.value.to_string();
@@ -152,7 +168,11 @@ impl Fields {
                 self.kind = Some((value, field.value_span));
             }
             "channel" => {
-                known(field, "channel", rulebook.channels.iter().map(|c| c.id.as_str()))?;
+                known(
+                    field,
+                    "channel",
+                    rulebook.channels.iter().map(|c| c.id.as_str()),
+                )?;
                 self.channel = Some(value);
             }
             "region" => self.regions = Some(regions(field, rulebook)?),
@@ -162,7 +182,11 @@ impl Fields {
             "tags" => self.tags = list(&field.value).map(|(tag, _)| tag.to_string()).collect(),
             "first_published" => {
                 let stamp = time::parse_timestamp(&field.value).map_err(|e| {
-                    let span = if field.quoted { field.value_span } else { field.value_span.sub(e.span.offset, e.span.len) };
+                    let span = if field.quoted {
+                        field.value_span
+                    } else {
+                        field.value_span.sub(e.span.offset, e.span.len)
+                    };
                     LineError::new(span, format!("first_published: {}", e.message))
                 })?;
                 self.first_published = Some((stamp.instant, field.value_span));
@@ -175,20 +199,32 @@ impl Fields {
 
 fn non_empty(field: &RawField) -> Result<String, LineError> {
     if field.value.trim().is_empty() {
-        return Err(LineError::new(field.value_span, format!("`{}` is empty", field.key)));
+        return Err(LineError::new(
+            field.value_span,
+            format!("`{}` is empty", field.key),
+        ));
     }
     Ok(field.value.to_string())
 }
 
 /// Checks a value against the rulebook's vocabulary.
-fn known<'a>(field: &RawField, what: &str, declared: impl Iterator<Item = &'a str> + Clone) -> Result<(), LineError> {
+fn known<'a>(
+    field: &RawField,
+    what: &str,
+    declared: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), LineError> {
     if declared.clone().any(|id| id == field.value) {
         return Ok(());
     }
     Err(unknown(field.value_span, &field.value, what, declared))
 }
 
-fn unknown<'a>(span: Span, value: &str, what: &str, declared: impl Iterator<Item = &'a str> + Clone) -> LineError {
+fn unknown<'a>(
+    span: Span,
+    value: &str,
+    what: &str,
+    declared: impl Iterator<Item = &'a str> + Clone,
+) -> LineError {
     let list = declared.clone().collect::<Vec<_>>().join(", ");
     let help = match did_you_mean(value, declared) {
         Some(near) => format!("did you mean `{near}`? the rulebook declares: {list}"),
@@ -199,12 +235,14 @@ fn unknown<'a>(span: Span, value: &str, what: &str, declared: impl Iterator<Item
 
 /// Comma-separated items with their byte offsets in `value`; empty items are dropped.
 fn list(value: &str) -> impl Iterator<Item = (&str, usize)> {
-    value.split(',').scan(0, |offset, item| {
-        let start = *offset;
-        *offset += item.len() + 1;
-        Some((item.trim(), start + (item.len() - item.trim_start().len())))
-    })
-    .filter(|(item, _)| !item.is_empty())
+    value
+        .split(',')
+        .scan(0, |offset, item| {
+            let start = *offset;
+            *offset += item.len() + 1;
+            Some((item.trim(), start + (item.len() - item.trim_start().len())))
+        })
+        .filter(|(item, _)| !item.is_empty())
 }
 
 fn regions(field: &RawField, rulebook: &Rulebook) -> Result<Vec<usize>, LineError> {
@@ -213,7 +251,12 @@ fn regions(field: &RawField, rulebook: &Rulebook) -> Result<Vec<usize>, LineErro
     for (id, offset) in list(&field.value) {
         let Some(region) = rulebook.region_index(id) else {
             let span = field.value_span.sub(offset + quote, id.len());
-            return Err(unknown(span, id, "region", rulebook.regions.iter().map(|r| r.id.as_str())));
+            return Err(unknown(
+                span,
+                id,
+                "region",
+                rulebook.regions.iter().map(|r| r.id.as_str()),
+            ));
         };
         if !regions.contains(&region) {
             regions.push(region);
@@ -223,4 +266,93 @@ fn regions(field: &RawField, rulebook: &Rulebook) -> Result<Vec<usize>, LineErro
         return Err(LineError::new(field.value_span, "`region` names no region"));
     }
     Ok(regions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn rulebook() -> Rulebook {
+        let text = include_str!("../../rules/fr/presidential-2017.yaml");
+        crate::rulebook::parse(SourceFile::new("presidential-2017.yaml", text)).unwrap()
+    }
+
+    fn error(line: &str) -> (String, LineError) {
+        let e = read(line, &rulebook()).unwrap_err();
+        (line[e.span.offset..e.span.end()].to_string(), e)
+    }
+
+    #[test]
+    fn well_known_fields_and_attributes() {
+        let rulebook = rulebook();
+        let line = r#"2017-05-06T09:30:00+02:00 outlet=lemonde.fr channel=web kind=poll region=guadeloupe,metropole title="Sondage" tags=a,,b first_published=2017-05-05T10:00:00Z pollster=Ipsos"#;
+        let p = read(line, &rulebook).unwrap();
+        assert_eq!(
+            p.instant,
+            "2017-05-06T07:30:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!((p.outlet.as_str(), p.kind.as_str()), ("lemonde.fr", "poll"));
+        assert_eq!(p.channel.as_deref(), Some("web"));
+        let regions: Vec<&str> = p
+            .regions
+            .iter()
+            .map(|&r| rulebook.regions[r].id.as_str())
+            .collect();
+        assert_eq!(regions, ["guadeloupe", "metropole"]);
+        assert_eq!(p.tags, ["a", "b"]);
+        assert_eq!(p.attribute("pollster"), Some("Ipsos"));
+        assert_eq!(&line[p.spans.kind.offset..p.spans.kind.end()], "poll");
+    }
+
+    #[test]
+    fn the_default_region_applies_when_none_is_given() {
+        let rulebook = rulebook();
+        let p = read("2017-05-06T09:30:00Z outlet=a kind=news", &rulebook).unwrap();
+        assert_eq!(p.regions, [rulebook.default_region]);
+    }
+
+    #[test]
+    fn undeclared_vocabulary_is_located_with_a_suggestion() {
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a kind=pol");
+        assert_eq!(at, "pol");
+        assert!(e.help.unwrap().starts_with("did you mean `poll`?"));
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a kind=news region=metropole,guadelupe");
+        assert_eq!(at, "guadelupe");
+        assert!(e.help.unwrap().starts_with("did you mean `guadeloupe`?"));
+        let (at, _) =
+            error(r#"2017-05-06T09:30:00Z outlet=a kind=news region="metropole, guadelupe""#);
+        assert_eq!(at, "guadelupe");
+        let (at, _) = error("2017-05-06T09:30:00Z outlet=a kind=news channel=telex");
+        assert_eq!(at, "telex");
+    }
+
+    #[test]
+    fn required_and_duplicate_keys() {
+        let (_, e) = error("2017-05-06T09:30:00Z outlet=a");
+        assert_eq!(e.message, "missing `kind`");
+        let (_, e) = error("2017-05-06T09:30:00Z kind=news");
+        assert_eq!(e.message, "missing `outlet`");
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a kind=news outlet=b");
+        assert_eq!(
+            (at.as_str(), e.message.as_str()),
+            ("outlet", "duplicate key `outlet`")
+        );
+        let (at, _) = error(r#"2017-05-06T09:30:00Z outlet="" kind=news"#);
+        assert_eq!(at, r#""""#);
+    }
+
+    #[test]
+    fn timestamp_errors_point_into_the_timestamp() {
+        let (at, e) = error("2017-05-06T09:30:00+01:00[Europe/Paris] outlet=a kind=news");
+        assert_eq!(at, "+01:00");
+        assert!(e.message.contains("disagrees"));
+        let (at, e) =
+            error("2017-05-06T09:30:00Z outlet=a kind=news first_published=2017-05-07T00:00:00Z");
+        assert_eq!(at, "2017-05-07T00:00:00Z");
+        assert!(e.message.contains("later than"));
+        let (at, _) =
+            error("2017-05-06T09:30:00Z outlet=a kind=news first_published=2017-13-01T00:00:00Z");
+        assert_eq!(at, "2017-13-01");
+    }
 }

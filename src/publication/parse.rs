@@ -72,7 +72,10 @@ fn field<'a>(line: &'a str) -> impl Parser<&'a str, Output = RawField<'a>, Error
         let offset = |rest: &str| line.len() - rest.len();
         let (rest, key) = take_while1(|c: char| !c.is_whitespace() && c != '=').parse(input)?;
         let Some(rest) = rest.strip_prefix('=') else {
-            return Err(Expected::failure(input, format!("`{key}` is not a field: fields are key=value")));
+            return Err(Expected::failure(
+                input,
+                format!("`{key}` is not a field: fields are key=value"),
+            ));
         };
         if !key.chars().all(is_key_char) {
             return Err(Expected::failure(
@@ -85,7 +88,9 @@ fn field<'a>(line: &'a str) -> impl Parser<&'a str, Output = RawField<'a>, Error
             quoted(rest).map(|(rest, value)| (rest, (value, true)))?
         } else {
             let no_value = |_| Expected::failure(input, format!("`{key}=` has no value"));
-            bare(rest).map(|(rest, value)| (rest, (Cow::Borrowed(value), false))).map_err(no_value)?
+            bare(rest)
+                .map(|(rest, value)| (rest, (Cow::Borrowed(value), false)))
+                .map_err(no_value)?
         };
         if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
             let message = if quoted {
@@ -125,7 +130,9 @@ fn quoted(input: &str) -> Parsed<'_, Cow<'_, str>> {
             }
             '\\' => match chars.next() {
                 Some((_, escaped @ ('"' | '\\'))) => {
-                    unescaped.get_or_insert_with(|| body[..position].to_string()).push(escaped);
+                    unescaped
+                        .get_or_insert_with(|| body[..position].to_string())
+                        .push(escaped);
                 }
                 Some((_, other)) => {
                     return Err(Expected::failure(
@@ -142,7 +149,10 @@ fn quoted(input: &str) -> Parsed<'_, Cow<'_, str>> {
             }
         }
     }
-    Err(Expected::failure(input, "this quoted value has no closing `\"`"))
+    Err(Expected::failure(
+        input,
+        "this quoted value has no closing `\"`",
+    ))
 }
 
 #[cfg(test)]
@@ -151,7 +161,8 @@ mod tests {
 
     #[test]
     fn timestamp_and_fields_with_spans() {
-        let line = r#"2017-05-06T09:30:00+02:00 outlet=lemonde.fr title="Sondage \"Ipsos\"" kind=poll"#;
+        let line =
+            r#"2017-05-06T09:30:00+02:00 outlet=lemonde.fr title="Sondage \"Ipsos\"" kind=poll"#;
         let raw = parse_line(line).unwrap();
         assert_eq!(raw.timestamp, "2017-05-06T09:30:00+02:00");
         assert_eq!(raw.timestamp_span, Span::new(0, 25));

@@ -18,9 +18,15 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub enum LineText {
     Text(String),
     /// Not UTF-8: the text up to the first bad byte, kept for the diagnostic.
-    NotUtf8 { valid_prefix: String, bad_byte: u8 },
+    NotUtf8 {
+        valid_prefix: String,
+        bad_byte: u8,
+    },
     /// Longer than `MAX_LINE_BYTES`; only the start is kept.
-    TooLong { start: String, bytes: usize },
+    TooLong {
+        start: String,
+        bytes: usize,
+    },
 }
 
 pub struct LineReader<R> {
@@ -50,7 +56,8 @@ impl<R: BufRead> LineReader<R> {
         let complete = self.buffer.ends_with(b"\n");
         if !complete && self.buffer.len() as u64 == limit {
             let bytes = self.buffer.len() + self.skip_rest_of_line()?;
-            let start = String::from_utf8_lossy(&self.buffer[..200.min(self.buffer.len())]).into_owned();
+            let start =
+                String::from_utf8_lossy(&self.buffer[..200.min(self.buffer.len())]).into_owned();
             return Ok(Some((self.number, LineText::TooLong { start, bytes })));
         }
         let mut line = self.buffer.as_slice();
@@ -109,7 +116,12 @@ mod tests {
     fn crlf_bom_and_missing_final_newline() {
         assert_eq!(
             lines(b"\xEF\xBB\xBFa\r\nb\n\nc"),
-            vec![(1, text("a")), (2, text("b")), (3, text("")), (4, text("c"))]
+            vec![
+                (1, text("a")),
+                (2, text("b")),
+                (3, text("")),
+                (4, text("c"))
+            ]
         );
         assert!(lines(b"").is_empty());
     }
@@ -141,7 +153,9 @@ mod tests {
         input.extend_from_slice(b"\nafter\n");
         let found = lines(&input);
         assert_eq!(found.len(), 2);
-        assert!(matches!(&found[0], (1, LineText::TooLong { bytes, .. }) if *bytes == MAX_LINE_BYTES + 11));
+        assert!(
+            matches!(&found[0], (1, LineText::TooLong { bytes, .. }) if *bytes == MAX_LINE_BYTES + 11)
+        );
         assert_eq!(found[1], (2, text("after")));
     }
 }

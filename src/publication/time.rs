@@ -10,7 +10,9 @@
 //! an overlap happened twice and is rejected unless an offset says which.
 //! `23:59:60` is a leap second: chrono-tz cannot place it and logs never mean it.
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 use nom::bytes::complete::{take_while_m_n, take_while1};
 use nom::character::complete::{char, one_of};
@@ -51,21 +53,41 @@ struct Pieces<'a> {
     zone: Option<&'a str>,
 }
 
-fn digits<'a>(n: usize) -> impl Parser<&'a str, Output = &'a str, Error = nom::error::Error<&'a str>> {
+fn digits<'a>(
+    n: usize,
+) -> impl Parser<&'a str, Output = &'a str, Error = nom::error::Error<&'a str>> {
     take_while_m_n(n, n, |c: char| c.is_ascii_digit())
 }
 
 fn pieces(input: &str) -> IResult<&str, Pieces<'_>> {
     let date = recognize((digits(4), char('-'), digits(2), char('-'), digits(2)));
     let fraction = (char('.'), take_while1(|c: char| c.is_ascii_digit()));
-    let time = recognize((digits(2), char(':'), digits(2), opt((char(':'), digits(2), opt(fraction)))));
+    let time = recognize((
+        digits(2),
+        char(':'),
+        digits(2),
+        opt((char(':'), digits(2), opt(fraction))),
+    ));
     let offset = nom::branch::alt((
         recognize(one_of("Zz")),
         recognize((one_of("+-"), digits(2), char(':'), digits(2))),
     ));
-    let zone = recognize((char('['), take_while1(|c: char| c != ']' && !c.is_whitespace()), char(']')));
-    let (rest, (date, _, time, offset, zone)) = (date, one_of("Tt"), time, opt(offset), opt(zone)).parse(input)?;
-    Ok((rest, Pieces { date, time, offset, zone }))
+    let zone = recognize((
+        char('['),
+        take_while1(|c: char| c != ']' && !c.is_whitespace()),
+        char(']'),
+    ));
+    let (rest, (date, _, time, offset, zone)) =
+        (date, one_of("Tt"), time, opt(offset), opt(zone)).parse(input)?;
+    Ok((
+        rest,
+        Pieces {
+            date,
+            time,
+            offset,
+            zone,
+        },
+    ))
 }
 
 /// Where `part` (a subslice of `whole`) sits in `whole`.
@@ -79,7 +101,10 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
     let pieces = match pieces(text) {
         Ok(("", pieces)) => pieces,
         Ok((rest, _)) => {
-            return Err(TimeError::new(span_of(text, rest), format!("unexpected `{rest}` after the timestamp")));
+            return Err(TimeError::new(
+                span_of(text, rest),
+                format!("unexpected `{rest}` after the timestamp"),
+            ));
         }
         Err(_) => return Err(TimeError::new(whole, shape)),
     };
@@ -103,8 +128,17 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
 fn local_date_time(text: &str, pieces: &Pieces) -> Result<NaiveDateTime, TimeError> {
     let number = |s: &str| s.parse::<u32>().unwrap_or(u32::MAX);
     let year = pieces.date[0..4].parse::<i32>().unwrap_or(i32::MAX);
-    let date = NaiveDate::from_ymd_opt(year, number(&pieces.date[5..7]), number(&pieces.date[8..10]))
-        .ok_or_else(|| TimeError::new(span_of(text, pieces.date), format!("{} is not a date", pieces.date)))?;
+    let date = NaiveDate::from_ymd_opt(
+        year,
+        number(&pieces.date[5..7]),
+        number(&pieces.date[8..10]),
+    )
+    .ok_or_else(|| {
+        TimeError::new(
+            span_of(text, pieces.date),
+            format!("{} is not a date", pieces.date),
+        )
+    })?;
 
     let time_span = span_of(text, pieces.time);
     let (hour, minute) = (number(&pieces.time[0..2]), number(&pieces.time[3..5]));
@@ -112,18 +146,25 @@ fn local_date_time(text: &str, pieces: &Pieces) -> Result<NaiveDateTime, TimeErr
     if second == 60 {
         return Err(TimeError::new(
             time_span,
-            format!("{} is a leap second, which scrutin does not accept: write :59 or the next minute", pieces.time),
+            format!(
+                "{} is a leap second, which scrutin does not accept: write :59 or the next minute",
+                pieces.time
+            ),
         ));
     }
     let nanos = match pieces.time.get(9..) {
         Some(fraction) if fraction.len() > 9 => {
-            return Err(TimeError::new(time_span, "more than nine digits of fractional seconds"));
+            return Err(TimeError::new(
+                time_span,
+                "more than nine digits of fractional seconds",
+            ));
         }
         Some(fraction) => number(fraction) * 10u32.pow(9 - fraction.len() as u32),
         None => 0,
     };
-    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
-        .ok_or_else(|| TimeError::new(time_span, format!("{} is not a time of day", pieces.time)))?;
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or_else(|| {
+        TimeError::new(time_span, format!("{} is not a time of day", pieces.time))
+    })?;
     Ok(date.and_time(time))
 }
 
@@ -131,13 +172,23 @@ fn parse_offset(text: &str, offset: &str) -> Result<FixedOffset, TimeError> {
     if offset.eq_ignore_ascii_case("z") {
         return Ok(Utc.fix());
     }
-    let (hours, minutes) = (offset[1..3].parse::<i32>().unwrap_or(99), offset[4..6].parse::<i32>().unwrap_or(99));
+    let (hours, minutes) = (
+        offset[1..3].parse::<i32>().unwrap_or(99),
+        offset[4..6].parse::<i32>().unwrap_or(99),
+    );
     let sign = if offset.starts_with('-') { -1 } else { 1 };
     if hours > 23 || minutes > 59 {
-        return Err(TimeError::new(span_of(text, offset), format!("{offset} is not a UTC offset")));
+        return Err(TimeError::new(
+            span_of(text, offset),
+            format!("{offset} is not a UTC offset"),
+        ));
     }
-    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
-        .ok_or_else(|| TimeError::new(span_of(text, offset), format!("{offset} is not a UTC offset")))
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)).ok_or_else(|| {
+        TimeError::new(
+            span_of(text, offset),
+            format!("{offset} is not a UTC offset"),
+        )
+    })
 }
 
 fn parse_zone(text: &str, bracketed: &str) -> Result<Tz, TimeError> {
@@ -201,10 +252,14 @@ fn utc_from_both(
     if zone_offset == offset {
         return Ok(instant);
     }
-    let span = pieces.offset.map_or(Span::new(0, text.len()), |o| span_of(text, o));
+    let span = pieces
+        .offset
+        .map_or(Span::new(0, text.len()), |o| span_of(text, o));
     let expected = match zone.from_local_datetime(&local) {
         LocalResult::Single(t) => format!("which is {} then", t.offset().fix()),
-        LocalResult::Ambiguous(a, b) => format!("which is {} or {} then", a.offset().fix(), b.offset().fix()),
+        LocalResult::Ambiguous(a, b) => {
+            format!("which is {} or {} then", a.offset().fix(), b.offset().fix())
+        }
         LocalResult::None => "where that local time does not exist".to_string(),
     };
     Err(TimeError::new(
@@ -231,40 +286,77 @@ mod tests {
 
     #[test]
     fn offsets_zones_and_both() {
-        assert_eq!(instant("2017-05-06T09:30:00+02:00"), utc("2017-05-06T07:30:00Z"));
+        assert_eq!(
+            instant("2017-05-06T09:30:00+02:00"),
+            utc("2017-05-06T07:30:00Z")
+        );
         assert_eq!(instant("2017-05-06T07:30:00Z"), utc("2017-05-06T07:30:00Z"));
         assert_eq!(instant("2017-05-06t07:30:00z"), utc("2017-05-06T07:30:00Z"));
-        assert_eq!(instant("2017-05-06T09:30:00[Europe/Paris]"), utc("2017-05-06T07:30:00Z"));
-        assert_eq!(instant("2017-05-06T09:30:00+02:00[Europe/Paris]"), utc("2017-05-06T07:30:00Z"));
-        assert_eq!(instant("2017-05-06T09:30[!Europe/Paris]"), utc("2017-05-06T07:30:00Z"));
-        assert_eq!(instant("2017-05-06T09:30:00.25Z"), utc("2017-05-06T09:30:00.25Z"));
+        assert_eq!(
+            instant("2017-05-06T09:30:00[Europe/Paris]"),
+            utc("2017-05-06T07:30:00Z")
+        );
+        assert_eq!(
+            instant("2017-05-06T09:30:00+02:00[Europe/Paris]"),
+            utc("2017-05-06T07:30:00Z")
+        );
+        assert_eq!(
+            instant("2017-05-06T09:30[!Europe/Paris]"),
+            utc("2017-05-06T07:30:00Z")
+        );
+        assert_eq!(
+            instant("2017-05-06T09:30:00.25Z"),
+            utc("2017-05-06T09:30:00.25Z")
+        );
     }
 
     #[test]
     fn half_hour_and_45_minute_zones() {
-        assert_eq!(instant("2021-09-20T20:30:00[America/St_Johns]"), utc("2021-09-20T23:00:00Z"));
-        assert_eq!(instant("2021-09-20T12:00:00[Pacific/Chatham]"), utc("2021-09-19T23:15:00Z"));
+        assert_eq!(
+            instant("2021-09-20T20:30:00[America/St_Johns]"),
+            utc("2021-09-20T23:00:00Z")
+        );
+        assert_eq!(
+            instant("2021-09-20T12:00:00[Pacific/Chatham]"),
+            utc("2021-09-19T23:15:00Z")
+        );
     }
 
     #[test]
     fn a_time_in_a_dst_gap_does_not_exist() {
         let e = error("2017-03-26T02:30:00[Europe/Paris]");
-        assert!(e.message.contains("does not exist in Europe/Paris"), "{e:?}");
+        assert!(
+            e.message.contains("does not exist in Europe/Paris"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn a_time_in_a_dst_overlap_needs_an_offset() {
         let e = error("2016-10-30T02:30:00[Europe/Paris]");
-        assert!(e.message.contains("+02:00") && e.message.contains("+01:00"), "{e:?}");
-        assert_eq!(instant("2016-10-30T02:30:00+02:00[Europe/Paris]"), utc("2016-10-30T00:30:00Z"));
-        assert_eq!(instant("2016-10-30T02:30:00+01:00[Europe/Paris]"), utc("2016-10-30T01:30:00Z"));
+        assert!(
+            e.message.contains("+02:00") && e.message.contains("+01:00"),
+            "{e:?}"
+        );
+        assert_eq!(
+            instant("2016-10-30T02:30:00+02:00[Europe/Paris]"),
+            utc("2016-10-30T00:30:00Z")
+        );
+        assert_eq!(
+            instant("2016-10-30T02:30:00+01:00[Europe/Paris]"),
+            utc("2016-10-30T01:30:00Z")
+        );
     }
 
     #[test]
     fn offset_must_agree_with_zone() {
         let e = error("2017-05-06T09:30:00+01:00[Europe/Paris]");
         assert_eq!(e.span, Span::new(19, 6));
-        assert!(e.message.contains("disagrees with Europe/Paris, which is +02:00"), "{e:?}");
+        assert!(
+            e.message
+                .contains("disagrees with Europe/Paris, which is +02:00"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -278,7 +370,11 @@ mod tests {
         assert!(e.message.contains("did you mean `Europe/Paris`"), "{e:?}");
         let e = error("2017-05-06T09:30:00");
         assert!(e.message.contains("no offset or zone"), "{e:?}");
-        assert!(error("yesterday").message.starts_with("expected a timestamp"));
+        assert!(
+            error("yesterday")
+                .message
+                .starts_with("expected a timestamp")
+        );
         assert_eq!(error("2017-05-06T09:30:00+02:00x").span, Span::new(25, 1));
     }
 }

@@ -5,7 +5,10 @@ use std::io::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan};
 
-use super::{Report, graphical_handler, local_time, local_window, message, region_list, round_name, utc_window};
+use super::{
+    Report, graphical_handler, local_time, local_window, message, region_list, round_name,
+    utc_window,
+};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::{LineError, Publication};
@@ -25,7 +28,9 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ColorChoice::Auto => {
+                terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
         }
     }
 }
@@ -39,7 +44,11 @@ pub struct HumanReport<'r, W> {
 impl<'r, W: Write> HumanReport<'r, W> {
     pub fn new(out: W, rulebook: &'r Rulebook, color: bool) -> Self {
         let handler = graphical_handler(color);
-        HumanReport { out, rulebook, handler }
+        HumanReport {
+            out,
+            rulebook,
+            handler,
+        }
     }
 
     fn render(&mut self, diagnostic: &LineDiagnostic) -> io::Result<()> {
@@ -88,7 +97,10 @@ pub fn summary_text(summary: &Summary) -> String {
         summary.invalid,
     );
     if summary.unreadable_files > 0 {
-        text.push_str(&format!("         {} could not be read\n", plural(summary.unreadable_files, "file")));
+        text.push_str(&format!(
+            "         {} could not be read\n",
+            plural(summary.unreadable_files, "file")
+        ));
     }
     text.push_str(&format!(
         "         {}: {}, {}, {}",
@@ -121,7 +133,9 @@ impl std::error::Error for LineDiagnostic {}
 
 impl Diagnostic for LineDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -129,7 +143,9 @@ impl Diagnostic for LineDiagnostic {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -155,23 +171,41 @@ fn invalid_line(line: &LogLine, error: &LineError) -> LineDiagnostic {
         code: Some("invalid-line".to_string()),
         severity: miette::Severity::Error,
         source: line_source(line),
-        labels: vec![LabeledSpan::new_primary_with_span(Some(error.message.clone()), error.span)],
+        labels: vec![LabeledSpan::new_primary_with_span(
+            Some(error.message.clone()),
+            error.span,
+        )],
         help: error.help.clone(),
     }
 }
 
-fn finding_diagnostic(rulebook: &Rulebook, line: &LogLine, publication: &Publication, finding: &Finding) -> LineDiagnostic {
+fn finding_diagnostic(
+    rulebook: &Rulebook,
+    line: &LogLine,
+    publication: &Publication,
+    finding: &Finding,
+) -> LineDiagnostic {
     let rule = &rulebook.rules[finding.rule];
     let spans = &publication.spans;
     let (labels, window_text) = match &finding.violation {
-        Violation::InsideWindow { round, regions, window } => {
+        Violation::InsideWindow {
+            round,
+            regions,
+            window,
+        } => {
             let zone = rulebook.regions[regions[0]].zone;
             let labels = vec![
                 LabeledSpan::new_primary_with_span(
-                    Some(format!("{}: inside the window", local_time(publication.instant, zone))),
+                    Some(format!(
+                        "{}: inside the window",
+                        local_time(publication.instant, zone)
+                    )),
                     spans.timestamp,
                 ),
-                LabeledSpan::new_with_span(Some(format!("`{}` is covered by {}", publication.kind, rule.id)), spans.kind),
+                LabeledSpan::new_with_span(
+                    Some(format!("`{}` is covered by {}", publication.kind, rule.id)),
+                    spans.kind,
+                ),
             ];
             let window_text = format!(
                 "window ({}, {}): {}\n  in UTC: {}\n",
@@ -184,7 +218,10 @@ fn finding_diagnostic(rulebook: &Rulebook, line: &LogLine, publication: &Publica
         }
         Violation::MissingAttributes(missing) => {
             let label = format!("a `{}` must state {}", publication.kind, missing.join(", "));
-            (vec![LabeledSpan::new_primary_with_span(Some(label), spans.kind)], String::new())
+            (
+                vec![LabeledSpan::new_primary_with_span(Some(label), spans.kind)],
+                String::new(),
+            )
         }
     };
     let (rule_line, rule_column) = rulebook.source.line_column(rule.span.offset);

@@ -102,11 +102,20 @@ struct JsonUnreadable {
 }
 
 impl<W: Write> JsonReport<'_, W> {
-    fn violation(&self, line: &LogLine, publication: &Publication, finding: &Finding) -> JsonViolation {
+    fn violation(
+        &self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+    ) -> JsonViolation {
         let rulebook = self.rulebook;
         let rule = &rulebook.rules[finding.rule];
         let (regions, round, window, missing, column_at) = match &finding.violation {
-            Violation::InsideWindow { round, regions, window } => (
+            Violation::InsideWindow {
+                round,
+                regions,
+                window,
+            } => (
                 regions.clone(),
                 round.map(|r| rulebook.rounds[r].id.clone()),
                 Some(JsonWindow {
@@ -116,9 +125,13 @@ impl<W: Write> JsonReport<'_, W> {
                 Vec::new(),
                 publication.spans.timestamp.offset,
             ),
-            Violation::MissingAttributes(missing) => {
-                (publication.regions.clone(), None, None, missing.clone(), publication.spans.kind.offset)
-            }
+            Violation::MissingAttributes(missing) => (
+                publication.regions.clone(),
+                None,
+                None,
+                missing.clone(),
+                publication.spans.kind.offset,
+            ),
         };
         JsonViolation {
             rule: rule.id.clone(),
@@ -131,7 +144,10 @@ impl<W: Write> JsonReport<'_, W> {
             kind: publication.kind.clone(),
             id: publication.id.clone(),
             message: message(rulebook, publication, finding),
-            regions: regions.iter().map(|&r| rulebook.regions[r].id.clone()).collect(),
+            regions: regions
+                .iter()
+                .map(|&r| rulebook.regions[r].id.clone())
+                .collect(),
             round,
             window,
             missing,

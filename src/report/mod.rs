@@ -55,8 +55,15 @@ pub fn local_time(instant: DateTime<Utc>, zone: Tz) -> String {
     } else {
         abbreviation
     };
-    let seconds = if local.format("%S").to_string() == "00" { "" } else { ":%S" };
-    format!("{} {zone_text}", local.format(&format!("%a %Y-%m-%d %H:%M{seconds}")))
+    let seconds = if local.format("%S").to_string() == "00" {
+        ""
+    } else {
+        ":%S"
+    };
+    format!(
+        "{} {zone_text}",
+        local.format(&format!("%a %Y-%m-%d %H:%M{seconds}"))
+    )
 }
 
 /// An instant in UTC, RFC 3339.
@@ -66,7 +73,11 @@ pub fn utc_time(instant: DateTime<Utc>) -> String {
 
 /// `[start, end)` in a region's local time.
 pub fn local_window(window: &Window, zone: Tz) -> String {
-    format!("{} → {}", local_time(window.start, zone), local_time(window.end, zone))
+    format!(
+        "{} → {}",
+        local_time(window.start, zone),
+        local_time(window.end, zone)
+    )
 }
 
 /// `[start, end)` in UTC.
@@ -76,12 +87,19 @@ pub fn utc_window(window: &Window) -> String {
 
 /// Region ids, comma-separated.
 pub fn region_list(rulebook: &Rulebook, regions: &[usize]) -> String {
-    regions.iter().map(|&r| rulebook.regions[r].id.as_str()).collect::<Vec<_>>().join(", ")
+    regions
+        .iter()
+        .map(|&r| rulebook.regions[r].id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The round a window belongs to, in words.
 pub fn round_name(rulebook: &Rulebook, round: Option<usize>) -> String {
-    round.map_or_else(|| "whole election".to_string(), |r| rulebook.rounds[r].name.clone())
+    round.map_or_else(
+        || "whole election".to_string(),
+        |r| rulebook.rounds[r].name.clone(),
+    )
 }
 
 /// The one-line message of a finding, the same in every format.

@@ -9,7 +9,11 @@ use super::{local_time, round_name, utc_time};
 use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, Severity};
 
 pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{} — {} ({})", rulebook.id, rulebook.title, rulebook.jurisdiction)?;
+    writeln!(
+        out,
+        "{} — {} ({})",
+        rulebook.id, rulebook.title, rulebook.jurisdiction
+    )?;
     writeln!(out, "rulebook: {}", rulebook.source.name())?;
     writeln!(out)?;
     writeln!(out, "rounds:")?;
@@ -37,11 +41,23 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
 fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{} [{}] {}", rule.id, rule.severity, rule.title)?;
     writeln!(out, "  law: {} <{}>", rule.citation, rule.citation.url)?;
-    writeln!(out, "  applies to: {}", describe_filter(rulebook, &rule.filter))?;
+    writeln!(
+        out,
+        "  applies to: {}",
+        describe_filter(rulebook, &rule.filter)
+    )?;
     match &rule.body {
         RuleBody::Requires(requirement) => {
-            let first = if requirement.first_publication_only { " (first publication only)" } else { "" };
-            writeln!(out, "  requires: {}{first}", requirement.attributes.join(", "))
+            let first = if requirement.first_publication_only {
+                " (first publication only)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "  requires: {}{first}",
+                requirement.attributes.join(", ")
+            )
         }
         RuleBody::Window(window) => {
             let exemption = if window.exempt_earlier_publications {
@@ -49,7 +65,11 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
             } else {
                 ""
             };
-            writeln!(out, "  forbidden from `{}` until `{}`{exemption}", window.start, window.end)?;
+            writeln!(
+                out,
+                "  forbidden from `{}` until `{}`{exemption}",
+                window.start, window.end
+            )?;
             for resolved in &window.windows {
                 let zone = rulebook.regions[resolved.region].zone;
                 writeln!(
@@ -79,7 +99,10 @@ fn describe_filter(rulebook: &Rulebook, filter: &Filter) -> String {
     list("channels", filter.channels.clone());
     list(
         "regions",
-        filter.regions.as_ref().map(|r| r.iter().map(|&i| rulebook.regions[i].id.clone()).collect()),
+        filter
+            .regions
+            .as_ref()
+            .map(|r| r.iter().map(|&i| rulebook.regions[i].id.clone()).collect()),
     );
     list("tags", filter.tags.clone());
     for (key, value) in &filter.attributes {
@@ -131,7 +154,11 @@ struct JsonWindow<'a> {
 }
 
 pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
-    let rules = rulebook.rules.iter().map(|rule| json_rule(rulebook, rule)).collect();
+    let rules = rulebook
+        .rules
+        .iter()
+        .map(|rule| json_rule(rulebook, rule))
+        .collect();
     let document = JsonRulebook {
         id: &rulebook.id,
         title: &rulebook.title,
@@ -158,7 +185,11 @@ fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<'a> {
                         zone: region.zone.name(),
                         start: utc_time(resolved.window.start),
                         end: utc_time(resolved.window.end),
-                        local_start: resolved.window.start.with_timezone(&region.zone).to_rfc3339(),
+                        local_start: resolved
+                            .window
+                            .start
+                            .with_timezone(&region.zone)
+                            .to_rfc3339(),
                         local_end: resolved.window.end.with_timezone(&region.zone).to_rfc3339(),
                     }
                 })

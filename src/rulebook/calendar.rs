@@ -12,7 +12,10 @@
 //! - **overlap** (the clocks fall back, so it happens twice): the anchor is the
 //!   earlier of the two instants, the first time the clocks show that reading.
 
-use chrono::{DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Utc,
+};
 use chrono_tz::Tz;
 
 use super::expr::{Anchor, Base, CalendarShift, Day, Event, Name, VoteOf};
@@ -66,7 +69,10 @@ impl Election<'_> {
         if let Some(region) = self.regions.iter().position(|r| r.id == id) {
             return Some(vec![region]);
         }
-        self.groups.iter().find(|g| g.id == id).map(|g| g.regions.clone())
+        self.groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.regions.clone())
     }
 
     pub fn instant(&self, anchor: &Anchor, at: Context) -> Result<DateTime<Utc>, String> {
@@ -76,14 +82,23 @@ impl Election<'_> {
             Base::WallClock { day, minutes } => {
                 let (date, region) = self.day(day, at)?;
                 let zone = self.regions[region].zone;
-                wall_clock(zone, date, *minutes)
-                    .ok_or_else(|| format!("{date} {minutes} minutes is out of range in {}", zone.name()))?
+                wall_clock(zone, date, *minutes).ok_or_else(|| {
+                    format!(
+                        "{date} {minutes} minutes is out of range in {}",
+                        zone.name()
+                    )
+                })?
             }
         };
         Ok(base + chrono::Duration::minutes(anchor.shift_minutes))
     }
 
-    fn event(&self, event: Event, place: Option<&Name>, at: Context) -> Result<DateTime<Utc>, String> {
+    fn event(
+        &self,
+        event: Event,
+        place: Option<&Name>,
+        at: Context,
+    ) -> Result<DateTime<Utc>, String> {
         let round = at.round.ok_or_else(|| {
             "events such as polls_close belong to a round, but this window is `per: election`: \
              use a day such as `final_vote 24:00`"
@@ -91,14 +106,18 @@ impl Election<'_> {
         })?;
         let polls = &self.rounds[round].polls;
         let regions = match place {
-            Some(name) => self.place(&name.id).ok_or_else(|| format!("unknown region or group `{}`", name.id))?,
+            Some(name) => self
+                .place(&name.id)
+                .ok_or_else(|| format!("unknown region or group `{}`", name.id))?,
             None if matches!(event, Event::PollsOpen | Event::PollsClose) => vec![at.region],
             None => (0..self.regions.len()).collect(),
         };
         if matches!(event, Event::PollsOpen | Event::PollsClose) && regions.len() != 1 {
-            return Err("polls_open and polls_close name one region: for a group, use \
+            return Err(
+                "polls_open and polls_close name one region: for a group, use \
                         first_polls_open or last_polls_close"
-                .to_string());
+                    .to_string(),
+            );
         }
         let instants = regions.iter().map(|&region| match event {
             Event::PollsOpen | Event::FirstPollsOpen => polls[region].open,
@@ -138,10 +157,16 @@ impl Election<'_> {
             Day::Shift(inner, shift) => {
                 let (date, region) = self.day(inner, at)?;
                 let shifted = match *shift {
-                    CalendarShift::Days(n) if n >= 0 => date.checked_add_days(Days::new(n.unsigned_abs())),
+                    CalendarShift::Days(n) if n >= 0 => {
+                        date.checked_add_days(Days::new(n.unsigned_abs()))
+                    }
                     CalendarShift::Days(n) => date.checked_sub_days(Days::new(n.unsigned_abs())),
-                    CalendarShift::Months(n) if n >= 0 => date.checked_add_months(Months::new(month_count(n))),
-                    CalendarShift::Months(n) => date.checked_sub_months(Months::new(month_count(n))),
+                    CalendarShift::Months(n) if n >= 0 => {
+                        date.checked_add_months(Months::new(month_count(n)))
+                    }
+                    CalendarShift::Months(n) => {
+                        date.checked_sub_months(Months::new(month_count(n)))
+                    }
                 };
                 Ok((shifted.ok_or("the date falls out of the calendar")?, region))
             }
@@ -151,7 +176,10 @@ impl Election<'_> {
     fn single_region(&self, name: &Name) -> Result<usize, String> {
         match self.place(&name.id).as_deref() {
             Some([region]) => Ok(*region),
-            Some(_) => Err(format!("`{}` is a group: a day is read in one region's zone", name.id)),
+            Some(_) => Err(format!(
+                "`{}` is a group: a day is read in one region's zone",
+                name.id
+            )),
             None => Err(format!("unknown region `{}`", name.id)),
         }
     }

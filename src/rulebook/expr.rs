@@ -14,14 +14,14 @@
 //! number of seconds. `± 2h`, `± 30min` shift an instant by an exact duration.
 
 use chrono::{DateTime, Utc};
+use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while1, take_while_m_n};
+use nom::bytes::complete::{tag, take_while_m_n, take_while1};
 use nom::character::complete::{char, digit1, multispace0, multispace1};
 use nom::combinator::{all_consuming, cut, map_res, not, opt, peek, recognize, value};
 use nom::error::context;
 use nom::multi::{many0, many1};
 use nom::sequence::{delimited, preceded};
-use nom::Parser;
 
 use crate::publication::time::parse_timestamp;
 pub use crate::syntax::SyntaxError;
@@ -38,7 +38,10 @@ pub struct Anchor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Base {
     /// A wall-clock time on a calendar day, in the zone of the day's region.
-    WallClock { day: Day, minutes: u32 },
+    WallClock {
+        day: Day,
+        minutes: u32,
+    },
     /// An event in a region, or in the publication's region.
     Event {
         event: Event,
@@ -131,7 +134,8 @@ fn argument<'a>(full: &'a str) -> impl Parser<&'a str, Output = Name, Error = Ex
         let (rest, _) = (multispace0, char('(')).parse(input)?;
         let (rest, _) = multispace0(rest)?;
         let offset = full.len() - rest.len();
-        let (rest, id) = cut(context("a region or group id", take_while1(is_name_char))).parse(rest)?;
+        let (rest, id) =
+            cut(context("a region or group id", take_while1(is_name_char))).parse(rest)?;
         let (rest, _) = cut(context("`)`", preceded(multispace0, char(')')))).parse(rest)?;
         Ok((
             rest,
@@ -251,14 +255,28 @@ fn calendar_shift(input: &str) -> Parsed<'_, CalendarShift> {
 fn exact_shift(input: &str) -> Parsed<'_, i64> {
     let (rest, (sign, _)) = (sign, multispace0).parse(input)?;
     // A unit ends at a non-letter: `1h30min` is one hour and thirty minutes.
-    let unit = |word| recognize((tag(word), not(peek(take_while_m_n(1, 1, |c: char| c.is_ascii_alphabetic())))));
-    let unit = alt((value(60, unit("h")), value(1, unit("min")), value(1, unit("m"))));
+    let unit = |word| {
+        recognize((
+            tag(word),
+            not(peek(take_while_m_n(1, 1, |c: char| {
+                c.is_ascii_alphabetic()
+            }))),
+        ))
+    };
+    let unit = alt((
+        value(60, unit("h")),
+        value(1, unit("min")),
+        value(1, unit("m")),
+    ));
     let (rest, parts) = cut(context(
         "a duration such as 2h, 30min or 1h30min",
         many1((number, unit)),
     ))
     .parse(rest)?;
-    Ok((rest, sign * parts.iter().map(|(n, unit)| n * unit).sum::<i64>()))
+    Ok((
+        rest,
+        sign * parts.iter().map(|(n, unit)| n * unit).sum::<i64>(),
+    ))
 }
 
 /// `HH:MM` from 00:00 to 24:00, as minutes since midnight.
@@ -268,14 +286,18 @@ fn clock(input: &str) -> Parsed<'_, u32> {
             take_while_m_n(2, 2, |c: char| c.is_ascii_digit()),
             char(':'),
             take_while_m_n(2, 2, |c: char| c.is_ascii_digit()),
-            not(peek(take_while_m_n(1, 1, |c: char| c.is_ascii_digit() || c == ':'))),
+            not(peek(take_while_m_n(1, 1, |c: char| {
+                c.is_ascii_digit() || c == ':'
+            }))),
         ),
         |(h, _, m, _): (&str, char, &str, ())| {
             let (h, m): (u32, u32) = (h.parse().unwrap_or(99), m.parse().unwrap_or(99));
             match (h, m) {
                 (24, 0) => Ok(24 * 60),
                 (0..=23, 0..=59) => Ok(h * 60 + m),
-                _ => Err(format!("{h:02}:{m:02} is not a time of day (00:00 to 24:00)")),
+                _ => Err(format!(
+                    "{h:02}:{m:02} is not a time of day (00:00 to 24:00)"
+                )),
             }
         },
     )
@@ -301,7 +323,10 @@ mod tests {
     use super::*;
 
     fn vote(round: VoteOf) -> Day {
-        Day::Vote { round, region: None }
+        Day::Vote {
+            round,
+            region: None,
+        }
     }
 
     #[test]
@@ -345,7 +370,8 @@ mod tests {
 
     #[test]
     fn calendar_arithmetic_nests() {
-        let anchor = parse_anchor("start_of_month(first_vote(metropole)) - 6 months 00:00").unwrap();
+        let anchor =
+            parse_anchor("start_of_month(first_vote(metropole)) - 6 months 00:00").unwrap();
         let Base::WallClock { day, minutes: 0 } = anchor.base else {
             panic!("not a wall clock: {anchor:?}")
         };
@@ -366,9 +392,15 @@ mod tests {
     #[test]
     fn absolute_instants() {
         let anchor = parse_anchor("2017-05-07T20:00:00+02:00").unwrap();
-        assert_eq!(anchor.base, Base::Instant("2017-05-07T18:00:00Z".parse().unwrap()));
+        assert_eq!(
+            anchor.base,
+            Base::Instant("2017-05-07T18:00:00Z".parse().unwrap())
+        );
         let anchor = parse_anchor("2017-05-07T20:00:00[Europe/Paris] - 1h").unwrap();
-        assert_eq!(anchor.base, Base::Instant("2017-05-07T18:00:00Z".parse().unwrap()));
+        assert_eq!(
+            anchor.base,
+            Base::Instant("2017-05-07T18:00:00Z".parse().unwrap())
+        );
         assert_eq!(anchor.shift_minutes, -60);
     }
 

@@ -30,14 +30,17 @@ pub fn load(path: &Path) -> Result<Rulebook, RulebookError> {
         path: path.display().to_string(),
         reason,
     };
-    let size = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| unreadable(e.to_string()))?
+        .len();
     if size > MAX_RULEBOOK_BYTES {
         return Err(unreadable(format!(
             "it has {size} bytes, more than the {MAX_RULEBOOK_BYTES} a rulebook may have"
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| unreadable(format!("it is not UTF-8 ({e})")))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| unreadable(format!("it is not UTF-8 ({e})")))?;
     parse(SourceFile::new(path.display().to_string(), text))
 }
 
@@ -47,7 +50,9 @@ pub fn parse(source: SourceFile) -> Result<Rulebook, RulebookError> {
     let raw = match read_yaml(source.text()) {
         Ok(raw) => raw,
         Err(e) => {
-            let span = e.location().map_or_else(Span::default, |l| yaml_span(source.text(), l));
+            let span = e
+                .location()
+                .map_or_else(Span::default, |l| yaml_span(source.text(), l));
             problems.add(span, yaml_message(&e), "here");
             return Err(problems.into_error());
         }
@@ -101,7 +106,9 @@ fn yaml_span(text: &str, location: serde_saphyr::Location) -> Span {
 /// serde-saphyr's message without its own "at line…" suffix: the diagnostic shows the place.
 fn yaml_message(error: &serde_saphyr::Error) -> String {
     let text = error.to_string();
-    let text = text.rfind(" at line ").map_or(text.as_str(), |cut| &text[..cut]);
+    let text = text
+        .rfind(" at line ")
+        .map_or(text.as_str(), |cut| &text[..cut]);
     // Speak of the rulebook, not of the YAML library's options.
     match text.strip_prefix("duplicate mapping key: ") {
         Some(rest) => format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest)),

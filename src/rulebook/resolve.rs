@@ -29,7 +29,15 @@ pub fn resolve(raw: RawRulebook, problems: &mut Problems) -> Option<Rulebook> {
     };
     let rounds = rounds(&raw, &places, problems);
     let sound_calendar = problems.is_empty();
-    let rules = rules(&raw.rules, &kinds, &channels, &places, &rounds, sound_calendar, problems);
+    let rules = rules(
+        &raw.rules,
+        &kinds,
+        &channels,
+        &places,
+        &rounds,
+        sound_calendar,
+        problems,
+    );
     if !problems.is_empty() {
         return None;
     }
@@ -69,7 +77,11 @@ fn terms(entries: &Entries<String>) -> Vec<Term> {
 
 fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region> {
     if entries.0.is_empty() {
-        problems.add(Span::default(), "a rulebook needs at least one region", "no regions");
+        problems.add(
+            Span::default(),
+            "a rulebook needs at least one region",
+            "no regions",
+        );
     }
     entries
         .0
@@ -81,7 +93,9 @@ fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region>
                     raw.zone.span,
                     format!("unknown time zone `{}`", raw.zone.value),
                     "not an IANA time zone",
-                    help.or(Some("zones are IANA names such as Europe/Paris or America/Cayenne".into())),
+                    help.or(Some(
+                        "zones are IANA names such as Europe/Paris or America/Cayenne".into(),
+                    )),
                 );
                 Tz::UTC
             });
@@ -97,18 +111,33 @@ fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region>
 fn lookup_region(regions: &[Region], id: &Text, problems: &mut Problems) -> Option<usize> {
     let found = regions.iter().position(|r| r.id == id.value);
     if found.is_none() {
-        unknown(problems, id, "region", regions.iter().map(|r| r.id.as_str()));
+        unknown(
+            problems,
+            id,
+            "region",
+            regions.iter().map(|r| r.id.as_str()),
+        );
     }
     found
 }
 
 /// Reports an undeclared name, suggesting the nearest declared one.
-fn unknown<'a>(problems: &mut Problems, name: &Text, what: &str, known: impl Iterator<Item = &'a str> + Clone) {
+fn unknown<'a>(
+    problems: &mut Problems,
+    name: &Text,
+    what: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+) {
     let help = match did_you_mean(&name.value, known.clone()) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("expected one of: {}", known.collect::<Vec<_>>().join(", ")),
     };
-    problems.add_with_help(name.span, format!("unknown {what} `{}`", name.value), "unknown", Some(help));
+    problems.add_with_help(
+        name.span,
+        format!("unknown {what} `{}`", name.value),
+        "unknown",
+        Some(help),
+    );
 }
 
 fn groups(entries: &Entries<Vec<Text>>, regions: &[Region], problems: &mut Problems) -> Vec<Group> {
@@ -117,11 +146,18 @@ fn groups(entries: &Entries<Vec<Text>>, regions: &[Region], problems: &mut Probl
         .iter()
         .map(|(id, members)| {
             if regions.iter().any(|r| r.id == id.value) {
-                problems.add(id.span, format!("group `{}` has the name of a region", id.value), "rename this group");
+                problems.add(
+                    id.span,
+                    format!("group `{}` has the name of a region", id.value),
+                    "rename this group",
+                );
             }
             Group {
                 id: id.value.clone(),
-                regions: members.iter().filter_map(|m| lookup_region(regions, m, problems)).collect(),
+                regions: members
+                    .iter()
+                    .filter_map(|m| lookup_region(regions, m, problems))
+                    .collect(),
             }
         })
         .collect()
@@ -143,7 +179,11 @@ impl Places<'_> {
             } else if let Some(group) = self.groups.iter().find(|g| g.id == name.value) {
                 found.extend(&group.regions);
             } else {
-                let known = self.regions.iter().map(|r| r.id.as_str()).chain(self.groups.iter().map(|g| g.id.as_str()));
+                let known = self
+                    .regions
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .chain(self.groups.iter().map(|g| g.id.as_str()));
                 unknown(problems, name, "region or group", known);
             }
         }
@@ -154,23 +194,37 @@ impl Places<'_> {
 }
 
 fn clock(text: &Text, problems: &mut Problems) -> Option<u32> {
-    let parsed = expr::parse_anchor(&format!("vote {}", text.value)).ok().and_then(|anchor| match anchor {
-        Anchor {
-            base: Base::WallClock { minutes, .. },
-            shift_minutes: 0,
-        } => Some(minutes),
-        _ => None,
-    });
+    let parsed = expr::parse_anchor(&format!("vote {}", text.value))
+        .ok()
+        .and_then(|anchor| match anchor {
+            Anchor {
+                base: Base::WallClock { minutes, .. },
+                shift_minutes: 0,
+            } => Some(minutes),
+            _ => None,
+        });
     if parsed.is_none() {
-        problems.add(text.span, format!("`{}` is not a time of day", text.value), "expected HH:MM, from 00:00 to 24:00");
+        problems.add(
+            text.span,
+            format!("`{}` is not a time of day", text.value),
+            "expected HH:MM, from 00:00 to 24:00",
+        );
     }
     parsed
 }
 
 fn date(text: &Text, problems: &mut Problems) -> Option<NaiveDate> {
-    let parsed = text.value.parse::<NaiveDate>().ok().filter(|_| text.value.len() == 10);
+    let parsed = text
+        .value
+        .parse::<NaiveDate>()
+        .ok()
+        .filter(|_| text.value.len() == 10);
     if parsed.is_none() {
-        problems.add(text.span, format!("`{}` is not a date", text.value), "expected YYYY-MM-DD");
+        problems.add(
+            text.span,
+            format!("`{}` is not a date", text.value),
+            "expected YYYY-MM-DD",
+        );
     }
     parsed
 }
@@ -187,14 +241,24 @@ fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems) -> Vec<Ro
     let default_open = clock(&raw.polls.open, problems);
     let default_close = clock(&raw.polls.close, problems);
     if raw.rounds.is_empty() {
-        problems.add(Span::default(), "a rulebook needs at least one round", "no rounds");
+        problems.add(
+            Span::default(),
+            "a rulebook needs at least one round",
+            "no rounds",
+        );
     }
     let mut seen = HashMap::new();
     let mut rounds = Vec::new();
     for round in &raw.rounds {
         check_unique(&mut seen, &round.id, "round", problems);
-        let open = round.polls.as_ref().map_or(default_open, |p| clock(&p.open, problems));
-        let close = round.polls.as_ref().map_or(default_close, |p| clock(&p.close, problems));
+        let open = round
+            .polls
+            .as_ref()
+            .map_or(default_open, |p| clock(&p.open, problems));
+        let close = round
+            .polls
+            .as_ref()
+            .map_or(default_close, |p| clock(&p.close, problems));
         let vote = date(&round.vote, problems);
         let (Some(open), Some(close), Some(vote)) = (open, close, vote) else {
             continue;
@@ -215,7 +279,12 @@ fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems) -> Vec<Ro
     rounds
 }
 
-fn apply_overrides(round: &RawRound, places: &Places, local: &mut [LocalPolls], problems: &mut Problems) {
+fn apply_overrides(
+    round: &RawRound,
+    places: &Places,
+    local: &mut [LocalPolls],
+    problems: &mut Problems,
+) {
     let mut overridden: HashMap<usize, Span> = HashMap::new();
     for entry in &round.overrides {
         let vote = entry.vote.as_ref().and_then(|d| date(d, problems));
@@ -245,13 +314,21 @@ fn override_region(
     if overridden.insert(region, name.span).is_some() {
         problems.add(
             name.span,
-            format!("region `{}` is overridden twice in round `{}`", places.regions[region].id, round.id.value),
+            format!(
+                "region `{}` is overridden twice in round `{}`",
+                places.regions[region].id, round.id.value
+            ),
             "a second override for the same region",
         );
     }
 }
 
-fn polls_instants(local: &LocalPolls, region: &Region, round: &Text, problems: &mut Problems) -> Polls {
+fn polls_instants(
+    local: &LocalPolls,
+    region: &Region,
+    round: &Text,
+    problems: &mut Problems,
+) -> Polls {
     let open = wall_clock(region.zone, local.vote, local.open);
     let close = wall_clock(region.zone, local.vote, local.close);
     match (open, close) {
@@ -263,7 +340,10 @@ fn polls_instants(local: &LocalPolls, region: &Region, round: &Text, problems: &
         _ => {
             problems.add(
                 round.span,
-                format!("in round `{}`, the polls in `{}` do not close after they open", round.value, region.id),
+                format!(
+                    "in round `{}`, the polls in `{}` do not close after they open",
+                    round.value, region.id
+                ),
                 "check this round's polling hours",
             );
             Polls {
@@ -306,11 +386,20 @@ fn rules(
         check_unique(&mut seen, &rule.id, "rule", problems);
         let severity = Severity::from_name(&rule.severity.value);
         if severity.is_none() {
-            unknown(problems, &rule.severity, "severity", Severity::NAMES.into_iter());
+            unknown(
+                problems,
+                &rule.severity,
+                "severity",
+                Severity::NAMES.into_iter(),
+            );
         }
         check_citation(&rule.citation, problems);
         let filter = filter(&rule.applies_to, kinds, channels, places, problems);
-        let round_filter = rule.applies_to.rounds.as_ref().map(|names| round_indices(names, rounds, problems));
+        let round_filter = rule
+            .applies_to
+            .rounds
+            .as_ref()
+            .map(|names| round_indices(names, rounds, problems));
         let body = body(rule, round_filter, &election, sound_calendar, problems);
         if let (Some(severity), Some(body)) = (severity, body) {
             rules.push(Rule {
@@ -335,29 +424,53 @@ fn rules(
 fn check_citation(citation: &RawCitation, problems: &mut Problems) {
     let url = &citation.url;
     if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
-        problems.add(url.span, "a citation's url must be a web address", "expected https://…");
+        problems.add(
+            url.span,
+            "a citation's url must be a web address",
+            "expected https://…",
+        );
     }
     for field in [&citation.article, &citation.law] {
         if field.value.trim().is_empty() {
-            problems.add(field.span, "a citation names its article and its law", "empty");
+            problems.add(
+                field.span,
+                "a citation names its article and its law",
+                "empty",
+            );
         }
     }
 }
 
-fn filter(raw: &RawFilter, kinds: &[Term], channels: &[Term], places: &Places, problems: &mut Problems) -> Filter {
-    let vocabulary = |names: &Option<Vec<Text>>, terms: &[Term], what: &str, problems: &mut Problems| {
-        names.as_ref().map(|names| {
-            for name in names.iter().filter(|n| !terms.iter().any(|t| t.id == n.value)) {
-                unknown(problems, name, what, terms.iter().map(|t| t.id.as_str()));
-            }
-            names.iter().map(|n| n.value.clone()).collect()
-        })
-    };
+fn filter(
+    raw: &RawFilter,
+    kinds: &[Term],
+    channels: &[Term],
+    places: &Places,
+    problems: &mut Problems,
+) -> Filter {
+    let vocabulary =
+        |names: &Option<Vec<Text>>, terms: &[Term], what: &str, problems: &mut Problems| {
+            names.as_ref().map(|names| {
+                for name in names
+                    .iter()
+                    .filter(|n| !terms.iter().any(|t| t.id == n.value))
+                {
+                    unknown(problems, name, what, terms.iter().map(|t| t.id.as_str()));
+                }
+                names.iter().map(|n| n.value.clone()).collect()
+            })
+        };
     Filter {
         kinds: vocabulary(&raw.kinds, kinds, "kind", problems),
         channels: vocabulary(&raw.channels, channels, "channel", problems),
-        regions: raw.regions.as_ref().map(|names| places.expand(names, problems)),
-        tags: raw.tags.as_ref().map(|tags| tags.iter().map(|t| t.value.clone()).collect()),
+        regions: raw
+            .regions
+            .as_ref()
+            .map(|names| places.expand(names, problems)),
+        tags: raw
+            .tags
+            .as_ref()
+            .map(|tags| tags.iter().map(|t| t.value.clone()).collect()),
         attributes: raw
             .attributes
             .iter()
@@ -373,7 +486,12 @@ fn round_indices(names: &[Text], rounds: &[Round], problems: &mut Problems) -> V
         .filter_map(|name| {
             let found = rounds.iter().position(|r| r.id == name.value);
             if found.is_none() {
-                unknown(problems, name, "round", rounds.iter().map(|r| r.id.as_str()));
+                unknown(
+                    problems,
+                    name,
+                    "round",
+                    rounds.iter().map(|r| r.id.as_str()),
+                );
             }
             found
         })
@@ -388,28 +506,48 @@ fn body(
     problems: &mut Problems,
 ) -> Option<RuleBody> {
     if let (Some(flag), None) = (&rule.first_publication_only, &rule.requires) {
-        problems.add(flag.span, "`first_publication_only` belongs to `requires` rules", "not a `requires` rule");
+        problems.add(
+            flag.span,
+            "`first_publication_only` belongs to `requires` rules",
+            "not a `requires` rule",
+        );
     }
     match (&rule.window, &rule.requires) {
         (Some(window), None) => {
-            window_rule(window, round_filter, election, sound_calendar, problems).map(RuleBody::Window)
+            window_rule(window, round_filter, election, sound_calendar, problems)
+                .map(RuleBody::Window)
         }
         (None, Some(attributes)) => {
             if let Some(rounds) = &rule.applies_to.rounds {
                 let span = rounds.first().map_or(rule.id.span, |r| r.span);
-                problems.add(span, "`rounds` narrows window rules only", "a `requires` rule holds in every round");
+                problems.add(
+                    span,
+                    "`rounds` narrows window rules only",
+                    "a `requires` rule holds in every round",
+                );
             }
             if attributes.is_empty() {
-                problems.add(rule.id.span, "`requires` lists no attribute", "this rule would never fire");
+                problems.add(
+                    rule.id.span,
+                    "`requires` lists no attribute",
+                    "this rule would never fire",
+                );
             }
             Some(RuleBody::Requires(Requirement {
                 attributes: attributes.iter().map(|a| a.value.clone()).collect(),
-                first_publication_only: rule.first_publication_only.as_ref().is_some_and(|f| f.value),
+                first_publication_only: rule
+                    .first_publication_only
+                    .as_ref()
+                    .is_some_and(|f| f.value),
             }))
         }
         (Some(_), Some(attributes)) => {
             let span = attributes.first().map_or(rule.id.span, |a| a.span);
-            problems.add(span, "a rule has one body: `window` or `requires`, not both", "second body");
+            problems.add(
+                span,
+                "a rule has one body: `window` or `requires`, not both",
+                "second body",
+            );
             None
         }
         (None, None) => {
@@ -444,7 +582,12 @@ fn window_rule(
         Some("election") => true,
         Some(_) => {
             let per = raw.per.as_ref().expect("matched Some");
-            unknown(problems, per, "`per` value", ["round", "election"].into_iter());
+            unknown(
+                problems,
+                per,
+                "`per` value",
+                ["round", "election"].into_iter(),
+            );
             false
         }
     };
@@ -457,7 +600,11 @@ fn window_rule(
         let rounds: Vec<Option<usize>> = if per_election {
             vec![None]
         } else {
-            round_filter.unwrap_or_else(|| (0..election.rounds.len()).collect()).into_iter().map(Some).collect()
+            round_filter
+                .unwrap_or_else(|| (0..election.rounds.len()).collect())
+                .into_iter()
+                .map(Some)
+                .collect()
         };
         resolve_windows(&start, &end, &rounds, election, window.span, problems)?
     } else {
@@ -475,7 +622,11 @@ fn anchor<'a>(text: &'a Text, election: &Election, problems: &mut Problems) -> O
     let content = content_span(problems.source().text(), text.span);
     match expr::parse_anchor(&text.value) {
         Ok(anchor) => {
-            let written = Written { anchor, text, content };
+            let written = Written {
+                anchor,
+                text,
+                content,
+            };
             check_names(&written, election, problems).then_some(written)
         }
         Err(e) => {
@@ -505,7 +656,9 @@ fn content_span(yaml: &str, scalar: Span) -> Span {
 fn check_names(written: &Written, election: &Election, problems: &mut Problems) -> bool {
     let mut names = Vec::new();
     match &written.anchor.base {
-        Base::Event { place: Some(name), .. } => names.push(name),
+        Base::Event {
+            place: Some(name), ..
+        } => names.push(name),
         Base::WallClock { day, .. } => day_names(day, &mut names),
         _ => {}
     }
@@ -514,9 +667,18 @@ fn check_names(written: &Written, election: &Election, problems: &mut Problems) 
         if election.place(&name.id).is_none() {
             sound = false;
             let span = written.content.sub(name.offset, name.id.len());
-            let known = election.regions.iter().map(|r| r.id.as_str()).chain(election.groups.iter().map(|g| g.id.as_str()));
+            let known = election
+                .regions
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(election.groups.iter().map(|g| g.id.as_str()));
             let help = did_you_mean(&name.id, known).map(|near| format!("did you mean `{near}`?"));
-            problems.add_with_help(span, format!("unknown region or group `{}`", name.id), "not declared", help);
+            problems.add_with_help(
+                span,
+                format!("unknown region or group `{}`", name.id),
+                "not declared",
+                help,
+            );
         }
     }
     sound
@@ -524,7 +686,9 @@ fn check_names(written: &Written, election: &Election, problems: &mut Problems) 
 
 fn day_names<'a>(day: &'a Day, names: &mut Vec<&'a Name>) {
     match day {
-        Day::Vote { region: Some(name), .. } => names.push(name),
+        Day::Vote {
+            region: Some(name), ..
+        } => names.push(name),
         Day::Vote { region: None, .. } => {}
         Day::StartOfMonth(inner) | Day::Shift(inner, _) => day_names(inner, names),
     }
@@ -544,14 +708,20 @@ fn resolve_windows(
             let at = Context { round, region };
             let instants = [start, end].map(|written| {
                 election.instant(&written.anchor, at).map_err(|message| {
-                    problems.add(written.content, format!("cannot resolve `{}`", written.text.value), message);
+                    problems.add(
+                        written.content,
+                        format!("cannot resolve `{}`", written.text.value),
+                        message,
+                    );
                 })
             });
             let [Ok(start), Ok(end)] = instants else {
                 return None;
             };
             if start >= end {
-                let round_name = round.map_or("the election".to_string(), |r| format!("round `{}`", election.rounds[r].id));
+                let round_name = round.map_or("the election".to_string(), |r| {
+                    format!("round `{}`", election.rounds[r].id)
+                });
                 problems.add(
                     window_span,
                     format!(
