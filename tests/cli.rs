@@ -1,0 +1,211 @@
+//! The `scrutin` binary: exit codes, input handling and output formats.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const RULES: &str = "rules/fr/presidential-2017.yaml";
+
+fn scrutin() -> Command {
+    let mut command = Command::cargo_bin("scrutin").unwrap();
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `check --format json` on `log` given on standard input.
+fn check_json(log: &[u8]) -> (i32, Value) {
+    let output = scrutin()
+        .args(["check", "--rules", RULES, "--format", "json", "-"])
+        .write_stdin(log)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    (output.status.code().unwrap(), json)
+}
+
+fn summary(json: &Value, field: &str) -> u64 {
+    json["summary"][field].as_u64().unwrap()
+}
+
+#[test]
+fn a_clean_log_exits_0() {
+    let (code, json) = check_json(b"2017-05-05T10:00:00+02:00 outlet=a kind=campaign\n");
+    assert_eq!(code, 0);
+    assert_eq!(summary(&json, "publications"), 1);
+    assert_eq!(summary(&json, "violations"), 0);
+}
+
+#[test]
+fn a_violation_exits_1_with_its_fields() {
+    let (code, json) =
+        check_json(b"# comment\n2017-05-06T09:30:00[Europe/Paris] outlet=bfmtv kind=campaign\n");
+    assert_eq!(code, 1);
+    let violation = &json["violations"][0];
+    assert_eq!(violation["rule"], "campaign-silence");
+    assert_eq!(violation["severity"], "error");
+    assert_eq!(violation["file"], "<stdin>");
+    assert_eq!(
+        (violation["line"].as_u64(), violation["column"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(violation["timestamp"], "2017-05-06T07:30:00Z");
+    assert_eq!(violation["outlet"], "bfmtv");
+    assert_eq!(violation["kind"], "campaign");
+    assert_eq!(violation["window"]["start"], "2017-05-05T22:00:00Z");
+    assert_eq!(violation["window"]["end"], "2017-05-07T18:00:00Z");
+    assert_eq!(violation["regions"][0], "metropole");
+    assert_eq!(violation["round"], "round-2");
+    assert!(
+        violation["message"]
+            .as_str()
+            .unwrap()
+            .contains("Sat 2017-05-06 09:30 CEST")
+    );
+    assert_eq!(json["version"], 1);
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let leak = "2017-05-06T09:30:00+02:00 outlet=a kind=news tags=leak\n";
+    let run = |fail_on: &str| {
+        scrutin()
+            .args(["check", "--rules", RULES, "--fail-on", fail_on, "-"])
+            .write_stdin(leak)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run("error"), Some(0), "a warning is below error");
+    assert_eq!(run("warning"), Some(1));
+    assert_eq!(run("info"), Some(1));
+    let campaign = "2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n";
+    let never = scrutin()
+        .args(["check", "--rules", RULES, "--fail-on", "never", "-"])
+        .write_stdin(campaign)
+        .output()
+        .unwrap();
+    assert_eq!(never.status.code(), Some(0));
+}
+
+#[test]
+fn every_line_is_accounted_for() {
+    let log = b"\xEF\xBB\xBF# BOM, CRLF, bad UTF-8, no final newline\r\n\
+        2017-05-05T10:00:00+02:00 outlet=a kind=news\r\n\
+        \r\n\
+        2017-05-05T10:00:00+02:00 outlet=\xFF kind=news\r\n\
+        2017-05-06T10:00:00+02:00 outlet=b kind=campaign";
+    let (code, json) = check_json(log);
+    assert_eq!(
+        code, 2,
+        "an invalid line means the log was not fully checked"
+    );
+    assert_eq!(summary(&json, "lines"), 5);
+    assert_eq!(summary(&json, "publications"), 2);
+    assert_eq!(summary(&json, "skipped"), 2);
+    assert_eq!(summary(&json, "invalid"), 1);
+    assert_eq!(summary(&json, "violations"), 1);
+    let invalid = &json["invalid"][0];
+    assert_eq!(
+        (invalid["line"].as_u64(), invalid["column"].as_u64()),
+        (Some(4), Some(34))
+    );
+    assert!(invalid["message"].as_str().unwrap().contains("not UTF-8"));
+}
+
+#[test]
+fn an_unreadable_log_among_several_is_reported_and_the_others_checked() {
+    let output = scrutin()
+        .args([
+            "check",
+            "--rules",
+            RULES,
+            "--format",
+            "json",
+            "no/such.log",
+            "-",
+        ])
+        .write_stdin("2017-05-06T10:00:00+02:00 outlet=b kind=campaign\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["unreadable"][0]["file"], "no/such.log");
+    assert_eq!(summary(&json, "files"), 2);
+    assert_eq!(summary(&json, "unreadable_files"), 1);
+    assert_eq!(summary(&json, "violations"), 1);
+}
+
+#[test]
+fn an_invalid_rulebook_exits_2_and_points_into_the_yaml() {
+    let output = scrutin()
+        .args(["check", "--rules", "tests/fixtures/bad-rulebook.yaml", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("[tests/fixtures/bad-rulebook.yaml:8:35]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("unknown time zone `Europe/Pari`"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+
+    let validate = scrutin()
+        .args([
+            "rules",
+            "validate",
+            RULES,
+            "tests/fixtures/bad-rulebook.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(validate.status.code(), Some(2));
+    let stdout = String::from_utf8(validate.stdout).unwrap();
+    assert!(
+        stdout.contains("presidential-2017.yaml: valid (7 rules, 12 regions, 2 rounds)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_missing_rulebook_exits_2() {
+    let output = scrutin()
+        .args(["rules", "validate", "no/such.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("cannot read rulebook no/such.yaml")
+    );
+}
+
+#[test]
+fn rules_show_resolves_every_window() {
+    let output = scrutin().args(["rules", "show", RULES]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!("rules-show", String::from_utf8(output.stdout).unwrap());
+
+    let output = scrutin()
+        .args(["rules", "show", RULES, "--format", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let silence = &json["rules"][0];
+    assert_eq!(silence["id"], "campaign-silence");
+    // 2 rounds × 12 regions.
+    assert_eq!(silence["windows"].as_array().unwrap().len(), 24);
+    let tahiti = silence["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["region"] == "polynesie" && w["round"] == "round-2")
+        .unwrap();
+    assert_eq!(tahiti["start"], "2017-05-05T10:00:00Z");
+    assert_eq!(tahiti["local_start"], "2017-05-05T00:00:00-10:00");
+}
