@@ -108,13 +108,12 @@ pub fn audit(
                     Span::new(valid_prefix.len(), 0),
                     format!("this line is not UTF-8: byte 0x{bad_byte:02X} follows"),
                 );
-                summary.invalid += 1;
                 let line = LogLine {
                     file,
                     number,
                     text: &valid_prefix,
                 };
-                report.line(&line, Outcome::Invalid(&error))?;
+                unreadable_line(line, &error, report, summary)?;
             }
             LineText::TooLong { start, bytes } => {
                 let error = LineError::new(
@@ -123,16 +122,26 @@ pub fn audit(
                         "this line has {bytes} bytes, more than the {MAX_LINE_BYTES} a line may have"
                     ),
                 );
-                summary.invalid += 1;
                 let line = LogLine {
                     file,
                     number,
                     text: &start,
                 };
-                report.line(&line, Outcome::Invalid(&error))?;
+                unreadable_line(line, &error, report, summary)?;
             }
         }
     }
+}
+
+/// A line whose text could not be read: invalid, shown with what could be.
+fn unreadable_line(
+    line: LogLine,
+    error: &LineError,
+    report: &mut dyn Report,
+    summary: &mut Summary,
+) -> io::Result<()> {
+    summary.invalid += 1;
+    report.line(&line, Outcome::Invalid(error))
 }
 
 fn audit_line(

@@ -87,14 +87,7 @@ impl SourceCode for SourceFile {
         let contents = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
-            contents.data(),
-            *contents.span(),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
-        )))
+        Ok(named(&self.name, contents.as_ref(), 0))
     }
 }
 
@@ -119,15 +112,24 @@ impl SourceCode for LineSource {
             self.text
                 .as_str()
                 .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.file.to_string(),
-            contents.data(),
-            *contents.span(),
-            self.line - 1,
-            contents.column(),
-            1,
-        )))
+        Ok(named(&self.file, contents.as_ref(), self.line - 1))
     }
+}
+
+/// `contents` under a file name, its lines numbered from `first_line` (0-based) on.
+fn named<'a>(
+    name: &str,
+    contents: &(dyn SpanContents<'a> + 'a),
+    first_line: usize,
+) -> Box<dyn SpanContents<'a> + 'a> {
+    Box::new(MietteSpanContents::new_named(
+        name.to_string(),
+        contents.data(),
+        *contents.span(),
+        first_line + contents.line(),
+        contents.column(),
+        contents.line_count(),
+    ))
 }
 
 /// The largest char boundary at or below `offset` (str::floor_char_boundary is unstable).

@@ -17,8 +17,18 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "rulebook: {}", rulebook.source.name())?;
     writeln!(out)?;
     writeln!(out, "rounds:")?;
-    let id_width = rulebook.regions.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    let zone_width = rulebook.regions.iter().map(|r| r.zone.name().len()).max().unwrap_or(0);
+    let id_width = rulebook
+        .regions
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0);
+    let zone_width = rulebook
+        .regions
+        .iter()
+        .map(|r| r.zone.name().len())
+        .max()
+        .unwrap_or(0);
     for round in &rulebook.rounds {
         writeln!(out, "  {} — {}", round.id, round.name)?;
         for (region, polls) in rulebook.regions.iter().zip(&round.polls) {
@@ -72,7 +82,12 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
                 "  forbidden from `{}` until `{}`{exemption}",
                 window.start, window.end
             )?;
-            let id_width = rulebook.regions.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let id_width = rulebook
+                .regions
+                .iter()
+                .map(|r| r.id.len())
+                .max()
+                .unwrap_or(0);
             for resolved in &window.windows {
                 let zone = rulebook.regions[resolved.region].zone;
                 writeln!(
