@@ -161,8 +161,36 @@ fn line_source(line: &LogLine) -> LineSource {
     LineSource {
         file: line.file.into(),
         line: line.number,
-        text: line.text.to_string(),
+        text: blank_controls(line.text),
     }
+}
+
+/// The line as it may be shown on a terminal: each byte of a control character
+/// (an escape sequence could recolour or rewrite the screen) becomes `?`, so
+/// that spans still point at the same bytes. Tabs stay: miette expands them.
+fn blank_controls(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            shown.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// A message quoting log text, with control characters written as escapes.
+fn escape_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn invalid_line(line: &LogLine, error: &LineError) -> LineDiagnostic {
@@ -172,10 +200,10 @@ fn invalid_line(line: &LogLine, error: &LineError) -> LineDiagnostic {
         severity: miette::Severity::Error,
         source: line_source(line),
         labels: vec![LabeledSpan::new_primary_with_span(
-            Some(error.message.clone()),
+            Some(escape_controls(&error.message)),
             error.span,
         )],
-        help: error.help.clone(),
+        help: error.help.as_deref().map(escape_controls),
     }
 }
 
@@ -243,5 +271,23 @@ fn finding_diagnostic(
         source: line_source(line),
         labels,
         help: Some(help),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let line = "a\u{1b}[31mb\tc\u{9b}d";
+        let shown = blank_controls(line);
+        assert_eq!(shown, "a?[31mb\tc??d");
+        assert_eq!(
+            shown.len(),
+            line.len(),
+            "spans must keep pointing at the same bytes"
+        );
+        assert_eq!(escape_controls("kind `\u{1b}[2J`"), "kind `\\u{1b}[2J`");
     }
 }
