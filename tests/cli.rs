@@ -209,3 +209,77 @@ fn rules_show_resolves_every_window() {
     assert_eq!(tahiti["start"], "2017-05-05T10:00:00Z");
     assert_eq!(tahiti["local_start"], "2017-05-05T00:00:00-10:00");
 }
+
+/// Runs `check` on a shipped sample; returns the exit code and standard output.
+fn check_sample(sample: &str, format: &str) -> (i32, String) {
+    let output = scrutin()
+        .args(["check", "--rules", RULES, "--format", format, sample])
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+const WEEKEND: &str = "samples/presidential-2017-round2-weekend.log";
+
+#[test]
+fn the_weekend_sample_breaks_every_rule() {
+    let (code, stdout) = check_sample(WEEKEND, "json");
+    assert_eq!(code, 1);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let mut per_rule = std::collections::BTreeMap::<String, usize>::new();
+    for violation in json["violations"].as_array().unwrap() {
+        *per_rule
+            .entry(violation["rule"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    let expected = [
+        ("campaign-documents-on-polling-day", 6),
+        ("campaign-silence", 17),
+        ("leaked-documents", 7),
+        ("paid-political-advertising", 7),
+        ("poll-ban", 11),
+        ("poll-notice", 5),
+        ("results-embargo", 12),
+    ];
+    let expected: std::collections::BTreeMap<String, usize> = expected
+        .iter()
+        .map(|(rule, n)| (rule.to_string(), *n))
+        .collect();
+    assert_eq!(per_rule, expected);
+    let summary = &json["summary"];
+    assert_eq!(summary["lines"], 265);
+    assert_eq!(summary["publications"], 144);
+    assert_eq!(summary["skipped"], 121);
+    assert_eq!(summary["invalid"], 0);
+    insta::assert_snapshot!("weekend-json", stdout);
+}
+
+#[test]
+fn the_weekend_sample_for_people() {
+    let (code, stdout) = check_sample(WEEKEND, "human");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("weekend-human", stdout);
+}
+
+#[test]
+fn the_clean_schedule_passes() {
+    let (code, stdout) = check_sample("samples/schedule-clean.log", "human");
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("schedule-clean-human", stdout);
+}
+
+#[test]
+fn the_malformed_sample_reports_each_line() {
+    let (code, stdout) = check_sample("samples/malformed.log", "human");
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("malformed-human", stdout);
+    let (_, stdout) = check_sample("samples/malformed.log", "json");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["summary"]["invalid"], 17);
+    assert_eq!(json["summary"]["publications"], 4);
+    assert_eq!(json["summary"]["lines"], 53);
+    insta::assert_snapshot!("malformed-json", stdout);
+}

@@ -93,7 +93,7 @@ pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
     }
     let end = line.trim_end().len();
     let missing = |key: &str| {
-        LineError::new(Span::new(end, 0), format!("missing `{key}`")).with_help(format!(
+        LineError::new(Span::new(0, end), format!("missing `{key}`")).with_help(format!(
             "every publication needs `outlet` and `kind`; add {key}=…"
         ))
     };

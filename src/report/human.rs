@@ -195,14 +195,13 @@ fn escape_controls(text: &str) -> String {
 
 fn invalid_line(line: &LogLine, error: &LineError) -> LineDiagnostic {
     LineDiagnostic {
-        message: "this line cannot be checked".to_string(),
+        // The problem is the title: a label at the end of a line (a missing
+        // field, a bad byte) may have no character to be drawn under.
+        message: format!("invalid line: {}", escape_controls(&error.message)),
         code: Some("invalid-line".to_string()),
         severity: miette::Severity::Error,
         source: line_source(line),
-        labels: vec![LabeledSpan::new_primary_with_span(
-            Some(escape_controls(&error.message)),
-            error.span,
-        )],
+        labels: vec![LabeledSpan::new_primary_with_span(None, error.span)],
         help: error.help.as_deref().map(escape_controls),
     }
 }
