@@ -235,7 +235,7 @@ fn finding_diagnostic(
                 ),
             ];
             let window_text = format!(
-                "window ({}, {}): {}\n  in UTC: {}\n",
+                "window for {}, {}:\n  local {}\n  UTC   {}\n",
                 region_list(rulebook, regions),
                 round_name(rulebook, *round),
                 local_window(window, zone),
