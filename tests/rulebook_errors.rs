@@ -217,3 +217,51 @@ fn an_alias_bomb_is_refused() {
     let error = load("bomb", &text);
     assert_eq!(error.problems().len(), 1);
 }
+
+#[test]
+fn an_escaped_anchor_is_labelled_as_a_whole() {
+    // The value differs from its source (`\t`): offsets inside it would be off.
+    let error = load(
+        "escaped",
+        &broken("start: eve 00:00", r#"start: "\teve 25:00""#),
+    );
+    assert_eq!(error.problems()[0].line_column(), (28, 14));
+    let problem = &error.problems()[0];
+    assert_eq!(problem.at.len(), r#""\teve 25:00""#.len());
+}
+
+#[test]
+fn a_per_election_window_cannot_be_narrowed_to_rounds() {
+    let text = broken(
+        "applies_to: { kinds: [campaign] }",
+        "applies_to: { kinds: [campaign], rounds: [r1] }",
+    )
+    .replace(
+        "start: eve 00:00",
+        "per: election\n      start: first_vote 00:00",
+    )
+    .replace("end: last_polls_close(everywhere)", "end: final_vote 24:00");
+    let error = load("per-election-rounds", &text);
+    assert_eq!(error.problems().len(), 1);
+    assert!(error.problems()[0].message.contains("per: election"));
+}
+
+#[test]
+fn list_fields_cannot_be_required() {
+    let text = broken(
+        "    window:\n      start: eve 00:00\n      end: last_polls_close(everywhere)\n",
+        "    requires: [title, tags]\n",
+    );
+    let error = load("requires-tags", &text);
+    assert_eq!(error.problems().len(), 1);
+    assert_eq!(error.problems()[0].line_column(), (27, 23));
+}
+
+#[test]
+fn polling_hours_are_times_of_day_only() {
+    let error = load(
+        "bad-hours",
+        &broken(r#"open: "08:00""#, r#"open: "- 1 day 08:00""#),
+    );
+    assert_eq!(error.problems()[0].line_column(), (12, 16));
+}

@@ -53,11 +53,7 @@ pub fn check(rulebook: &Rulebook, publication: &Publication) -> Vec<Finding> {
                 let missing: Vec<String> = requirement
                     .attributes
                     .iter()
-                    .filter(|key| {
-                        publication
-                            .attribute(key)
-                            .is_none_or(|v| v.trim().is_empty())
-                    })
+                    .filter(|key| publication.field(key).is_none_or(|v| v.trim().is_empty()))
                     .cloned()
                     .collect();
                 if !missing.is_empty() {
@@ -98,7 +94,7 @@ fn matching_regions(filter: &Filter, publication: &Publication) -> Option<Vec<us
     let attributes_match = filter
         .attributes
         .iter()
-        .all(|(key, value)| publication.attribute(key) == Some(value.as_str()));
+        .all(|(key, value)| publication.field(key) == Some(value.as_str()));
     if !(kind_matches && channel_matches && tags_match && attributes_match) {
         return None;
     }

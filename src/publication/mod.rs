@@ -8,11 +8,13 @@ pub mod parse;
 pub mod reader;
 pub mod time;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::rulebook::Rulebook;
-use crate::source::{Span, did_you_mean};
+use crate::source::{Span, char_column, did_you_mean};
 use parse::RawField;
 
 /// One published (or scheduled) item, as a log line describes it.
@@ -46,12 +48,26 @@ pub struct Spans {
     pub end: usize,
 }
 
+/// Fields that hold lists or instants: rules test them with their own filters
+/// (`regions`, `tags`) or options, never as attributes.
+pub const LIST_FIELDS: [&str; 3] = ["region", "tags", "first_published"];
+
 impl Publication {
-    pub fn attribute(&self, key: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+    /// The value of a single-valued field: a well-known one or an attribute.
+    pub fn field(&self, key: &str) -> Option<&str> {
+        match key {
+            "outlet" => Some(&self.outlet),
+            "kind" => Some(&self.kind),
+            "channel" => self.channel.as_deref(),
+            "id" => self.id.as_deref(),
+            "title" => self.title.as_deref(),
+            "url" => self.url.as_deref(),
+            _ => self
+                .attributes
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str()),
+        }
     }
 }
 
@@ -89,7 +105,7 @@ pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
     })?;
     let mut fields = Fields::default();
     for field in &raw.fields {
-        fields.take(field, rulebook)?;
+        fields.take(line, field, rulebook)?;
     }
     let end = line.trim_end().len();
     let missing = |key: &str| {
@@ -133,7 +149,8 @@ pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
 /// The fields of a line as they are read, before the required ones are checked.
 #[derive(Default)]
 struct Fields {
-    seen: Vec<(String, Span)>,
+    /// Keys already read, and where: a line may hold many fields.
+    seen: HashMap<String, Span>,
     outlet: Option<String>,
     kind: Option<(String, Span)>,
     channel: Option<String>,
@@ -147,19 +164,19 @@ struct Fields {
 }
 
 impl Fields {
-    fn take(&mut self, field: &RawField, rulebook: &Rulebook) -> Result<(), LineError> {
-        if let Some((_, first)) = self.seen.iter().find(|(key, _)| key == field.key) {
+    fn take(&mut self, line: &str, field: &RawField, rulebook: &Rulebook) -> Result<(), LineError> {
+        if let Some(first) = self.seen.get(field.key) {
             return Err(
                 LineError::new(field.key_span, format!("duplicate key `{}`", field.key)).with_help(
                     format!(
                         "`{}` is already given at column {}: keep one",
                         field.key,
-                        first.offset + 1
+                        char_column(line, first.offset)
                     ),
                 ),
             );
         }
-        self.seen.push((field.key.to_string(), field.key_span));
+        self.seen.insert(field.key.to_string(), field.key_span);
         let value = field.value.to_string();
         match field.key {
             "outlet" => self.outlet = Some(non_empty(field)?),
@@ -301,7 +318,7 @@ mod tests {
             .collect();
         assert_eq!(regions, ["guadeloupe", "metropole"]);
         assert_eq!(p.tags, ["a", "b"]);
-        assert_eq!(p.attribute("pollster"), Some("Ipsos"));
+        assert_eq!(p.field("pollster"), Some("Ipsos"));
         assert_eq!(&line[p.spans.kind.offset..p.spans.kind.end()], "poll");
     }
 

@@ -90,7 +90,9 @@ impl Election<'_> {
                 })?
             }
         };
-        Ok(base + chrono::Duration::minutes(anchor.shift_minutes))
+        chrono::Duration::try_minutes(anchor.shift_minutes)
+            .and_then(|shift| base.checked_add_signed(shift))
+            .ok_or_else(|| "the shifted instant falls out of the calendar".to_string())
     }
 
     fn event(
@@ -240,6 +242,12 @@ mod tests {
             wall_clock(Australia::Lord_Howe, date("2016-10-02"), 2 * 60 + 10),
             Some(utc("2016-10-01T15:30:00Z"))
         );
+    }
+
+    #[test]
+    fn the_end_of_the_calendar_is_no_instant() {
+        assert_eq!(wall_clock(Europe::Paris, NaiveDate::MAX, 24 * 60), None);
+        assert!(wall_clock(Europe::Paris, NaiveDate::MAX, 0).is_some());
     }
 
     #[test]

@@ -91,7 +91,17 @@ pub struct Name {
     pub offset: usize,
 }
 
+/// Anchors are short phrases; the bound also bounds the parser's recursion.
+pub const MAX_ANCHOR_LEN: usize = 200;
+
 pub fn parse_anchor(text: &str) -> Result<Anchor, SyntaxError> {
+    if text.len() > MAX_ANCHOR_LEN {
+        return Err(SyntaxError {
+            offset: 0,
+            len: text.len(),
+            message: format!("an anchor may have at most {MAX_ANCHOR_LEN} characters"),
+        });
+    }
     all_consuming(delimited(multispace0, anchor(text), multispace0))
         .parse(text)
         .map(|(_, anchor)| anchor)
@@ -120,8 +130,11 @@ fn anchor<'a>(full: &'a str) -> impl Parser<&'a str, Output = Anchor, Error = Ex
 }
 
 /// A keyword that is not the start of a longer name.
+/// A keyword that is not the start of a longer word (`vote` is not `voter`).
+/// A `-` ends it: `polls_close-1h` is a shift.
 fn keyword<'a>(word: &'static str) -> impl Parser<&'a str, Output = &'a str, Error = Expected<'a>> {
-    recognize((tag(word), not(peek(take_while_m_n(1, 1, is_name_char)))))
+    let continues_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    recognize((tag(word), not(peek(take_while_m_n(1, 1, continues_word)))))
 }
 
 fn is_name_char(c: char) -> bool {
@@ -232,18 +245,22 @@ fn number(input: &str) -> Parsed<'_, i64> {
 
 /// `- 15 days`, `+ 1 week`, `- 6 months`.
 fn calendar_shift(input: &str) -> Parsed<'_, CalendarShift> {
-    let (rest, (sign, _, n, _, unit)) = (
-        sign,
-        multispace0,
-        number,
-        multispace0,
-        alt((
-            value(1, alt((keyword("days"), keyword("day")))),
-            value(7, alt((keyword("weeks"), keyword("week")))),
-            value(0, alt((keyword("months"), keyword("month")))),
-        )),
-    )
-        .parse(input)?;
+    // After a day, a sign can only start a calendar shift: commit to it.
+    let (rest, sign) = sign(input)?;
+    let (rest, (_, n, _, unit)) = cut(context(
+        "a calendar shift such as `- 15 days`, `+ 1 week` or `- 6 months`",
+        (
+            multispace0,
+            number,
+            multispace0,
+            alt((
+                value(1, alt((keyword("days"), keyword("day")))),
+                value(7, alt((keyword("weeks"), keyword("week")))),
+                value(0, alt((keyword("months"), keyword("month")))),
+            )),
+        ),
+    ))
+    .parse(rest)?;
     let shift = match unit {
         0 => CalendarShift::Months(sign * n),
         days => CalendarShift::Days(sign * n * days),
@@ -277,6 +294,14 @@ fn exact_shift(input: &str) -> Parsed<'_, i64> {
         rest,
         sign * parts.iter().map(|(n, unit)| n * unit).sum::<i64>(),
     ))
+}
+
+/// A time of day, `HH:MM` from 00:00 to 24:00, as minutes since midnight.
+pub fn parse_clock(text: &str) -> Result<u32, SyntaxError> {
+    all_consuming(clock)
+        .parse(text)
+        .map(|(_, minutes)| minutes)
+        .map_err(|e| locate_err(text, e))
 }
 
 /// `HH:MM` from 00:00 to 24:00, as minutes since midnight.
@@ -436,5 +461,41 @@ mod tests {
     fn keywords_need_a_boundary() {
         assert!(parse_anchor("voter 00:00").is_err());
         assert!(parse_anchor("polls_closed").is_err());
+        assert_eq!(parse_anchor("polls_close-1h").unwrap().shift_minutes, -60);
+    }
+
+    #[test]
+    fn calendar_shift_errors_are_located() {
+        let e = parse_anchor("vote - 999999 days 00:00").unwrap_err();
+        assert_eq!(
+            (e.offset, e.message.as_str()),
+            (7, "this number is too large")
+        );
+        let e = parse_anchor("vote - é days 00:00").unwrap_err();
+        assert_eq!(e.offset, 7);
+        assert!(e.message.contains("calendar shift"), "{e:?}");
+    }
+
+    #[test]
+    fn long_anchors_are_refused_before_parsing() {
+        let deep = format!(
+            "{}vote{} 00:00",
+            "start_of_month(".repeat(1000),
+            ")".repeat(1000)
+        );
+        assert!(
+            parse_anchor(&deep)
+                .unwrap_err()
+                .message
+                .contains("at most 200")
+        );
+    }
+
+    #[test]
+    fn clocks() {
+        assert_eq!(parse_clock("08:30"), Ok(8 * 60 + 30));
+        assert_eq!(parse_clock("24:00"), Ok(24 * 60));
+        assert!(parse_clock("- 1 day 08:00").is_err());
+        assert!(parse_clock("24:01").is_err());
     }
 }

@@ -14,6 +14,7 @@ use super::error::Problems;
 use super::expr::{self, Anchor, Base, Day, Name};
 use super::model::*;
 use super::schema::*;
+use crate::publication::LIST_FIELDS;
 use crate::publication::time::suggest_zone;
 use crate::source::{Span, did_you_mean};
 
@@ -194,15 +195,7 @@ impl Places<'_> {
 }
 
 fn clock(text: &Text, problems: &mut Problems) -> Option<u32> {
-    let parsed = expr::parse_anchor(&format!("vote {}", text.value))
-        .ok()
-        .and_then(|anchor| match anchor {
-            Anchor {
-                base: Base::WallClock { minutes, .. },
-                shift_minutes: 0,
-            } => Some(minutes),
-            _ => None,
-        });
+    let parsed = expr::parse_clock(&text.value).ok();
     if parsed.is_none() {
         problems.add(
             text.span,
@@ -475,8 +468,26 @@ fn filter(
             .attributes
             .iter()
             .flat_map(|entries| &entries.0)
-            .map(|(key, value)| (key.value.clone(), value.value.clone()))
+            .map(|(key, value)| {
+                reject_list_field(key, problems);
+                (key.value.clone(), value.value.clone())
+            })
             .collect(),
+    }
+}
+
+/// `region`, `tags` and `first_published` are not single values to require or compare.
+fn reject_list_field(key: &Text, problems: &mut Problems) {
+    if LIST_FIELDS.contains(&key.value.as_str()) {
+        problems.add_with_help(
+            key.span,
+            format!(
+                "`{}` cannot be required or compared as an attribute",
+                key.value
+            ),
+            "not a single-valued field",
+            Some("filter regions and tags with `applies_to.regions` and `applies_to.tags`"),
+        );
     }
 }
 
@@ -512,6 +523,20 @@ fn body(
             "not a `requires` rule",
         );
     }
+    if let (Some(window), Some(rounds)) = (&rule.window, &rule.applies_to.rounds)
+        && window
+            .value
+            .per
+            .as_ref()
+            .is_some_and(|p| p.value == "election")
+    {
+        let span = rounds.first().map_or(rule.id.span, |r| r.span);
+        problems.add(
+            span,
+            "`rounds` cannot narrow a `per: election` window",
+            "the window spans the whole election",
+        );
+    }
     match (&rule.window, &rule.requires) {
         (Some(window), None) => {
             window_rule(window, round_filter, election, sound_calendar, problems)
@@ -533,6 +558,9 @@ fn body(
                     "this rule would never fire",
                 );
             }
+            attributes
+                .iter()
+                .for_each(|a| reject_list_field(a, problems));
             Some(RuleBody::Requires(Requirement {
                 attributes: attributes.iter().map(|a| a.value.clone()).collect(),
                 first_publication_only: rule
@@ -631,7 +659,7 @@ fn anchor<'a>(text: &'a Text, election: &Election, problems: &mut Problems) -> O
         }
         Err(e) => {
             problems.add_with_help(
-                content.sub(e.offset, e.len),
+                value_span(problems.source().text(), text, e.offset, e.len),
                 format!("cannot read the anchor `{}`", text.value),
                 e.message,
                 Some(ANCHOR_HELP),
@@ -652,6 +680,18 @@ fn content_span(yaml: &str, scalar: Span) -> Span {
     }
 }
 
+/// Where bytes `offset..offset + len` of a scalar's value are written: inside
+/// the quotes when the value is written verbatim; the whole scalar when escapes
+/// or line folding make the value differ from its source.
+fn value_span(yaml: &str, text: &Text, offset: usize, len: usize) -> Span {
+    let content = content_span(yaml, text.span);
+    if yaml.get(content.offset..content.end()) == Some(text.value.as_str()) {
+        content.sub(offset, len)
+    } else {
+        text.span
+    }
+}
+
 /// Reports region and group names an anchor uses that are not declared.
 fn check_names(written: &Written, election: &Election, problems: &mut Problems) -> bool {
     let mut names = Vec::new();
@@ -666,7 +706,12 @@ fn check_names(written: &Written, election: &Election, problems: &mut Problems) 
     for name in names {
         if election.place(&name.id).is_none() {
             sound = false;
-            let span = written.content.sub(name.offset, name.id.len());
+            let span = value_span(
+                problems.source().text(),
+                written.text,
+                name.offset,
+                name.id.len(),
+            );
             let known = election
                 .regions
                 .iter()
