@@ -90,19 +90,26 @@ fn a_publication_received_in_several_regions_is_reported_once_per_round() {
     let publication = publication::read(line, rulebook).unwrap();
     let findings = check(rulebook, &publication);
     assert_eq!(findings.len(), 1);
-    let Violation::InsideWindow {
-        regions, window, ..
-    } = &findings[0].violation
-    else {
+    let Violation::InsideWindow { windows, .. } = &findings[0].violation else {
         panic!("not a window violation: {findings:?}");
     };
-    assert_eq!(regions.len(), 3);
-    // The union of the three windows: Guadeloupe's starts earliest.
+    // Each region with its own window: Guadeloupe's silence starts at its own midnight.
+    let starts: Vec<(&str, String)> = windows
+        .iter()
+        .map(|w| {
+            (
+                rulebook.regions[w.region].id.as_str(),
+                w.window.start.to_rfc3339(),
+            )
+        })
+        .collect();
     assert_eq!(
-        window.start,
-        "2017-05-05T04:00:00Z"
-            .parse::<chrono::DateTime<chrono::Utc>>()
-            .unwrap()
+        starts,
+        [
+            ("metropole", "2017-05-05T22:00:00+00:00".to_string()),
+            ("guadeloupe", "2017-05-05T04:00:00+00:00".to_string()),
+            ("reunion", "2017-05-05T20:00:00+00:00".to_string()),
+        ]
     );
 }
 

@@ -2,11 +2,11 @@
 //!
 //! A publication is received in each of its regions; a window rule is broken
 //! if the publication falls inside that rule's window for any of them. The
-//! regions where it does are reported together, once per round, with the
-//! union of their windows (all of which contain the publication's instant).
+//! regions where it does are reported together, once per round, each with its
+//! own window.
 
 use crate::publication::Publication;
-use crate::rulebook::{Filter, RuleBody, Rulebook, Window, WindowRule};
+use crate::rulebook::{Filter, RegionWindow, RuleBody, Rulebook, WindowRule};
 
 /// A rule that a publication breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,9 +22,9 @@ pub enum Violation {
     InsideWindow {
         /// `None` for a window that spans the whole election.
         round: Option<usize>,
-        /// The publication's regions where the window was open, in its order.
-        regions: Vec<usize>,
-        window: Window,
+        /// The publication's regions where the window was open, in its
+        /// order, each with its own window (all contain the instant).
+        windows: Vec<RegionWindow>,
     },
     /// Published without attributes the rule requires.
     MissingAttributes(Vec<String>),
@@ -130,22 +130,16 @@ fn window_violations(
                 continue;
             }
             let same_round = violations.iter_mut().find_map(|v| match v {
-                Violation::InsideWindow {
-                    round,
-                    regions,
-                    window,
-                } if *round == region_window.round => Some((regions, window)),
+                Violation::InsideWindow { round, windows } if *round == region_window.round => {
+                    Some(windows)
+                }
                 _ => None,
             });
             match same_round {
-                Some((regions, window)) => {
-                    regions.push(region);
-                    *window = window.hull(region_window.window);
-                }
+                Some(windows) => windows.push(*region_window),
                 None => violations.push(Violation::InsideWindow {
                     round: region_window.round,
-                    regions: vec![region],
-                    window: region_window.window,
+                    windows: vec![*region_window],
                 }),
             }
         }

@@ -5,10 +5,7 @@ use std::io::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan};
 
-use super::{
-    Report, graphical_handler, local_time, local_window, message, region_list, round_name,
-    utc_window,
-};
+use super::{Report, graphical_handler, local_time, local_window, message, round_name, utc_window};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::{LineError, Publication};
@@ -215,12 +212,8 @@ fn finding_diagnostic(
     let rule = &rulebook.rules[finding.rule];
     let spans = &publication.spans;
     let (labels, window_text) = match &finding.violation {
-        Violation::InsideWindow {
-            round,
-            regions,
-            window,
-        } => {
-            let zone = rulebook.regions[regions[0]].zone;
+        Violation::InsideWindow { round, windows } => {
+            let zone = rulebook.regions[windows[0].region].zone;
             let labels = vec![
                 LabeledSpan::new_primary_with_span(
                     Some(format!(
@@ -234,13 +227,19 @@ fn finding_diagnostic(
                     spans.kind,
                 ),
             ];
-            let window_text = format!(
-                "window for {}, {}:\n  local {}\n  UTC   {}\n",
-                region_list(rulebook, regions),
-                round_name(rulebook, *round),
-                local_window(window, zone),
-                utc_window(window)
-            );
+            let window_text: String = windows
+                .iter()
+                .map(|w| {
+                    let region = &rulebook.regions[w.region];
+                    format!(
+                        "window for {}, {}:\n  local {}\n  UTC   {}\n",
+                        region.id,
+                        round_name(rulebook, *round),
+                        local_window(&w.window, region.zone),
+                        utc_window(&w.window)
+                    )
+                })
+                .collect();
             (labels, window_text)
         }
         Violation::MissingAttributes(missing) => {

@@ -13,7 +13,7 @@ use super::{Report, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
-use crate::rulebook::{Rulebook, Severity};
+use crate::rulebook::{RegionWindow, Rulebook, Severity};
 use crate::source::char_column;
 
 pub const JSON_VERSION: u32 = 1;
@@ -69,15 +69,27 @@ struct JsonViolation {
     /// Regions where the publication broke the rule.
     regions: Vec<String>,
     round: Option<String>,
+    /// The first region's window, or null for a `requires` rule.
     window: Option<JsonWindow>,
+    /// Each region's window.
+    windows: Vec<JsonWindow>,
     missing: Vec<String>,
     citation: JsonCitation,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct JsonWindow {
+    region: String,
     start: String,
     end: String,
+}
+
+fn json_window(rulebook: &Rulebook, window: &RegionWindow) -> JsonWindow {
+    JsonWindow {
+        region: rulebook.regions[window.region].id.clone(),
+        start: utc_time(window.window.start),
+        end: utc_time(window.window.end),
+    }
 }
 
 #[derive(Serialize)]
@@ -110,25 +122,18 @@ impl<W: Write> JsonReport<'_, W> {
     ) -> JsonViolation {
         let rulebook = self.rulebook;
         let rule = &rulebook.rules[finding.rule];
-        let (regions, round, window, missing, column_at) = match &finding.violation {
-            Violation::InsideWindow {
-                round,
-                regions,
-                window,
-            } => (
-                regions.clone(),
+        let (regions, round, windows, missing, column_at) = match &finding.violation {
+            Violation::InsideWindow { round, windows } => (
+                windows.iter().map(|w| w.region).collect(),
                 round.map(|r| rulebook.rounds[r].id.clone()),
-                Some(JsonWindow {
-                    start: utc_time(window.start),
-                    end: utc_time(window.end),
-                }),
+                windows.iter().map(|w| json_window(rulebook, w)).collect(),
                 Vec::new(),
                 publication.spans.timestamp.offset,
             ),
             Violation::MissingAttributes(missing) => (
                 publication.regions.clone(),
                 None,
-                None,
+                Vec::new(),
                 missing.clone(),
                 publication.spans.kind.offset,
             ),
@@ -149,7 +154,8 @@ impl<W: Write> JsonReport<'_, W> {
                 .map(|&r| rulebook.regions[r].id.clone())
                 .collect(),
             round,
-            window,
+            window: windows.first().cloned(),
+            windows,
             missing,
             citation: JsonCitation {
                 article: rule.citation.article.clone(),

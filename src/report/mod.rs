@@ -106,7 +106,8 @@ pub fn round_name(rulebook: &Rulebook, round: Option<usize>) -> String {
 pub fn message(rulebook: &Rulebook, publication: &Publication, finding: &Finding) -> String {
     let rule = &rulebook.rules[finding.rule];
     match &finding.violation {
-        Violation::InsideWindow { round, regions, .. } => {
+        Violation::InsideWindow { round, windows } => {
+            let regions: Vec<usize> = windows.iter().map(|w| w.region).collect();
             let zone = rulebook.regions[regions[0]].zone;
             format!(
                 "{} ({}): `{}` published {} in {}",
@@ -114,7 +115,7 @@ pub fn message(rulebook: &Rulebook, publication: &Publication, finding: &Finding
                 round_name(rulebook, *round),
                 publication.kind,
                 local_time(publication.instant, zone),
-                region_list(rulebook, regions)
+                region_list(rulebook, &regions)
             )
         }
         Violation::MissingAttributes(missing) => format!(

@@ -206,14 +206,6 @@ impl Window {
     pub fn contains(&self, instant: DateTime<Utc>) -> bool {
         self.start <= instant && instant < self.end
     }
-
-    /// The smallest window covering both.
-    pub fn hull(self, other: Window) -> Window {
-        Window {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
 }
 
 #[cfg(test)]
