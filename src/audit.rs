@@ -86,7 +86,7 @@ pub fn audit(
                 summary.unreadable_files += 1;
                 return report.unreadable(
                     file,
-                    &format!("read error after line {}: {e}", summary.lines),
+                    &format!("read error after line {}: {e}", reader.lines_read()),
                 );
             }
         };
@@ -115,12 +115,10 @@ pub fn audit(
                 };
                 unreadable_line(line, &error, report, summary)?;
             }
-            LineText::TooLong { start, bytes } => {
+            LineText::TooLong { start } => {
                 let error = LineError::new(
                     Span::new(0, 0),
-                    format!(
-                        "this line has {bytes} bytes, more than the {MAX_LINE_BYTES} a line may have"
-                    ),
+                    format!("this line is longer than the {MAX_LINE_BYTES} bytes a line may have"),
                 );
                 let line = LogLine {
                     file,

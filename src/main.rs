@@ -108,8 +108,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        // `scrutin check … | head`: the reader left; stop quietly.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
+        // `scrutin check … | head`: the reader left. Stop quietly, but not with
+        // 0: the lines after it were never checked.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::INCOMPLETE),
         Err(e) => {
             eprintln!("scrutin: {e}");
             ExitCode::from(exit::INCOMPLETE)

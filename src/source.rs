@@ -87,7 +87,7 @@ impl SourceCode for SourceFile {
         let contents = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(named(&self.name, contents.as_ref(), 0))
+        Ok(named(&self.name, &self.text, contents.as_ref(), 0))
     }
 }
 
@@ -112,22 +112,32 @@ impl SourceCode for LineSource {
             self.text
                 .as_str()
                 .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(named(&self.file, contents.as_ref(), self.line - 1))
+        Ok(named(
+            &self.file,
+            &self.text,
+            contents.as_ref(),
+            self.line - 1,
+        ))
     }
 }
 
-/// `contents` under a file name, its lines numbered from `first_line` (0-based) on.
+/// `contents` of `text` under a file name, its lines numbered from
+/// `first_line` (0-based) on, its column counted in characters (miette counts
+/// bytes; editors and scrutin's JSON count characters).
 fn named<'a>(
     name: &str,
+    text: &str,
     contents: &(dyn SpanContents<'a> + 'a),
     first_line: usize,
 ) -> Box<dyn SpanContents<'a> + 'a> {
+    let offset = floor_char_boundary(text, contents.span().offset());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     Box::new(MietteSpanContents::new_named(
         name.to_string(),
         contents.data(),
         *contents.span(),
         first_line + contents.line(),
-        contents.column(),
+        text[line_start..offset].chars().count(),
         contents.line_count(),
     ))
 }

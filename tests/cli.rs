@@ -208,6 +208,70 @@ fn rules_show_resolves_every_window() {
         .unwrap();
     assert_eq!(tahiti["start"], "2017-05-05T10:00:00Z");
     assert_eq!(tahiti["local_start"], "2017-05-05T00:00:00-10:00");
+    let round_2 = &json["rounds"][1];
+    assert_eq!(round_2["id"], "round-2");
+    let guadeloupe = &round_2["polls"][1];
+    assert_eq!(guadeloupe["region"], "guadeloupe");
+    assert_eq!(guadeloupe["vote"], "2017-05-06");
+    assert_eq!(guadeloupe["close"], "2017-05-06T23:00:00Z");
+}
+
+#[test]
+fn columns_count_characters_in_every_format() {
+    let line = "2017-05-06T09:30:00Z title=\"Élysée\" kind=pol outlet=x\n";
+    let human = scrutin()
+        .args(["check", "--rules", RULES, "-"])
+        .write_stdin(line)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(human.stdout)
+            .unwrap()
+            .contains("[<stdin>:1:42]")
+    );
+    let (_, json) = check_json(line.as_bytes());
+    assert_eq!(json["invalid"][0]["column"], 42);
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_clean_run() {
+    use std::io::Read;
+    use std::process::{Command as Process, Stdio};
+    // Enough findings to fill the pipe after the reader has gone.
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("scrutin"))
+        .args([
+            "check",
+            "--rules",
+            RULES,
+            "--color",
+            "never",
+            "samples/presidential-2017-round2-weekend.log",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert!(
+        stderr.is_empty(),
+        "a closed pipe is not an error to print: {stderr}"
+    );
 }
 
 /// Runs `check` on a shipped sample; returns the exit code and standard output.

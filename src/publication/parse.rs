@@ -47,16 +47,16 @@ pub fn is_skipped(line: &str) -> bool {
 
 pub fn parse_line(line: &str) -> Result<RawLine<'_>, SyntaxError> {
     let mut parser = (
+        space0,
         take_till1(char::is_whitespace),
         many0(preceded(space1, field(line))),
         space0,
         context("a key=value field", eof),
     );
     match parser.parse(line) {
-        Ok((_, (timestamp, fields, _, _))) => Ok(RawLine {
+        Ok((_, (indent, timestamp, fields, _, _))) => Ok(RawLine {
             timestamp,
-            // The timestamp starts the line.
-            timestamp_span: Span::new(0, timestamp.len()),
+            timestamp_span: Span::new(indent.len(), timestamp.len()),
             fields,
         }),
         Err(e) => Err(locate_err(line, e)),
@@ -173,6 +173,12 @@ mod tests {
         let kind = &raw.fields[2];
         assert_eq!(&line[kind.value_span.offset..kind.value_span.end()], "poll");
         assert_eq!(&line[kind.key_span.offset..kind.key_span.end()], "kind");
+    }
+
+    #[test]
+    fn blanks_before_the_timestamp_are_allowed() {
+        let raw = parse_line("  \t2017-05-06T09:30:00Z kind=news").unwrap();
+        assert_eq!(raw.timestamp_span, Span::new(3, 20));
     }
 
     #[test]

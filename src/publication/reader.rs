@@ -22,10 +22,9 @@ pub enum LineText {
         valid_prefix: String,
         bad_byte: u8,
     },
-    /// Longer than `MAX_LINE_BYTES`; only the start is kept.
+    /// Longer than `MAX_LINE_BYTES`, line ending aside; only the start is kept.
     TooLong {
         start: String,
-        bytes: usize,
     },
 }
 
@@ -44,6 +43,11 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
+    /// How many lines have been read so far.
+    pub fn lines_read(&self) -> usize {
+        self.number
+    }
+
     /// The next line and its 1-based number, or `None` at the end of the input.
     pub fn next_line(&mut self) -> io::Result<Option<(usize, LineText)>> {
         self.buffer.clear();
@@ -55,16 +59,18 @@ impl<R: BufRead> LineReader<R> {
         self.number += 1;
         let complete = self.buffer.ends_with(b"\n");
         if !complete && self.buffer.len() as u64 == limit {
-            let bytes = self.buffer.len() + self.skip_rest_of_line()?;
-            let start =
-                String::from_utf8_lossy(&self.buffer[..200.min(self.buffer.len())]).into_owned();
-            return Ok(Some((self.number, LineText::TooLong { start, bytes })));
+            self.skip_rest_of_line()?;
+            return Ok(Some((self.number, self.too_long())));
         }
         let mut line = self.buffer.as_slice();
         line = line.strip_suffix(b"\n").unwrap_or(line);
         line = line.strip_suffix(b"\r").unwrap_or(line);
         if self.number == 1 {
             line = line.strip_prefix(BOM).unwrap_or(line);
+        }
+        // The limit is on the content, whatever ends the line.
+        if line.len() > MAX_LINE_BYTES {
+            return Ok(Some((self.number, self.too_long())));
         }
         let text = match std::str::from_utf8(line) {
             Ok(text) => LineText::Text(text.to_string()),
@@ -76,23 +82,29 @@ impl<R: BufRead> LineReader<R> {
         Ok(Some((self.number, text)))
     }
 
-    /// Reads and drops bytes up to the end of the current line; returns how many.
-    fn skip_rest_of_line(&mut self) -> io::Result<usize> {
-        let mut skipped = 0;
+    /// The start of an over-long line, kept for the diagnostic.
+    fn too_long(&self) -> LineText {
+        let start = &self.buffer[..200.min(self.buffer.len())];
+        LineText::TooLong {
+            start: String::from_utf8_lossy(start).into_owned(),
+        }
+    }
+
+    /// Reads and drops bytes up to the end of the current line.
+    fn skip_rest_of_line(&mut self) -> io::Result<()> {
         loop {
             let available = self.input.fill_buf()?;
             if available.is_empty() {
-                return Ok(skipped);
+                return Ok(());
             }
             match available.iter().position(|&b| b == b'\n') {
                 Some(newline) => {
                     self.input.consume(newline + 1);
-                    return Ok(skipped + newline + 1);
+                    return Ok(());
                 }
                 None => {
                     let n = available.len();
                     self.input.consume(n);
-                    skipped += n;
                 }
             }
         }
@@ -153,9 +165,25 @@ mod tests {
         input.extend_from_slice(b"\nafter\n");
         let found = lines(&input);
         assert_eq!(found.len(), 2);
-        assert!(
-            matches!(&found[0], (1, LineText::TooLong { bytes, .. }) if *bytes == MAX_LINE_BYTES + 11)
-        );
+        assert!(matches!(&found[0], (1, LineText::TooLong { .. })));
         assert_eq!(found[1], (2, text("after")));
+    }
+
+    #[test]
+    fn the_limit_is_on_content_whatever_ends_the_line() {
+        for ending in [&b"\n"[..], b"\r\n", b""] {
+            let mut at_limit = vec![b'x'; MAX_LINE_BYTES];
+            at_limit.extend_from_slice(ending);
+            assert!(
+                matches!(lines(&at_limit)[0], (1, LineText::Text(_))),
+                "{ending:?}"
+            );
+            let mut over = vec![b'x'; MAX_LINE_BYTES + 1];
+            over.extend_from_slice(ending);
+            assert!(
+                matches!(lines(&over)[0], (1, LineText::TooLong { .. })),
+                "{ending:?}"
+            );
+        }
     }
 }

@@ -249,7 +249,9 @@ fn utc_from_both(
 ) -> Result<DateTime<Utc>, TimeError> {
     let instant = utc_from_offset(local, offset);
     let zone_offset = zone.offset_from_utc_datetime(&instant.naive_utc()).fix();
-    if zone_offset == offset {
+    // RFC 9557: `Z` says the instant is known in UTC, whatever the local offset was.
+    let utc_designator = pieces.offset.is_some_and(|o| o.eq_ignore_ascii_case("z"));
+    if zone_offset == offset || utc_designator {
         return Ok(instant);
     }
     let span = pieces
@@ -298,6 +300,10 @@ mod tests {
         );
         assert_eq!(
             instant("2017-05-06T09:30:00+02:00[Europe/Paris]"),
+            utc("2017-05-06T07:30:00Z")
+        );
+        assert_eq!(
+            instant("2017-05-06T07:30:00Z[Europe/Paris]"),
             utc("2017-05-06T07:30:00Z")
         );
         assert_eq!(

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{local_time, round_name, utc_time};
-use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, Severity};
+use crate::rulebook::{Filter, Round, Rule, RuleBody, Rulebook, Severity};
 
 pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
@@ -139,7 +139,25 @@ struct JsonRulebook<'a> {
     title: &'a str,
     jurisdiction: &'a str,
     file: &'a str,
+    rounds: Vec<JsonRound<'a>>,
     rules: Vec<JsonRule<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRound<'a> {
+    id: &'a str,
+    name: &'a str,
+    polls: Vec<JsonPolls<'a>>,
+}
+
+/// One region's polling day and hours in a round.
+#[derive(Serialize)]
+struct JsonPolls<'a> {
+    region: &'a str,
+    zone: &'a str,
+    vote: String,
+    open: String,
+    close: String,
 }
 
 #[derive(Serialize)]
@@ -182,10 +200,35 @@ pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         title: &rulebook.title,
         jurisdiction: &rulebook.jurisdiction,
         file: rulebook.source.name(),
+        rounds: rulebook
+            .rounds
+            .iter()
+            .map(|round| json_round(rulebook, round))
+            .collect(),
         rules,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
+}
+
+fn json_round<'a>(rulebook: &'a Rulebook, round: &'a Round) -> JsonRound<'a> {
+    let polls = rulebook
+        .regions
+        .iter()
+        .zip(&round.polls)
+        .map(|(region, polls)| JsonPolls {
+            region: &region.id,
+            zone: region.zone.name(),
+            vote: polls.vote.to_string(),
+            open: utc_time(polls.open),
+            close: utc_time(polls.close),
+        })
+        .collect();
+    JsonRound {
+        id: &round.id,
+        name: &round.name,
+        polls,
+    }
 }
 
 fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<'a> {
