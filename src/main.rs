@@ -119,8 +119,8 @@ fn main() -> ExitCode {
 }
 
 /// Loads a rulebook, or prints why it cannot be loaded.
-fn load_rulebook(path: &Path) -> Option<Rulebook> {
-    match rulebook::load(path) {
+fn load_rulebook(path: &Path, expect: rulebook::Expect) -> Option<Rulebook> {
+    match rulebook::load_as(path, expect) {
         Ok(rulebook) => Some(rulebook),
         Err(error) => {
             let color = ColorChoice::Auto.enabled(io::stderr().is_terminal());
@@ -135,7 +135,7 @@ fn load_rulebook(path: &Path) -> Option<Rulebook> {
 }
 
 fn check(args: &CheckArgs) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(&args.rules) else {
+    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election) else {
         return Ok(exit::INCOMPLETE);
     };
     let stdout = io::stdout();
@@ -197,7 +197,13 @@ fn exit_code(summary: &Summary, fail_on: FailOn) -> u8 {
 fn validate(files: &[PathBuf]) -> u8 {
     let mut code = exit::CLEAN;
     for file in files {
-        match load_rulebook(file) {
+        match load_rulebook(file, rulebook::Expect::LawOrElection) {
+            Some(rulebook) if rulebook.rounds.is_empty() => println!(
+                "{}: valid law ({} rules, {} regions; its election files give the rounds)",
+                file.display(),
+                rulebook.rules.len(),
+                rulebook.regions.len(),
+            ),
             Some(rulebook) => println!(
                 "{}: valid ({} rules, {} regions, {} rounds)",
                 file.display(),
@@ -212,7 +218,7 @@ fn validate(files: &[PathBuf]) -> u8 {
 }
 
 fn show(file: &Path, format: Format) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());

@@ -196,8 +196,12 @@ fn rules_show_resolves_every_window() {
         .output()
         .unwrap();
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let silence = &json["rules"][0];
-    assert_eq!(silence["id"], "campaign-silence");
+    let silence = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["id"] == "campaign-silence")
+        .unwrap();
     // 2 rounds × 12 regions.
     assert_eq!(silence["windows"].as_array().unwrap().len(), 24);
     let tahiti = silence["windows"]

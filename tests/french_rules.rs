@@ -291,3 +291,104 @@ fn every_rule_cites_its_law_and_helps() {
         assert!(rule.help.len() > 80, "{} needs a real help text", rule.id);
     }
 }
+
+/// The rule ids a line breaks under another French election file.
+fn broken_in(election: &str, line: &str) -> Vec<String> {
+    let rulebook = rulebook::load(format!("rules/fr/{election}.yaml").as_ref()).unwrap();
+    let publication = publication::read(line, &rulebook).unwrap();
+    let mut ids: Vec<String> = check(&rulebook, &publication)
+        .iter()
+        .map(|f| rulebook.rules[f.rule].id.clone())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn the_2022_poll_ban_is_the_one_the_cnccep_stated() {
+    // "entre le vendredi 8 avril à minuit et le dimanche 10 avril à 20 heures"
+    let poll = |at: &str| format!("{at} outlet=a kind=poll first_published={at} {NOTICE}");
+    assert_eq!(
+        broken_in("presidential-2022", &poll("2022-04-08T23:59:59+02:00")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        broken_in("presidential-2022", &poll("2022-04-09T00:00:00+02:00")),
+        ["poll-ban"]
+    );
+    assert_eq!(
+        broken_in("presidential-2022", &poll("2022-04-24T19:59:59+02:00")),
+        ["poll-ban"]
+    );
+    assert_eq!(
+        broken_in("presidential-2022", &poll("2022-04-24T20:00:00+02:00")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn since_2020_printed_campaign_documents_are_banned_from_the_eve() {
+    // loi n° 2019-1269: the 2017 split between electronic and printed matter is gone.
+    let leaflet = "2022-04-09T10:00:00+02:00 outlet=a kind=campaign channel=print";
+    assert_eq!(
+        broken_in("presidential-2022", leaflet),
+        ["campaign-silence"]
+    );
+    let leaflet_2017 = "2017-05-06T10:00:00+02:00 outlet=a kind=campaign channel=print";
+    assert_eq!(broken(leaflet_2017), Vec::<&str>::new());
+}
+
+#[test]
+fn paid_advertising_before_a_snap_election_starts_six_months_before_its_month() {
+    // Legislative 2024: 1 December 2023 00:00 Paris (winter time, UTC+1).
+    assert_eq!(
+        broken_in(
+            "legislative-2024",
+            "2023-11-30T22:59:59Z outlet=a kind=paid_ad"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        broken_in(
+            "legislative-2024",
+            "2023-11-30T23:00:00Z outlet=a kind=paid_ad"
+        ),
+        ["paid-political-advertising"]
+    );
+    assert_eq!(
+        broken_in(
+            "presidential-2022",
+            "2021-09-30T22:00:00Z outlet=a kind=paid_ad"
+        ),
+        ["paid-political-advertising"]
+    );
+}
+
+#[test]
+fn legislative_2024_overseas_saturday_and_national_results() {
+    // Polynesia votes on Saturday 6 July: its silence starts Friday 00:00 Tahiti.
+    let tahiti = |at: &str| format!("{at} outlet=tntv kind=campaign region=polynesie");
+    assert_eq!(
+        broken_in(
+            "legislative-2024",
+            &tahiti("2024-07-04T23:59:59[Pacific/Tahiti]")
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        broken_in(
+            "legislative-2024",
+            &tahiti("2024-07-05T00:00:00[Pacific/Tahiti]")
+        ),
+        ["campaign-silence"]
+    );
+    let estimate = |at: &str| format!("{at} outlet=a kind=result region=guyane");
+    assert_eq!(
+        broken_in("legislative-2024", &estimate("2024-07-07T19:59:59+02:00")),
+        ["results-embargo"]
+    );
+    assert_eq!(
+        broken_in("legislative-2024", &estimate("2024-07-07T20:00:00+02:00")),
+        Vec::<String>::new()
+    );
+}

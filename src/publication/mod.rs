@@ -288,11 +288,13 @@ fn regions(field: &RawField, rulebook: &Rulebook) -> Result<Vec<usize>, LineErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
     fn rulebook() -> Rulebook {
-        let text = include_str!("../../rules/fr/presidential-2017.yaml");
-        crate::rulebook::parse(SourceFile::new("presidential-2017.yaml", text)).unwrap()
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rules/fr/presidential-2017.yaml"
+        );
+        crate::rulebook::load(path.as_ref()).unwrap()
     }
 
     fn error(line: &str) -> (String, LineError) {

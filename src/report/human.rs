@@ -250,12 +250,11 @@ fn finding_diagnostic(
             )
         }
     };
-    let (rule_line, rule_column) = rulebook.source.line_column(rule.span.offset);
     let help = format!(
-        "{window_text}law: {} <{}>\nrule: {}:{rule_line}:{rule_column}\n\n{}",
+        "{window_text}law: {} <{}>\nrule: {}\n\n{}",
         rule.citation,
         rule.citation.url,
-        rulebook.source.name(),
+        rulebook.locate(rule.place),
         rule.help,
     );
     LineDiagnostic {

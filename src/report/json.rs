@@ -199,7 +199,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
             version: JSON_VERSION,
             rulebook: JsonRulebook {
                 id: &self.rulebook.id,
-                file: self.rulebook.source.name(),
+                file: self.rulebook.file_name(),
             },
             summary,
             violations: &self.violations,

@@ -14,7 +14,7 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         "{} — {} ({})",
         rulebook.id, rulebook.title, rulebook.jurisdiction
     )?;
-    writeln!(out, "rulebook: {}", rulebook.source.name())?;
+    writeln!(out, "rulebook: {}", rulebook.file_name())?;
     writeln!(out)?;
     writeln!(out, "rounds:")?;
     let id_width = rulebook
@@ -46,6 +46,21 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     for rule in &rulebook.rules {
         writeln!(out)?;
         show_rule(rulebook, rule, out)?;
+    }
+    if !rulebook.adjustments.is_empty() {
+        writeln!(out, "\nadjusted rules of the law:")?;
+    }
+    for adjustment in &rulebook.adjustments {
+        let change = adjustment
+            .severity
+            .map_or("disabled".to_string(), |s| format!("severity {s}"));
+        writeln!(
+            out,
+            "  {}: {change} ({})",
+            adjustment.rule,
+            rulebook.locate(adjustment.place)
+        )?;
+        writeln!(out, "    reason: {}", adjustment.reason)?;
     }
     Ok(())
 }
@@ -199,7 +214,7 @@ pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         id: &rulebook.id,
         title: &rulebook.title,
         jurisdiction: &rulebook.jurisdiction,
-        file: rulebook.source.name(),
+        file: rulebook.file_name(),
         rounds: rulebook
             .rounds
             .iter()

@@ -3,7 +3,8 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use crate::source::{SourceFile, Span};
+use super::schema::Place;
+use crate::source::SourceFile;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum RulebookError {
@@ -51,39 +52,57 @@ impl Problem {
     }
 }
 
-/// Collects every problem of a rulebook, so that all are reported at once.
+/// Collects every problem of a rulebook and of the files it extends, so that
+/// all are reported at once, each in its own file.
 pub struct Problems {
-    source: SourceFile,
+    files: Vec<SourceFile>,
     found: Vec<Problem>,
 }
 
 impl Problems {
-    pub fn new(source: SourceFile) -> Self {
+    pub fn new() -> Self {
         Problems {
-            source,
+            files: Vec::new(),
             found: Vec::new(),
         }
     }
 
-    pub fn source(&self) -> &SourceFile {
-        &self.source
+    /// Registers a file; its index is what `Place::file` refers to.
+    pub fn add_file(&mut self, file: SourceFile) -> usize {
+        self.files.push(file);
+        self.files.len() - 1
     }
 
-    pub fn add(&mut self, span: Span, message: impl Into<String>, label: impl Into<String>) {
-        self.add_with_help(span, message, label, None::<String>);
+    pub fn file(&self, index: usize) -> &SourceFile {
+        &self.files[index]
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// `file:line` of a place, for messages that refer to another place.
+    pub fn describe(&self, place: Place) -> String {
+        let file = &self.files[place.file];
+        let (line, _) = file.line_column(place.span.offset);
+        format!("{}:{line}", file.name())
+    }
+
+    pub fn add(&mut self, at: Place, message: impl Into<String>, label: impl Into<String>) {
+        self.add_with_help(at, message, label, None::<String>);
     }
 
     pub fn add_with_help(
         &mut self,
-        span: Span,
+        at: Place,
         message: impl Into<String>,
         label: impl Into<String>,
         help: Option<impl Into<String>>,
     ) {
         self.found.push(Problem {
             message: message.into(),
-            rulebook: self.source.clone(),
-            at: span.into(),
+            rulebook: self.files[at.file].clone(),
+            at: at.span.into(),
             label: label.into(),
             help: help.map(Into::into),
         });
@@ -93,9 +112,13 @@ impl Problems {
         self.found.is_empty()
     }
 
+    /// The error for the rulebook the user named (the first file).
     pub fn into_error(self) -> RulebookError {
         RulebookError::Invalid {
-            file: self.source.name().to_string(),
+            file: self
+                .files
+                .first()
+                .map_or(String::new(), |f| f.name().to_string()),
             problems: self.found,
         }
     }

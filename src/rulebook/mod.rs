@@ -5,13 +5,14 @@
 //! windows; `model` is what the rest of the program uses.
 
 mod calendar;
+mod compose;
 mod error;
 pub mod expr;
 pub mod model;
 mod resolve;
 pub mod schema;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use calendar::wall_clock;
 pub use error::{Problem, RulebookError};
@@ -24,40 +25,141 @@ use schema::RawRulebook;
 /// Rulebooks are written by people; anything larger is a mistake or an attack.
 pub const MAX_RULEBOOK_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads and resolves the rulebook at `path`.
-pub fn load(path: &Path) -> Result<Rulebook, RulebookError> {
-    let unreadable = |reason: String| RulebookError::Unreadable {
-        path: path.display().to_string(),
-        reason,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| unreadable(e.to_string()))?
-        .len();
-    if size > MAX_RULEBOOK_BYTES {
-        return Err(unreadable(format!(
-            "it has {size} bytes, more than the {MAX_RULEBOOK_BYTES} a rulebook may have"
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    let text =
-        String::from_utf8(bytes).map_err(|e| unreadable(format!("it is not UTF-8 ({e})")))?;
-    parse(SourceFile::new(path.display().to_string(), text))
+/// How many files a rulebook may be composed from (itself and those it extends).
+pub const MAX_EXTENDS_DEPTH: usize = 8;
+
+/// What a rulebook file must give to be loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// An election, with rounds: ready to check publications.
+    Election,
+    /// A jurisdiction's law may have no rounds (election files give them);
+    /// its windows are then not resolved.
+    LawOrElection,
 }
 
-/// Resolves a rulebook held in memory.
+/// Reads and resolves the election rulebook at `path`, with the files it extends.
+pub fn load(path: &Path) -> Result<Rulebook, RulebookError> {
+    load_as(path, Expect::Election)
+}
+
+pub fn load_as(path: &Path, expect: Expect) -> Result<Rulebook, RulebookError> {
+    let text = read_file(path).map_err(|reason| RulebookError::Unreadable {
+        path: path.display().to_string(),
+        reason,
+    })?;
+    parse_as(SourceFile::new(path.display().to_string(), text), expect)
+}
+
+/// Resolves an election rulebook held in memory. The files it `extends` are
+/// read from disk, relative to the directory of its name.
 pub fn parse(source: SourceFile) -> Result<Rulebook, RulebookError> {
-    let mut problems = Problems::new(source.clone());
-    let raw = match read_yaml(source.text()) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let span = e
-                .location()
-                .map_or_else(Span::default, |l| yaml_span(source.text(), l));
-            problems.add(span, yaml_message(&e), "here");
-            return Err(problems.into_error());
+    parse_as(source, Expect::Election)
+}
+
+pub fn parse_as(source: SourceFile, expect: Expect) -> Result<Rulebook, RulebookError> {
+    let mut problems = Problems::new();
+    let chain = read_chain(source, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    let merged = compose::merge(chain, &mut problems);
+    resolve::resolve(merged, expect, &mut problems).ok_or_else(|| problems.into_error())
+}
+
+fn read_file(path: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > MAX_RULEBOOK_BYTES {
+        return Err(format!(
+            "it has {size} bytes, more than the {MAX_RULEBOOK_BYTES} a rulebook may have"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| format!("it is not UTF-8 ({e})"))
+}
+
+/// The rulebook and each file it extends, in that order. Problems (YAML
+/// syntax, a missing file, a cycle) are reported at the `extends` that leads
+/// to them.
+fn read_chain(first: SourceFile, problems: &mut Problems) -> Vec<RawRulebook> {
+    let mut chain = Vec::new();
+    let mut visited: Vec<(PathBuf, String)> = Vec::new();
+    let mut next = Some(first);
+    while let Some(source) = next.take() {
+        visited.push((identity(source.name()), source.name().to_string()));
+        let file = problems.add_file(source);
+        let raw = match schema::from_file(file, || read_yaml(problems.file(file).text())) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let span = e
+                    .location()
+                    .map_or_else(Span::default, |l| yaml_span(problems.file(file).text(), l));
+                problems.add(schema::Place { file, span }, yaml_message(&e), "here");
+                break;
+            }
+        };
+        if let Some(extends) = &raw.extends {
+            next = extended_file(extends, &visited, problems);
         }
-    };
-    resolve::resolve(raw, &mut problems).ok_or_else(|| problems.into_error())
+        chain.push(raw);
+    }
+    chain
+}
+
+/// The file an `extends` names, read; `None` after reporting why it cannot be.
+fn extended_file(
+    extends: &schema::Text,
+    visited: &[(PathBuf, String)],
+    problems: &mut Problems,
+) -> Option<SourceFile> {
+    let from = Path::new(problems.file(extends.file).name());
+    let path = from.parent().unwrap_or(Path::new("")).join(&extends.value);
+    if let Some(start) = visited
+        .iter()
+        .position(|(seen, _)| *seen == identity(&path.to_string_lossy()))
+    {
+        let cycle: Vec<&str> = visited[start..]
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect();
+        problems.add(
+            extends.place(),
+            format!(
+                "rulebooks extend each other in a cycle: {} → {}",
+                cycle.join(" → "),
+                cycle[0]
+            ),
+            "this closes the cycle",
+        );
+        return None;
+    }
+    if visited.len() >= MAX_EXTENDS_DEPTH {
+        problems.add(
+            extends.place(),
+            format!(
+                "a rulebook may extend at most {} files in a chain",
+                MAX_EXTENDS_DEPTH - 1
+            ),
+            "one file too many",
+        );
+        return None;
+    }
+    match read_file(&path) {
+        Ok(text) => Some(SourceFile::new(path.display().to_string(), text)),
+        Err(reason) => {
+            problems.add(
+                extends.place(),
+                format!("cannot read `{}`: {reason}", path.display()),
+                "extended here",
+            );
+            None
+        }
+    }
+}
+
+/// A file's identity for cycle detection: its canonical path when it exists.
+fn identity(name: &str) -> PathBuf {
+    std::fs::canonicalize(name).unwrap_or_else(|_| PathBuf::from(name))
 }
 
 fn read_yaml(text: &str) -> Result<RawRulebook, serde_saphyr::Error> {

@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::source::{SourceFile, Span};
+pub use super::schema::Place;
+use crate::source::SourceFile;
 
 #[derive(Debug, Clone)]
 pub struct Rulebook {
@@ -26,11 +27,26 @@ pub struct Rulebook {
     pub groups: Vec<Group>,
     pub rounds: Vec<Round>,
     pub rules: Vec<Rule>,
-    /// The YAML it was read from, for diagnostics that point at a rule.
-    pub source: SourceFile,
+    /// Inherited rules disabled or changed, with their reasons.
+    pub adjustments: Vec<Adjustment>,
+    /// The YAML files it was composed from: the one named first, then each
+    /// file it extends. `Place::file` indexes this.
+    pub files: Vec<SourceFile>,
 }
 
 impl Rulebook {
+    /// The file the rulebook was loaded from (not the ones it extends).
+    pub fn file_name(&self) -> &str {
+        self.files.first().map_or("", SourceFile::name)
+    }
+
+    /// `file:line:column` of a place in the rulebook's files.
+    pub fn locate(&self, place: Place) -> String {
+        let file = &self.files[place.file];
+        let (line, column) = file.line_column(place.span.offset);
+        format!("{}:{line}:{column}", file.name())
+    }
+
     pub fn region_index(&self, id: &str) -> Option<usize> {
         self.regions.iter().position(|region| region.id == id)
     }
@@ -130,8 +146,18 @@ pub struct Rule {
     pub help: String,
     pub filter: Filter,
     pub body: RuleBody,
-    /// Where the rule's `id` is written in the rulebook.
-    pub span: Span,
+    /// Where the rule's `id` is written.
+    pub place: Place,
+}
+
+/// An inherited rule disabled or given another severity by an election file.
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    pub rule: String,
+    /// `None` when the rule is disabled.
+    pub severity: Option<Severity>,
+    pub reason: String,
+    pub place: Place,
 }
 
 #[derive(Debug, Clone)]

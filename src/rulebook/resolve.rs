@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::Expect;
 use super::calendar::{Context, Election, wall_clock};
 use super::error::Problems;
 use super::expr::{self, Anchor, Base, Day, Name};
@@ -18,18 +19,25 @@ use crate::publication::LIST_FIELDS;
 use crate::publication::time::suggest_zone;
 use crate::source::{Span, did_you_mean};
 
-pub fn resolve(raw: RawRulebook, problems: &mut Problems) -> Option<Rulebook> {
+pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Option<Rulebook> {
     let kinds = terms(&raw.kinds);
     let channels = terms(&raw.channels);
     let regions = regions(&raw.regions, problems);
-    let default_region = lookup_region(&regions, &raw.default_region, problems).unwrap_or(0);
+    let default_region = required(&raw.default_region, "default_region", problems)
+        .and_then(|id| lookup_region(&regions, id, problems))
+        .unwrap_or(0);
     let groups = groups(&raw.groups, &regions, problems);
     let places = Places {
         regions: &regions,
         groups: &groups,
     };
-    let rounds = rounds(&raw, &places, problems);
-    let sound_calendar = problems.is_empty();
+    let rounds = if raw.rounds.is_none() && expect == Expect::LawOrElection {
+        Vec::new()
+    } else {
+        rounds(&raw, &places, problems)
+    };
+    // Windows need rounds, and rounds that are sound.
+    let sound_calendar = problems.is_empty() && !rounds.is_empty();
     let rules = rules(
         &raw.rules,
         &kinds,
@@ -39,13 +47,21 @@ pub fn resolve(raw: RawRulebook, problems: &mut Problems) -> Option<Rulebook> {
         sound_calendar,
         problems,
     );
+    let adjustments = adjustments(&raw.adjust);
+    let id = required(&raw.id, "id", problems).map(|t| t.value.clone());
+    let title = required(&raw.title, "title", problems).map(|t| t.value.clone());
+    let jurisdiction =
+        required(&raw.jurisdiction, "jurisdiction", problems).map(|t| t.value.clone());
+    let (Some(id), Some(title), Some(jurisdiction)) = (id, title, jurisdiction) else {
+        return None;
+    };
     if !problems.is_empty() {
         return None;
     }
     Some(Rulebook {
-        id: raw.id.value,
-        title: raw.title.value,
-        jurisdiction: raw.jurisdiction.value,
+        id,
+        title,
+        jurisdiction,
         sources: raw
             .sources
             .into_iter()
@@ -61,8 +77,36 @@ pub fn resolve(raw: RawRulebook, problems: &mut Problems) -> Option<Rulebook> {
         groups,
         rounds,
         rules,
-        source: problems.source().clone(),
+        adjustments,
+        files: problems.files().to_vec(),
     })
+}
+
+/// A part the rulebook, or one of the files it extends, must give.
+fn required<'a, T>(part: &'a Option<T>, name: &str, problems: &mut Problems) -> Option<&'a T> {
+    if part.is_none() {
+        problems.add(
+            Place::start_of(0),
+            format!("missing `{name}`"),
+            format!("neither this rulebook nor the files it extends give `{name}`"),
+        );
+    }
+    part.as_ref()
+}
+
+/// The adjustments `compose` applied (their rules and severities are checked there and in `rules`).
+fn adjustments(raw: &[RawAdjustment]) -> Vec<Adjustment> {
+    raw.iter()
+        .map(|a| Adjustment {
+            rule: a.rule.value.clone(),
+            severity: a
+                .severity
+                .as_ref()
+                .and_then(|s| Severity::from_name(&s.value)),
+            reason: a.reason.value.trim().to_string(),
+            place: a.rule.place(),
+        })
+        .collect()
 }
 
 fn terms(entries: &Entries<String>) -> Vec<Term> {
@@ -79,7 +123,7 @@ fn terms(entries: &Entries<String>) -> Vec<Term> {
 fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region> {
     if entries.0.is_empty() {
         problems.add(
-            Span::default(),
+            Place::start_of(0),
             "a rulebook needs at least one region",
             "no regions",
         );
@@ -91,7 +135,7 @@ fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region>
             let zone = raw.zone.value.parse::<Tz>().unwrap_or_else(|_| {
                 let help = suggest_zone(&raw.zone.value).map(|z| format!("did you mean `{z}`?"));
                 problems.add_with_help(
-                    raw.zone.span,
+                    raw.zone.place(),
                     format!("unknown time zone `{}`", raw.zone.value),
                     "not an IANA time zone",
                     help.or(Some(
@@ -134,7 +178,7 @@ fn unknown<'a>(
         None => format!("expected one of: {}", known.collect::<Vec<_>>().join(", ")),
     };
     problems.add_with_help(
-        name.span,
+        name.place(),
         format!("unknown {what} `{}`", name.value),
         "unknown",
         Some(help),
@@ -148,7 +192,7 @@ fn groups(entries: &Entries<Vec<Text>>, regions: &[Region], problems: &mut Probl
         .map(|(id, members)| {
             if regions.iter().any(|r| r.id == id.value) {
                 problems.add(
-                    id.span,
+                    id.place(),
                     format!("group `{}` has the name of a region", id.value),
                     "rename this group",
                 );
@@ -198,7 +242,7 @@ fn clock(text: &Text, problems: &mut Problems) -> Option<u32> {
     let parsed = expr::parse_clock(&text.value).ok();
     if parsed.is_none() {
         problems.add(
-            text.span,
+            text.place(),
             format!("`{}` is not a time of day", text.value),
             "expected HH:MM, from 00:00 to 24:00",
         );
@@ -214,7 +258,7 @@ fn date(text: &Text, problems: &mut Problems) -> Option<NaiveDate> {
         .filter(|_| text.value.len() == 10);
     if parsed.is_none() {
         problems.add(
-            text.span,
+            text.place(),
             format!("`{}` is not a date", text.value),
             "expected YYYY-MM-DD",
         );
@@ -231,18 +275,35 @@ struct LocalPolls {
 }
 
 fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems) -> Vec<Round> {
-    let default_open = clock(&raw.polls.open, problems);
-    let default_close = clock(&raw.polls.close, problems);
-    if raw.rounds.is_empty() {
+    let polls = required(&raw.polls, "polls", problems);
+    let default_open = polls.and_then(|p| clock(&p.open, problems));
+    let default_close = polls.and_then(|p| clock(&p.close, problems));
+    let Some(raw_rounds) = required(&raw.rounds, "rounds", problems) else {
+        return Vec::new();
+    };
+    if raw_rounds.value.is_empty() {
         problems.add(
-            Span::default(),
+            raw_rounds.place(),
             "a rulebook needs at least one round",
             "no rounds",
         );
     }
+    // A region's own hours (set by law) win over a round's and the default;
+    // a round's overrides win over all.
+    let region_hours: Vec<Option<(Option<u32>, Option<u32>)>> = raw
+        .regions
+        .0
+        .iter()
+        .map(|(_, region)| {
+            region
+                .polls
+                .as_ref()
+                .map(|p| (clock(&p.open, problems), clock(&p.close, problems)))
+        })
+        .collect();
     let mut seen = HashMap::new();
     let mut rounds = Vec::new();
-    for round in &raw.rounds {
+    for round in &raw_rounds.value {
         check_unique(&mut seen, &round.id, "round", problems);
         let open = round
             .polls
@@ -256,7 +317,17 @@ fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems) -> Vec<Ro
         let (Some(open), Some(close), Some(vote)) = (open, close, vote) else {
             continue;
         };
-        let mut local = vec![LocalPolls { vote, open, close }; places.regions.len()];
+        let mut local: Vec<LocalPolls> = region_hours
+            .iter()
+            .map(|hours| match hours {
+                Some((Some(open), Some(close))) => LocalPolls {
+                    vote,
+                    open: *open,
+                    close: *close,
+                },
+                _ => LocalPolls { vote, open, close },
+            })
+            .collect();
         apply_overrides(round, places, &mut local, problems);
         let polls = local
             .iter()
@@ -278,7 +349,7 @@ fn apply_overrides(
     local: &mut [LocalPolls],
     problems: &mut Problems,
 ) {
-    let mut overridden: HashMap<usize, Span> = HashMap::new();
+    let mut overridden: HashMap<usize, Place> = HashMap::new();
     for entry in &round.overrides {
         let vote = entry.vote.as_ref().and_then(|d| date(d, problems));
         let open = entry.open.as_ref().and_then(|t| clock(t, problems));
@@ -301,12 +372,12 @@ fn override_region(
     name: &Text,
     region: usize,
     places: &Places,
-    overridden: &mut HashMap<usize, Span>,
+    overridden: &mut HashMap<usize, Place>,
     problems: &mut Problems,
 ) {
-    if overridden.insert(region, name.span).is_some() {
+    if overridden.insert(region, name.place()).is_some() {
         problems.add(
-            name.span,
+            name.place(),
             format!(
                 "region `{}` is overridden twice in round `{}`",
                 places.regions[region].id, round.id.value
@@ -332,7 +403,7 @@ fn polls_instants(
         },
         _ => {
             problems.add(
-                round.span,
+                round.place(),
                 format!(
                     "in round `{}`, the polls in `{}` do not close after they open",
                     round.value, region.id
@@ -348,13 +419,13 @@ fn polls_instants(
     }
 }
 
-fn check_unique(seen: &mut HashMap<String, Span>, id: &Text, what: &str, problems: &mut Problems) {
-    if let Some(first) = seen.insert(id.value.clone(), id.span) {
-        let (line, _) = problems.source().line_column(first.offset);
+fn check_unique(seen: &mut HashMap<String, Place>, id: &Text, what: &str, problems: &mut Problems) {
+    if let Some(first) = seen.insert(id.value.clone(), id.place()) {
+        let first = problems.describe(first);
         problems.add(
-            id.span,
+            id.place(),
             format!("duplicate {what} id `{}`", id.value),
-            format!("already used on line {line}"),
+            format!("already used at {first}"),
         );
     }
 }
@@ -368,15 +439,14 @@ fn rules(
     sound_calendar: bool,
     problems: &mut Problems,
 ) -> Vec<Rule> {
-    let mut seen = HashMap::new();
     let election = Election {
         regions: places.regions,
         groups: places.groups,
         rounds,
     };
     let mut rules = Vec::new();
+    // Duplicate rule ids were reported when the files were composed.
     for rule in raw {
-        check_unique(&mut seen, &rule.id, "rule", problems);
         let severity = Severity::from_name(&rule.severity.value);
         if severity.is_none() {
             unknown(
@@ -407,7 +477,7 @@ fn rules(
                 help: rule.help.value.trim().to_string(),
                 filter,
                 body,
-                span: rule.id.span,
+                place: rule.id.place(),
             });
         }
     }
@@ -418,7 +488,7 @@ fn check_citation(citation: &RawCitation, problems: &mut Problems) {
     let url = &citation.url;
     if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
         problems.add(
-            url.span,
+            url.place(),
             "a citation's url must be a web address",
             "expected https://…",
         );
@@ -426,7 +496,7 @@ fn check_citation(citation: &RawCitation, problems: &mut Problems) {
     for field in [&citation.article, &citation.law] {
         if field.value.trim().is_empty() {
             problems.add(
-                field.span,
+                field.place(),
                 "a citation names its article and its law",
                 "empty",
             );
@@ -480,7 +550,7 @@ fn filter(
 fn reject_list_field(key: &Text, problems: &mut Problems) {
     if LIST_FIELDS.contains(&key.value.as_str()) {
         problems.add_with_help(
-            key.span,
+            key.place(),
             format!(
                 "`{}` cannot be required or compared as an attribute",
                 key.value
@@ -518,7 +588,7 @@ fn body(
 ) -> Option<RuleBody> {
     if let (Some(flag), None) = (&rule.first_publication_only, &rule.requires) {
         problems.add(
-            flag.span,
+            flag.place(),
             "`first_publication_only` belongs to `requires` rules",
             "not a `requires` rule",
         );
@@ -530,7 +600,7 @@ fn body(
             .as_ref()
             .is_some_and(|p| p.value == "election")
     {
-        let span = rounds.first().map_or(rule.id.span, |r| r.span);
+        let span = rounds.first().map_or(rule.id.place(), |r| r.place());
         problems.add(
             span,
             "`rounds` cannot narrow a `per: election` window",
@@ -544,7 +614,7 @@ fn body(
         }
         (None, Some(attributes)) => {
             if let Some(rounds) = &rule.applies_to.rounds {
-                let span = rounds.first().map_or(rule.id.span, |r| r.span);
+                let span = rounds.first().map_or(rule.id.place(), |r| r.place());
                 problems.add(
                     span,
                     "`rounds` narrows window rules only",
@@ -553,7 +623,7 @@ fn body(
             }
             if attributes.is_empty() {
                 problems.add(
-                    rule.id.span,
+                    rule.id.place(),
                     "`requires` lists no attribute",
                     "this rule would never fire",
                 );
@@ -570,7 +640,7 @@ fn body(
             }))
         }
         (Some(_), Some(attributes)) => {
-            let span = attributes.first().map_or(rule.id.span, |a| a.span);
+            let span = attributes.first().map_or(rule.id.place(), |a| a.place());
             problems.add(
                 span,
                 "a rule has one body: `window` or `requires`, not both",
@@ -580,7 +650,7 @@ fn body(
         }
         (None, None) => {
             problems.add_with_help(
-                rule.id.span,
+                rule.id.place(),
                 format!("rule `{}` has no body", rule.id.value),
                 "missing `window` or `requires`",
                 Some("add `window: {start: …, end: …}` or `requires: [attribute, …]`"),
@@ -590,11 +660,12 @@ fn body(
     }
 }
 
-/// An anchor expression and where its text starts in the YAML.
+/// An anchor expression and where its text is written.
 struct Written<'a> {
     anchor: Anchor,
     text: &'a Text,
-    content: Span,
+    /// The text inside its quotes, if any.
+    content: Place,
 }
 
 fn window_rule(
@@ -634,7 +705,7 @@ fn window_rule(
                 .map(Some)
                 .collect()
         };
-        resolve_windows(&start, &end, &rounds, election, window.span, problems)?
+        resolve_windows(&start, &end, &rounds, election, window.place(), problems)?
     } else {
         Vec::new()
     };
@@ -647,7 +718,10 @@ fn window_rule(
 }
 
 fn anchor<'a>(text: &'a Text, election: &Election, problems: &mut Problems) -> Option<Written<'a>> {
-    let content = content_span(problems.source().text(), text.span);
+    let content = Place {
+        file: text.file,
+        span: content_span(problems.file(text.file).text(), text.span),
+    };
     match expr::parse_anchor(&text.value) {
         Ok(anchor) => {
             let written = Written {
@@ -659,7 +733,7 @@ fn anchor<'a>(text: &'a Text, election: &Election, problems: &mut Problems) -> O
         }
         Err(e) => {
             problems.add_with_help(
-                value_span(problems.source().text(), text, e.offset, e.len),
+                value_place(problems, text, e.offset, e.len),
                 format!("cannot read the anchor `{}`", text.value),
                 e.message,
                 Some(ANCHOR_HELP),
@@ -683,12 +757,16 @@ fn content_span(yaml: &str, scalar: Span) -> Span {
 /// Where bytes `offset..offset + len` of a scalar's value are written: inside
 /// the quotes when the value is written verbatim; the whole scalar when escapes
 /// or line folding make the value differ from its source.
-fn value_span(yaml: &str, text: &Text, offset: usize, len: usize) -> Span {
+fn value_place(problems: &Problems, text: &Text, offset: usize, len: usize) -> Place {
+    let yaml = problems.file(text.file).text();
     let content = content_span(yaml, text.span);
     if yaml.get(content.offset..content.end()) == Some(text.value.as_str()) {
-        content.sub(offset, len)
+        Place {
+            file: text.file,
+            span: content.sub(offset, len),
+        }
     } else {
-        text.span
+        text.place()
     }
 }
 
@@ -706,12 +784,7 @@ fn check_names(written: &Written, election: &Election, problems: &mut Problems) 
     for name in names {
         if election.place(&name.id).is_none() {
             sound = false;
-            let span = value_span(
-                problems.source().text(),
-                written.text,
-                name.offset,
-                name.id.len(),
-            );
+            let span = value_place(problems, written.text, name.offset, name.id.len());
             let known = election
                 .regions
                 .iter()
@@ -744,7 +817,7 @@ fn resolve_windows(
     end: &Written,
     rounds: &[Option<usize>],
     election: &Election,
-    window_span: Span,
+    window_span: Place,
     problems: &mut Problems,
 ) -> Option<Vec<RegionWindow>> {
     let mut windows = Vec::new();

@@ -14,11 +14,54 @@ use serde_saphyr::Spanned;
 
 use crate::source::Span;
 
+/// Where something is written: which rulebook file (an index into the files
+/// a rulebook was composed from) and where in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Place {
+    pub file: usize,
+    pub span: Span,
+}
+
+impl Place {
+    /// The start of a file, for problems with no better place.
+    pub fn start_of(file: usize) -> Place {
+        Place {
+            file,
+            span: Span::default(),
+        }
+    }
+}
+
 /// A value and where it was written.
 #[derive(Debug, Clone)]
 pub struct Located<T> {
     pub value: T,
     pub span: Span,
+    /// The rulebook file it was read from.
+    pub file: usize,
+}
+
+impl<T> Located<T> {
+    pub fn place(&self) -> Place {
+        Place {
+            file: self.file,
+            span: self.span,
+        }
+    }
+}
+
+thread_local! {
+    /// The file being deserialized. serde gives a value no way to know which
+    /// document it comes from; `from_file` sets this around one document.
+    static CURRENT_FILE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Deserializes a document of rulebook file `file`, so every `Located` in it knows its file.
+pub fn from_file<T>(file: usize, deserialize: impl FnOnce() -> T) -> T {
+    let previous = CURRENT_FILE.replace(file);
+    let result = deserialize();
+    CURRENT_FILE.set(previous);
+    result
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
@@ -31,6 +74,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
         Ok(Located {
             value: spanned.value,
             span: Span::new(offset, len),
+            file: CURRENT_FILE.get(),
         })
     }
 }
@@ -67,27 +111,49 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// One rulebook file. A file may build on another (`extends`): a jurisdiction's
+/// law in one file, an election's dates in another. So every part is optional
+/// here; `compose` merges the files and `resolve` says what is missing.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRulebook {
-    pub id: Text,
-    pub title: Text,
-    pub jurisdiction: Text,
+    /// The file this one builds on, relative to this one.
+    pub extends: Option<Text>,
+    pub id: Option<Text>,
+    pub title: Option<Text>,
+    pub jurisdiction: Option<Text>,
     #[serde(default)]
     pub sources: Vec<RawSource>,
     /// Publication kinds, each with a description.
+    #[serde(default)]
     pub kinds: Entries<String>,
     /// Channels (web, print, tv…), each with a description.
+    #[serde(default)]
     pub channels: Entries<String>,
+    #[serde(default)]
     pub regions: Entries<RawRegion>,
-    pub default_region: Text,
+    pub default_region: Option<Text>,
     /// Named sets of regions, for "the last polls close in …".
     #[serde(default)]
     pub groups: Entries<Vec<Text>>,
     /// Polling hours unless a round or an override says otherwise.
-    pub polls: RawPolls,
-    pub rounds: Vec<RawRound>,
+    pub polls: Option<RawPolls>,
+    pub rounds: Option<Located<Vec<RawRound>>>,
+    #[serde(default)]
     pub rules: Vec<RawRule>,
+    /// Changes to rules of the files this one extends.
+    #[serde(default)]
+    pub adjust: Vec<RawAdjustment>,
+}
+
+/// An explicit change to an inherited rule, with its reason.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdjustment {
+    pub rule: Text,
+    pub disable: Option<Located<bool>>,
+    pub severity: Option<Text>,
+    pub reason: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,6 +169,8 @@ pub struct RawRegion {
     pub name: Text,
     /// An IANA time zone, such as `Europe/Paris`.
     pub zone: Text,
+    /// The region's own polling hours, where the law fixes them per region.
+    pub polls: Option<RawPolls>,
 }
 
 #[derive(Debug, Deserialize)]
