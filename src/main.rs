@@ -199,22 +199,27 @@ fn validate(files: &[PathBuf]) -> u8 {
     for file in files {
         match load_rulebook(file, rulebook::Expect::LawOrElection) {
             Some(rulebook) if rulebook.rounds.is_empty() => println!(
-                "{}: valid law ({} rules, {} regions; its election files give the rounds)",
+                "{}: valid law ({}, {}; its election files give the rounds)",
                 file.display(),
-                rulebook.rules.len(),
-                rulebook.regions.len(),
+                count(rulebook.rules.len(), "rule"),
+                count(rulebook.regions.len(), "region"),
             ),
             Some(rulebook) => println!(
-                "{}: valid ({} rules, {} regions, {} rounds)",
+                "{}: valid ({}, {}, {})",
                 file.display(),
-                rulebook.rules.len(),
-                rulebook.regions.len(),
-                rulebook.rounds.len()
+                count(rulebook.rules.len(), "rule"),
+                count(rulebook.regions.len(), "region"),
+                count(rulebook.rounds.len(), "round"),
             ),
             None => code = exit::INCOMPLETE,
         }
     }
     code
+}
+
+/// `1 rule`, `7 rules`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 fn show(file: &Path, format: Format) -> io::Result<u8> {

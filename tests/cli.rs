@@ -351,3 +351,32 @@ fn the_malformed_sample_reports_each_line() {
     assert_eq!(json["summary"]["lines"], 53);
     insta::assert_snapshot!("malformed-json", stdout);
 }
+
+#[test]
+fn rules_show_lists_every_window_sorted_by_start() {
+    let output = scrutin()
+        .args([
+            "rules",
+            "show",
+            "rules/ca/federal-2021.yaml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let calendar = json["calendar"].as_array().unwrap();
+    // Two window rules × seven regions.
+    assert_eq!(calendar.len(), 14);
+    let starts: Vec<&str> = calendar
+        .iter()
+        .map(|e| e["start"].as_str().unwrap())
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted);
+    // Newfoundland's polling day starts first, at 00:00 NDT (UTC−2:30).
+    assert_eq!(calendar[0]["region"], "newfoundland");
+    assert_eq!(calendar[0]["start"], "2021-09-20T02:30:00Z");
+    assert_eq!(calendar[0]["local_start"], "2021-09-20T00:00:00-02:30");
+}

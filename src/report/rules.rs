@@ -5,8 +5,41 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{local_time, round_name, utc_time};
-use crate::rulebook::{Filter, Round, Rule, RuleBody, Rulebook, Severity};
+use super::{local_time, round_name, utc_time, utc_window};
+use crate::rulebook::{Filter, Round, Rule, RuleBody, Rulebook, Severity, Window};
+
+/// One restricted window: a rule, in a region, in a round (or the whole election).
+pub struct CalendarEntry {
+    pub round: Option<usize>,
+    pub region: usize,
+    pub rule: usize,
+    pub window: Window,
+}
+
+/// Every restricted window of the election, per round (whole-election windows
+/// first), sorted by start, then end, then region and rule as declared.
+pub fn calendar(rulebook: &Rulebook) -> Vec<CalendarEntry> {
+    let mut entries: Vec<CalendarEntry> = rulebook
+        .rules
+        .iter()
+        .enumerate()
+        .flat_map(|(index, rule)| {
+            match &rule.body {
+                RuleBody::Window(window) => window.windows.as_slice(),
+                RuleBody::Requires(_) => &[],
+            }
+            .iter()
+            .map(move |w| CalendarEntry {
+                round: w.round,
+                region: w.region,
+                rule: index,
+                window: w.window,
+            })
+        })
+        .collect();
+    entries.sort_by_key(|e| (e.round, e.window.start, e.window.end, e.region, e.rule));
+    entries
+}
 
 pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
@@ -14,9 +47,19 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         "{} — {} ({})",
         rulebook.id, rulebook.title, rulebook.jurisdiction
     )?;
-    writeln!(out, "rulebook: {}", rulebook.file_name())?;
-    writeln!(out)?;
-    writeln!(out, "rounds:")?;
+    let files: Vec<&str> = rulebook.files.iter().map(|f| f.name()).collect();
+    writeln!(out, "rulebook: {}", files.join(", extending "))?;
+    show_polls(rulebook, out)?;
+    writeln!(out, "\nrules:")?;
+    for rule in &rulebook.rules {
+        show_rule(rulebook, rule, out)?;
+    }
+    show_adjustments(rulebook, out)?;
+    show_calendar(rulebook, out)
+}
+
+fn show_polls(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\npolling days and hours (local):")?;
     let id_width = rulebook
         .regions
         .iter()
@@ -34,22 +77,58 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         for (region, polls) in rulebook.regions.iter().zip(&round.polls) {
             writeln!(
                 out,
-                "    {:<id_width$}  {:<zone_width$}  vote {}  polls {} → {}",
+                "    {:<id_width$}  {:<zone_width$}  {} → {}",
                 region.id,
                 region.zone.name(),
-                polls.vote,
                 local_time(polls.open, region.zone),
                 local_time(polls.close, region.zone),
             )?;
         }
     }
-    for rule in &rulebook.rules {
-        writeln!(out)?;
-        show_rule(rulebook, rule, out)?;
+    Ok(())
+}
+
+fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "  {} [{}] {}", rule.id, rule.severity, rule.title)?;
+    writeln!(out, "    law: {} <{}>", rule.citation, rule.citation.url)?;
+    writeln!(
+        out,
+        "    applies to: {}",
+        describe_filter(rulebook, &rule.filter)
+    )?;
+    match &rule.body {
+        RuleBody::Requires(requirement) => {
+            let first = if requirement.first_publication_only {
+                " (first publication only)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "    requires: {}{first}",
+                requirement.attributes.join(", ")
+            )
+        }
+        RuleBody::Window(window) => {
+            let exemption = if window.exempt_earlier_publications {
+                " (content online before the window may stay)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "    forbidden from `{}` until `{}`{exemption}",
+                window.start, window.end
+            )
+        }
     }
-    if !rulebook.adjustments.is_empty() {
-        writeln!(out, "\nadjusted rules of the law:")?;
+}
+
+fn show_adjustments(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    if rulebook.adjustments.is_empty() {
+        return Ok(());
     }
+    writeln!(out, "\nadjusted rules of the law:")?;
     for adjustment in &rulebook.adjustments {
         let change = adjustment
             .severity
@@ -65,60 +144,52 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{} [{}] {}", rule.id, rule.severity, rule.title)?;
-    writeln!(out, "  law: {} <{}>", rule.citation, rule.citation.url)?;
-    writeln!(
-        out,
-        "  applies to: {}",
-        describe_filter(rulebook, &rule.filter)
-    )?;
-    match &rule.body {
-        RuleBody::Requires(requirement) => {
-            let first = if requirement.first_publication_only {
-                " (first publication only)"
-            } else {
-                ""
-            };
+/// The calendar as a table, one section per round: windows are `[start, end)`.
+fn show_calendar(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\nrestricted windows, [start, end), sorted by start:")?;
+    let entries = calendar(rulebook);
+    let region_width = entries
+        .iter()
+        .map(|e| rulebook.regions[e.region].id.len())
+        .max()
+        .unwrap_or(0);
+    let rule_width = entries
+        .iter()
+        .map(|e| rulebook.rules[e.rule].id.len())
+        .max()
+        .unwrap_or(0);
+    let local_width = entries
+        .iter()
+        .map(|e| {
+            local_time(e.window.start, rulebook.regions[e.region].zone)
+                .chars()
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let mut round = None;
+    for (n, entry) in entries.iter().enumerate() {
+        if n == 0 || entry.round != round {
+            round = entry.round;
+            writeln!(out, "  {}", round_name(rulebook, round))?;
             writeln!(
                 out,
-                "  requires: {}{first}",
-                requirement.attributes.join(", ")
-            )
-        }
-        RuleBody::Window(window) => {
-            let exemption = if window.exempt_earlier_publications {
-                " (content first published before the window may stay online)"
-            } else {
-                ""
-            };
-            writeln!(
-                out,
-                "  forbidden from `{}` until `{}`{exemption}",
-                window.start, window.end
+                "    {:<rule_width$}  {:<region_width$}  {:<local_width$}  {:<local_width$}  UTC",
+                "rule", "region", "start (local)", "end (local)"
             )?;
-            let id_width = rulebook
-                .regions
-                .iter()
-                .map(|r| r.id.len())
-                .max()
-                .unwrap_or(0);
-            for resolved in &window.windows {
-                let zone = rulebook.regions[resolved.region].zone;
-                writeln!(
-                    out,
-                    "    {:<14} {:<id_width$}  {} → {}   UTC [{}, {})",
-                    round_name(rulebook, resolved.round),
-                    rulebook.regions[resolved.region].id,
-                    local_time(resolved.window.start, zone),
-                    local_time(resolved.window.end, zone),
-                    utc_time(resolved.window.start),
-                    utc_time(resolved.window.end),
-                )?;
-            }
-            Ok(())
         }
+        let zone = rulebook.regions[entry.region].zone;
+        writeln!(
+            out,
+            "    {:<rule_width$}  {:<region_width$}  {:<local_width$}  {:<local_width$}  {}",
+            rulebook.rules[entry.rule].id,
+            rulebook.regions[entry.region].id,
+            local_time(entry.window.start, zone),
+            local_time(entry.window.end, zone),
+            utc_window(&entry.window),
+        )?;
     }
+    Ok(())
 }
 
 fn describe_filter(rulebook: &Rulebook, filter: &Filter) -> String {
@@ -156,6 +227,37 @@ struct JsonRulebook<'a> {
     file: &'a str,
     rounds: Vec<JsonRound<'a>>,
     rules: Vec<JsonRule<'a>>,
+    /// Every restricted window, sorted as in `calendar`.
+    calendar: Vec<JsonCalendarEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCalendarEntry<'a> {
+    round: Option<&'a str>,
+    region: &'a str,
+    rule: &'a str,
+    start: String,
+    end: String,
+    local_start: String,
+    local_end: String,
+}
+
+fn json_calendar(rulebook: &Rulebook) -> Vec<JsonCalendarEntry<'_>> {
+    calendar(rulebook)
+        .iter()
+        .map(|entry| {
+            let region = &rulebook.regions[entry.region];
+            JsonCalendarEntry {
+                round: entry.round.map(|r| rulebook.rounds[r].id.as_str()),
+                region: &region.id,
+                rule: &rulebook.rules[entry.rule].id,
+                start: utc_time(entry.window.start),
+                end: utc_time(entry.window.end),
+                local_start: entry.window.start.with_timezone(&region.zone).to_rfc3339(),
+                local_end: entry.window.end.with_timezone(&region.zone).to_rfc3339(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -221,6 +323,7 @@ pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
             .map(|round| json_round(rulebook, round))
             .collect(),
         rules,
+        calendar: json_calendar(rulebook),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

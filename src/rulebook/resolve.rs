@@ -463,7 +463,11 @@ fn rules(
             .rounds
             .as_ref()
             .map(|names| round_indices(names, rounds, problems));
-        let body = body(rule, round_filter, &election, sound_calendar, problems);
+        let scope = Scope {
+            rounds: round_filter,
+            regions: filter.regions.clone(),
+        };
+        let body = body(rule, scope, &election, sound_calendar, problems);
         if let (Some(severity), Some(body)) = (severity, body) {
             rules.push(Rule {
                 id: rule.id.value.clone(),
@@ -579,9 +583,16 @@ fn round_indices(names: &[Text], rounds: &[Round], problems: &mut Problems) -> V
         .collect()
 }
 
+/// The rounds and regions a rule's windows are resolved for: those its
+/// filter names, or all of them.
+struct Scope {
+    rounds: Option<Vec<usize>>,
+    regions: Option<Vec<usize>>,
+}
+
 fn body(
     rule: &RawRule,
-    round_filter: Option<Vec<usize>>,
+    scope: Scope,
     election: &Election,
     sound_calendar: bool,
     problems: &mut Problems,
@@ -609,8 +620,7 @@ fn body(
     }
     match (&rule.window, &rule.requires) {
         (Some(window), None) => {
-            window_rule(window, round_filter, election, sound_calendar, problems)
-                .map(RuleBody::Window)
+            window_rule(window, scope, election, sound_calendar, problems).map(RuleBody::Window)
         }
         (None, Some(attributes)) => {
             if let Some(rounds) = &rule.applies_to.rounds {
@@ -670,7 +680,7 @@ struct Written<'a> {
 
 fn window_rule(
     window: &Located<RawWindow>,
-    round_filter: Option<Vec<usize>>,
+    scope: Scope,
     election: &Election,
     sound_calendar: bool,
     problems: &mut Problems,
@@ -699,13 +709,24 @@ fn window_rule(
         let rounds: Vec<Option<usize>> = if per_election {
             vec![None]
         } else {
-            round_filter
+            scope
+                .rounds
                 .unwrap_or_else(|| (0..election.rounds.len()).collect())
                 .into_iter()
                 .map(Some)
                 .collect()
         };
-        resolve_windows(&start, &end, &rounds, election, window.place(), problems)?
+        let regions = scope
+            .regions
+            .unwrap_or_else(|| (0..election.regions.len()).collect());
+        resolve_windows(
+            &start,
+            &end,
+            (&rounds, &regions),
+            election,
+            window.place(),
+            problems,
+        )?
     } else {
         Vec::new()
     };
@@ -815,14 +836,14 @@ fn day_names<'a>(day: &'a Day, names: &mut Vec<&'a Name>) {
 fn resolve_windows(
     start: &Written,
     end: &Written,
-    rounds: &[Option<usize>],
+    (rounds, regions): (&[Option<usize>], &[usize]),
     election: &Election,
     window_span: Place,
     problems: &mut Problems,
 ) -> Option<Vec<RegionWindow>> {
     let mut windows = Vec::new();
     for &round in rounds {
-        for region in 0..election.regions.len() {
+        for &region in regions {
             let at = Context { round, region };
             let instants = [start, end].map(|written| {
                 election.instant(&written.anchor, at).map_err(|message| {
