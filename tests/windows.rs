@@ -162,3 +162,56 @@ fn exact_shifts_and_absolute_instants() {
     assert_eq!(w.start, utc("2024-07-04T06:00:00Z"));
     assert_eq!(w.end, utc("2024-07-04T21:00:00Z"));
 }
+
+#[test]
+fn miquelon_springs_forward_at_two() {
+    // Saint-Pierre-et-Miquelon, 12 March 2017: 02:00 (UTC−3) became 03:00 (UTC−2).
+    let w = window(&rulebook(
+        "America/Miquelon",
+        "2017-03-12",
+        "19:00",
+        "eve 00:00",
+        "polls_close",
+    ));
+    assert_eq!(w.start, utc("2017-03-11T03:00:00Z"));
+    assert_eq!(w.end, utc("2017-03-12T21:00:00Z"));
+    assert_eq!((w.end - w.start).num_hours(), 42);
+    // A reading inside the gap resolves to its end.
+    let w = window(&rulebook(
+        "America/Miquelon",
+        "2017-03-12",
+        "19:00",
+        "vote 02:30",
+        "polls_close",
+    ));
+    assert_eq!(w.start, utc("2017-03-12T05:00:00Z"));
+}
+
+#[test]
+fn a_zone_without_daylight_saving_keeps_its_offset() {
+    // Regina stays on UTC−6 all year, while Winnipeg moves to UTC−5 in summer.
+    let summer = window(&rulebook(
+        "America/Regina",
+        "2021-09-20",
+        "19:30",
+        "vote 00:00",
+        "polls_close",
+    ));
+    let winter = window(&rulebook(
+        "America/Regina",
+        "2021-01-20",
+        "19:30",
+        "vote 00:00",
+        "polls_close",
+    ));
+    assert_eq!(summer.start, utc("2021-09-20T06:00:00Z"));
+    assert_eq!(winter.start, utc("2021-01-20T06:00:00Z"));
+    let winnipeg = window(&rulebook(
+        "America/Winnipeg",
+        "2021-09-20",
+        "20:30",
+        "vote 00:00",
+        "polls_close",
+    ));
+    assert_eq!(winnipeg.start, utc("2021-09-20T05:00:00Z"));
+}
