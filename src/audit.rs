@@ -47,6 +47,15 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Checking stopped at `Limits::max_invalid`: later lines were not read.
+    pub stopped_early: bool,
+}
+
+/// When to give up on a log rather than flood the reader.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Stop after this many invalid lines (over all files).
+    pub max_invalid: Option<usize>,
 }
 
 impl Summary {
@@ -61,7 +70,7 @@ impl Summary {
 
     /// Was every line of every file checked?
     pub fn complete(&self) -> bool {
-        self.invalid == 0 && self.unreadable_files == 0
+        self.invalid == 0 && self.unreadable_files == 0 && !self.stopped_early
     }
 }
 
@@ -76,9 +85,25 @@ pub fn audit(
     report: &mut dyn Report,
     summary: &mut Summary,
 ) -> io::Result<()> {
+    audit_with(rulebook, file, input, report, summary, Limits::default())
+}
+
+/// `audit`, stopping early at `limits` (then `summary.stopped_early` is set).
+pub fn audit_with(
+    rulebook: &Rulebook,
+    file: &str,
+    input: impl BufRead,
+    report: &mut dyn Report,
+    summary: &mut Summary,
+    limits: Limits,
+) -> io::Result<()> {
     summary.files += 1;
     let mut reader = LineReader::new(input);
     loop {
+        if limits.max_invalid.is_some_and(|max| summary.invalid >= max) {
+            summary.stopped_early = true;
+            return Ok(());
+        }
         let (number, text) = match reader.next_line() {
             Ok(Some(line)) => line,
             Ok(None) => return Ok(()),

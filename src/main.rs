@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use scrutin::audit::{Summary, audit};
+use scrutin::audit::{Limits, Summary, audit_with};
 use scrutin::report::{self, ColorChoice, HumanReport, JsonReport, Report};
 use scrutin::rulebook::{self, Rulebook, Severity};
 
@@ -56,6 +56,9 @@ struct CheckArgs {
     fail_on: FailOn,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Stop after this many invalid lines instead of reporting them all.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_invalid: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -148,8 +151,16 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
         Format::Json => Box::new(JsonReport::new(out, &rulebook)),
     };
     let mut summary = Summary::default();
+    let limits = Limits {
+        max_invalid: args
+            .max_invalid
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+    };
     for log in &args.logs {
-        check_log(&rulebook, log, report.as_mut(), &mut summary)?;
+        check_log(&rulebook, log, limits, report.as_mut(), &mut summary)?;
+        if summary.stopped_early {
+            break;
+        }
     }
     report.finish(&summary)?;
     Ok(exit_code(&summary, args.fail_on))
@@ -158,21 +169,26 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
 fn check_log(
     rulebook: &Rulebook,
     log: &Path,
+    limits: Limits,
     report: &mut dyn Report,
     summary: &mut Summary,
 ) -> io::Result<()> {
     if log == Path::new("-") {
-        return audit(rulebook, "<stdin>", io::stdin().lock(), report, summary);
+        return audit_with(
+            rulebook,
+            "<stdin>",
+            io::stdin().lock(),
+            report,
+            summary,
+            limits,
+        );
     }
     let name = log.display().to_string();
     match File::open(log) {
-        Ok(file) => audit(
-            rulebook,
-            &name,
-            BufReader::with_capacity(256 * 1024, file),
-            report,
-            summary,
-        ),
+        Ok(file) => {
+            let input = BufReader::with_capacity(256 * 1024, file);
+            audit_with(rulebook, &name, input, report, summary, limits)
+        }
         Err(e) => {
             summary.files += 1;
             summary.unreadable_files += 1;

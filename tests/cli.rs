@@ -380,3 +380,100 @@ fn rules_show_lists_every_window_sorted_by_start() {
     assert_eq!(calendar[0]["start"], "2021-09-20T02:30:00Z");
     assert_eq!(calendar[0]["local_start"], "2021-09-20T00:00:00-02:30");
 }
+
+#[test]
+fn max_invalid_stops_early_and_says_so() {
+    let output = scrutin()
+        .args([
+            "check",
+            "--rules",
+            RULES,
+            "--max-invalid",
+            "3",
+            "--format",
+            "json",
+        ])
+        .args(["samples/malformed.log", "samples/schedule-clean.log"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["invalid"], 3);
+    assert_eq!(json["summary"]["stopped_early"], true);
+    assert_eq!(json["summary"]["files"], 1, "the second log is not started");
+    let human = scrutin()
+        .args([
+            "check",
+            "--rules",
+            RULES,
+            "--max-invalid",
+            "3",
+            "samples/malformed.log",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(human.stdout).unwrap();
+    assert!(stdout.contains(
+        "stopped after 3 invalid lines (--max-invalid): the rest of the input was not checked"
+    ));
+    let zero = scrutin()
+        .args(["check", "--rules", RULES, "--max-invalid", "0", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2), "clap refuses 0");
+}
+
+#[test]
+fn an_empty_log_is_checked_and_clean() {
+    let (code, json) = check_json(b"");
+    assert_eq!(code, 0);
+    assert_eq!(summary(&json, "lines"), 0);
+    assert_eq!(summary(&json, "files"), 1);
+}
+
+#[test]
+fn nul_bytes_and_lone_carriage_returns_are_invalid_lines() {
+    let log = b"2017-05-05T10:00:00+02:00 outlet=a\0 kind=news\n\
+        2017-05-05T10:00:00+02:00 outlet=a kind=news\rold mac line\n\
+        2017-05-05T10:00:00+02:00 outlet=a kind=news\n";
+    let (code, json) = check_json(log);
+    assert_eq!(code, 2);
+    assert_eq!(summary(&json, "invalid"), 2);
+    assert_eq!(summary(&json, "publications"), 1);
+    assert_eq!(json["invalid"][0]["column"], 35);
+    assert!(
+        json["invalid"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("carriage return")
+    );
+}
+
+#[test]
+fn a_10_mb_line_is_one_invalid_line_and_the_next_is_checked() {
+    let mut log = b"2017-05-05T10:00:00+02:00 outlet=a kind=news title=".to_vec();
+    log.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
+    log.extend_from_slice(b"\n2017-05-06T10:00:00+02:00 outlet=b kind=campaign\n");
+    let (code, json) = check_json(&log);
+    assert_eq!(code, 2);
+    assert_eq!(summary(&json, "lines"), 2);
+    assert_eq!(summary(&json, "invalid"), 1);
+    assert_eq!(summary(&json, "violations"), 1);
+    assert!(
+        json["invalid"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than the 1048576 bytes")
+    );
+}
+
+#[test]
+fn hostile_strings_keep_the_json_valid() {
+    // Quotes, backslashes, escape sequences and other scripts, in values and in errors.
+    let log = "2017-05-06T10:00:00+02:00 outlet=\"a \\\"q\\\" \\\\ b\" kind=campaign title=\"«\u{202e}élan» 🗳\" id=</script>\n\
+               2017-05-06T10:00:00+02:00 outlet=x kind=\u{202e}pol\n";
+    let (_, json) = check_json(log.as_bytes());
+    assert_eq!(json["violations"][0]["outlet"], "a \"q\" \\ b");
+    assert_eq!(json["violations"][0]["id"], "</script>");
+    assert_eq!(json["invalid"][0]["message"], "unknown kind `\u{202e}pol`");
+}

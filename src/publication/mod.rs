@@ -96,6 +96,7 @@ impl LineError {
 
 /// Reads a (non-blank, non-comment) line as a publication under `rulebook`.
 pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
+    reject_control_characters(line)?;
     let raw = parse::parse_line(line).map_err(|e| {
         LineError::new(Span::new(e.offset, e.len), e.message)
             .with_help("a line is a timestamp followed by key=value fields, such as: 2017-05-06T09:30:00+02:00 outlet=lemonde.fr kind=poll")
@@ -144,6 +145,25 @@ pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
             end,
         },
     })
+}
+
+/// A control character in a line is binary or a broken export, never data:
+/// the line is invalid rather than checked on a guess. Tabs separate fields.
+fn reject_control_characters(line: &str) -> Result<(), LineError> {
+    let Some((offset, c)) = line
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && c != '\t')
+    else {
+        return Ok(());
+    };
+    let span = Span::new(offset, c.len_utf8());
+    let error = match c {
+        '\r' => LineError::new(span, "a carriage return in the middle of a line")
+            .with_help("lines end with \\n or \\r\\n; a file from an old Mac ends lines with \\r alone: convert it first"),
+        '\0' => LineError::new(span, "a NUL byte: this line holds binary data"),
+        c => LineError::new(span, format!("a control character (U+{:04X})", u32::from(c))),
+    };
+    Err(error)
 }
 
 /// The fields of a line as they are read, before the required ones are checked.
@@ -359,6 +379,22 @@ mod tests {
         );
         let (at, _) = error(r#"2017-05-06T09:30:00Z outlet="" kind=news"#);
         assert_eq!(at, r#""""#);
+    }
+
+    #[test]
+    fn control_characters_make_a_line_invalid() {
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a\0b kind=news");
+        assert_eq!(
+            (at.as_str(), e.message.as_str()),
+            ("\0", "a NUL byte: this line holds binary data")
+        );
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a\rkind=news");
+        assert_eq!(at, "\r");
+        assert!(e.message.contains("carriage return"));
+        let (_, e) = error("2017-05-06T09:30:00Z title=\"\u{1b}[2J\" outlet=a kind=news");
+        assert_eq!(e.message, "a control character (U+001B)");
+        // A tab separates fields.
+        assert!(read("2017-05-06T09:30:00Z\toutlet=a\tkind=news", &rulebook()).is_ok());
     }
 
     #[test]

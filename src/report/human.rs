@@ -93,6 +93,12 @@ pub fn summary_text(summary: &Summary) -> String {
         summary.skipped,
         summary.invalid,
     );
+    if summary.stopped_early {
+        text.push_str(&format!(
+            "         stopped after {} (--max-invalid): the rest of the input was not checked\n",
+            plural(summary.invalid, "invalid line")
+        ));
+    }
     if summary.unreadable_files > 0 {
         text.push_str(&format!(
             "         {} could not be read\n",
@@ -162,13 +168,20 @@ fn line_source(line: &LogLine) -> LineSource {
     }
 }
 
-/// The line as it may be shown on a terminal: each byte of a control character
-/// (an escape sequence could recolour or rewrite the screen) becomes `?`, so
-/// that spans still point at the same bytes. Tabs stay: miette expands them.
+/// Characters a terminal must not receive from a log: controls (an escape
+/// sequence could recolour or rewrite the screen) and bidirectional overrides
+/// (they reorder what is shown, as in "Trojan Source").
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The line as it may be shown on a terminal: each byte of an unsafe
+/// character becomes `?`, so that spans still point at the same bytes. Tabs
+/// stay: miette expands them.
 fn blank_controls(text: &str) -> String {
     let mut shown = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\t' {
+        if is_unsafe(c) {
             shown.extend(std::iter::repeat_n('?', c.len_utf8()));
         } else {
             shown.push(c);
@@ -181,7 +194,7 @@ fn blank_controls(text: &str) -> String {
 fn escape_controls(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if is_unsafe(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
@@ -286,5 +299,6 @@ mod tests {
             "spans must keep pointing at the same bytes"
         );
         assert_eq!(escape_controls("kind `\u{1b}[2J`"), "kind `\\u{1b}[2J`");
+        assert_eq!(blank_controls("a\u{202e}b"), "a???b");
     }
 }
