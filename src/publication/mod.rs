@@ -7,6 +7,7 @@
 pub mod parse;
 pub mod reader;
 pub mod time;
+pub mod write;
 
 use std::collections::HashMap;
 

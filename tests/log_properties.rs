@@ -1,0 +1,147 @@
+//! Properties of reading logs: no input crashes or goes unaccounted, the log
+//! format round-trips, and the order of lines does not change the findings.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, Utc};
+use proptest::prelude::*;
+use scrutin::audit::{LogLine, Outcome, Summary, audit};
+use scrutin::publication::{self, Publication, Spans, write};
+use scrutin::report::Report;
+use scrutin::rulebook::{self, Rulebook};
+
+fn rulebook() -> &'static Rulebook {
+    static RULEBOOK: OnceLock<Rulebook> = OnceLock::new();
+    RULEBOOK.get_or_init(|| rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).unwrap())
+}
+
+/// A report that keeps each finding as (line text, rule id, regions).
+#[derive(Default)]
+struct Findings(BTreeMap<(String, String, String), usize>);
+
+impl Report for Findings {
+    fn line(&mut self, line: &LogLine, outcome: Outcome) -> std::io::Result<()> {
+        if let Outcome::Checked(_, findings) = outcome {
+            for finding in findings {
+                let rule = rulebook().rules[finding.rule].id.clone();
+                let key = (line.text.to_string(), rule, format!("{:?}", finding.violation));
+                *self.0.entry(key).or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+    fn unreadable(&mut self, _: &str, _: &str) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self, _: &Summary) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn run(log: &[u8]) -> (Summary, Findings) {
+    let mut summary = Summary::default();
+    let mut findings = Findings::default();
+    audit(rulebook(), "prop.log", log, &mut findings, &mut summary).expect("no write error");
+    (summary, findings)
+}
+
+/// Bytes that look a little like a log: pieces of real lines, separators,
+/// and arbitrary bytes.
+fn log_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"2017-05-06T09:30:00+02:00 outlet=a kind=campaign".to_vec()),
+        Just(b"2017-05-06T09:30:00[Europe/Paris] ".to_vec()),
+        Just(b"kind=poll region=guadeloupe,metropole ".to_vec()),
+        Just(b"title=\"a \\\" b\" ".to_vec()),
+        Just(b"# comment".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"\xEF\xBB\xBF".to_vec()),
+        prop::collection::vec(any::<u8>(), 0..40),
+    ];
+    prop::collection::vec(piece, 0..30).prop_map(|pieces| pieces.concat())
+}
+
+fn word() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9_.:/-]{1,12}"
+}
+
+/// Any printable text, quotes, backslashes and spaces included.
+fn text() -> impl Strategy<Value = String> {
+    "[ -~éà«»\u{1F5F3}]{0,20}"
+}
+
+fn publication_strategy() -> impl Strategy<Value = Publication> {
+    const KINDS: [&str; 5] = ["news", "campaign", "poll", "result", "paid_ad"];
+    const CHANNELS: [&str; 5] = ["web", "print", "tv", "radio", "social"];
+    let zones = vec![None, Some(chrono_tz::Europe::Paris), Some(chrono_tz::Pacific::Tahiti)];
+    (
+        (0i64..2_000_000_000, 0u32..1_000_000_000, prop::sample::select(zones)),
+        (text().prop_filter("outlet is not blank", |t| !t.trim().is_empty()), prop::sample::select(&KINDS[..])),
+        (prop::option::of(prop::sample::select(&CHANNELS[..])), prop::collection::btree_set(0usize..12, 1..4)),
+        (prop::option::of(word()), prop::option::of(text()), prop::option::of(word())),
+        (prop::collection::vec("[a-z]{1,8}", 0..3), prop::option::of(0i64..1_000_000)),
+        prop::collection::btree_map("x_[a-z]{1,6}", text(), 0..4),
+    )
+        .prop_map(|(time, main, (channel, regions), (id, title, url), (tags, earlier), attributes)| {
+            let instant = DateTime::<Utc>::from_timestamp(time.0, time.1).unwrap();
+            Publication {
+                instant,
+                zone: time.2,
+                outlet: main.0,
+                kind: main.1.to_string(),
+                channel: channel.map(|c| c.to_string()),
+                regions: regions.into_iter().collect(),
+                id,
+                title,
+                url,
+                tags,
+                first_published: earlier.map(|s| instant - Duration::seconds(s)),
+                attributes: attributes.into_iter().collect(),
+                spans: Spans::default(),
+            }
+        })
+}
+
+proptest! {
+    /// Whatever the bytes, nothing panics and every line is counted once.
+    #[test]
+    fn every_line_is_checked_skipped_or_invalid(log in log_bytes()) {
+        let (summary, _) = run(&log);
+        prop_assert_eq!(summary.lines, summary.publications + summary.skipped + summary.invalid);
+        let newlines = log.iter().filter(|&&b| b == b'\n').count();
+        let unterminated = usize::from(!log.is_empty() && !log.ends_with(b"\n"));
+        prop_assert_eq!(summary.lines, newlines + unterminated);
+    }
+
+    /// A publication written as a log line reads back as itself.
+    #[test]
+    fn a_written_publication_reads_back_the_same(publication in publication_strategy()) {
+        let line = write::to_line(&publication, rulebook());
+        let mut read = publication::read(&line, rulebook())
+            .map_err(|e| TestCaseError::fail(format!("{line}\n{e:?}")))?;
+        read.spans = Spans::default();
+        prop_assert_eq!(read, publication, "{}", line);
+    }
+
+    /// Shuffling a log's lines changes no finding.
+    #[test]
+    fn the_order_of_lines_does_not_change_the_findings(
+        publications in prop::collection::vec(publication_strategy(), 1..30),
+        seed in any::<u64>(),
+    ) {
+        let lines: Vec<String> = publications.iter().map(|p| write::to_line(p, rulebook())).collect();
+        let mut shuffled = lines.clone();
+        // A deterministic shuffle from the seed (Fisher-Yates with an LCG).
+        let mut state = seed;
+        for i in (1..shuffled.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let (_, in_order) = run(lines.join("\n").as_bytes());
+        let (_, reordered) = run(shuffled.join("\n").as_bytes());
+        prop_assert_eq!(in_order.0, reordered.0);
+    }
+}
