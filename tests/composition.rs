@@ -134,3 +134,16 @@ fn a_problem_in_the_law_points_into_the_law() {
     );
     insta::assert_snapshot!("bad-in-law", render("bad-in-law.yaml"));
 }
+
+#[test]
+fn only_regular_files_are_extended() {
+    for target in ["/dev/zero", "/dev/null", "/tmp"] {
+        let text = format!("extends: {target}\nid: x\n");
+        let error = rulebook::parse(scrutin::source::SourceFile::new("x.yaml", text)).unwrap_err();
+        let message = &error.problems()[0].message;
+        assert!(
+            message.contains("not a regular file"),
+            "{target}: {message}"
+        );
+    }
+}

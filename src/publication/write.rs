@@ -31,7 +31,11 @@ pub fn to_line(publication: &Publication, rulebook: &Rulebook) -> String {
             field(&mut line, key, value);
         }
     }
-    let regions: Vec<&str> = publication.regions.iter().map(|&r| rulebook.regions[r].id.as_str()).collect();
+    let regions: Vec<&str> = publication
+        .regions
+        .iter()
+        .map(|&r| rulebook.regions[r].id.as_str())
+        .collect();
     field(&mut line, "region", &regions.join(","));
     if !publication.tags.is_empty() {
         field(&mut line, "tags", &publication.tags.join(","));

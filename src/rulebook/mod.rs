@@ -68,13 +68,22 @@ pub fn parse_as(source: SourceFile, expect: Expect) -> Result<Rulebook, Rulebook
 }
 
 fn read_file(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > MAX_RULEBOOK_BYTES {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    // Not a device or a pipe: `extends: /dev/zero` must not read forever.
+    if !metadata.is_file() {
+        return Err("it is not a regular file".to_string());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RULEBOOK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_RULEBOOK_BYTES {
         return Err(format!(
-            "it has {size} bytes, more than the {MAX_RULEBOOK_BYTES} a rulebook may have"
+            "it has more than the {MAX_RULEBOOK_BYTES} bytes a rulebook may have"
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| format!("it is not UTF-8 ({e})"))
 }
 
