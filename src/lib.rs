@@ -25,6 +25,8 @@
 
 pub mod audit;
 pub mod check;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod publication;
 pub mod report;
 pub mod rulebook;

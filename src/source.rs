@@ -161,6 +161,12 @@ pub fn did_you_mean<'a>(
     unknown: &str,
     known: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Comparing costs the product of the lengths, over every known name: a
+    // long garbage word (a broken log line) is no typo of a short name.
+    const LONGEST_TYPO: usize = 64;
+    if unknown.len() > LONGEST_TYPO {
+        return None;
+    }
     known
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(unknown, candidate), candidate))

@@ -25,7 +25,11 @@ impl Report for Findings {
         if let Outcome::Checked(_, findings) = outcome {
             for finding in findings {
                 let rule = rulebook().rules[finding.rule].id.clone();
-                let key = (line.text.to_string(), rule, format!("{:?}", finding.violation));
+                let key = (
+                    line.text.to_string(),
+                    rule,
+                    format!("{:?}", finding.violation),
+                );
                 *self.0.entry(key).or_default() += 1;
             }
         }
@@ -76,33 +80,56 @@ fn text() -> impl Strategy<Value = String> {
 fn publication_strategy() -> impl Strategy<Value = Publication> {
     const KINDS: [&str; 5] = ["news", "campaign", "poll", "result", "paid_ad"];
     const CHANNELS: [&str; 5] = ["web", "print", "tv", "radio", "social"];
-    let zones = vec![None, Some(chrono_tz::Europe::Paris), Some(chrono_tz::Pacific::Tahiti)];
+    let zones = vec![
+        None,
+        Some(chrono_tz::Europe::Paris),
+        Some(chrono_tz::Pacific::Tahiti),
+    ];
     (
-        (0i64..2_000_000_000, 0u32..1_000_000_000, prop::sample::select(zones)),
-        (text().prop_filter("outlet is not blank", |t| !t.trim().is_empty()), prop::sample::select(&KINDS[..])),
-        (prop::option::of(prop::sample::select(&CHANNELS[..])), prop::collection::btree_set(0usize..12, 1..4)),
-        (prop::option::of(word()), prop::option::of(text()), prop::option::of(word())),
-        (prop::collection::vec("[a-z]{1,8}", 0..3), prop::option::of(0i64..1_000_000)),
+        (
+            0i64..2_000_000_000,
+            0u32..1_000_000_000,
+            prop::sample::select(zones),
+        ),
+        (
+            text().prop_filter("outlet is not blank", |t| !t.trim().is_empty()),
+            prop::sample::select(&KINDS[..]),
+        ),
+        (
+            prop::option::of(prop::sample::select(&CHANNELS[..])),
+            prop::collection::btree_set(0usize..12, 1..4),
+        ),
+        (
+            prop::option::of(word()),
+            prop::option::of(text()),
+            prop::option::of(word()),
+        ),
+        (
+            prop::collection::vec("[a-z]{1,8}", 0..3),
+            prop::option::of(0i64..1_000_000),
+        ),
         prop::collection::btree_map("x_[a-z]{1,6}", text(), 0..4),
     )
-        .prop_map(|(time, main, (channel, regions), (id, title, url), (tags, earlier), attributes)| {
-            let instant = DateTime::<Utc>::from_timestamp(time.0, time.1).unwrap();
-            Publication {
-                instant,
-                zone: time.2,
-                outlet: main.0,
-                kind: main.1.to_string(),
-                channel: channel.map(|c| c.to_string()),
-                regions: regions.into_iter().collect(),
-                id,
-                title,
-                url,
-                tags,
-                first_published: earlier.map(|s| instant - Duration::seconds(s)),
-                attributes: attributes.into_iter().collect(),
-                spans: Spans::default(),
-            }
-        })
+        .prop_map(
+            |(time, main, (channel, regions), (id, title, url), (tags, earlier), attributes)| {
+                let instant = DateTime::<Utc>::from_timestamp(time.0, time.1).unwrap();
+                Publication {
+                    instant,
+                    zone: time.2,
+                    outlet: main.0,
+                    kind: main.1.to_string(),
+                    channel: channel.map(|c| c.to_string()),
+                    regions: regions.into_iter().collect(),
+                    id,
+                    title,
+                    url,
+                    tags,
+                    first_published: earlier.map(|s| instant - Duration::seconds(s)),
+                    attributes: attributes.into_iter().collect(),
+                    spans: Spans::default(),
+                }
+            },
+        )
 }
 
 proptest! {

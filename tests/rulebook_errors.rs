@@ -265,3 +265,36 @@ fn polling_hours_are_times_of_day_only() {
     );
     assert_eq!(error.problems()[0].line_column(), (12, 16));
 }
+
+#[test]
+fn deep_nesting_is_refused_with_its_place() {
+    let text = format!("id: {}{}\n", "[".repeat(200), "]".repeat(200));
+    let error = load("deep", &text);
+    assert_eq!(error.problems().len(), 1);
+    assert_eq!(error.problems()[0].line_column().0, 1);
+}
+
+#[test]
+fn a_tab_in_indentation_is_located() {
+    let text = VALID.replace("  capital: {", "\tcapital: {");
+    let error = load("tabs", &text);
+    assert_eq!(error.problems().len(), 1);
+    assert_eq!(
+        error.problems()[0].line_column().0,
+        7,
+        "{:?}",
+        error.problems()[0].message
+    );
+}
+
+#[test]
+fn a_rulebook_of_10000_rules_loads() {
+    // Timing belongs to benchmarks; this proves the size is accepted and resolved.
+    let rule = &VALID[VALID.find("  - id: silence").unwrap()..];
+    let mut text = VALID.to_string();
+    for n in 0..9_999 {
+        text.push_str(&rule.replace("id: silence", &format!("id: silence-{n}")));
+    }
+    let rulebook = rulebook::parse(SourceFile::new("big.yaml", text)).unwrap();
+    assert_eq!(rulebook.rules.len(), 10_000);
+}
