@@ -477,3 +477,29 @@ fn hostile_strings_keep_the_json_valid() {
     assert_eq!(json["violations"][0]["id"], "</script>");
     assert_eq!(json["invalid"][0]["message"], "unknown kind `\u{202e}pol`");
 }
+
+#[test]
+fn a_directory_given_as_a_log_is_unreadable_and_the_others_checked() {
+    let output = scrutin()
+        .args([
+            "check",
+            "--rules",
+            RULES,
+            "--format",
+            "json",
+            "samples",
+            "samples/schedule-clean.log",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["unreadable"][0]["file"], "samples");
+    assert!(
+        json["unreadable"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("read error after line 0")
+    );
+    assert_eq!(summary(&json, "publications"), 34);
+}
