@@ -42,13 +42,18 @@ impl From<Span> for SourceSpan {
 pub struct SourceFile {
     name: Arc<str>,
     text: Arc<str>,
+    /// The text as diagnostics show it: unsafe characters blanked, offsets kept.
+    shown: Arc<str>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
+        let name: Arc<str> = name.into();
+        let text: Arc<str> = text.into();
         SourceFile {
-            name: name.into(),
-            text: text.into(),
+            name: escape_unsafe(&name).into(),
+            shown: blank(&text, true).into(),
+            text,
         }
     }
 
@@ -85,9 +90,9 @@ impl SourceCode for SourceFile {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let contents = self
-            .text
+            .shown
             .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(named(&self.name, &self.text, contents.as_ref(), 0))
+        Ok(named(&self.name, &self.shown, contents.as_ref(), 0))
     }
 }
 
@@ -142,6 +147,47 @@ fn named<'a>(
     ))
 }
 
+/// Characters a terminal must not receive from a log or a rulebook: controls
+/// (an escape sequence could recolour or rewrite the screen) and bidirectional
+/// overrides (they reorder what is shown, as in "Trojan Source").
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text as it may be shown on a terminal: each byte of an unsafe character
+/// becomes `?`, so that spans still point at the same bytes. Tabs stay (miette
+/// expands them), and so do line ends when `keep_lines` is set.
+fn blank(text: &str, keep_lines: bool) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        let line_end = keep_lines && (c == '\n' || c == '\r');
+        if is_unsafe(c) && !line_end {
+            shown.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// One line as it may be shown on a terminal (see `blank`).
+pub fn blank_unsafe(text: &str) -> String {
+    blank(text, false)
+}
+
+/// A message quoting outside text, with unsafe characters written as escapes.
+pub fn escape_unsafe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_unsafe(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The largest char boundary at or below `offset` (str::floor_char_boundary is unstable).
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
@@ -186,6 +232,23 @@ mod tests {
         assert_eq!(file.line_column(3), (2, 1));
         // 'é' is two bytes; 'd' is the fourth character of line 2.
         assert_eq!(file.line_column(7), (2, 4));
+    }
+
+    #[test]
+    fn unsafe_characters_never_reach_the_terminal() {
+        let line = "a\u{1b}[31mb\tc\u{9b}d";
+        let shown = blank_unsafe(line);
+        assert_eq!(shown, "a?[31mb\tc??d");
+        assert_eq!(
+            shown.len(),
+            line.len(),
+            "spans must keep pointing at the same bytes"
+        );
+        assert_eq!(escape_unsafe("kind `\u{1b}[2J`"), "kind `\\u{1b}[2J`");
+        assert_eq!(blank_unsafe("a\u{202e}b"), "a???b");
+        let file = SourceFile::new("x\u{1b}.yaml", "a: \u{1b}\r\nb: c\n");
+        assert_eq!(file.name(), "x\\u{1b}.yaml");
+        assert_eq!(&*file.shown, "a: ?\r\nb: c\n");
     }
 
     #[test]

@@ -394,7 +394,7 @@ fn the_sample_breaks_each_rule_as_counted_from_the_law() {
         BTreeMap::from([
             ("advertising-blackout", 10),
             ("survey-blackout", 9),
-            ("survey-transparency", 4),
+            ("survey-transparency", 5),
         ])
     );
 }

@@ -147,3 +147,30 @@ fn only_regular_files_are_extended() {
         );
     }
 }
+
+#[test]
+fn a_rule_is_adjusted_once_per_file() {
+    assert_eq!(
+        problems("twice-adjusted.yaml"),
+        ["tests/fixtures/compose/twice-adjusted.yaml:10:11: rule `poll-ban` is adjusted twice"]
+    );
+}
+
+#[test]
+fn a_name_clash_is_reported_where_it_comes_second() {
+    assert_eq!(
+        problems("region-named-like-group.yaml"),
+        [
+            "tests/fixtures/compose/region-named-like-group.yaml:5:3: `islands` names both a region and a group"
+        ]
+    );
+}
+
+#[test]
+fn a_law_alone_has_its_hours_checked_and_its_round_filters_wait() {
+    let path = format!("{DIR}/law-bad-hours.yaml");
+    let error = rulebook::load_as(path.as_ref(), Expect::LawOrElection).unwrap_err();
+    let found: Vec<(usize, usize)> = error.problems().iter().map(|p| p.line_column()).collect();
+    // The region's "99:00" and the default "8h"; `rounds: [round-2]` waits for an election.
+    assert_eq!(found, [(10, 16), (8, 64)], "{:?}", error.problems());
+}

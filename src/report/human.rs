@@ -10,7 +10,7 @@ use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::{LineError, Publication};
 use crate::rulebook::{Rulebook, Severity};
-use crate::source::LineSource;
+use crate::source::{LineSource, blank_unsafe, escape_unsafe};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -164,55 +164,20 @@ fn line_source(line: &LogLine) -> LineSource {
     LineSource {
         file: line.file.into(),
         line: line.number,
-        text: blank_controls(line.text),
+        text: blank_unsafe(line.text),
     }
-}
-
-/// Characters a terminal must not receive from a log: controls (an escape
-/// sequence could recolour or rewrite the screen) and bidirectional overrides
-/// (they reorder what is shown, as in "Trojan Source").
-fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// The line as it may be shown on a terminal: each byte of an unsafe
-/// character becomes `?`, so that spans still point at the same bytes. Tabs
-/// stay: miette expands them.
-fn blank_controls(text: &str) -> String {
-    let mut shown = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_unsafe(c) {
-            shown.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
-}
-
-/// A message quoting log text, with control characters written as escapes.
-fn escape_controls(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if is_unsafe(c) {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn invalid_line(line: &LogLine, error: &LineError) -> LineDiagnostic {
     LineDiagnostic {
         // The problem is the title: a label at the end of a line (a missing
         // field, a bad byte) may have no character to be drawn under.
-        message: format!("invalid line: {}", escape_controls(&error.message)),
+        message: format!("invalid line: {}", escape_unsafe(&error.message)),
         code: Some("invalid-line".to_string()),
         severity: miette::Severity::Error,
         source: line_source(line),
         labels: vec![LabeledSpan::new_primary_with_span(None, error.span)],
-        help: error.help.as_deref().map(escape_controls),
+        help: error.help.as_deref().map(escape_unsafe),
     }
 }
 
@@ -281,24 +246,5 @@ fn finding_diagnostic(
         source: line_source(line),
         labels,
         help: Some(help),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_never_reach_the_terminal() {
-        let line = "a\u{1b}[31mb\tc\u{9b}d";
-        let shown = blank_controls(line);
-        assert_eq!(shown, "a?[31mb\tc??d");
-        assert_eq!(
-            shown.len(),
-            line.len(),
-            "spans must keep pointing at the same bytes"
-        );
-        assert_eq!(escape_controls("kind `\u{1b}[2J`"), "kind `\\u{1b}[2J`");
-        assert_eq!(blank_controls("a\u{202e}b"), "a???b");
     }
 }

@@ -148,25 +148,25 @@ fn show_adjustments(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> 
 fn show_calendar(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nrestricted windows, [start, end), sorted by start:")?;
     let entries = calendar(rulebook);
-    let region_width = entries
-        .iter()
-        .map(|e| rulebook.regions[e.region].id.len())
-        .max()
-        .unwrap_or(0);
-    let rule_width = entries
-        .iter()
-        .map(|e| rulebook.rules[e.rule].id.len())
-        .max()
-        .unwrap_or(0);
-    let local_width = entries
-        .iter()
-        .map(|e| {
-            local_time(e.window.start, rulebook.regions[e.region].zone)
-                .chars()
-                .count()
-        })
-        .max()
-        .unwrap_or(0);
+    // Each column as wide as its widest cell, header included.
+    let width = |cells: &mut dyn Iterator<Item = usize>, header: &str| {
+        cells.max().unwrap_or(0).max(header.len())
+    };
+    let region_width = width(
+        &mut entries.iter().map(|e| rulebook.regions[e.region].id.len()),
+        "region",
+    );
+    let rule_width = width(
+        &mut entries.iter().map(|e| rulebook.rules[e.rule].id.len()),
+        "rule",
+    );
+    let local_width = width(
+        &mut entries.iter().flat_map(|e| {
+            let zone = rulebook.regions[e.region].zone;
+            [e.window.start, e.window.end].map(|instant| local_time(instant, zone).chars().count())
+        }),
+        "start (local)",
+    );
     let mut round = None;
     for (n, entry) in entries.iter().enumerate() {
         if n == 0 || entry.round != round {

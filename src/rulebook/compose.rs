@@ -76,9 +76,23 @@ fn merge_file(merged: &mut RawRulebook, file: RawRulebook, problems: &mut Proble
         problems,
     );
     // Adjustments change what the file inherits, so they apply before its own rules join.
-    for adjustment in adjust {
-        if apply(&mut merged.rules, &adjustment, problems) {
-            merged.adjust.push(adjustment);
+    let mut adjusted: Vec<&Text> = Vec::new();
+    for adjustment in &adjust {
+        if let Some(first) = adjusted
+            .iter()
+            .find(|rule| rule.value == adjustment.rule.value)
+        {
+            let first = problems.describe(first.place());
+            problems.add(
+                adjustment.rule.place(),
+                format!("rule `{}` is adjusted twice", adjustment.rule.value),
+                format!("already adjusted at {first}"),
+            );
+            continue;
+        }
+        adjusted.push(&adjustment.rule);
+        if apply(&mut merged.rules, adjustment, problems) {
+            merged.adjust.push(adjustment.clone());
         }
     }
     for rule in rules {

@@ -4,7 +4,7 @@ use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::schema::Place;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, escape_unsafe};
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum RulebookError {
@@ -99,12 +99,13 @@ impl Problems {
         label: impl Into<String>,
         help: Option<impl Into<String>>,
     ) {
+        // Messages quote the rulebook, which may hold anything.
         self.found.push(Problem {
-            message: message.into(),
+            message: escape_unsafe(&message.into()),
             rulebook: self.files[at.file].clone(),
             at: at.span.into(),
-            label: label.into(),
-            help: help.map(Into::into),
+            label: escape_unsafe(&label.into()),
+            help: help.map(|h| escape_unsafe(&h.into())),
         });
     }
 

@@ -221,8 +221,11 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
         .rfind(" at line ")
         .map_or(text.as_str(), |cut| &text[..cut]);
     // Speak of the rulebook, not of the YAML library's options.
-    match text.strip_prefix("duplicate mapping key: ") {
-        Some(rest) => format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest)),
-        None => text.to_string(),
+    if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
+        return format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest));
     }
+    if text.contains("from_str_multiple") {
+        return "a rulebook is one YAML document: remove the `---` separator".to_string();
+    }
+    text.to_string()
 }

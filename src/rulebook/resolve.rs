@@ -26,12 +26,13 @@ pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Opt
     let default_region = required(&raw.default_region, "default_region", problems)
         .and_then(|id| lookup_region(&regions, id, problems))
         .unwrap_or(0);
-    let groups = groups(&raw.groups, &regions, problems);
+    let groups = groups(&raw, &regions, problems);
     let places = Places {
         regions: &regions,
         groups: &groups,
     };
     let rounds = if raw.rounds.is_none() && expect == Expect::LawOrElection {
+        check_hours(&raw, problems);
         Vec::new()
     } else {
         rounds(&raw, &places, problems)
@@ -185,16 +186,41 @@ fn unknown<'a>(
     );
 }
 
-fn groups(entries: &Entries<Vec<Text>>, regions: &[Region], problems: &mut Problems) -> Vec<Group> {
-    entries
+/// A law without rounds has no polls to resolve; its hours are still checked.
+fn check_hours(raw: &RawRulebook, problems: &mut Problems) {
+    let region_hours = raw
+        .regions
+        .0
+        .iter()
+        .filter_map(|(_, region)| region.polls.as_ref());
+    for polls in raw.polls.iter().chain(region_hours) {
+        clock(&polls.open, problems);
+        clock(&polls.close, problems);
+    }
+}
+
+fn groups(raw: &RawRulebook, regions: &[Region], problems: &mut Problems) -> Vec<Group> {
+    raw.groups
         .0
         .iter()
         .map(|(id, members)| {
-            if regions.iter().any(|r| r.id == id.value) {
+            if let Some((region, _)) = raw
+                .regions
+                .0
+                .iter()
+                .find(|(region, _)| region.value == id.value)
+            {
+                // Report the name where it came second: files nearer the one
+                // named first (lower index) extend the others.
+                let (second, first) = if region.file < id.file {
+                    (region, id)
+                } else {
+                    (id, region)
+                };
                 problems.add(
-                    id.place(),
-                    format!("group `{}` has the name of a region", id.value),
-                    "rename this group",
+                    second.place(),
+                    format!("`{}` names both a region and a group", id.value),
+                    format!("also defined at {}", problems.describe(first.place())),
                 );
             }
             Group {
@@ -462,7 +488,14 @@ fn rules(
             .applies_to
             .rounds
             .as_ref()
-            .map(|names| round_indices(names, rounds, problems));
+            // A law has no rounds yet: its election files are checked against them.
+            .map(|names| {
+                if rounds.is_empty() {
+                    Vec::new()
+                } else {
+                    round_indices(names, rounds, problems)
+                }
+            });
         let scope = Scope {
             rounds: round_filter,
             regions: filter.regions.clone(),

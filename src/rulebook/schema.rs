@@ -147,7 +147,7 @@ pub struct RawRulebook {
 }
 
 /// An explicit change to an inherited rule, with its reason.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAdjustment {
     pub rule: Text,
