@@ -43,7 +43,7 @@ for target in "${targets[@]}"; do
     cp -r "tests/fixtures/fuzz/$target/." "$corpus/$target/" 2>/dev/null || true
 done
 
-cargo fuzz build -O "${targets[@]/#/}" >/dev/null 2>&1 || cargo fuzz build -O
+cargo fuzz build -O
 
 printf '%-10s %10s %14s %12s\n' target seconds executions exec/s
 status=0
