@@ -5,7 +5,7 @@ use std::io::{self, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use scrutin::audit::{Limits, Summary, audit_with};
 use scrutin::report::{self, ColorChoice, HumanReport, JsonReport, Report};
@@ -39,6 +39,21 @@ enum Command {
     /// Validate or show rulebooks.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Explain one rule: its law, help, filter and every window.
+    Explain {
+        /// The rule's id.
+        rule: String,
+        /// The rulebook (YAML).
+        #[arg(long, short = 'r', value_name = "FILE")]
+        rules: PathBuf,
+    },
+    /// Print a completion script for a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -56,6 +71,9 @@ struct CheckArgs {
     fail_on: FailOn,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Print the summary only, not a diagnostic per finding (human format).
+    #[arg(long, short = 'q')]
+    quiet: bool,
     /// Stop after this many invalid lines instead of reporting them all.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_invalid: Option<u64>,
@@ -108,6 +126,14 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules(RulesCommand::Validate { files }) => Ok(validate(&files)),
         Command::Rules(RulesCommand::Show { file, format }) => show(&file, format),
+        Command::Explain { rule, rules } => explain(&rule, &rules),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "scrutin", &mut io::stdout());
+            Ok(exit::CLEAN)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut io::stdout())
+            .map(|()| exit::CLEAN),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -146,7 +172,7 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     let mut report: Box<dyn Report> = match args.format {
         Format::Human => {
             let color = args.color.enabled(io::stdout().is_terminal());
-            Box::new(HumanReport::new(out, &rulebook, color))
+            Box::new(HumanReport::new(out, &rulebook, color).quiet(args.quiet))
         }
         Format::Json => Box::new(JsonReport::new(out, &rulebook)),
     };
@@ -236,6 +262,31 @@ fn validate(files: &[PathBuf]) -> u8 {
 /// `1 rule`, `7 rules`.
 fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+fn explain(rule: &str, file: &Path) -> io::Result<u8> {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+        return Ok(exit::INCOMPLETE);
+    };
+    let Some(index) = rulebook.rules.iter().position(|r| r.id == rule) else {
+        let ids = rulebook.rules.iter().map(|r| r.id.as_str());
+        match scrutin::source::did_you_mean(rule, ids.clone()) {
+            Some(near) => eprintln!(
+                "scrutin: no rule `{rule}` in {}; did you mean `{near}`?",
+                file.display()
+            ),
+            None => eprintln!(
+                "scrutin: no rule `{rule}` in {}; its rules: {}",
+                file.display(),
+                ids.collect::<Vec<_>>().join(", ")
+            ),
+        }
+        return Ok(exit::INCOMPLETE);
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    report::rules::explain_text(&rulebook, index, &mut out)?;
+    out.flush()?;
+    Ok(exit::CLEAN)
 }
 
 fn show(file: &Path, format: Format) -> io::Result<u8> {

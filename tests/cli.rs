@@ -503,3 +503,70 @@ fn a_directory_given_as_a_log_is_unreadable_and_the_others_checked() {
     );
     assert_eq!(summary(&json, "publications"), 34);
 }
+
+#[test]
+fn explain_tells_everything_about_one_rule() {
+    let output = scrutin()
+        .args([
+            "explain",
+            "exit-poll-embargo",
+            "--rules",
+            "rules/uk/general-2024.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("defined at: rules/uk/law.yaml:"));
+    assert!(stdout.contains("UTC [2024-05-22T23:00:00Z, 2024-07-04T21:00:00Z)"));
+    insta::assert_snapshot!("explain-uk", stdout);
+
+    let unknown = scrutin()
+        .args([
+            "explain",
+            "exit-pol-embargo",
+            "--rules",
+            "rules/uk/general-2024.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8(unknown.stderr)
+            .unwrap()
+            .contains("did you mean `exit-poll-embargo`?")
+    );
+}
+
+#[test]
+fn quiet_prints_the_summary_only() {
+    let output = scrutin()
+        .args(["check", "--rules", RULES, "--quiet", WEEKEND])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("scrutin: 272 lines read in 1 file"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 2);
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = scrutin().args(["completions", shell]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        assert!(
+            String::from_utf8(output.stdout)
+                .unwrap()
+                .contains("max-invalid"),
+            "{shell}"
+        );
+    }
+    let man = scrutin().arg("man").output().unwrap();
+    let roff = String::from_utf8(man.stdout).unwrap();
+    assert!(roff.starts_with(".ie \\n(.g .ds Aq"), "{}", &roff[..40]);
+    assert!(roff.contains(".TH scrutin 1"));
+}

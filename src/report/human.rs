@@ -36,6 +36,8 @@ pub struct HumanReport<'r, W> {
     out: W,
     rulebook: &'r Rulebook,
     handler: GraphicalReportHandler,
+    /// Only the summary: no diagnostic per line.
+    quiet: bool,
 }
 
 impl<'r, W: Write> HumanReport<'r, W> {
@@ -45,7 +47,14 @@ impl<'r, W: Write> HumanReport<'r, W> {
             out,
             rulebook,
             handler,
+            quiet: false,
         }
+    }
+
+    /// Prints the summary only.
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
     }
 
     fn render(&mut self, diagnostic: &LineDiagnostic) -> io::Result<()> {
@@ -59,6 +68,9 @@ impl<'r, W: Write> HumanReport<'r, W> {
 
 impl<W: Write> Report for HumanReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
         match outcome {
             Outcome::Skipped => Ok(()),
             Outcome::Invalid(error) => self.render(&invalid_line(line, error)),

@@ -390,3 +390,40 @@ fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<'a> {
         windows,
     }
 }
+
+/// Everything about one rule: its text, law, filter and every window.
+pub fn explain_text(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io::Result<()> {
+    let rule_ref = &rulebook.rules[rule];
+    show_rule(rulebook, rule_ref, out)?;
+    writeln!(out, "    defined at: {}", rulebook.locate(rule_ref.place))?;
+    if let Some(adjustment) = rulebook.adjustments.iter().find(|a| a.rule == rule_ref.id) {
+        writeln!(
+            out,
+            "    adjusted at {}: {}",
+            rulebook.locate(adjustment.place),
+            adjustment.reason
+        )?;
+    }
+    writeln!(out, "\n{}", textwrap::fill(&rule_ref.help, 100))?;
+    let windows: Vec<CalendarEntry> = calendar(rulebook)
+        .into_iter()
+        .filter(|e| e.rule == rule)
+        .collect();
+    if windows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nwindows, [start, end):")?;
+    for entry in windows {
+        let region = &rulebook.regions[entry.region];
+        writeln!(
+            out,
+            "  {} · {}: {} → {}   UTC {}",
+            round_name(rulebook, entry.round),
+            region.id,
+            local_time(entry.window.start, region.zone),
+            local_time(entry.window.end, region.zone),
+            utc_window(&entry.window),
+        )?;
+    }
+    Ok(())
+}
