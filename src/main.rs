@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use scrutin::audit::{Limits, Summary, audit_with};
-use scrutin::report::{self, ColorChoice, HumanReport, JsonReport, Report};
+use scrutin::report::{self, ColorChoice, HumanReport, JsonReport, Report, SarifReport};
 use scrutin::rulebook::{self, Rulebook, Severity};
 
 /// Exit codes, as CI systems read them.
@@ -90,13 +90,22 @@ enum RulesCommand {
     Show {
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+        format: ShowFormat,
     },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    Human,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning (check only).
+    Sarif,
+}
+
+/// How `rules show` prints a rulebook.
+#[derive(Clone, Copy, ValueEnum)]
+enum ShowFormat {
     Human,
     Json,
 }
@@ -175,6 +184,7 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
             Box::new(HumanReport::new(out, &rulebook, color).quiet(args.quiet))
         }
         Format::Json => Box::new(JsonReport::new(out, &rulebook)),
+        Format::Sarif => Box::new(SarifReport::new(out, &rulebook)),
     };
     let mut summary = Summary::default();
     let limits = Limits {
@@ -289,14 +299,14 @@ fn explain(rule: &str, file: &Path) -> io::Result<u8> {
     Ok(exit::CLEAN)
 }
 
-fn show(file: &Path, format: Format) -> io::Result<u8> {
+fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
     let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
-        Format::Human => report::rules::show_text(&rulebook, &mut out)?,
-        Format::Json => report::rules::show_json(&rulebook, &mut out)?,
+        ShowFormat::Human => report::rules::show_text(&rulebook, &mut out)?,
+        ShowFormat::Json => report::rules::show_json(&rulebook, &mut out)?,
     }
     out.flush()?;
     Ok(exit::CLEAN)

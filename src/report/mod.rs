@@ -7,6 +7,7 @@
 mod human;
 mod json;
 pub mod rules;
+mod sarif;
 
 use std::io;
 
@@ -15,6 +16,7 @@ use chrono_tz::Tz;
 
 pub use human::{ColorChoice, HumanReport};
 pub use json::JsonReport;
+pub use sarif::SarifReport;
 
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};

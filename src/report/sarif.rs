@@ -1,0 +1,357 @@
+//! Findings as SARIF 2.1.0, the format of GitHub code scanning.
+//!
+//! Typed structs of our own, with serde: scrutin writes a small, fixed subset
+//! of SARIF. Rules become reporting descriptors (help text and citation URL);
+//! findings become results located at their log line; invalid lines become
+//! results of a rule of their own, so that they are seen, not buried in a log.
+//! `partialFingerprints` are built from what identifies a finding (rule,
+//! publication, round, regions), not from line numbers: a re-sorted schedule
+//! keeps its alerts.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Report, message, utc_time};
+use crate::audit::{LogLine, Outcome, Summary};
+use crate::check::{Finding, Violation};
+use crate::publication::Publication;
+use crate::rulebook::{Rule, Rulebook, Severity};
+use crate::source::char_column;
+
+/// The id of the rule under which invalid lines are reported.
+pub const INVALID_LINE: &str = "invalid-line";
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub struct SarifReport<'r, W> {
+    out: W,
+    rulebook: &'r Rulebook,
+    results: Vec<SarifResult>,
+    /// Files that could not be read: not results at a place, but notifications.
+    notifications: Vec<Notification>,
+}
+
+impl<'r, W: Write> SarifReport<'r, W> {
+    pub fn new(out: W, rulebook: &'r Rulebook) -> Self {
+        SarifReport {
+            out,
+            rulebook,
+            results: Vec::new(),
+            notifications: Vec::new(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    results: &'a [SarifResult],
+    invocations: [Invocation<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    partial_fingerprints: Fingerprints,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "scrutinFinding/v1")]
+    finding: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    tool_execution_notifications: &'a [Notification],
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    let citation = format!("{} — {}", rule.citation, rule.citation.url);
+    ReportingDescriptor {
+        id: rule.id.clone(),
+        name: rule.id.clone(),
+        short_description: Text {
+            text: rule.title.clone(),
+        },
+        full_description: Text {
+            text: rule.help.clone(),
+        },
+        help: Help {
+            text: format!("{}\n\n{citation}", rule.help),
+            markdown: format!(
+                "{}\n\n[{}]({})",
+                rule.help, rule.citation, rule.citation.url
+            ),
+        },
+        help_uri: Some(rule.citation.url.clone()),
+        default_configuration: Configuration {
+            level: level(rule.severity),
+        },
+    }
+}
+
+fn invalid_line_descriptor() -> ReportingDescriptor {
+    let help = "The line could not be read as a publication, so it was not checked. Fix it so \
+                that every publication is checked.";
+    ReportingDescriptor {
+        id: INVALID_LINE.to_string(),
+        name: INVALID_LINE.to_string(),
+        short_description: Text {
+            text: "A log line scrutin could not check".to_string(),
+        },
+        full_description: Text {
+            text: help.to_string(),
+        },
+        help: Help {
+            text: help.to_string(),
+            markdown: help.to_string(),
+        },
+        help_uri: None,
+        default_configuration: Configuration { level: "error" },
+    }
+}
+
+/// A file name as a URI reference relative to where scrutin runs (the
+/// repository root in CI): path separators kept, every byte outside RFC 3986's
+/// unreserved characters percent-encoded (`<stdin>` is `%3Cstdin%3E`).
+fn uri(file: &str) -> String {
+    let path = file.strip_prefix("./").unwrap_or(file).replace('\\', "/");
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+/// What identifies a finding across runs, whatever line it moved to.
+fn fingerprint(rulebook: &Rulebook, publication: &Publication, finding: &Finding) -> String {
+    let rule = &rulebook.rules[finding.rule].id;
+    let item = match &publication.id {
+        Some(id) => format!("id={id}"),
+        None => format!(
+            "outlet={}|at={}",
+            publication.outlet,
+            utc_time(publication.instant)
+        ),
+    };
+    let scope = match &finding.violation {
+        Violation::InsideWindow { round, windows } => {
+            let round = round.map_or("election", |r| rulebook.rounds[r].id.as_str());
+            let regions: Vec<&str> = windows
+                .iter()
+                .map(|w| rulebook.regions[w.region].id.as_str())
+                .collect();
+            format!("{round}|{}", regions.join(","))
+        }
+        Violation::MissingAttributes(missing) => format!("missing={}", missing.join(",")),
+    };
+    format!("{rule}|{item}|{scope}")
+}
+
+impl<W: Write> Report for SarifReport<'_, W> {
+    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
+        let location = |column: usize| {
+            [Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: uri(line.file),
+                    },
+                    region: Region {
+                        start_line: line.number,
+                        start_column: column,
+                    },
+                },
+            }]
+        };
+        match outcome {
+            Outcome::Skipped => {}
+            Outcome::Invalid(error) => self.results.push(SarifResult {
+                rule_id: INVALID_LINE.to_string(),
+                rule_index: self.rulebook.rules.len(),
+                level: "error",
+                message: Text {
+                    text: error.message.clone(),
+                },
+                locations: location(char_column(line.text, error.span.offset)),
+                partial_fingerprints: Fingerprints {
+                    finding: format!("{INVALID_LINE}|{}|{}", uri(line.file), line.text),
+                },
+            }),
+            Outcome::Checked(publication, findings) => {
+                for finding in findings {
+                    let rule = &self.rulebook.rules[finding.rule];
+                    let column = match finding.violation {
+                        Violation::InsideWindow { .. } => publication.spans.timestamp.offset,
+                        Violation::MissingAttributes(_) => publication.spans.kind.offset,
+                    };
+                    self.results.push(SarifResult {
+                        rule_id: rule.id.clone(),
+                        rule_index: finding.rule,
+                        level: level(rule.severity),
+                        message: Text {
+                            text: message(self.rulebook, publication, finding),
+                        },
+                        locations: location(char_column(line.text, column)),
+                        partial_fingerprints: Fingerprints {
+                            finding: fingerprint(self.rulebook, publication, finding),
+                        },
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
+        self.notifications.push(Notification {
+            level: "error",
+            message: Text {
+                text: format!("cannot read {file}: {reason}"),
+            },
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let mut rules: Vec<ReportingDescriptor> =
+            self.rulebook.rules.iter().map(descriptor).collect();
+        rules.push(invalid_line_descriptor());
+        let log = SarifLog {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: [Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: "scrutin",
+                        version: env!("CARGO_PKG_VERSION"),
+                        rules,
+                    },
+                },
+                results: &self.results,
+                invocations: [Invocation {
+                    execution_successful: summary.complete(),
+                    tool_execution_notifications: &self.notifications,
+                }],
+            }],
+        };
+        serde_json::to_writer_pretty(&mut self.out, &log)?;
+        writeln!(self.out)?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn file_names_become_uri_references() {
+        assert_eq!(uri("samples/a.log"), "samples/a.log");
+        assert_eq!(uri("./samples/a.log"), "samples/a.log");
+        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(uri("logs/été 2017.log"), "logs/%C3%A9t%C3%A9%202017.log");
+    }
+}
