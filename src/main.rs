@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use scrutin::audit::{Limits, Summary, audit_with};
-use scrutin::report::{self, ColorChoice, HumanReport, JsonReport, Report, SarifReport};
+use scrutin::report::{
+    self, ColorChoice, GithubReport, HumanReport, JsonReport, Report, SarifReport,
+};
 use scrutin::rulebook::{self, Rulebook, Severity};
 
 /// Exit codes, as CI systems read them.
@@ -101,6 +103,8 @@ enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning (check only).
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the changed lines.
+    Github,
 }
 
 /// How `rules show` prints a rulebook.
@@ -185,6 +189,7 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
         }
         Format::Json => Box::new(JsonReport::new(out, &rulebook)),
         Format::Sarif => Box::new(SarifReport::new(out, &rulebook)),
+        Format::Github => Box::new(GithubReport::new(out, &rulebook)),
     };
     let mut summary = Summary::default();
     let limits = Limits {

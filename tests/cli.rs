@@ -570,3 +570,26 @@ fn completions_and_man_page() {
     assert!(roff.starts_with(".ie \\n(.g .ds Aq"), "{}", &roff[..40]);
     assert!(roff.contains(".TH scrutin 1"));
 }
+
+#[test]
+fn github_annotations_one_per_finding() {
+    let (code, stdout) = check_sample(WEEKEND, "github");
+    assert_eq!(code, 1);
+    let errors = stdout
+        .lines()
+        .filter(|l| l.starts_with("::error file="))
+        .count();
+    let warnings = stdout
+        .lines()
+        .filter(|l| l.starts_with("::warning file="))
+        .count();
+    assert_eq!((errors, warnings), (59, 7));
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("::notice title=scrutin::scrutin: 272 lines")
+    );
+    insta::assert_snapshot!("weekend-github", stdout);
+}

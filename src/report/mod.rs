@@ -4,6 +4,7 @@
 //! and receives every line's outcome as the log is read; the wording shared by
 //! formats (a finding's message, local times) lives here.
 
+mod github;
 mod human;
 mod json;
 pub mod rules;
@@ -14,6 +15,7 @@ use std::io;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use github::GithubReport;
 pub use human::{ColorChoice, HumanReport};
 pub use json::JsonReport;
 pub use sarif::SarifReport;

@@ -1,0 +1,125 @@
+//! Findings as GitHub Actions workflow commands, which show as annotations
+//! on the pull request's changed lines:
+//! `::error file=schedule.log,line=12,col=1,title=poll-ban: …::message`.
+//!
+//! Values are escaped as the runner expects: `%`, CR and LF in the message;
+//! also `:` and `,` in properties. The summary ends as a notice.
+
+use std::io::{self, Write};
+
+use super::{Report, message};
+use crate::audit::{LogLine, Outcome, Summary};
+use crate::check::Violation;
+use crate::report::human::summary_text;
+use crate::rulebook::{Rulebook, Severity};
+use crate::source::char_column;
+
+pub struct GithubReport<'r, W> {
+    out: W,
+    rulebook: &'r Rulebook,
+}
+
+impl<'r, W: Write> GithubReport<'r, W> {
+    pub fn new(out: W, rulebook: &'r Rulebook) -> Self {
+        GithubReport { out, rulebook }
+    }
+
+    fn command(
+        &mut self,
+        level: &str,
+        line: &LogLine,
+        column: usize,
+        title: &str,
+        text: &str,
+    ) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "::{level} file={},line={},col={column},title={}::{}",
+            escape_property(line.file),
+            line.number,
+            escape_property(title),
+            escape_data(text)
+        )
+    }
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+impl<W: Write> Report for GithubReport<'_, W> {
+    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
+        match outcome {
+            Outcome::Skipped => Ok(()),
+            Outcome::Invalid(error) => {
+                let column = char_column(line.text, error.span.offset);
+                self.command("error", line, column, "invalid line", &error.message)
+            }
+            Outcome::Checked(publication, findings) => {
+                for finding in findings {
+                    let rule = &self.rulebook.rules[finding.rule];
+                    let at = match finding.violation {
+                        Violation::InsideWindow { .. } => publication.spans.timestamp.offset,
+                        Violation::MissingAttributes(_) => publication.spans.kind.offset,
+                    };
+                    let title = format!("{} ({})", rule.id, rule.citation);
+                    let text = format!(
+                        "{}\n{}",
+                        message(self.rulebook, publication, finding),
+                        rule.citation.url
+                    );
+                    self.command(
+                        level(rule.severity),
+                        line,
+                        char_column(line.text, at),
+                        &title,
+                        &text,
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "::error title=unreadable log::{}",
+            escape_data(&format!("cannot read {file}: {reason}"))
+        )
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "::notice title=scrutin::{}",
+            escape_data(&summary_text(summary))
+        )?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_as_the_runner_expects() {
+        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}
