@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use scrutin::audit::{Limits, Summary, audit_with};
 use scrutin::report::{
-    self, ColorChoice, GithubReport, HumanReport, JsonReport, Report, SarifReport,
+    self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport,
 };
 use scrutin::rulebook::{self, Rulebook, Severity};
 
@@ -105,6 +105,8 @@ enum Format {
     Sarif,
     /// GitHub Actions workflow commands: annotations on the changed lines.
     Github,
+    /// JUnit XML: a test case per rule and file, for CI test reports.
+    Junit,
 }
 
 /// How `rules show` prints a rulebook.
@@ -190,6 +192,7 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
         Format::Json => Box::new(JsonReport::new(out, &rulebook)),
         Format::Sarif => Box::new(SarifReport::new(out, &rulebook)),
         Format::Github => Box::new(GithubReport::new(out, &rulebook)),
+        Format::Junit => Box::new(JunitReport::new(out, &rulebook)),
     };
     let mut summary = Summary::default();
     let limits = Limits {

@@ -7,6 +7,7 @@
 mod github;
 mod human;
 mod json;
+mod junit;
 pub mod rules;
 mod sarif;
 
@@ -18,6 +19,7 @@ use chrono_tz::Tz;
 pub use github::GithubReport;
 pub use human::{ColorChoice, HumanReport};
 pub use json::JsonReport;
+pub use junit::JunitReport;
 pub use sarif::SarifReport;
 
 use crate::audit::{LogLine, Outcome, Summary};

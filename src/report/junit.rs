@@ -1,0 +1,139 @@
+//! Findings as a JUnit XML report, for CI test views: one test suite per log
+//! file, one test case per rule of the rulebook in it, failing with the
+//! findings of that rule in that file; invalid lines fail a case of their own
+//! (`invalid-line`) and an unreadable file an `unreadable` case.
+//!
+//! quick-junit writes the XML and cleans what XML cannot carry.
+
+use std::io::{self, Write};
+
+use quick_junit::{NonSuccessKind, Report as JunitXml, TestCase, TestCaseStatus, TestSuite};
+
+use super::{Report, message};
+use crate::audit::{LogLine, Outcome, Summary};
+use crate::rulebook::Rulebook;
+
+/// What one log file gave.
+struct FileResults {
+    name: String,
+    /// For each rule (by index), `line N: message` of each finding.
+    findings: Vec<Vec<String>>,
+    invalid: Vec<String>,
+    unreadable: Option<String>,
+}
+
+pub struct JunitReport<'r, W> {
+    out: W,
+    rulebook: &'r Rulebook,
+    files: Vec<FileResults>,
+}
+
+impl<'r, W: Write> JunitReport<'r, W> {
+    pub fn new(out: W, rulebook: &'r Rulebook) -> Self {
+        JunitReport {
+            out,
+            rulebook,
+            files: Vec::new(),
+        }
+    }
+
+    /// The results of `file`, which audit reports one after the other.
+    fn file(&mut self, file: &str) -> &mut FileResults {
+        if self.files.last().is_none_or(|f| f.name != file) {
+            self.files.push(FileResults {
+                name: file.to_string(),
+                findings: vec![Vec::new(); self.rulebook.rules.len()],
+                invalid: Vec::new(),
+                unreadable: None,
+            });
+        }
+        self.files.last_mut().expect("just pushed")
+    }
+}
+
+/// A test case that fails with `failures`, each one a `noun` (finding, invalid line…).
+fn case(
+    name: &str,
+    classname: &str,
+    failures: &[String],
+    kind: NonSuccessKind,
+    noun: &str,
+) -> TestCase {
+    let status = if failures.is_empty() {
+        TestCaseStatus::success()
+    } else {
+        let mut status = TestCaseStatus::non_success(kind);
+        let plural = if failures.len() == 1 { "" } else { "s" };
+        status.set_message(format!("{} {noun}{plural}", failures.len()));
+        status.set_description(failures.join("\n"));
+        status
+    };
+    let mut case = TestCase::new(name, status);
+    case.set_classname(classname);
+    case
+}
+
+impl<W: Write> Report for JunitReport<'_, W> {
+    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
+        let rulebook = self.rulebook;
+        let results = self.file(line.file);
+        match outcome {
+            Outcome::Skipped => {}
+            Outcome::Invalid(error) => results
+                .invalid
+                .push(format!("line {}: {}", line.number, error.message)),
+            Outcome::Checked(publication, findings) => {
+                for finding in findings {
+                    let text = format!(
+                        "line {}: {}",
+                        line.number,
+                        message(rulebook, publication, finding)
+                    );
+                    results.findings[finding.rule].push(text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
+        self.file(file).unreadable = Some(reason.to_string());
+        Ok(())
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        let mut xml = JunitXml::new("scrutin");
+        for file in &self.files {
+            let mut suite = TestSuite::new(file.name.as_str());
+            if let Some(reason) = &file.unreadable {
+                suite.add_test_case(case(
+                    "unreadable",
+                    &file.name,
+                    &[reason.clone()],
+                    NonSuccessKind::Error,
+                    "error",
+                ));
+            }
+            for (rule, findings) in self.rulebook.rules.iter().zip(&file.findings) {
+                suite.add_test_case(case(
+                    &rule.id,
+                    &file.name,
+                    findings,
+                    NonSuccessKind::Failure,
+                    "finding",
+                ));
+            }
+            suite.add_test_case(case(
+                "invalid-line",
+                &file.name,
+                &file.invalid,
+                NonSuccessKind::Error,
+                "invalid line",
+            ));
+            xml.add_test_suite(suite);
+        }
+        xml.serialize(&mut self.out).map_err(io::Error::other)?;
+        writeln!(self.out)?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,73 @@
+//! JUnit output: well-formed XML with one test case per rule and file.
+
+use assert_cmd::Command;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+const RULES: &str = "rules/fr/presidential-2017.yaml";
+
+fn junit(args: &[&str], stdin: &[u8]) -> String {
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args(["check", "--rules", RULES, "--format", "junit"])
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Parses the whole document; returns (test cases, failures, errors).
+fn parse(xml: &str) -> (usize, usize, usize) {
+    let mut reader = Reader::from_str(xml);
+    let (mut cases, mut failures, mut errors) = (0, 0, 0);
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed: {e}\n{xml}"))
+        {
+            Event::Eof => return (cases, failures, errors),
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testcase" => cases += 1,
+                b"failure" => failures += 1,
+                b"error" => errors += 1,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn one_case_per_rule_and_file() {
+    let xml = junit(
+        &[
+            "samples/presidential-2017-round2-weekend.log",
+            "samples/schedule-clean.log",
+        ],
+        b"",
+    );
+    // 7 rules and invalid-line, for 2 files; the weekend breaks every rule.
+    assert_eq!(parse(&xml), (16, 7, 0));
+    assert!(xml.contains(
+        r#"<testcase name="poll-ban" classname="samples/presidential-2017-round2-weekend.log">"#
+    ));
+    assert!(xml.contains(r#"<failure message="11 findings">"#));
+}
+
+#[test]
+fn invalid_lines_and_unreadable_files_are_errors() {
+    let xml = junit(&["no/such.log", "samples/malformed.log"], b"");
+    let (cases, failures, errors) = parse(&xml);
+    assert_eq!((cases, failures, errors), (17, 2, 2));
+    assert!(xml.contains(r#"<error message="17 invalid lines">"#));
+}
+
+#[test]
+fn hostile_strings_keep_the_xml_well_formed() {
+    let log = "2017-05-06T10:00:00+02:00 outlet=\"<a> & ]]> \\\"q\\\"\" kind=campaign title=\"\u{202e}🗳\"\n\
+               2017-05-06T10:00:00+02:00 outlet=x kind=]]><!--\n";
+    let xml = junit(&["-"], log.as_bytes());
+    let (cases, failures, errors) = parse(&xml);
+    assert_eq!((cases, failures, errors), (8, 1, 1));
+}
