@@ -109,7 +109,7 @@ impl<W: Write> Report for JunitReport<'_, W> {
                 suite.add_test_case(case(
                     "unreadable",
                     &file.name,
-                    &[reason.clone()],
+                    std::slice::from_ref(reason),
                     NonSuccessKind::Error,
                     "error",
                 ));
