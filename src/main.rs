@@ -95,6 +95,8 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
         format: ShowFormat,
     },
+    /// Print the JSON Schema of rulebook files (for editors: see README).
+    Schema,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -141,6 +143,10 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules(RulesCommand::Validate { files }) => Ok(validate(&files)),
         Command::Rules(RulesCommand::Show { file, format }) => show(&file, format),
+        Command::Rules(RulesCommand::Schema) => {
+            print!("{}", rulebook::schema::json_schema());
+            Ok(exit::CLEAN)
+        }
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "scrutin", &mut io::stdout());

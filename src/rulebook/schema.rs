@@ -8,6 +8,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -79,6 +80,21 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     }
 }
 
+/// In the JSON Schema, a located value is just its value.
+impl<T: JsonSchema> JsonSchema for Located<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<T>()
+    }
+}
+
 pub type Text = Located<String>;
 
 /// A YAML mapping kept in the order it was written, keys spanned.
@@ -88,6 +104,21 @@ pub struct Entries<T>(pub Vec<(Text, T)>);
 impl<T> Default for Entries<T> {
     fn default() -> Self {
         Entries(Vec::new())
+    }
+}
+
+/// In the JSON Schema, a mapping of names to values.
+impl<T: JsonSchema> JsonSchema for Entries<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Entries_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "object", "additionalProperties": generator.subschema_for::<T>() })
     }
 }
 
@@ -114,8 +145,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
 /// One rulebook file. A file may build on another (`extends`): a jurisdiction's
 /// law in one file, an election's dates in another. So every part is optional
 /// here; `compose` merges the files and `resolve` says what is missing.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    rename = "Rulebook",
+    description = "A scrutin rulebook: a jurisdiction's law (kinds, channels, regions, rules) or an election that extends it (rounds and dates). Syntax: rules/README.md."
+)]
 pub struct RawRulebook {
     /// The file this one builds on, relative to this one.
     pub extends: Option<Text>,
@@ -147,24 +182,28 @@ pub struct RawRulebook {
 }
 
 /// An explicit change to an inherited rule, with its reason.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Adjustment")]
 pub struct RawAdjustment {
     pub rule: Text,
     pub disable: Option<Located<bool>>,
+    #[schemars(extend("enum" = ["error", "warning", "info"]))]
     pub severity: Option<Text>,
     pub reason: Text,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Source")]
 pub struct RawSource {
     pub title: Text,
     pub url: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Region")]
 pub struct RawRegion {
     pub name: Text,
     /// An IANA time zone, such as `Europe/Paris`.
@@ -173,15 +212,17 @@ pub struct RawRegion {
     pub polls: Option<RawPolls>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Polls")]
 pub struct RawPolls {
     pub open: Text,
     pub close: Text,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Round")]
 pub struct RawRound {
     pub id: Text,
     pub name: Text,
@@ -193,8 +234,9 @@ pub struct RawRound {
 }
 
 /// Regions that vote on another day or keep other hours in one round.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Override")]
 pub struct RawOverride {
     /// Region or group ids.
     pub regions: Vec<Text>,
@@ -203,11 +245,13 @@ pub struct RawOverride {
     pub close: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Rule")]
 pub struct RawRule {
     pub id: Text,
     pub title: Text,
+    #[schemars(extend("enum" = ["error", "warning", "info"]))]
     pub severity: Text,
     pub citation: RawCitation,
     pub help: Text,
@@ -219,16 +263,18 @@ pub struct RawRule {
     pub first_publication_only: Option<Located<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Citation")]
 pub struct RawCitation {
     pub article: Text,
     pub law: Text,
     pub url: Text,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Filter")]
 pub struct RawFilter {
     pub kinds: Option<Vec<Text>>,
     pub channels: Option<Vec<Text>>,
@@ -239,14 +285,23 @@ pub struct RawFilter {
     pub attributes: Option<Entries<Text>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Window")]
 pub struct RawWindow {
     pub start: Text,
     pub end: Text,
     /// `round` (default): one window per round; `election`: one for the whole election.
+    #[schemars(extend("enum" = ["round", "election"]))]
     pub per: Option<Text>,
     /// Content first published before the window starts may stay online.
     #[serde(default)]
     pub exempt_earlier_publications: bool,
+}
+
+/// The JSON Schema of a rulebook file, for editors (`scrutin rules schema`).
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(RawRulebook);
+    schema.insert("title".into(), "scrutin rulebook".into());
+    serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
 }
