@@ -14,6 +14,7 @@ use crate::publication::{self, LineError, Publication};
 use crate::report::Report;
 use crate::rulebook::{Rulebook, Severity};
 use crate::source::Span;
+use crate::waiver::{self, Acceptance, Directive, Origin, WaiverWarning, Waivers};
 
 /// One line of a log, where it comes from.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +50,10 @@ pub struct Summary {
     pub infos: usize,
     /// Checking stopped at `Limits::max_invalid`: later lines were not read.
     pub stopped_early: bool,
+    /// Findings accepted by a waiver: reported apart, not counted above.
+    pub waived: usize,
+    /// Waivers unused or expired.
+    pub waiver_warnings: usize,
 }
 
 /// When to give up on a log rather than flood the reader.
@@ -85,10 +90,20 @@ pub fn audit(
     report: &mut dyn Report,
     summary: &mut Summary,
 ) -> io::Result<()> {
-    audit_with(rulebook, file, input, report, summary, Limits::default())
+    let mut waivers = Waivers::none();
+    audit_with(
+        rulebook,
+        file,
+        input,
+        report,
+        summary,
+        Limits::default(),
+        &mut waivers,
+    )
 }
 
-/// `audit`, stopping early at `limits` (then `summary.stopped_early` is set).
+/// `audit`, stopping early at `limits` (then `summary.stopped_early` is set),
+/// with the waivers of a waiver file besides those written in the log.
 pub fn audit_with(
     rulebook: &Rulebook,
     file: &str,
@@ -96,9 +111,12 @@ pub fn audit_with(
     report: &mut dyn Report,
     summary: &mut Summary,
     limits: Limits,
+    waivers: &mut Waivers,
 ) -> io::Result<()> {
     summary.files += 1;
     let mut reader = LineReader::new(input);
+    // Inline waivers read on the comment lines just above the current line.
+    let mut pending: Vec<(Directive, Origin)> = Vec::new();
     loop {
         if limits.max_invalid.is_some_and(|max| summary.invalid >= max) {
             summary.stopped_early = true;
@@ -106,7 +124,7 @@ pub fn audit_with(
         }
         let (number, text) = match reader.next_line() {
             Ok(Some(line)) => line,
-            Ok(None) => return Ok(()),
+            Ok(None) => return flush_unused(rulebook, &mut pending, report, summary),
             Err(e) => {
                 summary.unreadable_files += 1;
                 return report.unreadable(
@@ -123,7 +141,14 @@ pub fn audit_with(
                     number,
                     text: &text,
                 };
-                audit_line(rulebook, line, report, summary)?;
+                let mut context = Context {
+                    rulebook,
+                    report: &mut *report,
+                    summary: &mut *summary,
+                    waivers: &mut *waivers,
+                    pending: &mut pending,
+                };
+                context.line(line)?;
             }
             LineText::NotUtf8 {
                 valid_prefix,
@@ -138,6 +163,7 @@ pub fn audit_with(
                     number,
                     text: &valid_prefix,
                 };
+                flush_unused(rulebook, &mut pending, report, summary)?;
                 unreadable_line(line, &error, report, summary)?;
             }
             LineText::TooLong { start } => {
@@ -150,6 +176,7 @@ pub fn audit_with(
                     number,
                     text: &start,
                 };
+                flush_unused(rulebook, &mut pending, report, summary)?;
                 unreadable_line(line, &error, report, summary)?;
             }
         }
@@ -167,34 +194,141 @@ fn unreadable_line(
     report.line(&line, Outcome::Invalid(error))
 }
 
-fn audit_line(
+/// Reports the pending inline waivers as unused: no publication followed them.
+fn flush_unused(
     rulebook: &Rulebook,
-    line: LogLine,
+    pending: &mut Vec<(Directive, Origin)>,
     report: &mut dyn Report,
     summary: &mut Summary,
 ) -> io::Result<()> {
-    if publication::parse::is_skipped(line.text) {
-        summary.skipped += 1;
-        return report.line(&line, Outcome::Skipped);
+    for (directive, origin) in pending.drain(..) {
+        summary.waiver_warnings += 1;
+        report.waiver_warning(&WaiverWarning {
+            origin,
+            rule: rulebook.rules[directive.rule].id.clone(),
+            message: "unused: the next line breaks no such rule".to_string(),
+        })?;
     }
-    match publication::read(line.text, rulebook) {
-        Err(error) => {
-            summary.invalid += 1;
-            report.line(&line, Outcome::Invalid(&error))
+    Ok(())
+}
+
+/// What checking one line needs beyond the line.
+struct Context<'a> {
+    rulebook: &'a Rulebook,
+    report: &'a mut dyn Report,
+    summary: &'a mut Summary,
+    waivers: &'a mut Waivers,
+    pending: &'a mut Vec<(Directive, Origin)>,
+}
+
+impl Context<'_> {
+    fn line(&mut self, line: LogLine) -> io::Result<()> {
+        if publication::parse::is_skipped(line.text) {
+            return self.comment(line);
         }
-        Ok(publication) => {
-            summary.publications += 1;
-            let mut findings = check(rulebook, &publication);
-            findings.sort_by(|a, b| rulebook.rules[a.rule].id.cmp(&rulebook.rules[b.rule].id));
-            for finding in &findings {
-                summary.violations += 1;
-                match rulebook.rules[finding.rule].severity {
-                    Severity::Error => summary.errors += 1,
-                    Severity::Warning => summary.warnings += 1,
-                    Severity::Info => summary.infos += 1,
-                }
+        match publication::read(line.text, self.rulebook) {
+            Err(error) => {
+                self.flush()?;
+                self.summary.invalid += 1;
+                self.report.line(&line, Outcome::Invalid(&error))
             }
-            report.line(&line, Outcome::Checked(&publication, &findings))
+            Ok(publication) => self.publication(line, &publication),
         }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        flush_unused(self.rulebook, self.pending, self.report, self.summary)
+    }
+
+    /// A blank or comment line, which may be an inline waiver.
+    fn comment(&mut self, line: LogLine) -> io::Result<()> {
+        match waiver::directive(line.text, self.rulebook) {
+            Some(Ok(directive)) => {
+                let origin = Origin {
+                    file: line.file.to_string(),
+                    line: line.number,
+                    inline: true,
+                };
+                self.pending.push((directive, origin));
+                self.summary.skipped += 1;
+                self.report.line(&line, Outcome::Skipped)
+            }
+            Some(Err(error)) => {
+                // A malformed waiver never allows anything: the line is invalid.
+                self.flush()?;
+                self.summary.invalid += 1;
+                self.report.line(&line, Outcome::Invalid(&error))
+            }
+            None => {
+                self.flush()?;
+                self.summary.skipped += 1;
+                self.report.line(&line, Outcome::Skipped)
+            }
+        }
+    }
+
+    /// The waiver that accepts `finding`, if any: inline first, then the file's.
+    fn acceptance(
+        &mut self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+        used: &mut [bool],
+    ) -> Option<Acceptance> {
+        if let Some(index) = self
+            .pending
+            .iter()
+            .position(|(d, _)| d.rule == finding.rule)
+        {
+            used[index] = true;
+            let (directive, origin) = &self.pending[index];
+            return Some(Acceptance {
+                reason: directive.reason.clone(),
+                origin: origin.clone(),
+            });
+        }
+        self.waivers
+            .accept(line.file, line.number, publication, finding.rule)
+            .map(|w| Acceptance {
+                reason: w.reason.clone(),
+                origin: w.origin.clone(),
+            })
+    }
+
+    fn publication(&mut self, line: LogLine, publication: &Publication) -> io::Result<()> {
+        let rulebook = self.rulebook;
+        self.summary.publications += 1;
+        let mut findings = check(rulebook, publication);
+        findings.sort_by(|a, b| rulebook.rules[a.rule].id.cmp(&rulebook.rules[b.rule].id));
+        let mut used = vec![false; self.pending.len()];
+        let mut kept = Vec::new();
+        let mut waived = Vec::new();
+        for finding in findings {
+            match self.acceptance(&line, publication, &finding, &mut used) {
+                Some(acceptance) => waived.push((finding, acceptance)),
+                None => kept.push(finding),
+            }
+        }
+        for finding in &kept {
+            self.summary.violations += 1;
+            match rulebook.rules[finding.rule].severity {
+                Severity::Error => self.summary.errors += 1,
+                Severity::Warning => self.summary.warnings += 1,
+                Severity::Info => self.summary.infos += 1,
+            }
+        }
+        self.report
+            .line(&line, Outcome::Checked(publication, &kept))?;
+        for (finding, acceptance) in &waived {
+            self.summary.waived += 1;
+            self.report
+                .waived(&line, publication, finding, acceptance)?;
+        }
+        let mut index = 0;
+        self.pending.retain(|_| {
+            index += 1;
+            !used[index - 1]
+        });
+        self.flush()
     }
 }

@@ -32,3 +32,4 @@ pub mod report;
 pub mod rulebook;
 pub mod source;
 mod syntax;
+pub mod waiver;

@@ -12,6 +12,7 @@ use scrutin::report::{
     self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport,
 };
 use scrutin::rulebook::{self, Rulebook, Severity};
+use scrutin::waiver::Waivers;
 
 /// Exit codes, as CI systems read them.
 mod exit {
@@ -76,6 +77,12 @@ struct CheckArgs {
     /// Print the summary only, not a diagnostic per finding (human format).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// A waiver file (YAML): findings accepted on purpose, with reasons.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// The day waiver expiry is judged on (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<chrono::NaiveDate>,
     /// Stop after this many invalid lines instead of reporting them all.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_invalid: Option<u64>,
@@ -173,14 +180,19 @@ fn load_rulebook(path: &Path, expect: rulebook::Expect) -> Option<Rulebook> {
     match rulebook::load_as(path, expect) {
         Ok(rulebook) => Some(rulebook),
         Err(error) => {
-            let color = ColorChoice::Auto.enabled(io::stderr().is_terminal());
-            let mut text = String::new();
-            match report::graphical_handler(color).render_report(&mut text, &error) {
-                Ok(()) => eprint!("{text}"),
-                Err(_) => eprintln!("scrutin: {error}"),
-            }
+            print_error(&error);
             None
         }
+    }
+}
+
+/// A rulebook or waiver file error, drawn on standard error.
+fn print_error(error: &rulebook::RulebookError) {
+    let color = ColorChoice::Auto.enabled(io::stderr().is_terminal());
+    let mut text = String::new();
+    match report::graphical_handler(color).render_report(&mut text, error) {
+        Ok(()) => eprint!("{text}"),
+        Err(_) => eprintln!("scrutin: {error}"),
     }
 }
 
@@ -200,6 +212,19 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
         Format::Github => Box::new(GithubReport::new(out, &rulebook)),
         Format::Junit => Box::new(JunitReport::new(out, &rulebook)),
     };
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let mut waivers = match &args.waivers {
+        None => Waivers::none(),
+        Some(path) => match Waivers::load(path, &rulebook, today) {
+            Ok(waivers) => waivers,
+            Err(error) => {
+                print_error(&error);
+                return Ok(exit::INCOMPLETE);
+            }
+        },
+    };
     let mut summary = Summary::default();
     let limits = Limits {
         max_invalid: args
@@ -207,10 +232,21 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     };
     for log in &args.logs {
-        check_log(&rulebook, log, limits, report.as_mut(), &mut summary)?;
+        check_log(
+            &rulebook,
+            log,
+            limits,
+            &mut waivers,
+            report.as_mut(),
+            &mut summary,
+        )?;
         if summary.stopped_early {
             break;
         }
+    }
+    for warning in waivers.warnings(&rulebook) {
+        summary.waiver_warnings += 1;
+        report.waiver_warning(&warning)?;
     }
     report.finish(&summary)?;
     Ok(exit_code(&summary, args.fail_on))
@@ -220,24 +256,19 @@ fn check_log(
     rulebook: &Rulebook,
     log: &Path,
     limits: Limits,
+    waivers: &mut Waivers,
     report: &mut dyn Report,
     summary: &mut Summary,
 ) -> io::Result<()> {
     if log == Path::new("-") {
-        return audit_with(
-            rulebook,
-            "<stdin>",
-            io::stdin().lock(),
-            report,
-            summary,
-            limits,
-        );
+        let input = io::stdin().lock();
+        return audit_with(rulebook, "<stdin>", input, report, summary, limits, waivers);
     }
     let name = log.display().to_string();
     match File::open(log) {
         Ok(file) => {
             let input = BufReader::with_capacity(256 * 1024, file);
-            audit_with(rulebook, &name, input, report, summary, limits)
+            audit_with(rulebook, &name, input, report, summary, limits, waivers)
         }
         Err(e) => {
             summary.files += 1;

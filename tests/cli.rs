@@ -593,3 +593,11 @@ fn github_annotations_one_per_finding() {
     );
     insta::assert_snapshot!("weekend-github", stdout);
 }
+
+#[test]
+fn sarif_and_junit_are_pinned() {
+    let (_, sarif) = check_sample(WEEKEND, "sarif");
+    insta::assert_snapshot!("weekend-sarif", sarif);
+    let (_, junit) = check_sample("samples/malformed.log", "junit");
+    insta::assert_snapshot!("malformed-junit", junit);
+}

@@ -139,3 +139,24 @@ fn hostile_strings_keep_the_sarif_valid() {
             .contains("id=</script>")
     );
 }
+
+#[test]
+fn waived_findings_are_valid_suppressed_results() {
+    let document = sarif(
+        &[
+            "--today",
+            "2017-05-07",
+            "--waivers",
+            "tests/fixtures/waivers/waivers.yaml",
+            "tests/fixtures/waivers/inline.log",
+        ],
+        b"",
+    );
+    assert_valid(&document);
+    let suppression = &document["runs"][0]["results"][0]["suppressions"][0];
+    assert_eq!(suppression["status"], "accepted");
+    assert_eq!(
+        suppression["justification"],
+        "Court-ordered right of reply (TA Paris, 6 May 2017)"
+    );
+}

@@ -89,7 +89,7 @@ impl LineError {
         }
     }
 
-    fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -63,6 +63,20 @@ pub fn parse_line(line: &str) -> Result<RawLine<'_>, SyntaxError> {
     }
 }
 
+/// `key=value` fields alone, as a waiver directive writes them after its rule.
+/// Spans are relative to `line`, of which `text` is a suffix.
+pub fn parse_fields<'a>(line: &'a str, text: &'a str) -> Result<Vec<RawField<'a>>, SyntaxError> {
+    let mut parser = (
+        many0(preceded(space0, field(line))),
+        space0,
+        context("a key=value field", eof),
+    );
+    match parser.parse(text) {
+        Ok((_, (fields, _, _))) => Ok(fields),
+        Err(e) => Err(locate_err(line, e)),
+    }
+}
+
 fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }

@@ -9,10 +9,12 @@ use std::io::{self, Write};
 
 use super::{Report, message};
 use crate::audit::{LogLine, Outcome, Summary};
-use crate::check::Violation;
+use crate::check::{Finding, Violation};
+use crate::publication::Publication;
 use crate::report::human::summary_text;
 use crate::rulebook::{Rulebook, Severity};
 use crate::source::char_column;
+use crate::waiver::{Acceptance, WaiverWarning};
 
 pub struct GithubReport<'r, W> {
     out: W,
@@ -93,6 +95,28 @@ impl<W: Write> Report for GithubReport<'_, W> {
                 Ok(())
             }
         }
+    }
+
+    fn waived(
+        &mut self,
+        line: &LogLine,
+        _publication: &Publication,
+        finding: &Finding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let title = format!("waived: {}", self.rulebook.rules[finding.rule].id);
+        self.command("notice", line, 1, &title, &acceptance.reason)
+    }
+
+    fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "::warning file={},line={},title=waiver for {}::{}",
+            escape_property(&warning.origin.file),
+            warning.origin.line,
+            escape_property(&warning.rule),
+            escape_data(&warning.message)
+        )
     }
 
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {

@@ -11,6 +11,7 @@ use crate::check::{Finding, Violation};
 use crate::publication::{LineError, Publication};
 use crate::rulebook::{Rulebook, Severity};
 use crate::source::{LineSource, blank_unsafe, escape_unsafe};
+use crate::waiver::{Acceptance, WaiverWarning};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -84,6 +85,36 @@ impl<W: Write> Report for HumanReport<'_, W> {
         }
     }
 
+    fn waived(
+        &mut self,
+        line: &LogLine,
+        _publication: &Publication,
+        finding: &Finding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        writeln!(
+            self.out,
+            "  ✓ waived: {} at {}:{} — {} (waiver at {}:{})\n",
+            self.rulebook.rules[finding.rule].id,
+            line.file,
+            line.number,
+            escape_unsafe(&acceptance.reason),
+            acceptance.origin.file,
+            acceptance.origin.line,
+        )
+    }
+
+    fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "  ⚠ waiver for `{}` at {}:{} — {}\n",
+            warning.rule, warning.origin.file, warning.origin.line, warning.message
+        )
+    }
+
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         writeln!(self.out, "  × cannot read {file}: {reason}\n")
     }
@@ -105,6 +136,13 @@ pub fn summary_text(summary: &Summary) -> String {
         summary.skipped,
         summary.invalid,
     );
+    if summary.waived > 0 || summary.waiver_warnings > 0 {
+        text.push_str(&format!(
+            "         {} accepted by waivers (listed above, not counted below), {}\n",
+            plural(summary.waived, "finding"),
+            plural(summary.waiver_warnings, "waiver warning"),
+        ));
+    }
     if summary.stopped_early {
         text.push_str(&format!(
             "         stopped after {} (--max-invalid): the rest of the input was not checked\n",

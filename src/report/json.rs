@@ -15,6 +15,7 @@ use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{RegionWindow, Rulebook, Severity};
 use crate::source::char_column;
+use crate::waiver::{Acceptance, WaiverWarning};
 
 pub const JSON_VERSION: u32 = 1;
 
@@ -24,6 +25,32 @@ pub struct JsonReport<'r, W> {
     violations: Vec<JsonViolation>,
     invalid: Vec<JsonInvalid>,
     unreadable: Vec<JsonUnreadable>,
+    waived: Vec<JsonWaived>,
+    waiver_warnings: Vec<JsonWaiverWarning>,
+}
+
+/// A finding a waiver accepted: the finding, and why.
+#[derive(Serialize)]
+struct JsonWaived {
+    #[serde(flatten)]
+    finding: JsonViolation,
+    waiver: JsonWaiver,
+}
+
+#[derive(Serialize)]
+struct JsonWaiver {
+    reason: String,
+    file: String,
+    line: usize,
+    inline: bool,
+}
+
+#[derive(Serialize)]
+struct JsonWaiverWarning {
+    rule: String,
+    file: String,
+    line: usize,
+    message: String,
 }
 
 impl<'r, W: Write> JsonReport<'r, W> {
@@ -34,6 +61,8 @@ impl<'r, W: Write> JsonReport<'r, W> {
             violations: Vec::new(),
             invalid: Vec::new(),
             unreadable: Vec::new(),
+            waived: Vec::new(),
+            waiver_warnings: Vec::new(),
         }
     }
 }
@@ -46,6 +75,8 @@ struct JsonDocument<'a> {
     violations: &'a [JsonViolation],
     invalid: &'a [JsonInvalid],
     unreadable: &'a [JsonUnreadable],
+    waived: &'a [JsonWaived],
+    waiver_warnings: &'a [JsonWaiverWarning],
 }
 
 #[derive(Serialize)]
@@ -186,6 +217,36 @@ impl<W: Write> Report for JsonReport<'_, W> {
         Ok(())
     }
 
+    fn waived(
+        &mut self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let finding = self.violation(line, publication, finding);
+        self.waived.push(JsonWaived {
+            finding,
+            waiver: JsonWaiver {
+                reason: acceptance.reason.clone(),
+                file: acceptance.origin.file.clone(),
+                line: acceptance.origin.line,
+                inline: acceptance.origin.inline,
+            },
+        });
+        Ok(())
+    }
+
+    fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
+        self.waiver_warnings.push(JsonWaiverWarning {
+            rule: warning.rule.clone(),
+            file: warning.origin.file.clone(),
+            line: warning.origin.line,
+            message: warning.message.clone(),
+        });
+        Ok(())
+    }
+
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         self.unreadable.push(JsonUnreadable {
             file: file.to_string(),
@@ -205,6 +266,8 @@ impl<W: Write> Report for JsonReport<'_, W> {
             violations: &self.violations,
             invalid: &self.invalid,
             unreadable: &self.unreadable,
+            waived: &self.waived,
+            waiver_warnings: &self.waiver_warnings,
         };
         serde_json::to_writer_pretty(&mut self.out, &document)?;
         writeln!(self.out)?;

@@ -11,13 +11,18 @@ use quick_junit::{NonSuccessKind, Report as JunitXml, TestCase, TestCaseStatus, 
 
 use super::{Report, message};
 use crate::audit::{LogLine, Outcome, Summary};
+use crate::check::Finding;
+use crate::publication::Publication;
 use crate::rulebook::Rulebook;
+use crate::waiver::{Acceptance, WaiverWarning};
 
 /// What one log file gave.
 struct FileResults {
     name: String,
     /// For each rule (by index), `line N: message` of each finding.
     findings: Vec<Vec<String>>,
+    /// For each rule, the findings waivers accepted, with their reasons.
+    waived: Vec<Vec<String>>,
     invalid: Vec<String>,
     unreadable: Option<String>,
 }
@@ -26,6 +31,7 @@ pub struct JunitReport<'r, W> {
     out: W,
     rulebook: &'r Rulebook,
     files: Vec<FileResults>,
+    waiver_warnings: Vec<WaiverWarning>,
 }
 
 impl<'r, W: Write> JunitReport<'r, W> {
@@ -34,6 +40,7 @@ impl<'r, W: Write> JunitReport<'r, W> {
             out,
             rulebook,
             files: Vec::new(),
+            waiver_warnings: Vec::new(),
         }
     }
 
@@ -43,6 +50,7 @@ impl<'r, W: Write> JunitReport<'r, W> {
             self.files.push(FileResults {
                 name: file.to_string(),
                 findings: vec![Vec::new(); self.rulebook.rules.len()],
+                waived: vec![Vec::new(); self.rulebook.rules.len()],
                 invalid: Vec::new(),
                 unreadable: None,
             });
@@ -96,6 +104,29 @@ impl<W: Write> Report for JunitReport<'_, W> {
         Ok(())
     }
 
+    fn waived(
+        &mut self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let rulebook = self.rulebook;
+        let text = format!(
+            "waived: line {}: {} — {}",
+            line.number,
+            message(rulebook, publication, finding),
+            acceptance.reason
+        );
+        self.file(line.file).waived[finding.rule].push(text);
+        Ok(())
+    }
+
+    fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
+        self.waiver_warnings.push(warning.clone());
+        Ok(())
+    }
+
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         self.file(file).unreadable = Some(reason.to_string());
         Ok(())
@@ -114,14 +145,24 @@ impl<W: Write> Report for JunitReport<'_, W> {
                     "error",
                 ));
             }
-            for (rule, findings) in self.rulebook.rules.iter().zip(&file.findings) {
-                suite.add_test_case(case(
+            let per_rule = self
+                .rulebook
+                .rules
+                .iter()
+                .zip(&file.findings)
+                .zip(&file.waived);
+            for ((rule, findings), waived) in per_rule {
+                let mut case = case(
                     &rule.id,
                     &file.name,
                     findings,
                     NonSuccessKind::Failure,
                     "finding",
-                ));
+                );
+                if !waived.is_empty() {
+                    case.set_system_out(waived.join("\n"));
+                }
+                suite.add_test_case(case);
             }
             suite.add_test_case(case(
                 "invalid-line",
@@ -130,6 +171,20 @@ impl<W: Write> Report for JunitReport<'_, W> {
                 NonSuccessKind::Error,
                 "invalid line",
             ));
+            xml.add_test_suite(suite);
+        }
+        if !self.waiver_warnings.is_empty() {
+            // JUnit has no warnings: a waiver that did nothing is a skipped case.
+            let mut suite = TestSuite::new("waivers");
+            for warning in &self.waiver_warnings {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(warning.message.as_str());
+                let name = format!(
+                    "{} waiver at {}:{}",
+                    warning.rule, warning.origin.file, warning.origin.line
+                );
+                suite.add_test_case(TestCase::new(name, status));
+            }
             xml.add_test_suite(suite);
         }
         xml.serialize(&mut self.out).map_err(io::Error::other)?;

@@ -26,12 +26,29 @@ use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{Rulebook, Window};
+use crate::waiver::{Acceptance, WaiverWarning};
 
 /// Receives a log's outcomes, line by line, then the summary.
 pub trait Report {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()>;
     /// A file that could not be read, or not to its end.
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()>;
+    /// A finding a waiver accepted; it follows its line's `line` call.
+    fn waived(
+        &mut self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let _ = (line, publication, finding, acceptance);
+        Ok(())
+    }
+    /// A waiver that accepted nothing or has expired.
+    fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
+        let _ = warning;
+        Ok(())
+    }
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 

@@ -18,6 +18,7 @@ use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{Rule, Rulebook, Severity};
 use crate::source::char_column;
+use crate::waiver::{Acceptance, WaiverWarning};
 
 /// The id of the rule under which invalid lines are reported.
 pub const INVALID_LINE: &str = "invalid-line";
@@ -110,6 +111,17 @@ struct SarifResult {
     message: Text,
     locations: [Location; 1],
     partial_fingerprints: Fingerprints,
+    /// A waived finding is a suppressed result, with the waiver's reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    /// `inSource` for an inline waiver, `external` for a waiver file.
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -251,21 +263,51 @@ fn fingerprint(rulebook: &Rulebook, publication: &Publication, finding: &Finding
     format!("{rule}|{item}|{scope}")
 }
 
+impl<W: Write> SarifReport<'_, W> {
+    fn result(
+        &self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+        suppressions: Vec<Suppression>,
+    ) -> SarifResult {
+        let rule = &self.rulebook.rules[finding.rule];
+        let column = match finding.violation {
+            Violation::InsideWindow { .. } => publication.spans.timestamp.offset,
+            Violation::MissingAttributes(_) => publication.spans.kind.offset,
+        };
+        SarifResult {
+            rule_id: rule.id.clone(),
+            rule_index: finding.rule,
+            level: level(rule.severity),
+            message: Text {
+                text: message(self.rulebook, publication, finding),
+            },
+            locations: location(line, char_column(line.text, column)),
+            partial_fingerprints: Fingerprints {
+                finding: fingerprint(self.rulebook, publication, finding),
+            },
+            suppressions,
+        }
+    }
+}
+
+fn location(line: &LogLine, column: usize) -> [Location; 1] {
+    [Location {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: uri(line.file),
+            },
+            region: Region {
+                start_line: line.number,
+                start_column: column,
+            },
+        },
+    }]
+}
+
 impl<W: Write> Report for SarifReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
-        let location = |column: usize| {
-            [Location {
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri: uri(line.file),
-                    },
-                    region: Region {
-                        start_line: line.number,
-                        start_column: column,
-                    },
-                },
-            }]
-        };
         match outcome {
             Outcome::Skipped => {}
             Outcome::Invalid(error) => self.results.push(SarifResult {
@@ -275,33 +317,53 @@ impl<W: Write> Report for SarifReport<'_, W> {
                 message: Text {
                     text: error.message.clone(),
                 },
-                locations: location(char_column(line.text, error.span.offset)),
+                locations: location(line, char_column(line.text, error.span.offset)),
                 partial_fingerprints: Fingerprints {
                     finding: format!("{INVALID_LINE}|{}|{}", uri(line.file), line.text),
                 },
+                suppressions: Vec::new(),
             }),
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
-                    let rule = &self.rulebook.rules[finding.rule];
-                    let column = match finding.violation {
-                        Violation::InsideWindow { .. } => publication.spans.timestamp.offset,
-                        Violation::MissingAttributes(_) => publication.spans.kind.offset,
-                    };
-                    self.results.push(SarifResult {
-                        rule_id: rule.id.clone(),
-                        rule_index: finding.rule,
-                        level: level(rule.severity),
-                        message: Text {
-                            text: message(self.rulebook, publication, finding),
-                        },
-                        locations: location(char_column(line.text, column)),
-                        partial_fingerprints: Fingerprints {
-                            finding: fingerprint(self.rulebook, publication, finding),
-                        },
-                    });
+                    let result = self.result(line, publication, finding, Vec::new());
+                    self.results.push(result);
                 }
             }
         }
+        Ok(())
+    }
+
+    fn waived(
+        &mut self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let suppression = Suppression {
+            kind: if acceptance.origin.inline {
+                "inSource"
+            } else {
+                "external"
+            },
+            status: "accepted",
+            justification: acceptance.reason.clone(),
+        };
+        let result = self.result(line, publication, finding, vec![suppression]);
+        self.results.push(result);
+        Ok(())
+    }
+
+    fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
+        self.notifications.push(Notification {
+            level: "warning",
+            message: Text {
+                text: format!(
+                    "{} for `{}` at {}:{}",
+                    warning.message, warning.rule, warning.origin.file, warning.origin.line
+                ),
+            },
+        });
         Ok(())
     }
 

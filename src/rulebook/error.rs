@@ -19,13 +19,22 @@ pub enum RulebookError {
         #[related]
         problems: Vec<Problem>,
     },
+
+    #[error("waiver file {file} is invalid ({count} problem{plural})", count = problems.len(), plural = if problems.len() == 1 { "" } else { "s" })]
+    #[diagnostic(code(scrutin::waivers::invalid))]
+    InvalidWaivers {
+        file: String,
+        #[related]
+        problems: Vec<Problem>,
+    },
 }
 
 impl RulebookError {
     /// The problems found, empty when the file could not be read at all.
     pub fn problems(&self) -> &[Problem] {
         match self {
-            RulebookError::Invalid { problems, .. } => problems,
+            RulebookError::Invalid { problems, .. }
+            | RulebookError::InvalidWaivers { problems, .. } => problems,
             RulebookError::Unreadable { .. } => &[],
         }
     }
@@ -57,6 +66,12 @@ impl Problem {
 pub struct Problems {
     files: Vec<SourceFile>,
     found: Vec<Problem>,
+}
+
+impl Default for Problems {
+    fn default() -> Self {
+        Problems::new()
+    }
 }
 
 impl Problems {
@@ -111,6 +126,17 @@ impl Problems {
 
     pub fn is_empty(&self) -> bool {
         self.found.is_empty()
+    }
+
+    /// The error for a waiver file (the first file).
+    pub fn into_waiver_error(self) -> RulebookError {
+        RulebookError::InvalidWaivers {
+            file: self
+                .files
+                .first()
+                .map_or(String::new(), |f| f.name().to_string()),
+            problems: self.found,
+        }
     }
 
     /// The error for the rulebook the user named (the first file).

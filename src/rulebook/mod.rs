@@ -19,7 +19,7 @@ pub use error::{Problem, RulebookError};
 pub use model::*;
 
 use crate::source::{SourceFile, Span};
-use error::Problems;
+pub(crate) use error::Problems;
 use schema::RawRulebook;
 
 /// Rulebooks are written by people; anything larger is a mistake or an attack.
@@ -97,16 +97,14 @@ fn read_chain(first: SourceFile, problems: &mut Problems) -> Vec<RawRulebook> {
     while let Some(source) = next.take() {
         visited.push((identity(source.name()), source.name().to_string()));
         let file = problems.add_file(source);
-        let raw = match schema::from_file(file, || read_yaml(problems.file(file).text())) {
-            Ok(raw) => raw,
-            Err(e) => {
-                let span = e
-                    .location()
-                    .map_or_else(Span::default, |l| yaml_span(problems.file(file).text(), l));
-                problems.add(schema::Place { file, span }, yaml_message(&e), "here");
-                break;
-            }
-        };
+        let raw: RawRulebook =
+            match schema::from_file(file, || read_yaml_file(problems.file(file).text())) {
+                Ok(raw) => raw,
+                Err((span, message)) => {
+                    problems.add(schema::Place { file, span }, message, "here");
+                    break;
+                }
+            };
         if let Some(extends) = &raw.extends {
             next = extended_file(extends, &visited, problems);
         }
@@ -171,7 +169,20 @@ fn identity(name: &str) -> PathBuf {
     std::fs::canonicalize(name).unwrap_or_else(|_| PathBuf::from(name))
 }
 
-fn read_yaml(text: &str) -> Result<RawRulebook, serde_saphyr::Error> {
+/// Reads a YAML document of scrutin's (a rulebook, a waiver file), with the
+/// error as a place and a message.
+pub(crate) fn read_yaml_file<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, (Span, String)> {
+    read_yaml(text).map_err(|e| {
+        let span = e
+            .location()
+            .map_or_else(Span::default, |l| yaml_span(text, l));
+        (span, yaml_message(&e))
+    })
+}
+
+fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
     // Explicit limits against alias bombs and runaway nesting; a real rulebook
     // is far below each of them.
     let mut budget = serde_saphyr::Budget::default();

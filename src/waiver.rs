@@ -1,0 +1,330 @@
+//! Waivers: findings accepted on purpose, each with its reason.
+//!
+//! Two ways to write one, both strict (a malformed waiver is an error, never
+//! a silent "allow everything"):
+//! - inline, on the comment line(s) right before a publication:
+//!   `# scrutin: allow poll-ban reason="Republication ordered by the court"`;
+//! - in a waiver file (`--waivers FILE`), matching a publication by `id`, by
+//!   `outlet`, or by `file` and `line`, with an optional `expires` date after
+//!   which it no longer applies and is reported.
+//!
+//! A waived finding is still reported, in a list of its own; a waiver that
+//! accepted nothing, or has expired, is reported as a warning.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::publication::{LineError, Publication, parse};
+use crate::rulebook::schema::{Located, Place, Text, from_file};
+use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
+use crate::source::{SourceFile, Span, did_you_mean};
+
+/// Where a waiver is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// Written in a log, before the publication it accepts, or in a waiver file.
+    pub inline: bool,
+}
+
+/// What a waiver file entry matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
+    Id(String),
+    Outlet(String),
+    Line { file: String, line: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    /// Index into the rulebook's rules.
+    pub rule: usize,
+    pub matches: Match,
+    pub reason: String,
+    /// The last day (UTC) on which it applies.
+    pub expires: Option<NaiveDate>,
+    pub origin: Origin,
+}
+
+/// Why a finding was accepted: the waiver's reason and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub reason: String,
+    pub origin: Origin,
+}
+
+/// A waiver that did not do its job, reported as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiverWarning {
+    pub origin: Origin,
+    pub rule: String,
+    pub message: String,
+}
+
+/// The waivers of a waiver file, and which of them were used.
+#[derive(Debug, Default)]
+pub struct Waivers {
+    waivers: Vec<Waiver>,
+    used: Vec<bool>,
+    today: Option<NaiveDate>,
+}
+
+impl Waivers {
+    /// No waiver file: inline waivers only.
+    pub fn none() -> Self {
+        Waivers::default()
+    }
+
+    /// Reads a waiver file; `today` decides which waivers have expired.
+    pub fn load(
+        path: &Path,
+        rulebook: &Rulebook,
+        today: NaiveDate,
+    ) -> Result<Waivers, RulebookError> {
+        let text = std::fs::read_to_string(path).map_err(|e| RulebookError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Waivers::parse(
+            SourceFile::new(path.display().to_string(), text),
+            rulebook,
+            today,
+        )
+    }
+
+    pub fn parse(
+        source: SourceFile,
+        rulebook: &Rulebook,
+        today: NaiveDate,
+    ) -> Result<Waivers, RulebookError> {
+        let mut problems = Problems::new();
+        let file = problems.add_file(source);
+        let raw: RawWaiverFile =
+            match from_file(file, || read_yaml_file(problems.file(file).text())) {
+                Ok(raw) => raw,
+                Err(place_and_message) => {
+                    let (place, message) = place_and_message;
+                    problems.add(Place { file, span: place }, message, "here");
+                    return Err(problems.into_waiver_error());
+                }
+            };
+        let waivers: Vec<Waiver> = raw
+            .waivers
+            .iter()
+            .filter_map(|w| waiver(w, rulebook, &mut problems))
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems.into_waiver_error());
+        }
+        Ok(Waivers {
+            used: vec![false; waivers.len()],
+            waivers,
+            today: Some(today),
+        })
+    }
+
+    fn expired(&self, waiver: &Waiver) -> bool {
+        matches!((waiver.expires, self.today), (Some(last), Some(today)) if today > last)
+    }
+
+    /// The file waiver that accepts a finding of `rule` for `publication` at
+    /// `file`:`line`, if any; it is then used.
+    pub fn accept(
+        &mut self,
+        file: &str,
+        line: usize,
+        publication: &Publication,
+        rule: usize,
+    ) -> Option<&Waiver> {
+        let index = (0..self.waivers.len()).find(|&i| {
+            let waiver = &self.waivers[i];
+            waiver.rule == rule
+                && !self.expired(waiver)
+                && matches(&waiver.matches, file, line, publication)
+        })?;
+        self.used[index] = true;
+        Some(&self.waivers[index])
+    }
+
+    /// Waivers that accepted nothing, and waivers that have expired.
+    pub fn warnings(&self, rulebook: &Rulebook) -> Vec<WaiverWarning> {
+        self.waivers
+            .iter()
+            .zip(&self.used)
+            .filter_map(|(waiver, &used)| {
+                let message = if self.expired(waiver) {
+                    format!("expired on {}: it no longer applies", waiver.expires?)
+                } else if !used {
+                    "unused: it accepted no finding".to_string()
+                } else {
+                    return None;
+                };
+                Some(WaiverWarning {
+                    origin: waiver.origin.clone(),
+                    rule: rulebook.rules[waiver.rule].id.clone(),
+                    message,
+                })
+            })
+            .collect()
+    }
+}
+
+fn matches(condition: &Match, file: &str, line: usize, publication: &Publication) -> bool {
+    match condition {
+        Match::Id(id) => publication.id.as_deref() == Some(id.as_str()),
+        Match::Outlet(outlet) => publication.outlet == *outlet,
+        Match::Line { file: f, line: l } => f == file && *l == line,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiverFile {
+    waivers: Vec<RawWaiver>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    rule: Text,
+    id: Option<Text>,
+    outlet: Option<Text>,
+    file: Option<Text>,
+    line: Option<Located<usize>>,
+    reason: Text,
+    expires: Option<Text>,
+}
+
+fn rule_index(rule: &Text, rulebook: &Rulebook, problems: &mut Problems) -> Option<usize> {
+    let found = rulebook.rules.iter().position(|r| r.id == rule.value);
+    if found.is_none() {
+        let help = did_you_mean(&rule.value, rulebook.rules.iter().map(|r| r.id.as_str()))
+            .map(|near| format!("did you mean `{near}`?"));
+        problems.add_with_help(
+            rule.place(),
+            format!("unknown rule `{}`", rule.value),
+            "not in the rulebook",
+            help,
+        );
+    }
+    found
+}
+
+fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Option<Waiver> {
+    let rule = rule_index(&raw.rule, rulebook, problems);
+    if raw.reason.value.trim().is_empty() {
+        problems.add(
+            raw.reason.place(),
+            "a waiver gives its reason",
+            "empty reason",
+        );
+    }
+    let matches = match (&raw.id, &raw.outlet, &raw.file, &raw.line) {
+        (Some(id), None, None, None) => Some(Match::Id(id.value.clone())),
+        (None, Some(outlet), None, None) => Some(Match::Outlet(outlet.value.clone())),
+        (None, None, Some(file), Some(line)) => Some(Match::Line {
+            file: file.value.clone(),
+            line: line.value,
+        }),
+        _ => {
+            problems.add_with_help(
+                raw.rule.place(),
+                "a waiver matches by `id`, by `outlet`, or by `file` and `line`: exactly one of them",
+                "what does it match?",
+                Some("write `id: …`, `outlet: …`, or `file: …` with `line: …`"),
+            );
+            None
+        }
+    };
+    let expires = raw.expires.as_ref().and_then(|text| {
+        let date = text.value.parse::<NaiveDate>().ok();
+        if date.is_none() {
+            problems.add(
+                text.place(),
+                format!("`{}` is not a date", text.value),
+                "expected YYYY-MM-DD",
+            );
+        }
+        date
+    });
+    let (line, _) = problems
+        .file(raw.rule.file)
+        .line_column(raw.rule.span.offset);
+    Some(Waiver {
+        rule: rule?,
+        matches: matches?,
+        reason: raw.reason.value.trim().to_string(),
+        expires,
+        origin: Origin {
+            file: problems.file(raw.rule.file).name().to_string(),
+            line,
+            inline: false,
+        },
+    })
+}
+
+/// An inline waiver read from a comment line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    pub rule: usize,
+    pub reason: String,
+}
+
+const DIRECTIVE: &str = "scrutin:";
+
+/// Reads a comment line as a waiver directive: `None` if it is an ordinary
+/// comment, an error if it starts like a directive but is not a valid one.
+pub fn directive(line: &str, rulebook: &Rulebook) -> Option<Result<Directive, LineError>> {
+    let comment = line.trim_start().strip_prefix('#')?.trim_start();
+    let body = comment.strip_prefix(DIRECTIVE)?;
+    let offset = line.len() - body.len();
+    Some(read_directive(line, body, offset, rulebook))
+}
+
+fn read_directive(
+    line: &str,
+    body: &str,
+    offset: usize,
+    rulebook: &Rulebook,
+) -> Result<Directive, LineError> {
+    let words = body.trim_start();
+    let at = |text: &str| line.len() - text.len();
+    let Some(after_verb) = words.strip_prefix("allow ") else {
+        let verb = words.split_whitespace().next().unwrap_or("");
+        return Err(LineError::new(
+            Span::new(at(words), verb.len()),
+            format!("unknown directive `{verb}`"),
+        )
+        .with_help("write `# scrutin: allow RULE reason=\"…\"`"));
+    };
+    let rule_text = after_verb.trim_start();
+    let rule_id = rule_text.split_whitespace().next().unwrap_or("");
+    let rule_span = Span::new(at(rule_text), rule_id.len());
+    let Some(rule) = rulebook.rules.iter().position(|r| r.id == rule_id) else {
+        let mut error = LineError::new(rule_span, format!("unknown rule `{rule_id}` in a waiver"));
+        if let Some(near) = did_you_mean(rule_id, rulebook.rules.iter().map(|r| r.id.as_str())) {
+            error = error.with_help(format!("did you mean `{near}`?"));
+        }
+        return Err(error);
+    };
+    let rest = &rule_text[rule_id.len()..];
+    let fields = parse::parse_fields(line, rest)
+        .map_err(|e| LineError::new(Span::new(e.offset, e.len), e.message))?;
+    let reason = match fields.as_slice() {
+        [field] if field.key == "reason" && !field.value.trim().is_empty() => {
+            field.value.trim().to_string()
+        }
+        _ => {
+            return Err(LineError::new(
+                Span::new(offset, body.len()),
+                "a waiver gives its reason, and only that",
+            )
+            .with_help("write `# scrutin: allow RULE reason=\"…\"`"));
+        }
+    };
+    Ok(Directive { rule, reason })
+}

@@ -1,0 +1,231 @@
+//! Waivers: findings accepted on purpose, inline or from a file, with reasons.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const RULES: &str = "rules/fr/presidential-2017.yaml";
+const LOG: &str = "tests/fixtures/waivers/inline.log";
+const WAIVERS: &str = "tests/fixtures/waivers/waivers.yaml";
+
+fn check(args: &[&str]) -> (i32, Value) {
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args(["check", "--rules", RULES, "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout).expect("JSON");
+    (output.status.code().unwrap(), json)
+}
+
+fn rules_of(list: &Value) -> Vec<(u64, String)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["line"].as_u64().unwrap(),
+                v["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn inline_waivers_accept_the_next_publication_only() {
+    let (code, json) = check(&["--today", "2017-05-07", LOG]);
+    // Malformed directives make invalid lines: never a silent allow.
+    assert_eq!(code, 2);
+    assert_eq!(
+        rules_of(&json["waived"]),
+        [(3, "campaign-silence".to_string())]
+    );
+    assert_eq!(
+        json["waived"][0]["waiver"]["reason"],
+        "Court-ordered right of reply (TA Paris, 6 May 2017)"
+    );
+    assert_eq!(json["waived"][0]["waiver"]["inline"], true);
+    assert_eq!(
+        rules_of(&json["violations"]),
+        [
+            (5, "campaign-silence".to_string()),
+            (10, "poll-ban".to_string())
+        ]
+    );
+    assert_eq!(json["summary"]["waived"], 1);
+    let warnings: Vec<u64> = json["waiver_warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        warnings,
+        [6, 8],
+        "a waiver for a rule not broken, and one before a blank line"
+    );
+    let invalid: Vec<(u64, String)> = json["invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["line"].as_u64().unwrap(),
+                i["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(invalid.len(), 3, "{invalid:?}");
+    assert!(invalid[0].1.contains("reason"));
+    assert!(invalid[1].1.contains("unknown rule `pol-ban`"));
+    assert!(invalid[2].1.contains("unknown directive `forbid`"));
+}
+
+#[test]
+fn a_waiver_file_matches_by_id_outlet_or_line_and_expires() {
+    let (_, json) = check(&["--today", "2017-05-07", "--waivers", WAIVERS, LOG]);
+    let waived = rules_of(&json["waived"]);
+    assert_eq!(
+        waived,
+        [
+            (3, "campaign-silence".to_string()),
+            (5, "campaign-silence".to_string()),
+            (10, "poll-ban".to_string())
+        ]
+    );
+    assert_eq!(json["waived"][1]["waiver"]["file"], WAIVERS);
+    assert_eq!(json["waived"][1]["waiver"]["inline"], false);
+    assert_eq!(json["summary"]["violations"], 0);
+    let messages: Vec<String> = json["waiver_warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            format!(
+                "{}:{} {}",
+                w["file"].as_str().unwrap(),
+                w["line"],
+                w["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with(&format!("{WAIVERS}:10 unused: it accepted no finding"))),
+        "{messages:?}"
+    );
+
+    // After its expiry date, the outlet waiver no longer applies, and says so.
+    let (_, later) = check(&["--today", "2017-07-01", "--waivers", WAIVERS, LOG]);
+    assert!(rules_of(&later["violations"]).contains(&(10, "poll-ban".to_string())));
+    let expired = later["waiver_warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["rule"] == "poll-ban" && w["file"] == WAIVERS)
+        .unwrap();
+    assert_eq!(
+        expired["message"],
+        "expired on 2017-06-30: it no longer applies"
+    );
+}
+
+#[test]
+fn waived_findings_do_not_fail_the_run() {
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "check",
+            "--rules",
+            RULES,
+            "--waivers",
+            WAIVERS,
+            "--today",
+            "2017-05-07",
+            "-",
+        ])
+        .write_stdin(
+            "2017-05-06T10:05:00+02:00 outlet=lemonde.fr kind=campaign channel=web id=reply-2\n",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout
+            .contains("✓ waived: campaign-silence at <stdin>:1 — Same right of reply, second part"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 finding accepted by waivers"), "{stdout}");
+}
+
+#[test]
+fn a_bad_waiver_file_is_refused_with_places() {
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "check",
+            "--rules",
+            RULES,
+            "--waivers",
+            "tests/fixtures/waivers/bad.yaml",
+            LOG,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("waiver file tests/fixtures/waivers/bad.yaml is invalid (3 problems)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("[tests/fixtures/waivers/bad.yaml:2:11]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `campaign-silence`?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`2017-02-30` is not a date"), "{stderr}");
+}
+
+#[test]
+fn every_format_shows_waivers() {
+    let run = |format: &str| {
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args([
+                "check",
+                "--rules",
+                RULES,
+                "--today",
+                "2017-05-07",
+                "--waivers",
+                WAIVERS,
+                "--format",
+                format,
+                LOG,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let suppressed: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 3);
+    assert_eq!(suppressed[0]["suppressions"][0]["kind"], "inSource");
+    assert_eq!(suppressed[1]["suppressions"][0]["kind"], "external");
+    let github = run("github");
+    assert!(github.contains("::notice file=tests/fixtures/waivers/inline.log,line=3,col=1,title=waived%3A campaign-silence::"));
+    assert!(github.contains("::warning file=tests/fixtures/waivers/waivers.yaml,line=10,title=waiver for results-embargo::unused: it accepted no finding"));
+    let junit = run("junit");
+    assert!(junit.contains("waived: line 3:"));
+    assert!(junit.contains(r#"<testsuite name="waivers""#));
+}
