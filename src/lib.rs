@@ -27,6 +27,7 @@ pub mod audit;
 pub mod check;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod preflight;
 pub mod publication;
 pub mod report;
 pub mod rulebook;

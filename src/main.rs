@@ -42,6 +42,8 @@ enum Command {
     /// Validate or show rulebooks.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// May this be published now, and if not, from when?
+    Preflight(PreflightArgs),
     /// Explain one rule: its law, help, filter and every window.
     Explain {
         /// The rule's id.
@@ -86,6 +88,34 @@ struct CheckArgs {
     /// Stop after this many invalid lines instead of reporting them all.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_invalid: Option<u64>,
+}
+
+#[derive(clap::Args)]
+struct PreflightArgs {
+    /// The rulebook (YAML).
+    #[arg(long, short = 'r', value_name = "FILE")]
+    rules: PathBuf,
+    /// The publication's kind.
+    #[arg(long, required_unless_present = "line")]
+    kind: Option<String>,
+    #[arg(long)]
+    channel: Option<String>,
+    /// Where it is received (repeat for several); default: the rulebook's default region.
+    #[arg(long = "region", value_name = "REGION")]
+    regions: Vec<String>,
+    /// When: an instant (2017-05-06T09:30:00+02:00, …[Europe/Paris]) or `now`.
+    #[arg(long, default_value = "now")]
+    at: String,
+    #[arg(long, default_value = "preflight")]
+    outlet: String,
+    /// An attribute, key=value (repeat for several): the poll notice, tags=…
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    attributes: Vec<String>,
+    /// The whole publication as a log line, instead of the options above.
+    #[arg(long, conflicts_with_all = ["kind", "channel", "regions", "attributes"])]
+    line: Option<String>,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+    format: ShowFormat,
 }
 
 #[derive(Subcommand)]
@@ -155,6 +185,7 @@ fn main() -> ExitCode {
             Ok(exit::CLEAN)
         }
         Command::Explain { rule, rules } => explain(&rule, &rules),
+        Command::Preflight(args) => preflight(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "scrutin", &mut io::stdout());
             Ok(exit::CLEAN)
@@ -317,6 +348,79 @@ fn validate(files: &[PathBuf]) -> u8 {
 /// `1 rule`, `7 rules`.
 fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The question as a log line: the same reading, and the same diagnostics.
+fn question_line(args: &PreflightArgs) -> Result<String, String> {
+    if let Some(line) = &args.line {
+        return Ok(line.clone());
+    }
+    let at = if args.at == "now" {
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    } else {
+        args.at.clone()
+    };
+    let mut line = at;
+    let field = scrutin::publication::write::field;
+    field(&mut line, "outlet", &args.outlet);
+    field(&mut line, "kind", args.kind.as_deref().unwrap_or_default());
+    if let Some(channel) = &args.channel {
+        field(&mut line, "channel", channel);
+    }
+    if !args.regions.is_empty() {
+        field(&mut line, "region", &args.regions.join(","));
+    }
+    for attribute in &args.attributes {
+        let (key, value) = attribute
+            .split_once('=')
+            .ok_or_else(|| format!("--attr {attribute}: expected KEY=VALUE"))?;
+        field(&mut line, key, value);
+    }
+    Ok(line)
+}
+
+fn preflight(args: &PreflightArgs) -> io::Result<u8> {
+    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election) else {
+        return Ok(exit::INCOMPLETE);
+    };
+    let line = match question_line(args) {
+        Ok(line) => line,
+        Err(message) => {
+            eprintln!("scrutin: {message}");
+            return Ok(exit::INCOMPLETE);
+        }
+    };
+    let publication = match scrutin::publication::read(&line, &rulebook) {
+        Ok(publication) => publication,
+        Err(error) => {
+            // The question's mistake, shown on the line it was turned into.
+            let mut report = HumanReport::new(
+                io::stderr(),
+                &rulebook,
+                ColorChoice::Auto.enabled(io::stderr().is_terminal()),
+            );
+            let question = scrutin::audit::LogLine {
+                file: "question",
+                number: 1,
+                text: &line,
+            };
+            report.line(&question, scrutin::audit::Outcome::Invalid(&error))?;
+            return Ok(exit::INCOMPLETE);
+        }
+    };
+    let answer = scrutin::preflight::preflight(&rulebook, &publication);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match args.format {
+        ShowFormat::Human => {
+            report::preflight::answer_text(&rulebook, &publication, &answer, &mut out)?
+        }
+        ShowFormat::Json => {
+            report::preflight::answer_json(&rulebook, &publication, &answer, &mut out)?
+        }
+    }
+    out.flush()?;
+    let allowed = answer.allowed() && answer.to_add.is_empty();
+    Ok(if allowed { exit::CLEAN } else { exit::FINDINGS })
 }
 
 fn explain(rule: &str, file: &Path) -> io::Result<u8> {

@@ -53,7 +53,8 @@ fn timestamp(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-fn field(line: &mut String, key: &str, value: &str) {
+/// Appends ` key=value` to a log line, quoting the value when it must be.
+pub fn field(line: &mut String, key: &str, value: &str) {
     let bare = !value.is_empty() && !value.contains(|c: char| c.is_whitespace() || c == '"');
     if bare {
         let _ = write!(line, " {key}={value}");

@@ -8,6 +8,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+pub mod preflight;
 pub mod rules;
 mod sarif;
 

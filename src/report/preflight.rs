@@ -1,0 +1,197 @@
+//! Preflight answers for people and machines.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{local_time, local_window, round_name, utc_time, utc_window};
+use crate::check::{Finding, Violation};
+use crate::preflight::Answer;
+use crate::publication::Publication;
+use crate::rulebook::{Rulebook, Severity};
+
+pub fn answer_text(
+    rulebook: &Rulebook,
+    publication: &Publication,
+    answer: &Answer,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let zone = rulebook.regions[publication.regions[0]].zone;
+    let regions: Vec<&str> = publication
+        .regions
+        .iter()
+        .map(|&r| rulebook.regions[r].id.as_str())
+        .collect();
+    let verdict = if answer.allowed() && answer.to_add.is_empty() {
+        "ALLOWED"
+    } else {
+        "BLOCKED"
+    };
+    writeln!(
+        out,
+        "{verdict}: a `{}` at {} ({}) in {}",
+        publication.kind,
+        local_time(publication.instant, zone),
+        utc_time(publication.instant),
+        regions.join(", ")
+    )?;
+    for finding in &answer.blocking {
+        let rule = &rulebook.rules[finding.rule];
+        let Violation::InsideWindow { round, windows } = &finding.violation else {
+            continue;
+        };
+        writeln!(
+            out,
+            "\n  {} [{}] {} ({})",
+            rule.id,
+            rule.severity,
+            rule.title,
+            round_name(rulebook, *round)
+        )?;
+        writeln!(out, "    law: {} <{}>", rule.citation, rule.citation.url)?;
+        for window in windows {
+            let region = &rulebook.regions[window.region];
+            writeln!(
+                out,
+                "    {}: {}",
+                region.id,
+                local_window(&window.window, region.zone)
+            )?;
+            writeln!(out, "      UTC {}", utc_window(&window.window))?;
+        }
+        writeln!(
+            out,
+            "    {}",
+            textwrap::fill(&rule.help, 96).replace('\n', "\n    ")
+        )?;
+    }
+    if let Some(from) = answer.allowed_from {
+        writeln!(
+            out,
+            "\nearliest allowed: {} ({})",
+            local_time(from, zone),
+            utc_time(from)
+        )?;
+        for &region in publication.regions.iter().skip(1) {
+            let region = &rulebook.regions[region];
+            writeln!(out, "  in {}: {}", region.id, local_time(from, region.zone))?;
+        }
+    }
+    for finding in &answer.to_add {
+        let rule = &rulebook.rules[finding.rule];
+        if let Violation::MissingAttributes(missing) = &finding.violation {
+            writeln!(
+                out,
+                "\nto add before publishing: {} ({}: {})",
+                missing.join(", "),
+                rule.id,
+                rule.citation
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonAnswer<'a> {
+    allowed: bool,
+    at: String,
+    kind: &'a str,
+    regions: Vec<&'a str>,
+    blocking: Vec<JsonBlocking<'a>>,
+    to_add: Vec<JsonToAdd<'a>>,
+    allowed_from: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonBlocking<'a> {
+    rule: &'a str,
+    title: &'a str,
+    severity: Severity,
+    round: Option<&'a str>,
+    law: String,
+    url: &'a str,
+    help: &'a str,
+    windows: Vec<JsonWindow<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonWindow<'a> {
+    region: &'a str,
+    start: String,
+    end: String,
+}
+
+#[derive(Serialize)]
+struct JsonToAdd<'a> {
+    rule: &'a str,
+    missing: &'a [String],
+    law: String,
+    url: &'a str,
+}
+
+fn blocking<'a>(rulebook: &'a Rulebook, finding: &'a Finding) -> Option<JsonBlocking<'a>> {
+    let Violation::InsideWindow { round, windows } = &finding.violation else {
+        return None;
+    };
+    let rule = &rulebook.rules[finding.rule];
+    Some(JsonBlocking {
+        rule: &rule.id,
+        title: &rule.title,
+        severity: rule.severity,
+        round: round.map(|r| rulebook.rounds[r].id.as_str()),
+        law: rule.citation.to_string(),
+        url: &rule.citation.url,
+        help: &rule.help,
+        windows: windows
+            .iter()
+            .map(|w| JsonWindow {
+                region: &rulebook.regions[w.region].id,
+                start: utc_time(w.window.start),
+                end: utc_time(w.window.end),
+            })
+            .collect(),
+    })
+}
+
+pub fn answer_json(
+    rulebook: &Rulebook,
+    publication: &Publication,
+    answer: &Answer,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let document = JsonAnswer {
+        allowed: answer.allowed() && answer.to_add.is_empty(),
+        at: utc_time(publication.instant),
+        kind: &publication.kind,
+        regions: publication
+            .regions
+            .iter()
+            .map(|&r| rulebook.regions[r].id.as_str())
+            .collect(),
+        blocking: answer
+            .blocking
+            .iter()
+            .filter_map(|f| blocking(rulebook, f))
+            .collect(),
+        to_add: answer
+            .to_add
+            .iter()
+            .filter_map(|f| match &f.violation {
+                Violation::MissingAttributes(missing) => {
+                    let rule = &rulebook.rules[f.rule];
+                    Some(JsonToAdd {
+                        rule: &rule.id,
+                        missing,
+                        law: rule.citation.to_string(),
+                        url: &rule.citation.url,
+                    })
+                }
+                Violation::InsideWindow { .. } => None,
+            })
+            .collect(),
+        allowed_from: answer.allowed_from.map(utc_time),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
