@@ -44,6 +44,17 @@ enum Command {
     Rules(RulesCommand),
     /// May this be published now, and if not, from when?
     Preflight(PreflightArgs),
+    /// Every restricted window of the election, for people or calendar apps.
+    Calendar {
+        /// The rulebook (YAML).
+        #[arg(long, short = 'r', value_name = "FILE")]
+        rules: PathBuf,
+        /// Only these regions (repeat for several).
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        #[arg(long, value_enum, default_value_t = CalendarFormat::Table)]
+        format: CalendarFormat,
+    },
     /// Explain one rule: its law, help, filter and every window.
     Explain {
         /// The rule's id.
@@ -148,6 +159,15 @@ enum Format {
     Junit,
 }
 
+/// How `calendar` prints the windows.
+#[derive(Clone, Copy, ValueEnum)]
+enum CalendarFormat {
+    Table,
+    Json,
+    /// iCalendar (RFC 5545), for calendar apps.
+    Ics,
+}
+
 /// How `rules show` prints a rulebook.
 #[derive(Clone, Copy, ValueEnum)]
 enum ShowFormat {
@@ -186,6 +206,11 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::Preflight(args) => preflight(&args),
+        Command::Calendar {
+            rules,
+            regions,
+            format,
+        } => calendar(&rules, &regions, format),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "scrutin", &mut io::stdout());
             Ok(exit::CLEAN)
@@ -421,6 +446,38 @@ fn preflight(args: &PreflightArgs) -> io::Result<u8> {
     out.flush()?;
     let allowed = answer.allowed() && answer.to_add.is_empty();
     Ok(if allowed { exit::CLEAN } else { exit::FINDINGS })
+}
+
+fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::Result<u8> {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+        return Ok(exit::INCOMPLETE);
+    };
+    let mut regions = Vec::new();
+    for id in region_ids {
+        match rulebook.region_index(id) {
+            Some(region) => regions.push(region),
+            None => {
+                let ids = rulebook.regions.iter().map(|r| r.id.as_str());
+                let hint = scrutin::source::did_you_mean(id, ids.clone()).map_or_else(
+                    || format!("its regions: {}", ids.collect::<Vec<_>>().join(", ")),
+                    |near| format!("did you mean `{near}`?"),
+                );
+                eprintln!("scrutin: no region `{id}` in {}; {hint}", file.display());
+                return Ok(exit::INCOMPLETE);
+            }
+        }
+    }
+    let restrictions = report::calendar::restrictions(&rulebook, &regions);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        CalendarFormat::Table => report::calendar::table(&rulebook, &restrictions, &mut out)?,
+        CalendarFormat::Json => report::calendar::json(&rulebook, &restrictions, &mut out)?,
+        CalendarFormat::Ics => {
+            report::calendar::ics(&rulebook, &restrictions, chrono::Utc::now(), &mut out)?
+        }
+    }
+    out.flush()?;
+    Ok(exit::CLEAN)
 }
 
 fn explain(rule: &str, file: &Path) -> io::Result<u8> {

@@ -4,6 +4,7 @@
 //! and receives every line's outcome as the log is read; the wording shared by
 //! formats (a finding's message, local times) lives here.
 
+pub mod calendar;
 mod github;
 mod human;
 mod json;

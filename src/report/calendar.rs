@@ -1,0 +1,150 @@
+//! The election's restricted windows for calendars: `scrutin calendar`.
+//!
+//! Every window of every rule, per region, with a rule's overlapping windows
+//! in one region merged into one; as a table, JSON, or an iCalendar file
+//! (RFC 5545) with one event per window, in UTC, the rule and its law in the
+//! description.
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, Event, EventLike};
+use serde::Serialize;
+
+use super::rules::calendar;
+use super::{local_time, utc_time};
+use crate::rulebook::{Rulebook, Window};
+
+/// One restricted window of one rule in one region.
+pub struct Restriction {
+    pub rule: usize,
+    pub region: usize,
+    pub window: Window,
+}
+
+/// The windows of the election in `regions` (all when empty), a rule's
+/// overlapping windows in a region merged, sorted by start.
+pub fn restrictions(rulebook: &Rulebook, regions: &[usize]) -> Vec<Restriction> {
+    let mut entries: Vec<Restriction> = calendar(rulebook)
+        .into_iter()
+        .filter(|e| regions.is_empty() || regions.contains(&e.region))
+        .map(|e| Restriction {
+            rule: e.rule,
+            region: e.region,
+            window: e.window,
+        })
+        .collect();
+    entries.sort_by_key(|e| (e.rule, e.region, e.window.start));
+    let mut merged: Vec<Restriction> = Vec::new();
+    for entry in entries {
+        match merged.last_mut() {
+            Some(last)
+                if last.rule == entry.rule
+                    && last.region == entry.region
+                    && entry.window.start <= last.window.end =>
+            {
+                last.window.end = last.window.end.max(entry.window.end);
+            }
+            _ => merged.push(entry),
+        }
+    }
+    merged.sort_by_key(|e| (e.window.start, e.window.end, e.region, e.rule));
+    merged
+}
+
+pub fn table(
+    rulebook: &Rulebook,
+    restrictions: &[Restriction],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "{} — restricted windows, [start, end)", rulebook.title)?;
+    for entry in restrictions {
+        let rule = &rulebook.rules[entry.rule];
+        let region = &rulebook.regions[entry.region];
+        writeln!(
+            out,
+            "{} → {}  {}  {}  UTC [{}, {})",
+            local_time(entry.window.start, region.zone),
+            local_time(entry.window.end, region.zone),
+            region.id,
+            rule.id,
+            utc_time(entry.window.start),
+            utc_time(entry.window.end),
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonRestriction<'a> {
+    rule: &'a str,
+    title: &'a str,
+    region: &'a str,
+    zone: &'a str,
+    start: String,
+    end: String,
+    law: String,
+    url: &'a str,
+}
+
+pub fn json(
+    rulebook: &Rulebook,
+    restrictions: &[Restriction],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let list: Vec<JsonRestriction> = restrictions
+        .iter()
+        .map(|entry| {
+            let rule = &rulebook.rules[entry.rule];
+            let region = &rulebook.regions[entry.region];
+            JsonRestriction {
+                rule: &rule.id,
+                title: &rule.title,
+                region: &region.id,
+                zone: region.zone.name(),
+                start: utc_time(entry.window.start),
+                end: utc_time(entry.window.end),
+                law: rule.citation.to_string(),
+                url: &rule.citation.url,
+            }
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &list)?;
+    writeln!(out)
+}
+
+/// An iCalendar file; `stamp` is the DTSTAMP of every event (when it was made).
+pub fn ics(
+    rulebook: &Rulebook,
+    restrictions: &[Restriction],
+    stamp: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut calendar = Calendar::new();
+    calendar.name(&format!("{} — scrutin", rulebook.title));
+    for entry in restrictions {
+        let rule = &rulebook.rules[entry.rule];
+        let region = &rulebook.regions[entry.region];
+        let description = format!(
+            "{}\n\n{} — {}\n\n{}",
+            rule.title, rule.citation, rule.citation.url, rule.help
+        );
+        let event = Event::new()
+            // Stable across runs, so a re-imported calendar updates its events.
+            .uid(&format!(
+                "{}-{}-{}-{}@scrutin",
+                rulebook.id,
+                rule.id,
+                region.id,
+                entry.window.start.timestamp()
+            ))
+            .summary(&format!("{}: {} ({})", rule.id, rule.title, region.name))
+            .description(&description)
+            .starts(entry.window.start)
+            .ends(entry.window.end)
+            .timestamp(stamp)
+            .done();
+        calendar.push(event);
+    }
+    write!(out, "{}", calendar.done())
+}

@@ -1,0 +1,121 @@
+//! scrutin calendar: the election's restricted windows, merged, as a table,
+//! JSON or an iCalendar file that parses back.
+
+use assert_cmd::Command;
+use icalendar::{Calendar, CalendarComponent, Component};
+use scrutin::report::calendar::restrictions;
+use scrutin::rulebook;
+use scrutin::source::SourceFile;
+use serde_json::Value;
+
+fn calendar(args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .arg("calendar")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_ics_parses_back_with_one_event_per_window() {
+    let (code, ics, _) = calendar(&["--rules", "rules/ca/federal-2021.yaml", "--format", "ics"]);
+    assert_eq!(code, 0);
+    let parsed: Calendar = ics.parse().expect("a valid iCalendar file");
+    let events: Vec<_> = parsed
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(event) => Some(event),
+            _ => None,
+        })
+        .collect();
+    // Two window rules, seven regions, one polling day.
+    assert_eq!(events.len(), 14);
+    let mut uids: Vec<&str> = events.iter().map(|e| e.get_uid().unwrap()).collect();
+    uids.sort_unstable();
+    uids.dedup();
+    assert_eq!(uids.len(), 14, "UIDs are unique");
+    let pacific = events
+        .iter()
+        .find(|e| {
+            e.get_summary().unwrap().starts_with("survey-blackout")
+                && e.get_summary().unwrap().contains("Pacific")
+        })
+        .unwrap();
+    assert_eq!(pacific.property_value("DTSTART"), Some("20210920T070000Z"));
+    assert_eq!(pacific.property_value("DTEND"), Some("20210921T020000Z"));
+    assert!(pacific.get_description().unwrap().contains("s. 328"));
+}
+
+#[test]
+fn regions_can_be_chosen_and_are_checked() {
+    let (code, json, _) = calendar(&[
+        "--rules",
+        "rules/fr/presidential-2022.yaml",
+        "--region",
+        "guadeloupe",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let list = json.as_array().unwrap();
+    assert!(list.iter().all(|w| w["region"] == "guadeloupe"));
+    // Silence, poll ban and results for two rounds, and the paid-ad ban.
+    assert_eq!(list.len(), 7);
+    let (code, _, stderr) = calendar(&[
+        "--rules",
+        "rules/fr/presidential-2022.yaml",
+        "--region",
+        "guadelupe",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `guadeloupe`?"), "{stderr}");
+}
+
+#[test]
+fn a_rules_overlapping_windows_in_a_region_are_merged() {
+    // Two rounds a week apart, each with a 15-day poll ban: they overlap.
+    let text = r#"id: t
+title: T
+jurisdiction: T
+kinds: { poll: Poll }
+channels: { web: Web }
+regions: { here: { name: Here, zone: Europe/Rome } }
+default_region: here
+polls: { open: "07:00", close: "23:00" }
+rounds:
+  - { id: r1, name: first, vote: 2024-06-09 }
+  - { id: r2, name: second, vote: 2024-06-16 }
+rules:
+  - id: poll-ban
+    title: Poll ban
+    severity: error
+    citation: { article: art. 8, law: Act, url: "https://example.org" }
+    help: h
+    window: { start: "vote - 15 days 00:00", end: polls_close }
+"#;
+    let rulebook = rulebook::parse(SourceFile::new("t.yaml", text)).unwrap();
+    let merged = restrictions(&rulebook, &[]);
+    assert_eq!(merged.len(), 1);
+    assert_eq!(
+        merged[0].window.start.to_rfc3339(),
+        "2024-05-24T22:00:00+00:00"
+    );
+    assert_eq!(
+        merged[0].window.end.to_rfc3339(),
+        "2024-06-16T21:00:00+00:00"
+    );
+}
+
+#[test]
+fn the_table_reads_in_local_time() {
+    let (_, table, _) = calendar(&["--rules", "rules/pl/parliamentary-2023.yaml"]);
+    insta::assert_snapshot!("calendar-pl", table);
+}
