@@ -31,6 +31,7 @@ pub mod preflight;
 pub mod publication;
 pub mod report;
 pub mod rulebook;
+pub mod serve;
 pub mod source;
 mod syntax;
 pub mod waiver;

@@ -55,6 +55,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CalendarFormat::Table)]
         format: CalendarFormat,
     },
+    /// Serve preflight, check, rules and calendar over HTTP (see docs/openapi.yaml).
+    Serve {
+        /// Rulebooks to serve (repeat for several); the first is the default.
+        #[arg(long, short = 'r', value_name = "FILE", required = true)]
+        rules: Vec<PathBuf>,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Explain one rule: its law, help, filter and every window.
     Explain {
         /// The rule's id.
@@ -206,6 +215,7 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::Preflight(args) => preflight(&args),
+        Command::Serve { rules, addr } => serve(&rules, addr),
         Command::Calendar {
             rules,
             regions,
@@ -380,28 +390,25 @@ fn question_line(args: &PreflightArgs) -> Result<String, String> {
     if let Some(line) = &args.line {
         return Ok(line.clone());
     }
-    let at = if args.at == "now" {
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    } else {
-        args.at.clone()
+    let attributes = args
+        .attributes
+        .iter()
+        .map(|attribute| {
+            attribute
+                .split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| format!("--attr {attribute}: expected KEY=VALUE"))
+        })
+        .collect::<Result<std::collections::BTreeMap<_, _>, String>>()?;
+    let question = scrutin::preflight::Question {
+        at: Some(args.at.clone()),
+        kind: args.kind.clone().unwrap_or_default(),
+        channel: args.channel.clone(),
+        regions: args.regions.clone(),
+        outlet: Some(args.outlet.clone()),
+        attributes,
     };
-    let mut line = at;
-    let field = scrutin::publication::write::field;
-    field(&mut line, "outlet", &args.outlet);
-    field(&mut line, "kind", args.kind.as_deref().unwrap_or_default());
-    if let Some(channel) = &args.channel {
-        field(&mut line, "channel", channel);
-    }
-    if !args.regions.is_empty() {
-        field(&mut line, "region", &args.regions.join(","));
-    }
-    for attribute in &args.attributes {
-        let (key, value) = attribute
-            .split_once('=')
-            .ok_or_else(|| format!("--attr {attribute}: expected KEY=VALUE"))?;
-        field(&mut line, key, value);
-    }
-    Ok(line)
+    Ok(question.to_line(chrono::Utc::now()))
 }
 
 fn preflight(args: &PreflightArgs) -> io::Result<u8> {
@@ -477,6 +484,24 @@ fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::R
         }
     }
     out.flush()?;
+    Ok(exit::CLEAN)
+}
+
+fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
+    let mut rulebooks = Vec::new();
+    for file in files {
+        let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+            return Ok(exit::INCOMPLETE);
+        };
+        rulebooks.push(rulebook);
+    }
+    let router = scrutin::serve::router(scrutin::serve::Rulebooks::new(rulebooks));
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        eprintln!("scrutin: serving on http://{}", listener.local_addr()?);
+        scrutin::serve::serve(listener, router).await
+    })?;
     Ok(exit::CLEAN)
 }
 

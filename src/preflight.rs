@@ -12,7 +12,51 @@ use chrono::{DateTime, Utc};
 
 use crate::check::{Finding, Violation, check};
 use crate::publication::Publication;
+use crate::publication::write::field;
 use crate::rulebook::{RuleBody, Rulebook};
+
+/// A preflight question as its parts, before it is read as a publication.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// An instant (RFC 3339, or with `[Zone]`); `None` or `now` for now.
+    pub at: Option<String>,
+    pub kind: String,
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    pub outlet: Option<String>,
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+}
+
+impl Question {
+    /// The question as a log line, so that it is read, and its mistakes
+    /// reported, exactly as a log's would be.
+    pub fn to_line(&self, now: DateTime<Utc>) -> String {
+        let at = match self.at.as_deref() {
+            None | Some("now") => now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            Some(at) => at.to_string(),
+        };
+        let mut line = at;
+        field(
+            &mut line,
+            "outlet",
+            self.outlet.as_deref().unwrap_or("preflight"),
+        );
+        field(&mut line, "kind", &self.kind);
+        if let Some(channel) = &self.channel {
+            field(&mut line, "channel", channel);
+        }
+        if !self.regions.is_empty() {
+            field(&mut line, "region", &self.regions.join(","));
+        }
+        for (key, value) in &self.attributes {
+            field(&mut line, key, value);
+        }
+        line
+    }
+}
 
 /// The answer to a preflight question.
 #[derive(Debug, Clone, PartialEq, Eq)]
