@@ -40,20 +40,45 @@ impl Rulebooks {
         Rulebooks { rulebooks }
     }
 
-    fn get(&self, id: Option<&str>) -> Result<&Rulebook, Response> {
-        match id {
-            None => self
+    fn get(&self, id: Option<&str>) -> Result<&Rulebook, ApiError> {
+        let Some(id) = id else {
+            return self
                 .rulebooks
                 .first()
-                .ok_or_else(|| error(StatusCode::NOT_FOUND, "no rulebook is served")),
-            Some(id) => self.rulebooks.iter().find(|r| r.id == id).ok_or_else(|| {
-                let ids: Vec<&str> = self.rulebooks.iter().map(|r| r.id.as_str()).collect();
-                error(
-                    StatusCode::NOT_FOUND,
-                    &format!("no rulebook `{id}`; served: {}", ids.join(", ")),
-                )
-            }),
+                .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "no rulebook is served"));
+        };
+        self.rulebooks.iter().find(|r| r.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.rulebooks.iter().map(|r| r.id.as_str()).collect();
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("no rulebook `{id}`; served: {}", ids.join(", ")),
+            )
+        })
+    }
+}
+
+/// A request that cannot be answered, answered as `{"error": "…"}`.
+struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
         }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error(self.status, &self.message)
     }
 }
 
@@ -116,10 +141,10 @@ struct Choice {
 }
 
 /// The query, or a JSON 400 saying what is wrong with it.
-fn choice(query: Result<Query<Choice>, QueryRejection>) -> Result<Choice, Response> {
+fn choice(query: Result<Query<Choice>, QueryRejection>) -> Result<Choice, ApiError> {
     query
         .map(|Query(choice)| choice)
-        .map_err(|rejection| error(StatusCode::BAD_REQUEST, &rejection.body_text()))
+        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
 }
 
 async fn rules(State(served): State<Arc<Rulebooks>>) -> Response {
@@ -139,24 +164,20 @@ async fn rules(State(served): State<Arc<Rulebooks>>) -> Response {
 async fn calendar(
     State(served): State<Arc<Rulebooks>>,
     query: Result<Query<Choice>, QueryRejection>,
-) -> Response {
-    let choice = match choice(query) {
-        Ok(choice) => choice,
-        Err(response) => return response,
-    };
-    let rulebook = match served.get(choice.rulebook.as_deref()) {
-        Ok(rulebook) => rulebook,
-        Err(response) => return response,
-    };
+) -> Result<Response, ApiError> {
+    let choice = choice(query)?;
+    let rulebook = served.get(choice.rulebook.as_deref())?;
     let mut regions = Vec::new();
     for id in choice.region.iter().flat_map(|list| list.split(',')) {
-        match rulebook.region_index(id) {
-            Some(region) => regions.push(region),
-            None => return error(StatusCode::BAD_REQUEST, &format!("unknown region `{id}`")),
-        }
+        let region = rulebook
+            .region_index(id)
+            .ok_or_else(|| ApiError::bad_request(format!("unknown region `{id}`")))?;
+        regions.push(region);
     }
     let restrictions = report::calendar::restrictions(rulebook, &regions);
-    json_from(|out| report::calendar::json(rulebook, &restrictions, out))
+    Ok(json_from(|out| {
+        report::calendar::json(rulebook, &restrictions, out)
+    }))
 }
 
 /// A preflight request: the question's parts, or a whole log line.
@@ -178,15 +199,10 @@ struct PreflightRequest {
 async fn preflight_route(
     State(served): State<Arc<Rulebooks>>,
     request: Result<axum::Json<PreflightRequest>, JsonRejection>,
-) -> Response {
-    let request = match request {
-        Ok(axum::Json(request)) => request,
-        Err(rejection) => return error(StatusCode::BAD_REQUEST, &rejection.body_text()),
-    };
-    let rulebook = match served.get(request.rulebook.as_deref()) {
-        Ok(rulebook) => rulebook,
-        Err(response) => return response,
-    };
+) -> Result<Response, ApiError> {
+    let axum::Json(request) =
+        request.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
+    let rulebook = served.get(request.rulebook.as_deref())?;
     let line = match (request.line, request.kind) {
         (Some(line), None) => line,
         (None, Some(kind)) => Question {
@@ -199,40 +215,32 @@ async fn preflight_route(
         }
         .to_line(chrono::Utc::now()),
         _ => {
-            return error(
-                StatusCode::BAD_REQUEST,
+            return Err(ApiError::bad_request(
                 "give either `line`, or `kind` and the other parts",
-            );
+            ));
         }
     };
-    let publication = match publication::read(&line, rulebook) {
-        Ok(publication) => publication,
-        Err(e) => {
-            let help = e.help.map(|h| format!(" ({h})")).unwrap_or_default();
-            return error(StatusCode::BAD_REQUEST, &format!("{}{help}", e.message));
-        }
-    };
+    let publication = publication::read(&line, rulebook).map_err(|e| {
+        let help = e.help.map(|h| format!(" ({h})")).unwrap_or_default();
+        ApiError::bad_request(format!("{}{help}", e.message))
+    })?;
     let answer = preflight(rulebook, &publication);
-    json_from(|out| report::preflight::answer_json(rulebook, &publication, &answer, out))
+    Ok(json_from(|out| {
+        report::preflight::answer_json(rulebook, &publication, &answer, out)
+    }))
 }
 
 async fn check(
     State(served): State<Arc<Rulebooks>>,
     query: Result<Query<Choice>, QueryRejection>,
     body: Bytes,
-) -> Response {
-    let choice = match choice(query) {
-        Ok(choice) => choice,
-        Err(response) => return response,
-    };
-    let rulebook = match served.get(choice.rulebook.as_deref()) {
-        Ok(rulebook) => rulebook,
-        Err(response) => return response,
-    };
-    json_from(|out| {
+) -> Result<Response, ApiError> {
+    let choice = choice(query)?;
+    let rulebook = served.get(choice.rulebook.as_deref())?;
+    Ok(json_from(|out| {
         let mut summary = Summary::default();
         let mut report = JsonReport::new(&mut *out, rulebook);
         audit(rulebook, "request", &body[..], &mut report, &mut summary)?;
         report.finish(&summary)
-    })
+    }))
 }
