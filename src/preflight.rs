@@ -7,6 +7,23 @@
 //! and the end of every window that could block it, each checked exactly with
 //! `check`, so overlapping windows of several rules and regions, and the
 //! `first_published` exemption, are all taken into account.
+//!
+//! ```
+//! use scrutin::{preflight, publication, rulebook};
+//!
+//! let rulebook = rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).unwrap();
+//! let question = preflight::Question {
+//!     at: Some("2017-05-06T09:30:00+02:00".into()),
+//!     kind: "campaign".into(),
+//!     ..Default::default()
+//! };
+//! let line = question.to_line(chrono::Utc::now());
+//! let publication = publication::read(&line, &rulebook).unwrap();
+//! let answer = preflight::preflight(&rulebook, &publication);
+//! assert!(!answer.allowed());
+//! // Campaign silence (L49) until the polls close in metropolitan France.
+//! assert_eq!(answer.allowed_from.unwrap().to_rfc3339(), "2017-05-07T18:00:00+00:00");
+//! ```
 
 use chrono::{DateTime, Utc};
 
