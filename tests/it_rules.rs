@@ -4,14 +4,13 @@
 //! exactly at the end is outside. Italy has one zone, Europe/Rome, on summer
 //! time (+02:00) throughout September 2022.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io;
 use std::sync::OnceLock;
 
-use scrutin::audit::{self, LogLine, Outcome, Summary};
 use scrutin::check::{Violation, check};
 use scrutin::publication;
-use scrutin::report::Report;
 use scrutin::rulebook::{self, Rulebook};
 
 const RULEBOOK: &str = "rules/it/general-2022.yaml";
@@ -197,46 +196,10 @@ fn propaganda_without_a_channel_may_have_been_broadcast_or_posted() {
     );
 }
 
-/// Counts findings per rule id while a log goes through the library.
-struct Counts<'r> {
-    rulebook: &'r Rulebook,
-    per_rule: BTreeMap<String, usize>,
-}
-
-impl Report for Counts<'_> {
-    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
-        match outcome {
-            Outcome::Checked(_, findings) => {
-                for finding in findings {
-                    let id = self.rulebook.rules[finding.rule].id.clone();
-                    *self.per_rule.entry(id).or_default() += 1;
-                }
-            }
-            Outcome::Invalid(error) => panic!("line {} is invalid: {error:?}", line.number),
-            Outcome::Skipped => {}
-        }
-        Ok(())
-    }
-
-    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
-        panic!("{file} is unreadable: {reason}")
-    }
-
-    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn the_sample_log_breaks_each_rule_as_often_as_the_law_says() {
     let rulebook = rulebook();
-    let log = std::fs::read(SAMPLE).expect("sample log");
-    let mut counts = Counts {
-        rulebook,
-        per_rule: BTreeMap::new(),
-    };
-    let mut summary = Summary::default();
-    audit::audit(rulebook, SAMPLE, log.as_slice(), &mut counts, &mut summary).unwrap();
+    let (summary, per_rule) = common::sample_counts(rulebook, SAMPLE);
 
     assert!(summary.complete(), "{summary:?}");
     assert_eq!(summary.publications, 33);
@@ -250,7 +213,7 @@ fn the_sample_log_breaks_each_rule_as_often_as_the_law_says() {
         ]
         .map(|(id, n)| (id.to_string(), n)),
     );
-    assert_eq!(counts.per_rule, expected);
+    assert_eq!(per_rule, expected);
     assert_eq!(summary.violations, 19);
     assert_eq!(summary.errors, 19);
 }

@@ -4,16 +4,14 @@
 //! exactly at the end is outside. Both rules run from Saturday 14 October 2023
 //! 00:00 to Sunday 15 October 21:00, Warsaw time (CEST, UTC+2).
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufReader};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
-use scrutin::audit::{self, LogLine, Outcome, Summary};
 use scrutin::check::check;
 use scrutin::publication;
-use scrutin::report::Report;
 use scrutin::rulebook::{self, RuleBody, Rulebook};
 
 const RULES: &str = "rules/pl/parliamentary-2023.yaml";
@@ -194,42 +192,10 @@ fn polls_and_campaigning_are_lawful_before_the_silence() {
     );
 }
 
-/// Counts the findings of a log, per rule id.
-struct Counts<'a> {
-    rulebook: &'a Rulebook,
-    per_rule: BTreeMap<String, usize>,
-}
-
-impl Report for Counts<'_> {
-    fn line(&mut self, _line: &LogLine, outcome: Outcome) -> io::Result<()> {
-        if let Outcome::Checked(_, findings) = outcome {
-            for finding in findings {
-                let id = self.rulebook.rules[finding.rule].id.clone();
-                *self.per_rule.entry(id).or_default() += 1;
-            }
-        }
-        Ok(())
-    }
-
-    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
-        panic!("{file} unreadable: {reason}")
-    }
-
-    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn the_sample_breaks_each_rule_as_the_law_says() {
     let rulebook = rulebook();
-    let mut counts = Counts {
-        rulebook,
-        per_rule: BTreeMap::new(),
-    };
-    let mut summary = Summary::default();
-    let input = BufReader::new(File::open(SAMPLE).unwrap());
-    audit::audit(rulebook, SAMPLE, input, &mut counts, &mut summary).unwrap();
+    let (summary, per_rule) = common::sample_counts(rulebook, SAMPLE);
     assert_eq!(summary.invalid, 0);
     assert_eq!(summary.publications, 31);
     assert_eq!(summary.violations, 15);
@@ -237,7 +203,7 @@ fn the_sample_breaks_each_rule_as_the_law_says() {
         ("campaign-silence".to_string(), 8),
         ("poll-ban".to_string(), 7),
     ]);
-    assert_eq!(counts.per_rule, expected);
+    assert_eq!(per_rule, expected);
 }
 
 #[test]

@@ -4,16 +4,14 @@
 //! exactly at the end is outside. The poll closes at 22:00 UK time: 21:00Z on
 //! 4 July 2024 (BST), but 22:00Z on 12 December 2019 (GMT).
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufReader};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
-use scrutin::audit::{self, LogLine, Outcome, Summary};
 use scrutin::check::check;
 use scrutin::publication;
-use scrutin::report::Report;
 use scrutin::rulebook::{self, RuleBody, Rulebook, Window};
 use scrutin::source::SourceFile;
 
@@ -244,42 +242,10 @@ fn in_december_2019_the_poll_closed_at_22_00_utc() {
     assert_eq!(broken("2024-07-04T21:30:00Z outlet=a kind=exit_poll"), NONE);
 }
 
-/// Counts the findings of a log, per rule id.
-struct Counts<'a> {
-    rulebook: &'a Rulebook,
-    per_rule: BTreeMap<String, usize>,
-}
-
-impl Report for Counts<'_> {
-    fn line(&mut self, _line: &LogLine, outcome: Outcome) -> io::Result<()> {
-        if let Outcome::Checked(_, findings) = outcome {
-            for finding in findings {
-                let id = self.rulebook.rules[finding.rule].id.clone();
-                *self.per_rule.entry(id).or_default() += 1;
-            }
-        }
-        Ok(())
-    }
-
-    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
-        panic!("{file} unreadable: {reason}")
-    }
-
-    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn the_sample_breaks_each_rule_as_the_law_says() {
     let rulebook = rulebook();
-    let mut counts = Counts {
-        rulebook,
-        per_rule: BTreeMap::new(),
-    };
-    let mut summary = Summary::default();
-    let input = BufReader::new(File::open(SAMPLE).unwrap());
-    audit::audit(rulebook, SAMPLE, input, &mut counts, &mut summary).unwrap();
+    let (summary, per_rule) = common::sample_counts(rulebook, SAMPLE);
     assert_eq!(summary.invalid, 0);
     assert_eq!(summary.publications, 35);
     assert_eq!(summary.violations, 17);
@@ -287,7 +253,7 @@ fn the_sample_breaks_each_rule_as_the_law_says() {
         ("broadcast-political-advertising".to_string(), 7),
         ("exit-poll-embargo".to_string(), 10),
     ]);
-    assert_eq!(counts.per_rule, expected);
+    assert_eq!(per_rule, expected);
 }
 
 #[test]
