@@ -31,26 +31,59 @@ impl Random {
 }
 
 const OUTLETS: [&str; 12] = [
-    "lemonde.fr", "lefigaro.fr", "liberation.fr", "bfmtv", "franceinfo", "tf1", "rfi", "la1ere",
-    "ouest-france.fr", "twitter.com/candidate", "facebook.com", "regional.example",
+    "lemonde.fr",
+    "lefigaro.fr",
+    "liberation.fr",
+    "bfmtv",
+    "franceinfo",
+    "tf1",
+    "rfi",
+    "la1ere",
+    "ouest-france.fr",
+    "twitter.com/candidate",
+    "facebook.com",
+    "regional.example",
 ];
 
 /// Kinds by share of publications, in thousandths; the rest is news.
-const SHARES: [(&str, usize); 4] = [("campaign", 120), ("poll", 40), ("result", 10), ("paid_ad", 5)];
+const SHARES: [(&str, usize); 4] = [
+    ("campaign", 120),
+    ("poll", 40),
+    ("result", 10),
+    ("paid_ad", 5),
+];
 
 fn argument(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn main() -> io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let lines: usize = argument(&args, "--lines").and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
-    let seed: u64 = argument(&args, "--seed").and_then(|n| n.parse().ok()).unwrap_or(1);
-    let path = argument(&args, "--rules").unwrap_or_else(|| "rules/fr/presidential-2017.yaml".into());
-    let rulebook = scrutin::rulebook::load(path.as_ref()).map_err(|e| io::Error::other(e.to_string()))?;
+    let lines: usize = argument(&args, "--lines")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let seed: u64 = argument(&args, "--seed")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    let path =
+        argument(&args, "--rules").unwrap_or_else(|| "rules/fr/presidential-2017.yaml".into());
+    let rulebook =
+        scrutin::rulebook::load(path.as_ref()).map_err(|e| io::Error::other(e.to_string()))?;
 
-    let first = rulebook.rounds.first().expect("an election has rounds").polls[rulebook.default_region].vote;
-    let last = rulebook.rounds.last().expect("an election has rounds").polls[rulebook.default_region].vote;
+    let first = rulebook
+        .rounds
+        .first()
+        .expect("an election has rounds")
+        .polls[rulebook.default_region]
+        .vote;
+    let last = rulebook
+        .rounds
+        .last()
+        .expect("an election has rounds")
+        .polls[rulebook.default_region]
+        .vote;
     let start = Utc.from_utc_datetime(&(first - Duration::days(30)).and_time(NaiveTime::MIN));
     let span = ((last + Duration::days(2)) - (first - Duration::days(30))).num_seconds() as usize;
     let kinds: Vec<&str> = rulebook.kinds.iter().map(|k| k.id.as_str()).collect();
@@ -62,7 +95,11 @@ fn main() -> io::Result<()> {
         // Logs are exported in time order, roughly: time grows with n, jittered.
         let second = (n * span / lines.max(1) + random.below(600)).min(span);
         let instant = start + Duration::seconds(second as i64);
-        let region = if random.below(10) < 8 { rulebook.default_region } else { random.below(rulebook.regions.len()) };
+        let region = if random.below(10) < 8 {
+            rulebook.default_region
+        } else {
+            random.below(rulebook.regions.len())
+        };
         let region = &rulebook.regions[region];
         let roll = random.below(1000);
         let mut kind = "news";
@@ -84,7 +121,10 @@ fn main() -> io::Result<()> {
             region.id,
         )?;
         if kind == "poll" && random.below(10) < 9 {
-            write!(out, " pollster=Ipsos sponsor=\"Le Monde\" sample_size=1000 fieldwork=2017-05-01 margin_of_error=3")?;
+            write!(
+                out,
+                " pollster=Ipsos sponsor=\"Le Monde\" sample_size=1000 fieldwork=2017-05-01 margin_of_error=3"
+            )?;
         }
         writeln!(out)?;
     }
