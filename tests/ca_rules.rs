@@ -4,6 +4,8 @@
 //! exactly at the end is outside. Polling day is Monday 20 September 2021;
 //! each time-zone group keeps the staggered hours of s. 128.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -29,15 +31,7 @@ fn rulebook() -> &'static Rulebook {
 
 /// The ids of the rules a log line breaks.
 fn broken(line: &str) -> Vec<&'static str> {
-    let rulebook = rulebook();
-    let publication =
-        publication::read(line, rulebook).unwrap_or_else(|e| panic!("invalid line {line}: {e:?}"));
-    let mut ids: Vec<&str> = check(rulebook, &publication)
-        .iter()
-        .map(|finding| rulebook.rules[finding.rule].id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids
+    common::rules_broken(rulebook(), line)
 }
 
 /// The regions where a line breaks its one window rule.

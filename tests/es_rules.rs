@@ -24,15 +24,7 @@ fn rulebook() -> &'static Rulebook {
 
 /// The ids of the rules a log line breaks.
 fn broken(line: &str) -> Vec<&'static str> {
-    let rulebook = rulebook();
-    let publication =
-        publication::read(line, rulebook).unwrap_or_else(|e| panic!("invalid line {line}: {e:?}"));
-    let mut ids: Vec<&str> = check(rulebook, &publication)
-        .iter()
-        .map(|finding| rulebook.rules[finding.rule].id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids
+    common::rules_broken(rulebook(), line)
 }
 
 const NONE: [&str; 0] = [];

@@ -3,6 +3,8 @@
 //! Windows are half-open: a publication exactly at the start is inside, one
 //! exactly at the end is outside.
 
+mod common;
+
 use std::sync::OnceLock;
 
 use scrutin::check::{Violation, check};
@@ -18,15 +20,7 @@ fn rulebook() -> &'static Rulebook {
 
 /// The ids of the rules a log line breaks.
 fn broken(line: &str) -> Vec<&'static str> {
-    let rulebook = rulebook();
-    let publication =
-        publication::read(line, rulebook).unwrap_or_else(|e| panic!("invalid line {line}: {e:?}"));
-    let mut ids: Vec<&str> = check(rulebook, &publication)
-        .iter()
-        .map(|finding| rulebook.rules[finding.rule].id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids
+    common::rules_broken(rulebook(), line)
 }
 
 const NOTICE: &str = "pollster=Ipsos sponsor=\"Le Monde\" sample_size=1412 fieldwork=2017-05-04/2017-05-05 margin_of_error=2.5";

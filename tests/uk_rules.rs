@@ -10,8 +10,6 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
-use scrutin::check::check;
-use scrutin::publication;
 use scrutin::rulebook::{self, RuleBody, Rulebook, Window};
 use scrutin::source::SourceFile;
 
@@ -25,14 +23,10 @@ fn rulebook() -> &'static Rulebook {
 
 /// The ids of the rules a log line breaks, under `rulebook`.
 fn broken_under(rulebook: &Rulebook, line: &str) -> Vec<String> {
-    let publication =
-        publication::read(line, rulebook).unwrap_or_else(|e| panic!("invalid line {line}: {e:?}"));
-    let mut ids: Vec<String> = check(rulebook, &publication)
-        .iter()
-        .map(|finding| rulebook.rules[finding.rule].id.clone())
-        .collect();
-    ids.sort_unstable();
-    ids
+    common::rules_broken(rulebook, line)
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// The ids of the rules a log line breaks.

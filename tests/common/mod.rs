@@ -1,5 +1,8 @@
 //! Helpers shared by the jurisdiction tests (`mod common;` in each).
 
+// Each test binary compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 use std::io;
 
@@ -47,4 +50,16 @@ pub fn sample_counts(rulebook: &Rulebook, path: &str) -> (Summary, BTreeMap<Stri
     let mut summary = Summary::default();
     audit(rulebook, path, log.as_slice(), &mut counts, &mut summary).expect("no write error");
     (summary, counts.per_rule)
+}
+
+/// The ids of the rules a log line breaks, sorted.
+pub fn rules_broken<'r>(rulebook: &'r Rulebook, line: &str) -> Vec<&'r str> {
+    let publication = scrutin::publication::read(line, rulebook)
+        .unwrap_or_else(|e| panic!("invalid line {line}: {e:?}"));
+    let mut ids: Vec<&str> = scrutin::check::check(rulebook, &publication)
+        .iter()
+        .map(|finding| rulebook.rules[finding.rule].id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids
 }
