@@ -1,13 +1,14 @@
 //! The `scrutin` command: arguments in, library calls, exit code out.
 
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use scrutin::audit::{Limits, Summary, audit_with};
+use scrutin::audit::pipeline::Pipeline;
+use scrutin::audit::{Limits, Summary};
 use scrutin::report::{
     self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport,
 };
@@ -108,6 +109,10 @@ struct CheckArgs {
     /// Stop after this many invalid lines instead of reporting them all.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_invalid: Option<u64>,
+    /// Threads checking large logs (default: one per core); the output is
+    /// the same whatever the number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    jobs: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -297,9 +302,13 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
             .max_invalid
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     };
+    let mut pipeline = Pipeline::new(&rulebook);
+    if let Some(jobs) = args.jobs {
+        pipeline = pipeline.jobs(usize::try_from(jobs).unwrap_or(usize::MAX));
+    }
     for log in &args.logs {
         check_log(
-            &rulebook,
+            &pipeline,
             log,
             limits,
             &mut waivers,
@@ -319,7 +328,7 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
 }
 
 fn check_log(
-    rulebook: &Rulebook,
+    pipeline: &Pipeline,
     log: &Path,
     limits: Limits,
     waivers: &mut Waivers,
@@ -327,15 +336,12 @@ fn check_log(
     summary: &mut Summary,
 ) -> io::Result<()> {
     if log == Path::new("-") {
-        let input = io::stdin().lock();
-        return audit_with(rulebook, "<stdin>", input, report, summary, limits, waivers);
+        let input = io::stdin();
+        return pipeline.audit("<stdin>", input, report, summary, limits, waivers);
     }
     let name = log.display().to_string();
     match File::open(log) {
-        Ok(file) => {
-            let input = BufReader::with_capacity(256 * 1024, file);
-            audit_with(rulebook, &name, input, report, summary, limits, waivers)
-        }
+        Ok(file) => pipeline.audit(&name, file, report, summary, limits, waivers),
         Err(e) => {
             summary.files += 1;
             summary.unreadable_files += 1;

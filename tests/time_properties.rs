@@ -178,3 +178,54 @@ proptest! {
         }
     }
 }
+
+/// Text shaped like a timestamp: digits (valid or not) in the right places,
+/// and the other separators and offsets logs write.
+fn timestamp_text() -> impl Strategy<Value = String> {
+    (
+        "[0-9]{4}",
+        "(0[0-9]|1[0-3]|[0-9]{2})",
+        "([0-3][0-9]|[0-9]{2})",
+        prop_oneof![Just("T"), Just("t"), Just(" ")],
+        "([01][0-9]|2[0-5])",
+        "[0-6][0-9]",
+        prop::option::of("(:[0-6][0-9])(\\.[0-9]{0,11})?"),
+        prop_oneof![
+            Just("Z".to_string()),
+            Just("z".to_string()),
+            Just(String::new()),
+            "[+-]([01][0-9]|2[0-9]):[0-6][0-9]",
+            Just("+02:00[Europe/Paris]".to_string()),
+            Just("+0200".to_string()),
+        ],
+    )
+        .prop_map(|(y, mo, d, t, h, mi, s, offset)| {
+            format!("{y}-{mo}-{d}{t}{h}:{mi}{}{offset}", s.unwrap_or_default())
+        })
+}
+
+proptest! {
+    /// The hot path's timestamp reader gives the full reader's instant or
+    /// steps aside, and takes every plain timestamp.
+    #[test]
+    fn the_plain_reader_agrees_with_the_full_one(text in timestamp_text()) {
+        let full = publication::time::parse_timestamp(&text).map(|t| t.instant);
+        match publication::time::parse_plain(text.as_bytes()) {
+            Some(instant) => prop_assert_eq!(Ok(instant), full.clone(), "{}", text),
+            None => prop_assert!(
+                full.is_err() || text.contains('['),
+                "{} is valid and plain: {:?}", text, full
+            ),
+        }
+    }
+
+    /// Every instant of four centuries, written with any offset, reads back.
+    #[test]
+    fn plain_timestamps_read_back(seconds in -12_000_000_000i64..253_000_000_000, nanos in 0u32..1_000_000_000, offset in -86_399i32..86_400) {
+        let instant = DateTime::from_timestamp(seconds, nanos).unwrap();
+        let offset = chrono::FixedOffset::east_opt(offset / 60 * 60).unwrap();
+        let text = instant.with_timezone(&offset).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+        prop_assume!(text.len() >= 4 && text.as_bytes()[4] == b'-');
+        prop_assert_eq!(publication::time::parse_plain(text.as_bytes()), Some(instant), "{}", text);
+    }
+}

@@ -5,6 +5,8 @@
 //! regions where it does are reported together, once per round, each with its
 //! own window.
 
+pub mod index;
+
 use crate::publication::Publication;
 use crate::rulebook::{Filter, RegionWindow, RuleBody, Rulebook, WindowRule};
 

@@ -6,6 +6,7 @@
 
 pub mod parse;
 pub mod reader;
+pub mod scan;
 pub mod time;
 pub mod write;
 

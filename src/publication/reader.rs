@@ -28,6 +28,37 @@ pub enum LineText {
     },
 }
 
+impl LineText {
+    /// A line's bytes, its line ending removed, as text or as the reason it
+    /// has none. The first line of a file may start with a byte-order mark.
+    pub fn new(line: &[u8], first: bool) -> Self {
+        let line = if first {
+            line.strip_prefix(BOM).unwrap_or(line)
+        } else {
+            line
+        };
+        // The limit is on the content, whatever ends the line.
+        if line.len() > MAX_LINE_BYTES {
+            return LineText::too_long(line);
+        }
+        match std::str::from_utf8(line) {
+            Ok(text) => LineText::Text(text.to_string()),
+            Err(e) => LineText::NotUtf8 {
+                valid_prefix: String::from_utf8_lossy(&line[..e.valid_up_to()]).into_owned(),
+                bad_byte: line[e.valid_up_to()],
+            },
+        }
+    }
+
+    /// An over-long line, of which only the start is kept for the diagnostic.
+    pub fn too_long(line: &[u8]) -> Self {
+        let start = &line[..200.min(line.len())];
+        LineText::TooLong {
+            start: String::from_utf8_lossy(start).into_owned(),
+        }
+    }
+}
+
 pub struct LineReader<R> {
     input: R,
     number: usize,
@@ -62,32 +93,15 @@ impl<R: BufRead> LineReader<R> {
             self.skip_rest_of_line()?;
             return Ok(Some((self.number, self.too_long())));
         }
-        let mut line = self.buffer.as_slice();
-        line = line.strip_suffix(b"\n").unwrap_or(line);
-        line = line.strip_suffix(b"\r").unwrap_or(line);
-        if self.number == 1 {
-            line = line.strip_prefix(BOM).unwrap_or(line);
-        }
-        // The limit is on the content, whatever ends the line.
-        if line.len() > MAX_LINE_BYTES {
-            return Ok(Some((self.number, self.too_long())));
-        }
-        let text = match std::str::from_utf8(line) {
-            Ok(text) => LineText::Text(text.to_string()),
-            Err(e) => LineText::NotUtf8 {
-                valid_prefix: String::from_utf8_lossy(&line[..e.valid_up_to()]).into_owned(),
-                bad_byte: line[e.valid_up_to()],
-            },
-        };
-        Ok(Some((self.number, text)))
+        let line = self.buffer.as_slice();
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        Ok(Some((self.number, LineText::new(line, self.number == 1))))
     }
 
     /// The start of an over-long line, kept for the diagnostic.
     fn too_long(&self) -> LineText {
-        let start = &self.buffer[..200.min(self.buffer.len())];
-        LineText::TooLong {
-            start: String::from_utf8_lossy(start).into_owned(),
-        }
+        LineText::too_long(&self.buffer)
     }
 
     /// Reads and drops bytes up to the end of the current line.

@@ -125,6 +125,92 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
     Ok(Timestamp { instant, zone })
 }
 
+/// The common form, `2017-05-06T09:30:00+02:00` (seconds, fraction and `Z`
+/// as `parse_timestamp` allows them), read without nom or allocation, for the
+/// hot path of large logs. `None` for anything else, valid or not: the caller
+/// then asks `parse_timestamp`, which gives the same instant or the error.
+pub fn parse_plain(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = bytes.get(range)?;
+        part.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let separators = [(4, b'-'), (7, b'-'), (13, b':')];
+    if bytes.len() < 17
+        || separators.iter().any(|&(at, c)| bytes[at] != c)
+        || !matches!(bytes[10], b'T' | b't')
+    {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)? as i64, digits(5..7)?, digits(8..10)?);
+    let (hour, minute) = (digits(11..13)?, digits(14..16)?);
+    let mut rest = &bytes[16..];
+    let (mut second, mut nanos) = (0, 0);
+    if let [b':', s1, s2, after @ ..] = rest {
+        second = digits_pair(*s1, *s2)?;
+        rest = after;
+        if let [b'.', after @ ..] = rest {
+            let length = after.iter().take_while(|b| b.is_ascii_digit()).count();
+            if !(1..=9).contains(&length) {
+                return None;
+            }
+            let fraction = after[..length]
+                .iter()
+                .fold(0, |n, &b| n * 10 + u32::from(b - b'0'));
+            nanos = fraction * 10u32.pow(9 - length as u32);
+            rest = &after[length..];
+        }
+    }
+    // A leap second (60) is left to parse_timestamp, which explains it.
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let offset_seconds = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (hours, minutes) = (digits_pair(*h1, *h2)?, digits_pair(*m1, *m2)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let seconds = i64::from(hours * 3600 + minutes * 60);
+            if *sign == b'-' { -seconds } else { seconds }
+        }
+        _ => return None,
+    };
+    let local =
+        days_from_civil(year, month, day)? * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    DateTime::from_timestamp(local - offset_seconds, nanos)
+}
+
+/// Days from 1970-01-01 to a valid date of the proleptic Gregorian calendar
+/// (H. Hinnant's `days_from_civil`): the arithmetic chrono does, without
+/// building the intermediate values.
+fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let length = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if !(1..=length).contains(&day) {
+        return None;
+    }
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = i64::from((153 * ((month + 9) % 12) + 2) / 5 + day - 1);
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
+fn digits_pair(tens: u8, units: u8) -> Option<u32> {
+    (tens.is_ascii_digit() && units.is_ascii_digit())
+        .then(|| u32::from(tens - b'0') * 10 + u32::from(units - b'0'))
+}
+
 fn local_date_time(text: &str, pieces: &Pieces) -> Result<NaiveDateTime, TimeError> {
     let number = |s: &str| s.parse::<u32>().unwrap_or(u32::MAX);
     let year = pieces.date[0..4].parse::<i32>().unwrap_or(i32::MAX);

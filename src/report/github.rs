@@ -66,7 +66,6 @@ fn level(severity: Severity) -> &'static str {
 impl<W: Write> Report for GithubReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
-            Outcome::Skipped => Ok(()),
             Outcome::Invalid(error) => {
                 let column = char_column(line.text, error.span.offset);
                 self.command("error", line, column, "invalid line", &error.message)

@@ -73,7 +73,6 @@ impl<W: Write> Report for HumanReport<'_, W> {
             return Ok(());
         }
         match outcome {
-            Outcome::Skipped => Ok(()),
             Outcome::Invalid(error) => self.render(&invalid_line(line, error)),
             Outcome::Checked(publication, findings) => {
                 for finding in findings {

@@ -200,7 +200,6 @@ impl<W: Write> JsonReport<'_, W> {
 impl<W: Write> Report for JsonReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
-            Outcome::Skipped => {}
             Outcome::Invalid(error) => self.invalid.push(JsonInvalid {
                 file: line.file.to_string(),
                 line: line.number,

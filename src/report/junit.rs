@@ -82,11 +82,15 @@ fn case(
 }
 
 impl<W: Write> Report for JunitReport<'_, W> {
+    fn begin(&mut self, file: &str) -> io::Result<()> {
+        self.file(file);
+        Ok(())
+    }
+
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         let rulebook = self.rulebook;
         let results = self.file(line.file);
         match outcome {
-            Outcome::Skipped => {}
             Outcome::Invalid(error) => results
                 .invalid
                 .push(format!("line {}: {}", line.number, error.message)),

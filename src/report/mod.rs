@@ -32,6 +32,12 @@ use crate::waiver::{Acceptance, WaiverWarning};
 
 /// Receives a log's outcomes, line by line, then the summary.
 pub trait Report {
+    /// A log file starts; its lines follow.
+    fn begin(&mut self, file: &str) -> io::Result<()> {
+        let _ = file;
+        Ok(())
+    }
+    /// A line with something to report, in the order of the log.
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()>;
     /// A file that could not be read, or not to its end.
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()>;

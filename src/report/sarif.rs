@@ -309,7 +309,6 @@ fn location(line: &LogLine, column: usize) -> [Location; 1] {
 impl<W: Write> Report for SarifReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
-            Outcome::Skipped => {}
             Outcome::Invalid(error) => self.results.push(SarifResult {
                 rule_id: INVALID_LINE.to_string(),
                 rule_index: self.rulebook.rules.len(),

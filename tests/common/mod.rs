@@ -26,7 +26,6 @@ impl Report for Counts<'_> {
                 }
             }
             Outcome::Invalid(error) => panic!("line {} is invalid: {error:?}", line.number),
-            Outcome::Skipped => {}
         }
         Ok(())
     }

@@ -4,6 +4,8 @@
 //! `lines = publications + skipped + invalid` always holds: a line that could
 //! not be checked is never lost, it is reported as invalid.
 
+pub mod pipeline;
+
 use std::io::{self, BufRead};
 
 use serde::Serialize;
@@ -25,13 +27,13 @@ pub struct LogLine<'a> {
     pub text: &'a str,
 }
 
-/// What became of a line.
+/// What a line has to report. Blank lines, comments and publications that
+/// break no rule have nothing to say: they are only counted in the summary.
 #[derive(Debug, Clone, Copy)]
 pub enum Outcome<'a> {
-    /// Blank or a comment.
-    Skipped,
     Invalid(&'a LineError),
-    /// Checked; the findings are sorted by rule id.
+    /// Checked and found to break rules; the findings (never empty) are
+    /// sorted by rule id.
     Checked(&'a Publication, &'a [Finding]),
 }
 
@@ -104,6 +106,9 @@ pub fn audit(
 
 /// `audit`, stopping early at `limits` (then `summary.stopped_early` is set),
 /// with the waivers of a waiver file besides those written in the log.
+///
+/// This reads and checks one line at a time: it is the reference that
+/// `pipeline::audit_parallel` must match byte for byte.
 pub fn audit_with(
     rulebook: &Rulebook,
     file: &str,
@@ -113,42 +118,74 @@ pub fn audit_with(
     limits: Limits,
     waivers: &mut Waivers,
 ) -> io::Result<()> {
-    summary.files += 1;
+    let mut audit = FileAudit::begin(rulebook, file, report, summary, limits, waivers)?;
     let mut reader = LineReader::new(input);
-    // Inline waivers read on the comment lines just above the current line.
-    let mut pending: Vec<(Directive, Origin)> = Vec::new();
     loop {
-        if limits.max_invalid.is_some_and(|max| summary.invalid >= max) {
-            summary.stopped_early = true;
+        if audit.must_stop() {
             return Ok(());
         }
-        let (number, text) = match reader.next_line() {
-            Ok(Some(line)) => line,
-            Ok(None) => return flush_unused(rulebook, &mut pending, report, summary),
-            Err(e) => {
-                summary.unreadable_files += 1;
-                return report.unreadable(
-                    file,
-                    &format!("read error after line {}: {e}", reader.lines_read()),
-                );
-            }
-        };
-        summary.lines += 1;
+        match reader.next_line() {
+            Ok(Some((number, text))) => audit.line(number, &text)?,
+            Ok(None) => return audit.end(),
+            Err(e) => return audit.unreadable(reader.lines_read(), &e),
+        }
+    }
+}
+
+/// One file's lines, in order, on their way to the report: what the
+/// sequential reader and the parallel pipeline share, so that they cannot
+/// disagree on what a line means.
+pub(crate) struct FileAudit<'a> {
+    rulebook: &'a Rulebook,
+    file: &'a str,
+    report: &'a mut dyn Report,
+    summary: &'a mut Summary,
+    limits: Limits,
+    waivers: &'a mut Waivers,
+    /// Inline waivers read on the comment lines just above the current line.
+    pending: Vec<(Directive, Origin)>,
+}
+
+impl<'a> FileAudit<'a> {
+    pub(crate) fn begin(
+        rulebook: &'a Rulebook,
+        file: &'a str,
+        report: &'a mut dyn Report,
+        summary: &'a mut Summary,
+        limits: Limits,
+        waivers: &'a mut Waivers,
+    ) -> io::Result<Self> {
+        summary.files += 1;
+        report.begin(file)?;
+        Ok(FileAudit {
+            rulebook,
+            file,
+            report,
+            summary,
+            limits,
+            waivers,
+            pending: Vec::new(),
+        })
+    }
+
+    /// Has `Limits::max_invalid` been reached? Then later lines are not read.
+    pub(crate) fn must_stop(&mut self) -> bool {
+        let stop = self
+            .limits
+            .max_invalid
+            .is_some_and(|max| self.summary.invalid >= max);
+        self.summary.stopped_early |= stop;
+        stop
+    }
+
+    /// One line, numbered from 1, as the reader gave it.
+    pub(crate) fn line(&mut self, number: usize, text: &LineText) -> io::Result<()> {
+        self.summary.lines += 1;
+        let file = self.file;
         match text {
             LineText::Text(text) => {
-                let line = LogLine {
-                    file,
-                    number,
-                    text: &text,
-                };
-                let mut context = Context {
-                    rulebook,
-                    report: &mut *report,
-                    summary: &mut *summary,
-                    waivers: &mut *waivers,
-                    pending: &mut pending,
-                };
-                context.line(line)?;
+                let line = LogLine { file, number, text };
+                self.text(line)
             }
             LineText::NotUtf8 {
                 valid_prefix,
@@ -158,86 +195,71 @@ pub fn audit_with(
                     Span::new(valid_prefix.len(), 0),
                     format!("this line is not UTF-8: byte 0x{bad_byte:02X} follows"),
                 );
-                let line = LogLine {
-                    file,
-                    number,
-                    text: &valid_prefix,
-                };
-                flush_unused(rulebook, &mut pending, report, summary)?;
-                unreadable_line(line, &error, report, summary)?;
+                let text = valid_prefix;
+                self.invalid(LogLine { file, number, text }, &error)
             }
             LineText::TooLong { start } => {
                 let error = LineError::new(
                     Span::new(0, 0),
                     format!("this line is longer than the {MAX_LINE_BYTES} bytes a line may have"),
                 );
-                let line = LogLine {
-                    file,
-                    number,
-                    text: &start,
-                };
-                flush_unused(rulebook, &mut pending, report, summary)?;
-                unreadable_line(line, &error, report, summary)?;
+                let text = start;
+                self.invalid(LogLine { file, number, text }, &error)
             }
         }
     }
-}
 
-/// A line whose text could not be read: invalid, shown with what could be.
-fn unreadable_line(
-    line: LogLine,
-    error: &LineError,
-    report: &mut dyn Report,
-    summary: &mut Summary,
-) -> io::Result<()> {
-    summary.invalid += 1;
-    report.line(&line, Outcome::Invalid(error))
-}
-
-/// Reports the pending inline waivers as unused: no publication followed them.
-fn flush_unused(
-    rulebook: &Rulebook,
-    pending: &mut Vec<(Directive, Origin)>,
-    report: &mut dyn Report,
-    summary: &mut Summary,
-) -> io::Result<()> {
-    for (directive, origin) in pending.drain(..) {
-        summary.waiver_warnings += 1;
-        report.waiver_warning(&WaiverWarning {
-            origin,
-            rule: rulebook.rules[directive.rule].id.clone(),
-            message: "unused: the next line breaks no such rule".to_string(),
-        })?;
+    /// Lines known to need no report: `publications` without findings and
+    /// `skipped` blank or comment lines that are not waivers. The caller
+    /// vouches that no inline waiver is pending before them.
+    pub(crate) fn clean(&mut self, publications: usize, skipped: usize) {
+        debug_assert!(self.pending.is_empty(), "a waiver awaits this line");
+        self.summary.lines += publications + skipped;
+        self.summary.publications += publications;
+        self.summary.skipped += skipped;
     }
-    Ok(())
-}
 
-/// What checking one line needs beyond the line.
-struct Context<'a> {
-    rulebook: &'a Rulebook,
-    report: &'a mut dyn Report,
-    summary: &'a mut Summary,
-    waivers: &'a mut Waivers,
-    pending: &'a mut Vec<(Directive, Origin)>,
-}
+    /// The end of the file: waivers still pending accepted nothing.
+    pub(crate) fn end(mut self) -> io::Result<()> {
+        self.flush()
+    }
 
-impl Context<'_> {
-    fn line(&mut self, line: LogLine) -> io::Result<()> {
+    /// A read error ends the file, which is counted as unreadable.
+    pub(crate) fn unreadable(self, lines_read: usize, error: &io::Error) -> io::Result<()> {
+        self.summary.unreadable_files += 1;
+        self.report.unreadable(
+            self.file,
+            &format!("read error after line {lines_read}: {error}"),
+        )
+    }
+
+    fn text(&mut self, line: LogLine) -> io::Result<()> {
         if publication::parse::is_skipped(line.text) {
             return self.comment(line);
         }
         match publication::read(line.text, self.rulebook) {
-            Err(error) => {
-                self.flush()?;
-                self.summary.invalid += 1;
-                self.report.line(&line, Outcome::Invalid(&error))
-            }
+            Err(error) => self.invalid(line, &error),
             Ok(publication) => self.publication(line, &publication),
         }
     }
 
+    fn invalid(&mut self, line: LogLine, error: &LineError) -> io::Result<()> {
+        self.flush()?;
+        self.summary.invalid += 1;
+        self.report.line(&line, Outcome::Invalid(error))
+    }
+
+    /// Reports the pending inline waivers as unused: no publication followed them.
     fn flush(&mut self) -> io::Result<()> {
-        flush_unused(self.rulebook, self.pending, self.report, self.summary)
+        for (directive, origin) in self.pending.drain(..) {
+            self.summary.waiver_warnings += 1;
+            self.report.waiver_warning(&WaiverWarning {
+                origin,
+                rule: self.rulebook.rules[directive.rule].id.clone(),
+                message: "unused: the next line breaks no such rule".to_string(),
+            })?;
+        }
+        Ok(())
     }
 
     /// A blank or comment line, which may be an inline waiver.
@@ -251,18 +273,14 @@ impl Context<'_> {
                 };
                 self.pending.push((directive, origin));
                 self.summary.skipped += 1;
-                self.report.line(&line, Outcome::Skipped)
+                Ok(())
             }
-            Some(Err(error)) => {
-                // A malformed waiver never allows anything: the line is invalid.
-                self.flush()?;
-                self.summary.invalid += 1;
-                self.report.line(&line, Outcome::Invalid(&error))
-            }
+            // A malformed waiver never allows anything: the line is invalid.
+            Some(Err(error)) => self.invalid(line, &error),
             None => {
                 self.flush()?;
                 self.summary.skipped += 1;
-                self.report.line(&line, Outcome::Skipped)
+                Ok(())
             }
         }
     }
@@ -317,8 +335,10 @@ impl Context<'_> {
                 Severity::Info => self.summary.infos += 1,
             }
         }
-        self.report
-            .line(&line, Outcome::Checked(publication, &kept))?;
+        if !kept.is_empty() {
+            self.report
+                .line(&line, Outcome::Checked(publication, &kept))?;
+        }
         for (finding, acceptance) in &waived {
             self.summary.waived += 1;
             self.report

@@ -1,0 +1,482 @@
+//! Large logs on every core, in constant memory, with the output of `audit_with`.
+//!
+//! ```text
+//! reader ──chunks──▶ workers (fast path) ──triaged chunks──▶ merge (this thread) ──▶ report
+//!    ▲                                                            │
+//!    └───────────────────────── buffers ◀─────────────────────────┘
+//! ```
+//!
+//! - The reader fills buffers of about `chunk_bytes` from the input and cuts
+//!   them after their last newline; the rest of the line starts the next one.
+//!   A fixed set of buffers goes round, so memory does not grow with the log.
+//! - Workers read each line in place (`Scanner`) and ask the `RuleIndex`
+//!   whether it breaks anything. A line that does, or that the fast path is
+//!   not sure of, is marked for the full path; the others are only counted.
+//! - The merge takes chunks in their order and hands marked lines, with their
+//!   numbers, to the same `FileAudit` the sequential reader uses: findings,
+//!   waivers and diagnostics come from one piece of code, in log order, so
+//!   the output is the same byte for byte whatever the number of workers.
+//!
+//! Inline waivers are the one piece of state that crosses lines: a directive
+//! is never fast-pathed, nor is the line after a line the fast path could not
+//! read, nor the first line of a chunk (whose predecessor the worker did not see).
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::ops::ControlFlow::{self, Break, Continue};
+use std::ops::Range;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use super::{FileAudit, Limits, Summary};
+use crate::check::index::RuleIndex;
+use crate::publication::reader::{LineText, MAX_LINE_BYTES};
+use crate::publication::scan::{Scan, Scanner};
+use crate::report::Report;
+use crate::rulebook::Rulebook;
+use crate::waiver::Waivers;
+
+/// A rulebook ready to check large logs: indexed once, used for every file.
+pub struct Pipeline<'r> {
+    rulebook: &'r Rulebook,
+    index: RuleIndex,
+    jobs: usize,
+    chunk_bytes: usize,
+}
+
+impl<'r> Pipeline<'r> {
+    pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
+
+    /// As many workers as the machine has cores.
+    pub fn new(rulebook: &'r Rulebook) -> Self {
+        let cores = thread::available_parallelism().map_or(1, |n| n.get());
+        Pipeline {
+            rulebook,
+            index: RuleIndex::new(rulebook),
+            jobs: cores,
+            chunk_bytes: Self::DEFAULT_CHUNK_BYTES,
+        }
+    }
+
+    /// Worker threads; with 1, everything runs on the calling thread.
+    pub fn jobs(mut self, jobs: usize) -> Self {
+        self.jobs = jobs.max(1);
+        self
+    }
+
+    /// How much of the log a worker takes at a time (at least one byte; a
+    /// longer line makes a longer chunk).
+    pub fn chunk_bytes(mut self, bytes: usize) -> Self {
+        self.chunk_bytes = bytes.max(1);
+        self
+    }
+
+    /// `audit_with`, on all cores: the same report, byte for byte.
+    pub fn audit(
+        &self,
+        file: &str,
+        input: impl Read + Send,
+        report: &mut dyn Report,
+        summary: &mut Summary,
+        limits: Limits,
+        waivers: &mut Waivers,
+    ) -> io::Result<()> {
+        let audit = FileAudit::begin(self.rulebook, file, report, summary, limits, waivers)?;
+        let mut merge = Merge { audit, lines: 0 };
+        let mut reader = ChunkReader::new(input, self.chunk_bytes);
+        let stop = if self.jobs == 1 {
+            self.on_this_thread(&mut reader, &mut merge)?
+        } else {
+            self.on_all_cores(reader, &mut merge)?
+        };
+        merge.finish(stop)
+    }
+
+    fn on_this_thread(
+        &self,
+        reader: &mut ChunkReader<impl Read>,
+        merge: &mut Merge,
+    ) -> io::Result<Option<Stop>> {
+        let mut scanner = Scanner::new(self.rulebook);
+        let mut buffer = Vec::new();
+        while let Some(piece) = reader.next(buffer) {
+            let piece = self.triage(&mut scanner, piece);
+            match merge.piece(piece)? {
+                Continue(spare) => buffer = spare.unwrap_or_default(),
+                Break(stop) => return Ok(Some(stop)),
+            }
+        }
+        Ok(None)
+    }
+
+    fn on_all_cores(
+        &self,
+        mut reader: ChunkReader<impl Read + Send>,
+        merge: &mut Merge,
+    ) -> io::Result<Option<Stop>> {
+        // Enough buffers to keep every worker busy while the merge catches up.
+        let in_flight = 2 * self.jobs + 2;
+        let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(in_flight);
+        let (work_tx, work_rx) = sync_channel::<(usize, Piece)>(in_flight);
+        let (done_tx, done_rx) = sync_channel::<(usize, Piece)>(in_flight);
+        for _ in 0..in_flight {
+            spare_tx.send(Vec::new()).expect("the channel has room");
+        }
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        thread::scope(|scope| {
+            scope.spawn(move || read_ahead(&mut reader, &spare_rx, &work_tx));
+            for _ in 0..self.jobs {
+                let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
+                scope.spawn(move || self.work(&work_rx, &done_tx));
+            }
+            drop((work_rx, done_tx));
+            // Dropping the receivers on return stops the reader and workers.
+            merge_in_order(merge, done_rx, spare_tx)
+        })
+    }
+
+    fn work(&self, work: &Mutex<Receiver<(usize, Piece)>>, done: &SyncSender<(usize, Piece)>) {
+        let mut scanner = Scanner::new(self.rulebook);
+        loop {
+            let next = work.lock().map(|queue| queue.recv());
+            let Ok(Ok((sequence, piece))) = next else {
+                return;
+            };
+            if done
+                .send((sequence, self.triage(&mut scanner, piece)))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+
+    /// Marks the lines of a chunk that need the full path.
+    fn triage(&self, scanner: &mut Scanner, piece: Piece) -> Piece {
+        let Piece::Lines { bytes, .. } = piece else {
+            return piece;
+        };
+        let mut items = Vec::new();
+        let (mut publications, mut skipped) = (0, 0);
+        // The first line's predecessor, in another chunk, may be a directive.
+        let mut after_directive = true;
+        for (whole, range) in lines(&bytes) {
+            let (clean, maybe_directive) = match scanner.scan(&bytes[range.clone()]) {
+                Scan::Publication(line) => {
+                    let clean = !after_directive && !self.index.breaks_any(self.rulebook, &line);
+                    publications += usize::from(clean);
+                    (clean, false)
+                }
+                Scan::Skipped => {
+                    skipped += usize::from(!after_directive);
+                    (!after_directive, false)
+                }
+                Scan::Unsure => (false, true),
+            };
+            after_directive = maybe_directive;
+            if !clean {
+                if publications + skipped > 0 {
+                    items.push(Item::Clean {
+                        publications,
+                        skipped,
+                    });
+                    (publications, skipped) = (0, 0);
+                }
+                let over_limit = whole.len() > LINE_LIMIT;
+                items.push(if over_limit {
+                    Item::OverLimit(whole)
+                } else {
+                    Item::Full(range)
+                });
+            }
+        }
+        if publications + skipped > 0 {
+            items.push(Item::Clean {
+                publications,
+                skipped,
+            });
+        }
+        Piece::Lines { bytes, items }
+    }
+}
+
+/// A piece of the input, as read and then as triaged.
+enum Piece {
+    /// Whole lines (the last line of the input may lack its newline); `items`
+    /// is empty until a worker triages them.
+    Lines { bytes: Vec<u8>, items: Vec<Item> },
+    /// A line longer than `MAX_LINE_BYTES`: its start, the rest skipped.
+    TooLong(Vec<u8>),
+    /// Reading failed: the file ends here.
+    Failed(io::Error),
+}
+
+/// Lines of a chunk, in order.
+enum Item {
+    /// Lines that need no report: only counted.
+    Clean { publications: usize, skipped: usize },
+    /// A line for the full path: its bytes, line ending removed.
+    Full(Range<usize>),
+    /// A line whose newline comes after `LINE_LIMIT` bytes: too long, as
+    /// `LineReader` sees it (a byte-order mark counts). Its whole bytes.
+    OverLimit(Range<usize>),
+}
+
+/// The lines of a chunk: each line's bytes with its line ending (`\n`,
+/// `\r\n`) and without.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+        let line = start..end;
+        start = end + 1;
+        let content_end = if bytes[line.clone()].ends_with(b"\r") {
+            end - 1
+        } else {
+            end
+        };
+        Some((line.start..start.min(bytes.len()), line.start..content_end))
+    })
+}
+
+/// Why the merge stopped before the end of the input.
+enum Stop {
+    /// `Limits::max_invalid` was reached.
+    Limit,
+    /// The input could not be read further.
+    Failed(io::Error),
+}
+
+/// The merge's side: one file's lines, in order, into its `FileAudit`.
+struct Merge<'a> {
+    audit: FileAudit<'a>,
+    /// Lines seen so far.
+    lines: usize,
+}
+
+impl Merge<'_> {
+    /// Takes a triaged piece; gives back its buffer for reuse.
+    fn piece(&mut self, piece: Piece) -> io::Result<ControlFlow<Stop, Option<Vec<u8>>>> {
+        match piece {
+            Piece::Lines { bytes, items } => {
+                for item in items {
+                    if self.audit.must_stop() {
+                        return Ok(Break(Stop::Limit));
+                    }
+                    match item {
+                        Item::Clean {
+                            publications,
+                            skipped,
+                        } => {
+                            self.audit.clean(publications, skipped);
+                            self.lines += publications + skipped;
+                        }
+                        Item::Full(range) => {
+                            self.lines += 1;
+                            let text = LineText::new(&bytes[range], self.lines == 1);
+                            self.audit.line(self.lines, &text)?;
+                        }
+                        Item::OverLimit(range) => {
+                            self.lines += 1;
+                            let text = LineText::too_long(&bytes[range]);
+                            self.audit.line(self.lines, &text)?;
+                        }
+                    }
+                }
+                Ok(Continue(Some(bytes)))
+            }
+            Piece::TooLong(start) => {
+                if self.audit.must_stop() {
+                    return Ok(Break(Stop::Limit));
+                }
+                self.lines += 1;
+                self.audit.line(self.lines, &LineText::too_long(&start))?;
+                Ok(Continue(None))
+            }
+            Piece::Failed(error) => Ok(Break(Stop::Failed(error))),
+        }
+    }
+
+    /// The end of the file, as `audit_with` ends it.
+    fn finish(mut self, stop: Option<Stop>) -> io::Result<()> {
+        match stop {
+            Some(Stop::Failed(error)) if !self.audit.must_stop() => {
+                self.audit.unreadable(self.lines, &error)
+            }
+            Some(_) => Ok(()),
+            None if self.audit.must_stop() => Ok(()),
+            None => self.audit.end(),
+        }
+    }
+}
+
+fn merge_in_order(
+    merge: &mut Merge,
+    done: Receiver<(usize, Piece)>,
+    spare: SyncSender<Vec<u8>>,
+) -> io::Result<Option<Stop>> {
+    let mut waiting = BTreeMap::new();
+    let mut next = 0;
+    for (sequence, piece) in done {
+        waiting.insert(sequence, piece);
+        while let Some(piece) = waiting.remove(&next) {
+            next += 1;
+            match merge.piece(piece)? {
+                Continue(Some(buffer)) => {
+                    // The reader may have stopped; then the buffer is dropped.
+                    let _ = spare.try_send(buffer);
+                }
+                Continue(None) => {}
+                Break(stop) => return Ok(Some(stop)),
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn read_ahead(
+    reader: &mut ChunkReader<impl Read>,
+    spare: &Receiver<Vec<u8>>,
+    work: &SyncSender<(usize, Piece)>,
+) {
+    let mut sequence = 0;
+    while let Ok(buffer) = spare.recv() {
+        let Some(piece) = reader.next(buffer) else {
+            return;
+        };
+        if work.send((sequence, piece)).is_err() {
+            return;
+        }
+        sequence += 1;
+    }
+}
+
+/// Cuts the input into chunks of whole lines.
+struct ChunkReader<R> {
+    input: R,
+    chunk_bytes: usize,
+    /// The start of a line that the last chunk cut.
+    carry: Vec<u8>,
+    /// A piece due after the one just given.
+    queued: Option<Piece>,
+    /// Every piece has been given.
+    ended: bool,
+    /// The input said it has no more (a terminal is not asked twice).
+    input_ended: bool,
+}
+
+/// Room for a line of `MAX_LINE_BYTES` and its `\r\n`: a line without a
+/// newline in that many bytes is too long.
+const LINE_LIMIT: usize = MAX_LINE_BYTES + 2;
+
+impl<R: Read> ChunkReader<R> {
+    fn new(input: R, chunk_bytes: usize) -> Self {
+        ChunkReader {
+            input,
+            chunk_bytes,
+            carry: Vec::new(),
+            queued: None,
+            ended: false,
+            input_ended: false,
+        }
+    }
+
+    /// The next piece, read into `buffer`; `None` at the end of the input.
+    fn next(&mut self, mut buffer: Vec<u8>) -> Option<Piece> {
+        if let Some(piece) = self.queued.take() {
+            return Some(piece);
+        }
+        if self.ended {
+            return None;
+        }
+        buffer.clear();
+        buffer.append(&mut self.carry);
+        let mut wanted = self.chunk_bytes;
+        loop {
+            let at_end = match self.fill(&mut buffer, wanted) {
+                Ok(at_end) => at_end,
+                Err(error) => return Some(self.failed(buffer, error)),
+            };
+            if let Some(newline) = memchr::memrchr(b'\n', &buffer) {
+                self.carry.extend_from_slice(&buffer[newline + 1..]);
+                buffer.truncate(newline + 1);
+                self.ended = at_end && self.carry.is_empty();
+                return Some(Piece::Lines {
+                    bytes: buffer,
+                    items: Vec::new(),
+                });
+            }
+            if buffer.len() >= LINE_LIMIT {
+                return Some(self.too_long(buffer));
+            }
+            if at_end {
+                self.ended = true;
+                return (!buffer.is_empty()).then_some(Piece::Lines {
+                    bytes: buffer,
+                    items: Vec::new(),
+                });
+            }
+            // One line longer than a chunk: read on until it ends.
+            wanted = buffer.len() + self.chunk_bytes;
+        }
+    }
+
+    /// Reads until `buffer` holds `wanted` bytes; true at the end of the input.
+    fn fill(&mut self, buffer: &mut Vec<u8>, wanted: usize) -> io::Result<bool> {
+        if self.input_ended {
+            return Ok(true);
+        }
+        let missing = wanted.saturating_sub(buffer.len());
+        let read = (&mut self.input).take(missing as u64).read_to_end(buffer)?;
+        self.input_ended = read < missing;
+        Ok(self.input_ended)
+    }
+
+    /// A read error: the whole lines read before it still count.
+    fn failed(&mut self, mut buffer: Vec<u8>, error: io::Error) -> Piece {
+        self.ended = true;
+        match buffer.iter().rposition(|&b| b == b'\n') {
+            Some(newline) => {
+                buffer.truncate(newline + 1);
+                self.queued = Some(Piece::Failed(error));
+                Piece::Lines {
+                    bytes: buffer,
+                    items: Vec::new(),
+                }
+            }
+            None => Piece::Failed(error),
+        }
+    }
+
+    /// A line with no newline in `LINE_LIMIT` bytes: keeps its start, drops
+    /// the rest up to its newline.
+    fn too_long(&mut self, mut buffer: Vec<u8>) -> Piece {
+        let start = buffer[..200.min(buffer.len())].to_vec();
+        loop {
+            buffer.clear();
+            match self.fill(&mut buffer, self.chunk_bytes.max(64 * 1024)) {
+                Err(error) => {
+                    self.ended = true;
+                    self.queued = Some(Piece::Failed(error));
+                    break;
+                }
+                Ok(at_end) => {
+                    if let Some(newline) = buffer.iter().position(|&b| b == b'\n') {
+                        self.carry.extend_from_slice(&buffer[newline + 1..]);
+                        self.ended = at_end && self.carry.is_empty();
+                        break;
+                    }
+                    if at_end {
+                        self.ended = true;
+                        break;
+                    }
+                }
+            }
+        }
+        Piece::TooLong(start)
+    }
+}

@@ -1,0 +1,201 @@
+//! Every rule's windows, resolved once per rulebook into sorted UTC intervals
+//! per (kind, region), so that asking whether a line breaks any rule costs a
+//! binary search per region it is received in, not a scan over all rules.
+//!
+//! The index only answers yes or no: a line that breaks something goes to
+//! `check`, which says what and where. The two must agree, which
+//! `tests/fast_path.rs` checks line by line.
+
+use chrono::{DateTime, Utc};
+
+use crate::publication::LIST_FIELDS;
+use crate::publication::scan::LineView;
+use crate::rulebook::{Filter, RuleBody, Rulebook};
+
+pub struct RuleIndex {
+    regions: usize,
+    /// By `kind * regions + region`: the windows of the rules about that kind
+    /// in that region.
+    timelines: Vec<Timeline>,
+    /// By kind: the rules that require attributes of it.
+    requirements: Vec<Vec<usize>>,
+}
+
+/// The windows of one (kind, region), cut at every start and end into
+/// segments, each listing the windows open all along it.
+#[derive(Default)]
+struct Timeline {
+    /// Segment `i` is `[bounds[i], bounds[i + 1])`.
+    bounds: Vec<DateTime<Utc>>,
+    /// Segment `i` holds `open[first[i]..first[i + 1]]`.
+    first: Vec<usize>,
+    /// (rule, index in the rule's windows).
+    open: Vec<(usize, usize)>,
+}
+
+impl RuleIndex {
+    pub fn new(rulebook: &Rulebook) -> Self {
+        let regions = rulebook.regions.len();
+        let kinds = rulebook.kinds.len();
+        let about = |filter: &Filter, kind: usize| {
+            let id = &rulebook.kinds[kind].id;
+            filter.kinds.as_ref().is_none_or(|k| k.contains(id))
+        };
+        let mut timelines = Vec::with_capacity(kinds * regions);
+        for kind in 0..kinds {
+            for region in 0..regions {
+                let mut windows = Vec::new();
+                for (index, rule) in rulebook.rules.iter().enumerate() {
+                    if let RuleBody::Window(window_rule) = &rule.body
+                        && about(&rule.filter, kind)
+                    {
+                        let here = window_rule.windows.iter().enumerate();
+                        windows.extend(
+                            here.filter(|(_, w)| w.region == region)
+                                .map(|(n, w)| (index, n, w.window.start, w.window.end)),
+                        );
+                    }
+                }
+                timelines.push(Timeline::new(windows));
+            }
+        }
+        let requirements = (0..kinds)
+            .map(|kind| {
+                let rules = rulebook.rules.iter().enumerate();
+                rules
+                    .filter(|(_, r)| {
+                        matches!(r.body, RuleBody::Requires(_)) && about(&r.filter, kind)
+                    })
+                    .map(|(index, _)| index)
+                    .collect()
+            })
+            .collect();
+        RuleIndex {
+            regions,
+            timelines,
+            requirements,
+        }
+    }
+
+    /// Does the line break any rule of `rulebook` (the one indexed)? The
+    /// same answer as `!check(rulebook, &publication).is_empty()`.
+    pub fn breaks_any(&self, rulebook: &Rulebook, line: &LineView) -> bool {
+        self.breaks_a_window(rulebook, line) || self.misses_attributes(rulebook, line)
+    }
+
+    fn breaks_a_window(&self, rulebook: &Rulebook, line: &LineView) -> bool {
+        line.regions.iter().any(|region| {
+            let timeline = &self.timelines[line.kind * self.regions + region];
+            timeline.open_at(line.instant).iter().any(|&(index, n)| {
+                let rule = &rulebook.rules[index];
+                let RuleBody::Window(window_rule) = &rule.body else {
+                    unreachable!("only window rules have timelines");
+                };
+                let start = window_rule.windows[n].window.start;
+                let exempt = window_rule.exempt_earlier_publications
+                    && line.first_published.is_some_and(|first| first < start);
+                let in_region = rule
+                    .filter
+                    .regions
+                    .as_ref()
+                    .is_none_or(|r| r.contains(&region));
+                in_region && !exempt && matches(rulebook, &rule.filter, line)
+            })
+        })
+    }
+
+    fn misses_attributes(&self, rulebook: &Rulebook, line: &LineView) -> bool {
+        self.requirements[line.kind].iter().any(|&index| {
+            let rule = &rulebook.rules[index];
+            let RuleBody::Requires(requirement) = &rule.body else {
+                unreachable!("only requirements are listed");
+            };
+            let later_copy = line
+                .first_published
+                .is_some_and(|first| first < line.instant);
+            let in_region = rule
+                .filter
+                .regions
+                .as_ref()
+                .is_none_or(|r| r.iter().any(|&region| line.regions.contains(region)));
+            let exempt = requirement.first_publication_only && later_copy;
+            in_region
+                && !exempt
+                && matches(rulebook, &rule.filter, line)
+                && requirement
+                    .attributes
+                    .iter()
+                    .any(|key| value(line, key).is_none_or(|v| v.trim().is_empty()))
+        })
+    }
+}
+
+/// The filter's channels, tags and attributes (kinds and regions are the
+/// index's), as `check` reads them.
+fn matches(rulebook: &Rulebook, filter: &Filter, line: &LineView) -> bool {
+    let channel = match (&filter.channels, line.channel) {
+        (Some(channels), Some(channel)) => channels.contains(&rulebook.channels[channel].id),
+        // A publication that does not say its channel may have gone out on any.
+        _ => true,
+    };
+    let tags = filter
+        .tags
+        .as_ref()
+        .is_none_or(|tags| line.tags().any(|tag| tags.iter().any(|t| t == tag)));
+    let attributes = filter
+        .attributes
+        .iter()
+        .all(|(key, expected)| value(line, key) == Some(expected.as_str()));
+    channel && tags && attributes
+}
+
+/// A single-valued field, as `Publication::field` gives it.
+fn value<'a>(line: &'a LineView, key: &str) -> Option<&'a str> {
+    if LIST_FIELDS.contains(&key) {
+        return None;
+    }
+    line.field(key)
+}
+
+impl Timeline {
+    /// From (rule, window index, start, end) of every window.
+    fn new(mut windows: Vec<(usize, usize, DateTime<Utc>, DateTime<Utc>)>) -> Self {
+        let mut bounds: Vec<DateTime<Utc>> = windows.iter().flat_map(|w| [w.2, w.3]).collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        windows.sort_unstable_by_key(|w| w.2);
+        let mut timeline = Timeline {
+            first: Vec::with_capacity(bounds.len()),
+            ..Timeline::default()
+        };
+        let mut open: Vec<(usize, usize, DateTime<Utc>)> = Vec::new();
+        let mut next = 0;
+        for &bound in &bounds {
+            open.retain(|w| w.2 > bound);
+            while let Some(&(rule, n, start, end)) = windows.get(next)
+                && start <= bound
+            {
+                if end > bound {
+                    open.push((rule, n, end));
+                }
+                next += 1;
+            }
+            timeline.first.push(timeline.open.len());
+            timeline.open.extend(open.iter().map(|w| (w.0, w.1)));
+        }
+        timeline.first.push(timeline.open.len());
+        timeline.bounds = bounds;
+        timeline
+    }
+
+    /// The windows open at `instant` (half-open: a window is open at its
+    /// start, closed at its end).
+    fn open_at(&self, instant: DateTime<Utc>) -> &[(usize, usize)] {
+        let after = self.bounds.partition_point(|&b| b <= instant);
+        if after == 0 {
+            return &[];
+        }
+        let segment = after - 1;
+        &self.open[self.first[segment]..self.first[segment + 1]]
+    }
+}

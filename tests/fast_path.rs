@@ -1,0 +1,440 @@
+//! The fast path agrees with the reference path, line by line and report by
+//! report:
+//! - `Scanner::scan` never reads a line differently from `publication::read`,
+//!   and `RuleIndex::breaks_any` says yes exactly when `check` finds something;
+//! - `Pipeline::audit`, on any number of threads and any chunk size, writes
+//!   the same bytes as `audit_with`, which reads and checks one line at a time.
+
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use scrutin::audit::pipeline::Pipeline;
+use scrutin::audit::{Limits, Summary, audit_with};
+use scrutin::check::check;
+use scrutin::check::index::RuleIndex;
+use scrutin::publication::scan::{Scan, Scanner};
+use scrutin::publication::{self, Publication, Spans, parse, write};
+use scrutin::report::{GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport};
+use scrutin::rulebook::{self, Rulebook};
+use scrutin::source::SourceFile;
+use scrutin::waiver::{self, Waivers};
+
+#[path = "../benches/generate.rs"]
+mod generate;
+
+fn french() -> &'static Rulebook {
+    static RULEBOOK: OnceLock<Rulebook> = OnceLock::new();
+    RULEBOOK.get_or_init(|| rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).unwrap())
+}
+
+fn index() -> &'static RuleIndex {
+    static INDEX: OnceLock<RuleIndex> = OnceLock::new();
+    INDEX.get_or_init(|| RuleIndex::new(french()))
+}
+
+/// What the fast path says of a line must be what the full reader says.
+fn agrees(rulebook: &Rulebook, index: &RuleIndex, line: &[u8]) -> Result<(), TestCaseError> {
+    let mut scanner = Scanner::new(rulebook);
+    let shown = String::from_utf8_lossy(line).into_owned();
+    match scanner.scan(line) {
+        Scan::Unsure => {}
+        Scan::Skipped => {
+            let text = std::str::from_utf8(line).expect("skipped lines are text");
+            prop_assert!(parse::is_skipped(text), "{shown}");
+            prop_assert!(waiver::directive(text, rulebook).is_none(), "{shown}");
+        }
+        Scan::Publication(view) => {
+            let text = std::str::from_utf8(line).expect("publications are text");
+            let publication = publication::read(text, rulebook)
+                .map_err(|e| TestCaseError::fail(format!("{shown}\n{e:?}")))?;
+            prop_assert!(!parse::is_skipped(text));
+            prop_assert_eq!(view.instant, publication.instant, "{}", shown);
+            prop_assert_eq!(&rulebook.kinds[view.kind].id, &publication.kind);
+            let channel = view.channel.map(|c| rulebook.channels[c].id.clone());
+            prop_assert_eq!(channel, publication.channel.clone());
+            let mut regions = publication.regions.clone();
+            regions.sort_unstable();
+            prop_assert_eq!(view.regions.iter().collect::<Vec<_>>(), regions);
+            prop_assert_eq!(view.first_published, publication.first_published);
+            let findings = check(rulebook, &publication);
+            prop_assert_eq!(
+                index.breaks_any(rulebook, &view),
+                !findings.is_empty(),
+                "{} {:?}",
+                shown,
+                findings
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Lines near the real ones, with the mistakes logs have.
+fn line_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let timestamp = prop_oneof![
+        Just("2017-05-06T09:30:00+02:00"),
+        Just("2017-05-06T21:59:59.999999999Z"),
+        Just("2017-05-07T20:00+02:00"),
+        Just("2017-05-07T18:00:00z"),
+        Just("2017-04-22T23:59:60Z"),
+        Just("2017-02-29T10:00:00Z"),
+        Just("2017-05-06T09:30:00[Europe/Paris]"),
+        Just("2017-05-06T09:30:00+01:00[Europe/Paris]"),
+        Just("2017-05-06 09:30:00Z"),
+        Just("2017-05-06T09:30:00"),
+        Just("2017-05-06T09:30:00+24:00"),
+    ];
+    let field = prop_oneof![
+        Just("outlet=lemonde.fr"),
+        Just("outlet=\"\""),
+        Just("outlet=\" \""),
+        Just("kind=poll"),
+        Just("kind=campaign"),
+        Just("kind=result"),
+        Just("kind=news"),
+        Just("kind=paid_ad"),
+        Just("kind=pol"),
+        Just("channel=web"),
+        Just("channel=tv"),
+        Just("channel=telex"),
+        Just("region=guadeloupe"),
+        Just("region=metropole,polynesie-francaise"),
+        Just("region=\"metropole, guadeloupe\""),
+        Just("region=nowhere"),
+        Just("region=,"),
+        Just("tags=leak"),
+        Just("tags=a,leak"),
+        Just("first_published=2017-05-01T00:00:00Z"),
+        Just("first_published=2017-06-01T00:00:00Z"),
+        Just("first_published=yesterday"),
+        Just(
+            "pollster=Ipsos sponsor=\"Le Monde\" sample_size=1000 fieldwork=2017-05-01 margin_of_error=3"
+        ),
+        Just("pollster=Ipsos"),
+        Just("pollster=\"\""),
+        Just("title=\"Sondage \\\"Ipsos\\\"\""),
+        Just("title=\"Élection présidentielle\""),
+        Just("title=\"a\"b"),
+        Just("note=é"),
+        Just("x=\"unclosed"),
+        Just("key"),
+        Just("k\u{e9}y=v"),
+        Just("=v"),
+        Just("k="),
+        Just("a=b\"c"),
+        Just("\u{a0}kind=poll"),
+        Just("title=\"\u{85}\""),
+        Just("title=\"\u{202e}\""),
+    ];
+    let separator = prop_oneof![Just(" "), Just("\t"), Just("  "), Just(" \t")];
+    let published = (
+        prop_oneof![Just(""), Just(" "), Just("\t")],
+        timestamp,
+        prop::collection::vec((separator, field), 0..7),
+        prop_oneof![Just(""), Just(" "), Just("\r")],
+    )
+        .prop_map(|(indent, timestamp, fields, end)| {
+            let mut line = format!("{indent}{timestamp}");
+            for (separator, field) in fields {
+                line.push_str(separator);
+                line.push_str(field);
+            }
+            line.push_str(end);
+            line.into_bytes()
+        });
+    prop_oneof![
+        6 => published,
+        1 => prop_oneof![
+            Just(b"# a comment".to_vec()),
+            Just(b"  # scrutin: allow poll-ban reason=\"court order\"".to_vec()),
+            Just(b"# scrutin: allow no-such-rule reason=\"x\"".to_vec()),
+            Just(b"#scrutin:allow poll-ban".to_vec()),
+            Just(b"".to_vec()),
+            Just(b" \t ".to_vec()),
+            Just(b"\xEF\xBB\xBF# bom".to_vec()),
+            Just(b"\x0b".to_vec()),
+        ],
+        1 => prop::collection::vec(any::<u8>(), 0..60),
+    ]
+}
+
+fn publication_line() -> impl Strategy<Value = Vec<u8>> {
+    const KINDS: [&str; 5] = ["news", "campaign", "poll", "result", "paid_ad"];
+    (
+        1_488_000_000i64..1_496_000_000,
+        prop::sample::select(&KINDS[..]),
+        prop::collection::btree_set(0usize..12, 1..3),
+        prop::option::of(0i64..2_000_000),
+        prop::collection::vec(prop::sample::select(&["leak", "x"][..]), 0..2),
+        prop::bool::ANY,
+    )
+        .prop_map(|(seconds, kind, regions, earlier, tags, notice)| {
+            let instant = chrono::DateTime::from_timestamp(seconds, 0).unwrap();
+            let mut attributes = Vec::new();
+            if notice {
+                for (key, value) in [("pollster", "Ipsos"), ("sponsor", "Le Monde")] {
+                    attributes.push((key.to_string(), value.to_string()));
+                }
+            }
+            let publication = Publication {
+                instant,
+                zone: None,
+                outlet: "lemonde.fr".into(),
+                kind: kind.into(),
+                channel: Some("web".into()),
+                regions: regions.into_iter().collect(),
+                id: None,
+                title: None,
+                url: None,
+                tags: tags.into_iter().map(String::from).collect(),
+                first_published: earlier.map(|s| instant - chrono::Duration::seconds(s)),
+                attributes,
+                spans: Spans::default(),
+            };
+            write::to_line(&publication, french()).into_bytes()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn the_scanner_reads_as_the_full_reader_does(line in line_bytes()) {
+        agrees(french(), index(), &line)?;
+    }
+
+    #[test]
+    fn the_index_finds_what_check_finds(line in publication_line()) {
+        agrees(french(), index(), &line)?;
+    }
+}
+
+/// Every line of a generated log goes the fast way, and agrees.
+#[test]
+fn generated_logs_take_the_fast_path() {
+    let mut log = Vec::new();
+    generate::log(french(), 20_000, 7, &mut log).unwrap();
+    let mut scanner = Scanner::new(french());
+    for line in log.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        assert!(
+            matches!(scanner.scan(line), Scan::Publication(_)),
+            "{}",
+            String::from_utf8_lossy(line)
+        );
+        agrees(french(), index(), line).unwrap();
+    }
+}
+
+/// Every shipped rulebook, on its own sample: the index and `check` agree.
+#[test]
+fn every_shipped_rulebook_indexes_as_it_checks() {
+    let samples = [
+        ("rules/ca/federal-2021.yaml", "samples/ca-federal-2021.log"),
+        ("rules/es/general-2023.yaml", "samples/es-general-2023.log"),
+        ("rules/it/general-2022.yaml", "samples/it-general-2022.log"),
+        (
+            "rules/pl/parliamentary-2023.yaml",
+            "samples/pl-parliamentary-2023.log",
+        ),
+        ("rules/uk/general-2024.yaml", "samples/uk-general-2024.log"),
+        (
+            "rules/fr/presidential-2017.yaml",
+            "samples/presidential-2017-round2-weekend.log",
+        ),
+    ];
+    for (rules, sample) in samples {
+        let rulebook = rulebook::load(rules.as_ref()).unwrap();
+        let index = RuleIndex::new(&rulebook);
+        let log = std::fs::read(sample).unwrap();
+        for line in log.split(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            agrees(&rulebook, &index, line).unwrap_or_else(|e| panic!("{sample}: {e}"));
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+const FORMATS: [Format; 5] = [
+    Format::Human,
+    Format::Json,
+    Format::Sarif,
+    Format::Github,
+    Format::Junit,
+];
+
+fn report<'a>(
+    format: Format,
+    out: &'a mut Vec<u8>,
+    rulebook: &'a Rulebook,
+) -> Box<dyn Report + 'a> {
+    match format {
+        Format::Human => Box::new(HumanReport::new(out, rulebook, false)),
+        Format::Json => Box::new(JsonReport::new(out, rulebook)),
+        Format::Sarif => Box::new(SarifReport::new(out, rulebook)),
+        Format::Github => Box::new(GithubReport::new(out, rulebook)),
+        Format::Junit => Box::new(JunitReport::new(out, rulebook)),
+    }
+}
+
+/// How a log is checked: by the reference, or by the pipeline.
+#[derive(Debug, Clone, Copy)]
+enum Run {
+    Reference,
+    Pipeline { jobs: usize, chunk_bytes: usize },
+}
+
+const WAIVERS: &str = "waivers:\n  - rule: campaign-silence\n    id: item-3\n    reason: \"a court allowed it\"\n  - rule: poll-ban\n    outlet: rfi\n    reason: \"broadcast abroad\"\n    expires: 2030-01-01\n";
+
+/// The report of `log` (checked as two files, the second a copy of the
+/// first), with its summary.
+fn output(
+    rulebook: &Rulebook,
+    log: &[u8],
+    format: Format,
+    run: Run,
+    limits: Limits,
+) -> (String, Summary) {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let mut waivers =
+        Waivers::parse(SourceFile::new("waivers.yaml", WAIVERS), rulebook, today).unwrap();
+    let mut out = Vec::new();
+    let mut summary = Summary::default();
+    {
+        let mut report = report(format, &mut out, rulebook);
+        for file in ["a.log", "b.log"] {
+            match run {
+                Run::Reference => audit_with(
+                    rulebook,
+                    file,
+                    log,
+                    report.as_mut(),
+                    &mut summary,
+                    limits,
+                    &mut waivers,
+                ),
+                Run::Pipeline { jobs, chunk_bytes } => Pipeline::new(rulebook)
+                    .jobs(jobs)
+                    .chunk_bytes(chunk_bytes)
+                    .audit(
+                        file,
+                        log,
+                        report.as_mut(),
+                        &mut summary,
+                        limits,
+                        &mut waivers,
+                    ),
+            }
+            .unwrap();
+            if summary.stopped_early {
+                break;
+            }
+        }
+        for warning in waivers.warnings(rulebook) {
+            summary.waiver_warnings += 1;
+            report.waiver_warning(&warning).unwrap();
+        }
+        report.finish(&summary).unwrap();
+    }
+    (String::from_utf8(out).unwrap(), summary)
+}
+
+fn same_output(
+    rulebook: &Rulebook,
+    log: &[u8],
+    run: Run,
+    limits: Limits,
+) -> Result<(), TestCaseError> {
+    for format in FORMATS {
+        let (expected, expected_summary) = output(rulebook, log, format, Run::Reference, limits);
+        let (actual, summary) = output(rulebook, log, format, run, limits);
+        prop_assert_eq!(&summary, &expected_summary, "{:?} {:?}", format, run);
+        prop_assert!(
+            actual == expected,
+            "{:?} {:?}:\n{}\n---- expected ----\n{}",
+            format,
+            run,
+            actual,
+            expected
+        );
+    }
+    Ok(())
+}
+
+fn log_strategy() -> impl Strategy<Value = Vec<u8>> {
+    let line = prop_oneof![3 => line_bytes(), 2 => publication_line()];
+    let ending = prop_oneof![4 => Just(&b"\n"[..]), 1 => Just(&b"\r\n"[..])];
+    (
+        prop::collection::vec((line, ending), 0..40),
+        prop::bool::ANY,
+    )
+        .prop_map(|(lines, last)| {
+            let mut log = Vec::new();
+            for (line, ending) in lines {
+                log.extend_from_slice(&line);
+                log.extend_from_slice(ending);
+            }
+            if last {
+                log.extend_from_slice(b"2017-05-06T09:30:00Z outlet=x kind=poll");
+            }
+            log
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn the_pipeline_writes_what_the_reference_writes(
+        log in log_strategy(),
+        jobs in 1usize..4,
+        chunk_bytes in 1usize..400,
+        max_invalid in prop::option::of(1usize..6),
+    ) {
+        let run = Run::Pipeline { jobs, chunk_bytes };
+        same_output(french(), &log, run, Limits { max_invalid })?;
+    }
+}
+
+/// The samples and a generated log, in every format, on 1 to 3 threads and
+/// with chunks from tiny to the default.
+#[test]
+fn samples_and_a_generated_log_come_out_the_same() {
+    let mut generated = Vec::new();
+    generate::log(french(), 5_000, 3, &mut generated).unwrap();
+    let logs = [
+        std::fs::read("samples/presidential-2017-round2-weekend.log").unwrap(),
+        std::fs::read("samples/malformed.log").unwrap(),
+        generated,
+    ];
+    for log in &logs {
+        for (jobs, chunk_bytes) in [(1, 1 << 20), (2, 1 << 20), (3, 4096), (2, 97), (1, 1)] {
+            let run = Run::Pipeline { jobs, chunk_bytes };
+            same_output(french(), log, run, Limits::default()).unwrap();
+        }
+    }
+}
+
+/// A line over the limit, in the middle of a log read in small chunks.
+#[test]
+fn an_overlong_line_between_chunks_comes_out_the_same() {
+    let mut log = b"2017-05-06T09:30:00+02:00 outlet=a kind=poll\n# x\n".to_vec();
+    log.extend(std::iter::repeat_n(b'x', 1024 * 1024 + 5000));
+    log.extend_from_slice(b"\r\n2017-05-06T09:30:00+02:00 outlet=b kind=campaign\n");
+    let mut exactly = b"\xEF\xBB\xBF".to_vec();
+    exactly.extend(std::iter::repeat_n(b'y', 1024 * 1024));
+    exactly.extend_from_slice(b"\r\n");
+    for log in [log, exactly] {
+        for (jobs, chunk_bytes) in [(1, 1 << 20), (2, 64 * 1024), (1, 1000)] {
+            let run = Run::Pipeline { jobs, chunk_bytes };
+            same_output(french(), &log, run, Limits::default()).unwrap();
+        }
+    }
+}
