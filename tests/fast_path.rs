@@ -48,14 +48,14 @@ fn agrees(rulebook: &Rulebook, index: &RuleIndex, line: &[u8]) -> Result<(), Tes
             let publication = publication::read(text, rulebook)
                 .map_err(|e| TestCaseError::fail(format!("{shown}\n{e:?}")))?;
             prop_assert!(!parse::is_skipped(text));
-            prop_assert_eq!(view.instant, publication.instant, "{}", shown);
+            prop_assert_eq!(view.instant(), publication.instant, "{}", shown);
             prop_assert_eq!(&rulebook.kinds[view.kind].id, &publication.kind);
             let channel = view.channel.map(|c| rulebook.channels[c].id.clone());
             prop_assert_eq!(channel, publication.channel.clone());
             let mut regions = publication.regions.clone();
             regions.sort_unstable();
             prop_assert_eq!(view.regions.iter().collect::<Vec<_>>(), regions);
-            prop_assert_eq!(view.first_published, publication.first_published);
+            prop_assert_eq!(view.first_published(), publication.first_published);
             let findings = check(rulebook, &publication);
             prop_assert_eq!(
                 index.breaks_any(rulebook, &view),

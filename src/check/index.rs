@@ -25,8 +25,9 @@ pub struct RuleIndex {
 /// segments, each listing the windows open all along it.
 #[derive(Default)]
 struct Timeline {
-    /// Segment `i` is `[bounds[i], bounds[i + 1])`.
-    bounds: Vec<DateTime<Utc>>,
+    /// Segment `i` is `[bounds[i], bounds[i + 1])`, in nanoseconds since
+    /// 1970 (saturated beyond the years 1677 to 2262, which keeps the order).
+    bounds: Vec<i64>,
     /// Segment `i` holds `open[first[i]..first[i + 1]]`.
     first: Vec<usize>,
     /// (rule, index in the rule's windows).
@@ -51,8 +52,9 @@ impl RuleIndex {
                     {
                         let here = window_rule.windows.iter().enumerate();
                         windows.extend(
-                            here.filter(|(_, w)| w.region == region)
-                                .map(|(n, w)| (index, n, w.window.start, w.window.end)),
+                            here.filter(|(_, w)| w.region == region).map(|(n, w)| {
+                                (index, n, nanos(w.window.start), nanos(w.window.end))
+                            }),
                         );
                     }
                 }
@@ -91,7 +93,7 @@ impl RuleIndex {
                 let RuleBody::Window(window_rule) = &rule.body else {
                     unreachable!("only window rules have timelines");
                 };
-                let start = window_rule.windows[n].window.start;
+                let start = nanos(window_rule.windows[n].window.start);
                 let exempt = window_rule.exempt_earlier_publications
                     && line.first_published.is_some_and(|first| first < start);
                 let in_region = rule
@@ -157,10 +159,22 @@ fn value<'a>(line: &'a LineView, key: &str) -> Option<&'a str> {
     line.field(key)
 }
 
+/// An instant as nanoseconds since 1970, saturated: publications outside the
+/// representable years never take the fast path, and order is kept.
+fn nanos(instant: DateTime<Utc>) -> i64 {
+    instant
+        .timestamp_nanos_opt()
+        .unwrap_or(if instant.timestamp() < 0 {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
+}
+
 impl Timeline {
     /// From (rule, window index, start, end) of every window.
-    fn new(mut windows: Vec<(usize, usize, DateTime<Utc>, DateTime<Utc>)>) -> Self {
-        let mut bounds: Vec<DateTime<Utc>> = windows.iter().flat_map(|w| [w.2, w.3]).collect();
+    fn new(mut windows: Vec<(usize, usize, i64, i64)>) -> Self {
+        let mut bounds: Vec<i64> = windows.iter().flat_map(|w| [w.2, w.3]).collect();
         bounds.sort_unstable();
         bounds.dedup();
         windows.sort_unstable_by_key(|w| w.2);
@@ -168,7 +182,7 @@ impl Timeline {
             first: Vec::with_capacity(bounds.len()),
             ..Timeline::default()
         };
-        let mut open: Vec<(usize, usize, DateTime<Utc>)> = Vec::new();
+        let mut open: Vec<(usize, usize, i64)> = Vec::new();
         let mut next = 0;
         for &bound in &bounds {
             open.retain(|w| w.2 > bound);
@@ -190,7 +204,7 @@ impl Timeline {
 
     /// The windows open at `instant` (half-open: a window is open at its
     /// start, closed at its end).
-    fn open_at(&self, instant: DateTime<Utc>) -> &[(usize, usize)] {
+    fn open_at(&self, instant: i64) -> &[(usize, usize)] {
         let after = self.bounds.partition_point(|&b| b <= instant);
         if after == 0 {
             return &[];

@@ -34,14 +34,16 @@ pub struct LineView<'l, 's> {
     /// ASCII lines, most of them, need not be checked twice.
     line: &'l [u8],
     fields: &'s [FieldAt],
-    pub instant: DateTime<Utc>,
+    /// Nanoseconds since 1970 (UTC): instants compare as integers here.
+    pub instant: i64,
     /// Index into the rulebook's kinds.
     pub kind: usize,
     /// Index into the rulebook's channels.
     pub channel: Option<usize>,
     /// The regions where it is received, as a set of bits by region index.
     pub regions: RegionSet,
-    pub first_published: Option<DateTime<Utc>>,
+    /// Nanoseconds since 1970 (UTC).
+    pub first_published: Option<i64>,
 }
 
 /// A set of region indices; the fast path is off for rulebooks with more
@@ -91,6 +93,16 @@ struct FieldAt {
 }
 
 impl LineView<'_, '_> {
+    /// The instant of publication.
+    pub fn instant(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_nanos(self.instant)
+    }
+
+    /// When the content first went out, if this is a later copy of it.
+    pub fn first_published(&self) -> Option<DateTime<Utc>> {
+        self.first_published.map(DateTime::from_timestamp_nanos)
+    }
+
     /// The value of a field, as `Publication::field` would give it.
     pub fn field(&self, key: &str) -> Option<&str> {
         let field = self
@@ -166,10 +178,16 @@ impl<'r> Scanner<'r> {
         }
         let timestamp_end = token_end(bytes, at);
         let timestamp = &line[at..timestamp_end];
-        let instant = time::parse_plain(timestamp).or_else(|| {
-            let text = std::str::from_utf8(timestamp).ok()?;
-            time::parse_timestamp(text).ok().map(|t| t.instant)
-        })?;
+        let instant = match time::plain_seconds(timestamp) {
+            Some((seconds, nanos)) => seconds.checked_mul(1_000_000_000)? + i64::from(nanos),
+            None => {
+                let text = std::str::from_utf8(timestamp).ok()?;
+                time::parse_timestamp(text)
+                    .ok()?
+                    .instant
+                    .timestamp_nanos_opt()?
+            }
+        };
         at = timestamp_end;
         while at < bytes.len() {
             let start = skip_blanks(bytes, at);
@@ -189,7 +207,7 @@ impl<'r> Scanner<'r> {
 
     /// Gives the fields their meaning, as `read` does; `None` wherever `read`
     /// might object.
-    fn view<'l>(&self, line: &'l [u8], instant: DateTime<Utc>) -> Option<LineView<'l, '_>> {
+    fn view<'l>(&self, line: &'l [u8], instant: i64) -> Option<LineView<'l, '_>> {
         let rulebook = self.rulebook;
         let (mut kind, mut channel, mut regions) = (None, None, None);
         let (mut outlet, mut first_published) = (false, None);
@@ -203,7 +221,11 @@ impl<'r> Scanner<'r> {
             let text = || std::str::from_utf8(value).ok();
             let bit = match key {
                 b"outlet" => {
-                    outlet = !text()?.trim().is_empty();
+                    outlet = if value.is_ascii() {
+                        value.iter().any(|&b| b != b' ' && b != b'\t')
+                    } else {
+                        !text()?.trim().is_empty()
+                    };
                     1
                 }
                 b"kind" => {
@@ -225,7 +247,8 @@ impl<'r> Scanner<'r> {
                     1 << 3
                 }
                 b"first_published" => {
-                    first_published = Some(time::parse_timestamp(text()?).ok()?.instant);
+                    let stamp = time::parse_timestamp(text()?).ok()?;
+                    first_published = Some(stamp.instant.timestamp_nanos_opt()?);
                     1 << 4
                 }
                 b"tags" => 1 << 5,
@@ -233,6 +256,9 @@ impl<'r> Scanner<'r> {
                 b"title" => 1 << 7,
                 b"url" => 1 << 8,
                 _ => {
+                    if !key.iter().all(|&b| KEY[usize::from(b)]) {
+                        return None;
+                    }
                     let earlier = &others[..other_count];
                     if other_count == others.len()
                         || earlier
@@ -317,7 +343,7 @@ fn token_end(bytes: &[u8], at: usize) -> usize {
 /// ASCII value, or a quoted value without escapes, followed by a blank or the
 /// end of the line. Also gives where the field ends.
 fn field_at(bytes: &[u8], start: usize) -> Option<(FieldAt, usize)> {
-    let key_end = run_end(bytes, start, &KEY);
+    let key_end = find_stop(bytes, start, *b"= \t\"");
     if key_end == start || bytes.get(key_end) != Some(&b'=') {
         return None;
     }
@@ -331,7 +357,7 @@ fn field_at(bytes: &[u8], start: usize) -> Option<(FieldAt, usize)> {
         }
         (body..close, close + 1)
     } else {
-        let end = run_end(bytes, value_start, &BARE);
+        let end = find_stop(bytes, value_start, *b" \t\"\t");
         if end == value_start {
             return None;
         }
@@ -343,12 +369,30 @@ fn field_at(bytes: &[u8], start: usize) -> Option<(FieldAt, usize)> {
     }
 }
 
-/// The end of the run of bytes from `at` that `table` allows.
-fn run_end(bytes: &[u8], at: usize, table: &[bool; 256]) -> usize {
-    bytes[at..]
+/// Where the first byte from `at` that is one of `stops` or not ASCII is, or
+/// the end of `bytes`. Eight bytes at a time, with the classic "which byte is
+/// zero" arithmetic: a branch per word rather than per byte, since tokens end
+/// at unpredictable places.
+fn find_stop(bytes: &[u8], mut at: usize, stops: [u8; 4]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let mut found = word & HIGHS;
+        for stop in stops {
+            let zero_where_stop = word ^ (ONES * u64::from(stop));
+            // Exact for the lowest byte flagged, the only one used.
+            found |= zero_where_stop.wrapping_sub(ONES) & !zero_where_stop & HIGHS;
+        }
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let tail = bytes[at..]
         .iter()
-        .position(|&b| !table[usize::from(b)])
-        .map_or(bytes.len(), |n| at + n)
+        .position(|&b| !b.is_ascii() || stops.contains(&b));
+    tail.map_or(bytes.len(), |n| at + n)
 }
 
 /// The bytes of a key: ASCII letters, digits, `_`, `-` and `.`.
@@ -358,19 +402,6 @@ static KEY: [bool; 256] = {
     while b < 256 {
         let c = b as u8;
         table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
-        b += 1;
-    }
-    table
-};
-
-/// The bytes of a bare value the fast path takes: printable ASCII but blanks
-/// and quotes (a bare value with other characters goes to the full reader).
-static BARE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c > b' ' && c < 0x7F && c != b'"';
         b += 1;
     }
     table

@@ -130,6 +130,13 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
 /// hot path of large logs. `None` for anything else, valid or not: the caller
 /// then asks `parse_timestamp`, which gives the same instant or the error.
 pub fn parse_plain(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    let (seconds, nanos) = plain_seconds(bytes)?;
+    DateTime::from_timestamp(seconds, nanos)
+}
+
+/// `parse_plain` as seconds since 1970 (UTC) and nanoseconds, without
+/// building a `DateTime`: the hot path compares integers.
+pub fn plain_seconds(bytes: &[u8]) -> Option<(i64, u32)> {
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = bytes.get(range)?;
         part.iter().try_fold(0u32, |n, &b| {
@@ -180,7 +187,7 @@ pub fn parse_plain(bytes: &[u8]) -> Option<DateTime<Utc>> {
     };
     let local =
         days_from_civil(year, month, day)? * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-    DateTime::from_timestamp(local - offset_seconds, nanos)
+    Some((local - offset_seconds, nanos))
 }
 
 /// Days from 1970-01-01 to a valid date of the proleptic Gregorian calendar

@@ -1,4 +1,10 @@
-//! Findings for machines: one JSON document, written when the log is done.
+//! Findings for machines: one JSON document.
+//!
+//! Violations are written as they are found, so that memory does not grow
+//! with them on a campaign's worth of log: the document opens with `version`
+//! and `rulebook`, streams `violations`, and ends with the lists that are
+//! short by nature (invalid lines, unreadable files, waived findings, waiver
+//! warnings) and the `summary`, known only at the end.
 //!
 //! Built with serde from scrutin's own types (miette's JSON handler is not a
 //! stable machine format). Instants are RFC 3339 in UTC; lines and columns are
@@ -22,7 +28,8 @@ pub const JSON_VERSION: u32 = 1;
 pub struct JsonReport<'r, W> {
     out: W,
     rulebook: &'r Rulebook,
-    violations: Vec<JsonViolation>,
+    /// Violations written so far; the document is open once one is.
+    violations: usize,
     invalid: Vec<JsonInvalid>,
     unreadable: Vec<JsonUnreadable>,
     waived: Vec<JsonWaived>,
@@ -58,7 +65,7 @@ impl<'r, W: Write> JsonReport<'r, W> {
         JsonReport {
             out,
             rulebook,
-            violations: Vec::new(),
+            violations: 0,
             invalid: Vec::new(),
             unreadable: Vec::new(),
             waived: Vec::new(),
@@ -67,16 +74,21 @@ impl<'r, W: Write> JsonReport<'r, W> {
     }
 }
 
+/// The start of the document, up to the list of violations.
 #[derive(Serialize)]
-struct JsonDocument<'a> {
+struct JsonHead<'a> {
     version: u32,
     rulebook: JsonRulebook<'a>,
-    summary: &'a Summary,
-    violations: &'a [JsonViolation],
+}
+
+/// The end of the document, after the list of violations.
+#[derive(Serialize)]
+struct JsonTail<'a> {
     invalid: &'a [JsonInvalid],
     unreadable: &'a [JsonUnreadable],
     waived: &'a [JsonWaived],
     waiver_warnings: &'a [JsonWaiverWarning],
+    summary: &'a Summary,
 }
 
 #[derive(Serialize)]
@@ -145,6 +157,35 @@ struct JsonUnreadable {
 }
 
 impl<W: Write> JsonReport<'_, W> {
+    /// Writes the head of the document and opens the list of violations.
+    fn open(&mut self) -> io::Result<()> {
+        let head = JsonHead {
+            version: JSON_VERSION,
+            rulebook: JsonRulebook {
+                id: &self.rulebook.id,
+                file: self.rulebook.file_name(),
+            },
+        };
+        let text = serde_json::to_string_pretty(&head)?;
+        let fields = text.strip_suffix("\n}").unwrap_or(&text);
+        write!(self.out, "{fields},\n  \"violations\": [")
+    }
+
+    /// Writes one violation, pretty and indented as an item of the list.
+    fn stream(&mut self, violation: &JsonViolation) -> io::Result<()> {
+        if self.violations == 0 {
+            self.open()?;
+        } else {
+            self.out.write_all(b",")?;
+        }
+        self.violations += 1;
+        let text = serde_json::to_string_pretty(violation)?;
+        for line in text.lines() {
+            write!(self.out, "\n    {line}")?;
+        }
+        Ok(())
+    }
+
     fn violation(
         &self,
         line: &LogLine,
@@ -209,7 +250,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     let violation = self.violation(line, publication, finding);
-                    self.violations.push(violation);
+                    self.stream(&violation)?;
                 }
             }
         }
@@ -255,20 +296,25 @@ impl<W: Write> Report for JsonReport<'_, W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let document = JsonDocument {
-            version: JSON_VERSION,
-            rulebook: JsonRulebook {
-                id: &self.rulebook.id,
-                file: self.rulebook.file_name(),
-            },
-            summary,
-            violations: &self.violations,
+        if self.violations == 0 {
+            self.open()?;
+        } else {
+            self.out.write_all(b"\n  ")?;
+        }
+        let tail = JsonTail {
             invalid: &self.invalid,
             unreadable: &self.unreadable,
             waived: &self.waived,
             waiver_warnings: &self.waiver_warnings,
+            summary,
         };
-        serde_json::to_writer_pretty(&mut self.out, &document)?;
+        // The tail's fields, pretty, one level in, after the closing `]`.
+        let text = serde_json::to_string_pretty(&tail)?;
+        let fields = text
+            .strip_prefix('{')
+            .and_then(|t| t.strip_suffix('}'))
+            .unwrap_or_default();
+        write!(self.out, "],{fields}}}")?;
         writeln!(self.out)?;
         self.out.flush()
     }
