@@ -21,6 +21,8 @@ use scrutin::waiver::{self, Waivers};
 
 #[path = "../benches/generate.rs"]
 mod generate;
+#[path = "../benches/genrules.rs"]
+mod genrules;
 
 fn french() -> &'static Rulebook {
     static RULEBOOK: OnceLock<Rulebook> = OnceLock::new();
@@ -436,5 +438,39 @@ fn an_overlong_line_between_chunks_comes_out_the_same() {
             let run = Run::Pipeline { jobs, chunk_bytes };
             same_output(french(), &log, run, Limits::default()).unwrap();
         }
+    }
+}
+
+/// 500 rules (the French ones and generated ones with narrow filters): the
+/// index, the indexed check and the pipeline agree with the reference.
+#[test]
+fn a_rulebook_of_500_rules_comes_out_the_same() {
+    let text = genrules::rulebook_text(500).unwrap();
+    let rulebook = rulebook::parse(SourceFile::new("rules-500.yaml", text)).unwrap();
+    assert_eq!(rulebook.rules.len(), 500);
+    let index = RuleIndex::new(&rulebook);
+    let mut log = Vec::new();
+    generate::log(&rulebook, 3_000, 5, &mut log).unwrap();
+    // Lines that the generated rules' filters match, too.
+    log.extend_from_slice(
+        b"2017-05-06T10:00:00+02:00 outlet=a kind=campaign tags=topic-0 channel=web\n\
+          2017-05-05T10:00:00+02:00 outlet=a kind=poll sponsor=\"Sponsor 1\"\n\
+          2017-04-20T10:00:00+02:00 outlet=a kind=news sponsor=\"Sponsor 9\"\n",
+    );
+    for line in log.split(|&b| b == b'\n') {
+        agrees(&rulebook, &index, line).unwrap();
+    }
+    for (jobs, chunk_bytes) in [(1, 1 << 20), (2, 4096)] {
+        let run = Run::Pipeline { jobs, chunk_bytes };
+        let (expected, _) = output(
+            &rulebook,
+            &log,
+            Format::Json,
+            Run::Reference,
+            Limits::default(),
+        );
+        let (actual, summary) = output(&rulebook, &log, Format::Json, run, Limits::default());
+        assert!(summary.violations > 0);
+        assert!(actual == expected, "{run:?}");
     }
 }

@@ -10,7 +10,8 @@ use std::io::{self, BufRead};
 
 use serde::Serialize;
 
-use crate::check::{Finding, check};
+use crate::check::index::RuleIndex;
+use crate::check::{Finding, check, check_indexed};
 use crate::publication::reader::{LineReader, LineText, MAX_LINE_BYTES};
 use crate::publication::{self, LineError, Publication};
 use crate::report::Report;
@@ -118,7 +119,7 @@ pub fn audit_with(
     limits: Limits,
     waivers: &mut Waivers,
 ) -> io::Result<()> {
-    let mut audit = FileAudit::begin(rulebook, file, report, summary, limits, waivers)?;
+    let mut audit = FileAudit::begin(rulebook, None, file, report, summary, limits, waivers)?;
     let mut reader = LineReader::new(input);
     loop {
         if audit.must_stop() {
@@ -137,6 +138,8 @@ pub fn audit_with(
 /// disagree on what a line means.
 pub(crate) struct FileAudit<'a> {
     rulebook: &'a Rulebook,
+    /// When given, full checks try only the rules it says may apply.
+    index: Option<&'a RuleIndex>,
     file: &'a str,
     report: &'a mut dyn Report,
     summary: &'a mut Summary,
@@ -149,6 +152,7 @@ pub(crate) struct FileAudit<'a> {
 impl<'a> FileAudit<'a> {
     pub(crate) fn begin(
         rulebook: &'a Rulebook,
+        index: Option<&'a RuleIndex>,
         file: &'a str,
         report: &'a mut dyn Report,
         summary: &'a mut Summary,
@@ -159,6 +163,7 @@ impl<'a> FileAudit<'a> {
         report.begin(file)?;
         Ok(FileAudit {
             rulebook,
+            index,
             file,
             report,
             summary,
@@ -316,7 +321,10 @@ impl<'a> FileAudit<'a> {
     fn publication(&mut self, line: LogLine, publication: &Publication) -> io::Result<()> {
         let rulebook = self.rulebook;
         self.summary.publications += 1;
-        let mut findings = check(rulebook, publication);
+        let mut findings = match self.index {
+            Some(index) => check_indexed(rulebook, index, publication),
+            None => check(rulebook, publication),
+        };
         findings.sort_by(|a, b| rulebook.rules[a.rule].id.cmp(&rulebook.rules[b.rule].id));
         let mut used = vec![false; self.pending.len()];
         let mut kept = Vec::new();

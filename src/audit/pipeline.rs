@@ -82,7 +82,8 @@ impl<'r> Pipeline<'r> {
         limits: Limits,
         waivers: &mut Waivers,
     ) -> io::Result<()> {
-        let audit = FileAudit::begin(self.rulebook, file, report, summary, limits, waivers)?;
+        let index = Some(&self.index);
+        let audit = FileAudit::begin(self.rulebook, index, file, report, summary, limits, waivers)?;
         let mut merge = Merge { audit, lines: 0 };
         let mut reader = ChunkReader::new(input, self.chunk_bytes);
         let stop = if self.jobs == 1 {

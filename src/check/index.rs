@@ -8,8 +8,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::publication::LIST_FIELDS;
-use crate::publication::scan::LineView;
+use crate::publication::scan::{LineView, key_bit};
+use crate::publication::{LIST_FIELDS, Publication};
 use crate::rulebook::{Filter, RuleBody, Rulebook};
 
 pub struct RuleIndex {
@@ -17,8 +17,19 @@ pub struct RuleIndex {
     /// By `kind * regions + region`: the windows of the rules about that kind
     /// in that region.
     timelines: Vec<Timeline>,
-    /// By kind: the rules that require attributes of it.
-    requirements: Vec<Vec<usize>>,
+    /// By kind: the rules that require attributes of it, grouped by the
+    /// keys their filters need.
+    requirements: Vec<Vec<Requirements>>,
+    /// By rule: the `key_bit`s of the keys its filter needs (attributes,
+    /// tags), to dismiss most rules about other things at once.
+    needs: Vec<u64>,
+}
+
+/// Requirement rules whose filters need the same keys: one test dismisses
+/// them all when a line lacks one.
+struct Requirements {
+    needs: u64,
+    rules: Vec<usize>,
 }
 
 /// The windows of one (kind, region), cut at every start and end into
@@ -61,22 +72,69 @@ impl RuleIndex {
                 timelines.push(Timeline::new(windows));
             }
         }
+        let needs: Vec<u64> = rulebook
+            .rules
+            .iter()
+            .map(|rule| {
+                let filter = &rule.filter;
+                let tags = filter.tags.as_ref().map_or(0, |_| key_bit(b"tags"));
+                let attributes = filter.attributes.iter();
+                attributes.fold(tags, |bits, (key, _)| bits | key_bit(key.as_bytes()))
+            })
+            .collect();
         let requirements = (0..kinds)
             .map(|kind| {
-                let rules = rulebook.rules.iter().enumerate();
-                rules
-                    .filter(|(_, r)| {
-                        matches!(r.body, RuleBody::Requires(_)) && about(&r.filter, kind)
-                    })
-                    .map(|(index, _)| index)
-                    .collect()
+                let mut groups: Vec<Requirements> = Vec::new();
+                for (index, rule) in rulebook.rules.iter().enumerate() {
+                    if !matches!(rule.body, RuleBody::Requires(_)) || !about(&rule.filter, kind) {
+                        continue;
+                    }
+                    let needs = needs[index];
+                    match groups.iter_mut().find(|g| g.needs == needs) {
+                        Some(group) => group.rules.push(index),
+                        None => groups.push(Requirements {
+                            needs,
+                            rules: vec![index],
+                        }),
+                    }
+                }
+                groups
             })
             .collect();
         RuleIndex {
             regions,
             timelines,
             requirements,
+            needs,
         }
+    }
+
+    /// The rules that may apply to a publication read in full, in increasing
+    /// order: those with a window open at its instant in one of its regions,
+    /// and the requirements about its kind. `None` when the index cannot
+    /// tell (an instant beyond the years 1677 to 2262).
+    pub fn candidates(&self, rulebook: &Rulebook, publication: &Publication) -> Option<Vec<usize>> {
+        let kind = rulebook
+            .kinds
+            .iter()
+            .position(|k| k.id == publication.kind)?;
+        let instant = publication.instant.timestamp_nanos_opt()?;
+        let mut rules: Vec<usize> = publication
+            .regions
+            .iter()
+            .flat_map(|&region| {
+                let timeline = &self.timelines[kind * self.regions + region];
+                timeline.open_at(instant).iter().map(|&(rule, _)| rule)
+            })
+            .chain(
+                self.requirements[kind]
+                    .iter()
+                    .flat_map(|g| g.rules.iter().copied()),
+            )
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        Some(rules)
     }
 
     /// Does the line break any rule of `rulebook` (the one indexed)? The
@@ -89,6 +147,9 @@ impl RuleIndex {
         line.regions.iter().any(|region| {
             let timeline = &self.timelines[line.kind * self.regions + region];
             timeline.open_at(line.instant).iter().any(|&(index, n)| {
+                if self.needs[index] & !line.keys != 0 {
+                    return false;
+                }
                 let rule = &rulebook.rules[index];
                 let RuleBody::Window(window_rule) = &rule.body else {
                     unreachable!("only window rules have timelines");
@@ -107,7 +168,9 @@ impl RuleIndex {
     }
 
     fn misses_attributes(&self, rulebook: &Rulebook, line: &LineView) -> bool {
-        self.requirements[line.kind].iter().any(|&index| {
+        let groups = self.requirements[line.kind].iter();
+        let possible = groups.filter(|group| group.needs & !line.keys == 0);
+        possible.flat_map(|group| &group.rules).any(|&index| {
             let rule = &rulebook.rules[index];
             let RuleBody::Requires(requirement) = &rule.body else {
                 unreachable!("only requirements are listed");

@@ -42,6 +42,9 @@ pub struct LineView<'l, 's> {
     pub channel: Option<usize>,
     /// The regions where it is received, as a set of bits by region index.
     pub regions: RegionSet,
+    /// `key_bit` of every key the line writes: a rule whose filter names a
+    /// key missing here cannot match, and is dismissed without a lookup.
+    pub keys: u64,
     /// Nanoseconds since 1970 (UTC).
     pub first_published: Option<i64>,
 }
@@ -213,6 +216,7 @@ impl<'r> Scanner<'r> {
         let (mut outlet, mut first_published) = (false, None);
         // Keys seen: well-known ones by bit, others by index into `fields`.
         let mut seen = 0u16;
+        let mut keys = 0;
         let mut others = [0usize; 16];
         let mut other_count = 0;
         for (n, field) in self.fields.iter().enumerate() {
@@ -276,6 +280,7 @@ impl<'r> Scanner<'r> {
                 return None;
             }
             seen |= bit;
+            keys |= key_bit(key);
         }
         if !outlet || first_published.is_some_and(|first| first > instant) {
             return None;
@@ -287,9 +292,19 @@ impl<'r> Scanner<'r> {
             kind: kind?,
             channel,
             regions: regions.unwrap_or(RegionSet::single(rulebook.default_region)),
+            keys,
             first_published,
         })
     }
+}
+
+/// A bit standing for a field's key, in a set of 64 that may confuse keys
+/// (it says "maybe present", never "present").
+pub fn key_bit(key: &[u8]) -> u64 {
+    let (first, last) = (key.first().copied(), key.last().copied());
+    let mixed =
+        key.len() * 31 + usize::from(first.unwrap_or(0)) * 7 + usize::from(last.unwrap_or(0));
+    1 << (mixed % 64)
 }
 
 /// A blank or plain comment line.
