@@ -311,7 +311,7 @@ pub fn key_bit(key: &[u8]) -> u64 {
 struct Comment;
 
 fn region_set(rulebook: &Rulebook, value: &[u8]) -> Option<RegionSet> {
-    if !value.contains(&b',') && !value.contains(&b' ') {
+    if !value.iter().any(|&b| b == b',' || b == b' ') {
         let regions = &rulebook.regions;
         return regions
             .iter()

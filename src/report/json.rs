@@ -180,10 +180,8 @@ impl<W: Write> JsonReport<'_, W> {
         }
         self.violations += 1;
         let text = serde_json::to_string_pretty(violation)?;
-        for line in text.lines() {
-            write!(self.out, "\n    {line}")?;
-        }
-        Ok(())
+        self.out.write_all(b"\n    ")?;
+        self.out.write_all(text.replace('\n', "\n    ").as_bytes())
     }
 
     fn violation(

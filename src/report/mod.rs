@@ -15,7 +15,7 @@ mod sarif;
 
 use std::io;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 pub use github::GithubReport;
@@ -79,22 +79,19 @@ pub fn graphical_handler(color: bool) -> miette::GraphicalReportHandler {
 /// A local wall-clock reading, such as `Sat 2017-05-06 09:30 CEST`.
 pub fn local_time(instant: DateTime<Utc>, zone: Tz) -> String {
     let local = instant.with_timezone(&zone);
-    let abbreviation = local.format("%Z").to_string();
-    // Some zones have no abbreviation and chrono-tz gives a bare offset (`-10`).
+    // What `%Z` writes: the abbreviation, or for some zones a bare offset (`-10`).
+    let abbreviation = local.offset().to_string();
     let zone_text = if abbreviation.starts_with(['+', '-']) {
         local.format("UTC%:z").to_string()
     } else {
         abbreviation
     };
-    let seconds = if local.format("%S").to_string() == "00" {
-        ""
+    let time = if local.second() == 0 {
+        local.format("%a %Y-%m-%d %H:%M")
     } else {
-        ":%S"
+        local.format("%a %Y-%m-%d %H:%M:%S")
     };
-    format!(
-        "{} {zone_text}",
-        local.format(&format!("%a %Y-%m-%d %H:%M{seconds}"))
-    )
+    format!("{time} {zone_text}")
 }
 
 /// An instant in UTC, RFC 3339.
