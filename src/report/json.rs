@@ -74,6 +74,34 @@ impl<'r, W: Write> JsonReport<'r, W> {
     }
 }
 
+/// Writes through to `W`, indenting every new line by two levels: an item of
+/// the list of violations, pretty-printed on its own, sits where the whole
+/// document's printer would have put it.
+struct Indented<W>(W);
+
+impl<W: Write> Write for Indented<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut lines = bytes.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.0.write_all(first)?;
+        }
+        for line in lines {
+            self.0.write_all(b"\n    ")?;
+            self.0.write_all(line)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// The start of the document, up to the list of violations.
 #[derive(Serialize)]
 struct JsonHead<'a> {
@@ -179,9 +207,9 @@ impl<W: Write> JsonReport<'_, W> {
             self.out.write_all(b",")?;
         }
         self.violations += 1;
-        let text = serde_json::to_string_pretty(violation)?;
         self.out.write_all(b"\n    ")?;
-        self.out.write_all(text.replace('\n', "\n    ").as_bytes())
+        serde_json::to_writer_pretty(Indented(&mut self.out), violation)?;
+        Ok(())
     }
 
     fn violation(
