@@ -129,6 +129,7 @@ impl LineView<'_, '_> {
 pub struct Scanner<'r> {
     rulebook: &'r Rulebook,
     fields: Vec<FieldAt>,
+    last_date: time::LastDate,
     enabled: bool,
 }
 
@@ -137,6 +138,7 @@ impl<'r> Scanner<'r> {
         Scanner {
             rulebook,
             fields: Vec::with_capacity(16),
+            last_date: time::LastDate::default(),
             // Rare enough not to deserve a slower set: such rulebooks take
             // the full reader for every line, which is correct, only slower.
             enabled: rulebook.regions.len() <= RegionSet::CAPACITY,
@@ -181,7 +183,7 @@ impl<'r> Scanner<'r> {
         }
         let timestamp_end = token_end(bytes, at);
         let timestamp = &line[at..timestamp_end];
-        let instant = match time::plain_seconds(timestamp) {
+        let instant = match time::plain_seconds_with(timestamp, &mut self.last_date) {
             Some((seconds, nanos)) => seconds.checked_mul(1_000_000_000)? + i64::from(nanos),
             None => {
                 let text = std::str::from_utf8(timestamp).ok()?;

@@ -137,6 +137,16 @@ pub fn parse_plain(bytes: &[u8]) -> Option<DateTime<Utc>> {
 /// `parse_plain` as seconds since 1970 (UTC) and nanoseconds, without
 /// building a `DateTime`: the hot path compares integers.
 pub fn plain_seconds(bytes: &[u8]) -> Option<(i64, u32)> {
+    plain_seconds_with(bytes, &mut LastDate::default())
+}
+
+/// The date of the last timestamp read and its day number: logs are in time
+/// order, so most lines share their date with the line before.
+#[derive(Debug, Default)]
+pub struct LastDate(Option<([u8; 10], i64)>);
+
+/// `plain_seconds`, remembering the last date read in `last`.
+pub fn plain_seconds_with(bytes: &[u8], last: &mut LastDate) -> Option<(i64, u32)> {
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = bytes.get(range)?;
         part.iter().try_fold(0u32, |n, &b| {
@@ -150,7 +160,16 @@ pub fn plain_seconds(bytes: &[u8]) -> Option<(i64, u32)> {
     {
         return None;
     }
-    let (year, month, day) = (digits(0..4)? as i64, digits(5..7)?, digits(8..10)?);
+    let date = bytes.get(..10)?;
+    let days = match last.0 {
+        Some((text, days)) if text == date => days,
+        _ => {
+            let (year, month, day) = (digits(0..4)? as i64, digits(5..7)?, digits(8..10)?);
+            let days = days_from_civil(year, month, day)?;
+            last.0 = Some((date.try_into().ok()?, days));
+            days
+        }
+    };
     let (hour, minute) = (digits(11..13)?, digits(14..16)?);
     let mut rest = &bytes[16..];
     let (mut second, mut nanos) = (0, 0);
@@ -185,8 +204,7 @@ pub fn plain_seconds(bytes: &[u8]) -> Option<(i64, u32)> {
         }
         _ => return None,
     };
-    let local =
-        days_from_civil(year, month, day)? * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
     Some((local - offset_seconds, nanos))
 }
 
