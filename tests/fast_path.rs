@@ -434,7 +434,7 @@ fn an_overlong_line_between_chunks_comes_out_the_same() {
     exactly.extend(std::iter::repeat_n(b'y', 1024 * 1024));
     exactly.extend_from_slice(b"\r\n");
     for log in [log, exactly] {
-        for (jobs, chunk_bytes) in [(1, 1 << 20), (2, 64 * 1024), (1, 1000)] {
+        for (jobs, chunk_bytes) in [(1, 1 << 20), (2, 64 * 1024), (1, 1000), (2, 1)] {
             let run = Run::Pipeline { jobs, chunk_bytes };
             same_output(french(), &log, run, Limits::default()).unwrap();
         }

@@ -396,13 +396,17 @@ impl<R: Read> ChunkReader<R> {
         }
         buffer.clear();
         buffer.append(&mut self.carry);
+        // The carried start of a line holds no newline: search after it.
+        let mut searched = buffer.len();
         let mut wanted = self.chunk_bytes;
         loop {
             let at_end = match self.fill(&mut buffer, wanted) {
                 Ok(at_end) => at_end,
                 Err(error) => return Some(self.failed(buffer, error)),
             };
-            if let Some(newline) = memchr::memrchr(b'\n', &buffer) {
+            let newline = memchr::memrchr(b'\n', &buffer[searched..]).map(|n| searched + n);
+            searched = buffer.len();
+            if let Some(newline) = newline {
                 self.carry.extend_from_slice(&buffer[newline + 1..]);
                 buffer.truncate(newline + 1);
                 self.ended = at_end && self.carry.is_empty();
@@ -421,8 +425,9 @@ impl<R: Read> ChunkReader<R> {
                     items: Vec::new(),
                 });
             }
-            // One line longer than a chunk: read on until it ends.
-            wanted = buffer.len() + self.chunk_bytes;
+            // One line longer than a chunk: read on until it ends, in
+            // growing steps, so that small chunks do not make it quadratic.
+            wanted = buffer.len() + self.chunk_bytes.max(buffer.len()).min(LINE_LIMIT);
         }
     }
 
