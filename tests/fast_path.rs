@@ -474,3 +474,62 @@ fn a_rulebook_of_500_rules_comes_out_the_same() {
         assert!(actual == expected, "{run:?}");
     }
 }
+
+/// Near the end of what nanoseconds since 1970 can hold (2262-04-11), where
+/// the index saturates window bounds: instants at and beyond the end go to
+/// the full reader, and nothing wraps round.
+#[test]
+fn instants_at_the_end_of_the_index_range_agree() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let text = std::fs::read_to_string(format!("{root}/rules/fr/presidential-2017.yaml"))
+        .unwrap()
+        .replace(
+            "extends: law.yaml",
+            &format!("extends: {root}/rules/fr/law.yaml"),
+        )
+        .replace("2017-04-23", "2262-03-29")
+        .replace("2017-04-22", "2262-03-28")
+        .replace("2017-05-07", "2262-04-12")
+        .replace("2017-05-06", "2262-04-11");
+    let rulebook = rulebook::parse(SourceFile::new("future.yaml", text)).unwrap();
+    let index = RuleIndex::new(&rulebook);
+    let notice = "pollster=I sponsor=S sample_size=1 fieldwork=x margin_of_error=3";
+    let mut log = String::new();
+    for instant in [
+        "2262-04-11T23:47:16Z",
+        "2262-04-11T23:47:16.854775806Z",
+        "2262-04-11T23:47:16.854775807Z",
+        "2262-04-11T23:47:16.854775808Z",
+        "2262-04-11T23:47:16.9Z",
+        "2262-04-12T10:00:00+02:00",
+        "1677-09-21T00:12:43.145224192Z",
+        "1677-09-21T00:12:43Z",
+    ] {
+        for kind in ["poll", "campaign", "result"] {
+            let line = format!("{instant} outlet=a kind={kind} channel=web {notice}");
+            agrees(&rulebook, &index, line.as_bytes()).unwrap();
+            log.push_str(&line);
+            log.push('\n');
+        }
+    }
+    let run = Run::Pipeline {
+        jobs: 2,
+        chunk_bytes: 64,
+    };
+    let (expected, _) = output(
+        &rulebook,
+        log.as_bytes(),
+        Format::Json,
+        Run::Reference,
+        Limits::default(),
+    );
+    let (actual, summary) = output(
+        &rulebook,
+        log.as_bytes(),
+        Format::Json,
+        run,
+        Limits::default(),
+    );
+    assert!(summary.violations > 0);
+    assert!(actual == expected);
+}

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::publication::scan::{LineView, key_bit};
+use crate::publication::scan::{LineView, key_bit, nanos_of};
 use crate::publication::{LIST_FIELDS, Publication};
 use crate::rulebook::{Filter, RuleBody, Rulebook};
 
@@ -118,7 +118,7 @@ impl RuleIndex {
             .kinds
             .iter()
             .position(|k| k.id == publication.kind)?;
-        let instant = publication.instant.timestamp_nanos_opt()?;
+        let instant = nanos_of(publication.instant)?;
         let mut rules: Vec<usize> = publication
             .regions
             .iter()
@@ -222,8 +222,9 @@ fn value<'a>(line: &'a LineView, key: &str) -> Option<&'a str> {
     line.field(key)
 }
 
-/// An instant as nanoseconds since 1970, saturated: publications outside the
-/// representable years never take the fast path, and order is kept.
+/// A window bound as nanoseconds since 1970, saturated: publications at or
+/// beyond the saturated values never take the fast path (`nanos_of`), so the
+/// order with every instant compared is kept.
 fn nanos(instant: DateTime<Utc>) -> i64 {
     instant
         .timestamp_nanos_opt()

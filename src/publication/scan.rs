@@ -184,13 +184,13 @@ impl<'r> Scanner<'r> {
         let timestamp_end = token_end(bytes, at);
         let timestamp = &line[at..timestamp_end];
         let instant = match time::plain_seconds_with(timestamp, &mut self.last_date) {
-            Some((seconds, nanos)) => seconds.checked_mul(1_000_000_000)? + i64::from(nanos),
+            Some((seconds, nanos)) => {
+                let whole = seconds.checked_mul(1_000_000_000)?;
+                comparable(whole.checked_add(i64::from(nanos))?)?
+            }
             None => {
                 let text = std::str::from_utf8(timestamp).ok()?;
-                time::parse_timestamp(text)
-                    .ok()?
-                    .instant
-                    .timestamp_nanos_opt()?
+                nanos_of(time::parse_timestamp(text).ok()?.instant)?
             }
         };
         at = timestamp_end;
@@ -254,7 +254,7 @@ impl<'r> Scanner<'r> {
                 }
                 b"first_published" => {
                     let stamp = time::parse_timestamp(text()?).ok()?;
-                    first_published = Some(stamp.instant.timestamp_nanos_opt()?);
+                    first_published = Some(nanos_of(stamp.instant)?);
                     1 << 4
                 }
                 b"tags" => 1 << 5,
@@ -307,6 +307,17 @@ pub fn key_bit(key: &[u8]) -> u64 {
     let mixed =
         key.len() * 31 + usize::from(first.unwrap_or(0)) * 7 + usize::from(last.unwrap_or(0));
     1 << (mixed % 64)
+}
+
+/// An instant as nanoseconds since 1970, if the fast path can compare it:
+/// between the years 1677 and 2262, and not at either end, which the index
+/// uses for window bounds beyond that range.
+pub fn nanos_of(instant: DateTime<Utc>) -> Option<i64> {
+    comparable(instant.timestamp_nanos_opt()?)
+}
+
+fn comparable(nanos: i64) -> Option<i64> {
+    (nanos != i64::MIN && nanos != i64::MAX).then_some(nanos)
 }
 
 /// A blank or plain comment line.
