@@ -109,8 +109,8 @@ struct CheckArgs {
     /// Stop after this many invalid lines instead of reporting them all.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_invalid: Option<u64>,
-    /// Threads checking large logs (default: one per core); the output is
-    /// the same whatever the number.
+    /// Threads checking large logs (default: one per core, or one when a log
+    /// is standard input); the output is the same whatever the number.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     jobs: Option<u64>,
 }
@@ -305,6 +305,10 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     let mut pipeline = Pipeline::new(&rulebook);
     if let Some(jobs) = args.jobs {
         pipeline = pipeline.jobs(usize::try_from(jobs).unwrap_or(usize::MAX));
+    } else if args.logs.iter().any(|log| log == Path::new("-")) {
+        // A stream (`tail -f … | scrutin check -`) is checked as it comes
+        // and stops at once at --max-invalid: no reader thread waits on it.
+        pipeline = pipeline.jobs(1);
     }
     for log in &args.logs {
         check_log(

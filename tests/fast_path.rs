@@ -533,3 +533,106 @@ fn instants_at_the_end_of_the_index_range_agree() {
     assert!(summary.violations > 0);
     assert!(actual == expected);
 }
+
+/// Many over-long lines on several threads: each gives its buffer back
+/// (they once leaked from the pool until the reader waited forever).
+#[test]
+fn many_overlong_lines_do_not_exhaust_the_buffers() {
+    let mut log = Vec::new();
+    for _ in 0..9 {
+        log.extend(std::iter::repeat_n(b'x', 1024 * 1024 + 10));
+        log.push(b'\n');
+    }
+    log.extend_from_slice(b"2017-05-06T09:30:00+02:00 outlet=a kind=poll\n");
+    let run = Run::Pipeline {
+        jobs: 2,
+        chunk_bytes: 1 << 20,
+    };
+    let (expected, _) = output(
+        french(),
+        &log,
+        Format::Json,
+        Run::Reference,
+        Limits::default(),
+    );
+    let (actual, summary) = output(french(), &log, Format::Json, run, Limits::default());
+    assert_eq!(summary.invalid, 18);
+    assert!(actual == expected);
+}
+
+/// Input that fails after `good` bytes.
+struct FailsAfter<'a> {
+    data: &'a [u8],
+    good: usize,
+}
+
+impl std::io::Read for FailsAfter<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if self.good == 0 {
+            return Err(std::io::Error::other("disk on fire"));
+        }
+        let n = buffer.len().min(self.good).min(self.data.len());
+        buffer[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        self.good -= n;
+        Ok(n)
+    }
+}
+
+/// A read error, in a line, between lines or inside an over-long line, ends
+/// the file as the line reader ends it.
+#[test]
+fn read_errors_end_the_file_as_the_reference_does() {
+    let mut log = b"2017-05-06T09:30:00+02:00 outlet=a kind=poll\n# x\n".to_vec();
+    log.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
+    log.extend_from_slice(b"\n2017-05-06T09:30:00+02:00 outlet=b kind=campaign\n");
+    for good in [
+        0,
+        10,
+        46,
+        50,
+        1024 * 1024 + 60,
+        2 * 1024 * 1024,
+        log.len() - 5,
+    ] {
+        let report = |run: Run| {
+            let mut out = Vec::new();
+            let mut summary = Summary::default();
+            let mut waivers = Waivers::none();
+            {
+                let mut report = JsonReport::new(&mut out, french());
+                let input = std::io::BufReader::new(FailsAfter { data: &log, good });
+                let limits = Limits::default();
+                match run {
+                    Run::Reference => audit_with(
+                        french(),
+                        "f",
+                        input,
+                        &mut report,
+                        &mut summary,
+                        limits,
+                        &mut waivers,
+                    ),
+                    Run::Pipeline { jobs, chunk_bytes } => Pipeline::new(french())
+                        .jobs(jobs)
+                        .chunk_bytes(chunk_bytes)
+                        .audit("f", input, &mut report, &mut summary, limits, &mut waivers),
+                }
+                .unwrap();
+                report.finish(&summary).unwrap();
+            }
+            (String::from_utf8(out).unwrap(), summary)
+        };
+        let expected = report(Run::Reference);
+        assert_eq!(expected.1.unreadable_files, 1);
+        for (jobs, chunk_bytes) in [(1, 1 << 20), (2, 4096)] {
+            let actual = report(Run::Pipeline { jobs, chunk_bytes });
+            assert!(
+                actual == expected,
+                "good={good} jobs={jobs}:\n{}\n{}",
+                actual.0,
+                expected.0
+            );
+        }
+    }
+}

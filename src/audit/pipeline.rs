@@ -101,7 +101,15 @@ impl<'r> Pipeline<'r> {
     ) -> io::Result<Option<Stop>> {
         let mut scanner = Scanner::new(self.rulebook);
         let mut buffer = Vec::new();
-        while let Some(piece) = reader.next(buffer) {
+        loop {
+            // Before reading on, as the reference does: a stream may not
+            // have more to give yet.
+            if merge.audit.must_stop() {
+                return Ok(Some(Stop::Limit));
+            }
+            let Some(piece) = reader.next(buffer) else {
+                break;
+            };
             let piece = self.triage(&mut scanner, piece);
             match merge.piece(piece)? {
                 Continue(spare) => buffer = spare.unwrap_or_default(),
@@ -207,10 +215,13 @@ enum Piece {
     /// Whole lines (the last line of the input may lack its newline); `items`
     /// is empty until a worker triages them.
     Lines { bytes: Vec<u8>, items: Vec<Item> },
-    /// A line longer than `MAX_LINE_BYTES`: its start, the rest skipped.
-    TooLong(Vec<u8>),
-    /// Reading failed: the file ends here.
-    Failed(io::Error),
+    /// A line longer than `MAX_LINE_BYTES`: its start, the rest skipped;
+    /// and the buffer it was read into, to go back to the pool.
+    TooLong { start: Vec<u8>, spare: Vec<u8> },
+    /// Reading failed: the file ends here. `uncounted` is 1 when the error
+    /// came inside an over-long line, which the line reader counts as read
+    /// (and does not report).
+    Failed { error: io::Error, uncounted: usize },
 }
 
 /// Lines of a chunk, in order.
@@ -248,8 +259,8 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '
 enum Stop {
     /// `Limits::max_invalid` was reached.
     Limit,
-    /// The input could not be read further.
-    Failed(io::Error),
+    /// The input could not be read further (after `uncounted` more lines).
+    Failed(io::Error, usize),
 }
 
 /// The merge's side: one file's lines, in order, into its `FileAudit`.
@@ -290,23 +301,23 @@ impl Merge<'_> {
                 }
                 Ok(Continue(Some(bytes)))
             }
-            Piece::TooLong(start) => {
+            Piece::TooLong { start, spare } => {
                 if self.audit.must_stop() {
                     return Ok(Break(Stop::Limit));
                 }
                 self.lines += 1;
                 self.audit.line(self.lines, &LineText::too_long(&start))?;
-                Ok(Continue(None))
+                Ok(Continue(Some(spare)))
             }
-            Piece::Failed(error) => Ok(Break(Stop::Failed(error))),
+            Piece::Failed { error, uncounted } => Ok(Break(Stop::Failed(error, uncounted))),
         }
     }
 
     /// The end of the file, as `audit_with` ends it.
     fn finish(mut self, stop: Option<Stop>) -> io::Result<()> {
         match stop {
-            Some(Stop::Failed(error)) if !self.audit.must_stop() => {
-                self.audit.unreadable(self.lines, &error)
+            Some(Stop::Failed(error, uncounted)) if !self.audit.must_stop() => {
+                self.audit.unreadable(self.lines + uncounted, &error)
             }
             Some(_) => Ok(()),
             None if self.audit.must_stop() => Ok(()),
@@ -431,30 +442,46 @@ impl<R: Read> ChunkReader<R> {
         }
     }
 
-    /// Reads until `buffer` holds `wanted` bytes; true at the end of the input.
+    /// Reads once, up to `wanted` bytes in `buffer`: what is there, so that
+    /// a slow stream (`tail -f`) is checked as it comes. True at the end of
+    /// the input.
     fn fill(&mut self, buffer: &mut Vec<u8>, wanted: usize) -> io::Result<bool> {
-        if self.input_ended {
-            return Ok(true);
-        }
         let missing = wanted.saturating_sub(buffer.len());
-        let read = (&mut self.input).take(missing as u64).read_to_end(buffer)?;
-        self.input_ended = read < missing;
+        if self.input_ended || missing == 0 {
+            return Ok(self.input_ended);
+        }
+        let start = buffer.len();
+        buffer.resize(start + missing, 0);
+        let read = loop {
+            match self.input.read(&mut buffer[start..]) {
+                Ok(read) => break read,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    buffer.truncate(start);
+                    return Err(e);
+                }
+            }
+        };
+        buffer.truncate(start + read);
+        self.input_ended = read == 0;
         Ok(self.input_ended)
     }
 
-    /// A read error: the whole lines read before it still count.
+    /// A read error: the whole lines read before it still count, and so
+    /// does a partial line already too long, as the line reader counts them.
     fn failed(&mut self, mut buffer: Vec<u8>, error: io::Error) -> Piece {
         self.ended = true;
-        match buffer.iter().rposition(|&b| b == b'\n') {
-            Some(newline) => {
-                buffer.truncate(newline + 1);
-                self.queued = Some(Piece::Failed(error));
-                Piece::Lines {
-                    bytes: buffer,
-                    items: Vec::new(),
-                }
-            }
-            None => Piece::Failed(error),
+        let whole = memchr::memrchr(b'\n', &buffer).map_or(0, |newline| newline + 1);
+        let uncounted = usize::from(buffer.len() - whole >= LINE_LIMIT);
+        let failed = Piece::Failed { error, uncounted };
+        if whole == 0 {
+            return failed;
+        }
+        buffer.truncate(whole);
+        self.queued = Some(failed);
+        Piece::Lines {
+            bytes: buffer,
+            items: Vec::new(),
         }
     }
 
@@ -466,9 +493,12 @@ impl<R: Read> ChunkReader<R> {
             buffer.clear();
             match self.fill(&mut buffer, self.chunk_bytes.max(64 * 1024)) {
                 Err(error) => {
+                    // The line reader counts the line, then fails skipping it.
                     self.ended = true;
-                    self.queued = Some(Piece::Failed(error));
-                    break;
+                    return Piece::Failed {
+                        error,
+                        uncounted: 1,
+                    };
                 }
                 Ok(at_end) => {
                     if let Some(newline) = buffer.iter().position(|&b| b == b'\n') {
@@ -483,6 +513,9 @@ impl<R: Read> ChunkReader<R> {
                 }
             }
         }
-        Piece::TooLong(start)
+        Piece::TooLong {
+            start,
+            spare: buffer,
+        }
     }
 }
