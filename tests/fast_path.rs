@@ -293,6 +293,29 @@ enum Run {
     Pipeline { jobs: usize, chunk_bytes: usize },
 }
 
+impl Run {
+    /// One file through the reference or the pipeline.
+    #[allow(clippy::too_many_arguments)]
+    fn audit(
+        self,
+        rulebook: &Rulebook,
+        file: &str,
+        input: impl std::io::BufRead + Send,
+        report: &mut dyn Report,
+        summary: &mut Summary,
+        limits: Limits,
+        waivers: &mut Waivers,
+    ) -> std::io::Result<()> {
+        match self {
+            Run::Reference => audit_with(rulebook, file, input, report, summary, limits, waivers),
+            Run::Pipeline { jobs, chunk_bytes } => Pipeline::new(rulebook)
+                .jobs(jobs)
+                .chunk_bytes(chunk_bytes)
+                .audit(file, input, report, summary, limits, waivers),
+        }
+    }
+}
+
 const WAIVERS: &str = "waivers:\n  - rule: campaign-silence\n    id: item-3\n    reason: \"a court allowed it\"\n  - rule: poll-ban\n    outlet: rfi\n    reason: \"broadcast abroad\"\n    expires: 2030-01-01\n";
 
 /// The report of `log` (checked as two files, the second a copy of the
@@ -312,28 +335,15 @@ fn output(
     {
         let mut report = report(format, &mut out, rulebook);
         for file in ["a.log", "b.log"] {
-            match run {
-                Run::Reference => audit_with(
-                    rulebook,
-                    file,
-                    log,
-                    report.as_mut(),
-                    &mut summary,
-                    limits,
-                    &mut waivers,
-                ),
-                Run::Pipeline { jobs, chunk_bytes } => Pipeline::new(rulebook)
-                    .jobs(jobs)
-                    .chunk_bytes(chunk_bytes)
-                    .audit(
-                        file,
-                        log,
-                        report.as_mut(),
-                        &mut summary,
-                        limits,
-                        &mut waivers,
-                    ),
-            }
+            run.audit(
+                rulebook,
+                file,
+                log,
+                report.as_mut(),
+                &mut summary,
+                limits,
+                &mut waivers,
+            )
             .unwrap();
             if summary.stopped_early {
                 break;
@@ -603,21 +613,15 @@ fn read_errors_end_the_file_as_the_reference_does() {
                 let mut report = JsonReport::new(&mut out, french());
                 let input = std::io::BufReader::new(FailsAfter { data: &log, good });
                 let limits = Limits::default();
-                match run {
-                    Run::Reference => audit_with(
-                        french(),
-                        "f",
-                        input,
-                        &mut report,
-                        &mut summary,
-                        limits,
-                        &mut waivers,
-                    ),
-                    Run::Pipeline { jobs, chunk_bytes } => Pipeline::new(french())
-                        .jobs(jobs)
-                        .chunk_bytes(chunk_bytes)
-                        .audit("f", input, &mut report, &mut summary, limits, &mut waivers),
-                }
+                run.audit(
+                    french(),
+                    "f",
+                    input,
+                    &mut report,
+                    &mut summary,
+                    limits,
+                    &mut waivers,
+                )
                 .unwrap();
                 report.finish(&summary).unwrap();
             }

@@ -112,7 +112,7 @@ impl<'r> Pipeline<'r> {
             };
             let piece = self.triage(&mut scanner, piece);
             match merge.piece(piece)? {
-                Continue(spare) => buffer = spare.unwrap_or_default(),
+                Continue(spare) => buffer = spare,
                 Break(stop) => return Ok(Some(stop)),
             }
         }
@@ -272,7 +272,7 @@ struct Merge<'a> {
 
 impl Merge<'_> {
     /// Takes a triaged piece; gives back its buffer for reuse.
-    fn piece(&mut self, piece: Piece) -> io::Result<ControlFlow<Stop, Option<Vec<u8>>>> {
+    fn piece(&mut self, piece: Piece) -> io::Result<ControlFlow<Stop, Vec<u8>>> {
         match piece {
             Piece::Lines { bytes, items } => {
                 for item in items {
@@ -299,7 +299,7 @@ impl Merge<'_> {
                         }
                     }
                 }
-                Ok(Continue(Some(bytes)))
+                Ok(Continue(bytes))
             }
             Piece::TooLong { start, spare } => {
                 if self.audit.must_stop() {
@@ -307,7 +307,7 @@ impl Merge<'_> {
                 }
                 self.lines += 1;
                 self.audit.line(self.lines, &LineText::too_long(&start))?;
-                Ok(Continue(Some(spare)))
+                Ok(Continue(spare))
             }
             Piece::Failed { error, uncounted } => Ok(Break(Stop::Failed(error, uncounted))),
         }
@@ -338,11 +338,10 @@ fn merge_in_order(
         while let Some(piece) = waiting.remove(&next) {
             next += 1;
             match merge.piece(piece)? {
-                Continue(Some(buffer)) => {
+                Continue(buffer) => {
                     // The reader may have stopped; then the buffer is dropped.
                     let _ = spare.try_send(buffer);
                 }
-                Continue(None) => {}
                 Break(stop) => return Ok(Some(stop)),
             }
         }

@@ -2,9 +2,10 @@
 //! per (kind, region), so that asking whether a line breaks any rule costs a
 //! binary search per region it is received in, not a scan over all rules.
 //!
-//! The index only answers yes or no: a line that breaks something goes to
-//! `check`, which says what and where. The two must agree, which
-//! `tests/fast_path.rs` checks line by line.
+//! The index answers yes or no for a line read in place (`breaks_any`); a
+//! line that breaks something goes to `check_indexed`, which asks it which
+//! rules to try (`candidates`) and says what and where. Both must agree with
+//! `check`, which `tests/fast_path.rs` checks line by line.
 
 use chrono::{DateTime, Utc};
 
@@ -47,59 +48,14 @@ struct Timeline {
 
 impl RuleIndex {
     pub fn new(rulebook: &Rulebook) -> Self {
-        let regions = rulebook.regions.len();
-        let kinds = rulebook.kinds.len();
-        let about = |filter: &Filter, kind: usize| {
-            let id = &rulebook.kinds[kind].id;
-            filter.kinds.as_ref().is_none_or(|k| k.contains(id))
-        };
-        let mut timelines = Vec::with_capacity(kinds * regions);
-        for kind in 0..kinds {
-            for region in 0..regions {
-                let mut windows = Vec::new();
-                for (index, rule) in rulebook.rules.iter().enumerate() {
-                    if let RuleBody::Window(window_rule) = &rule.body
-                        && about(&rule.filter, kind)
-                    {
-                        let here = window_rule.windows.iter().enumerate();
-                        windows.extend(
-                            here.filter(|(_, w)| w.region == region).map(|(n, w)| {
-                                (index, n, nanos(w.window.start), nanos(w.window.end))
-                            }),
-                        );
-                    }
-                }
-                timelines.push(Timeline::new(windows));
-            }
-        }
-        let needs: Vec<u64> = rulebook
-            .rules
-            .iter()
-            .map(|rule| {
-                let filter = &rule.filter;
-                let tags = filter.tags.as_ref().map_or(0, |_| key_bit(b"tags"));
-                let attributes = filter.attributes.iter();
-                attributes.fold(tags, |bits, (key, _)| bits | key_bit(key.as_bytes()))
-            })
+        let (kinds, regions) = (rulebook.kinds.len(), rulebook.regions.len());
+        let timelines = (0..kinds)
+            .flat_map(|kind| (0..regions).map(move |region| (kind, region)))
+            .map(|(kind, region)| timeline(rulebook, kind, region))
             .collect();
+        let needs: Vec<u64> = rulebook.rules.iter().map(|r| needs(&r.filter)).collect();
         let requirements = (0..kinds)
-            .map(|kind| {
-                let mut groups: Vec<Requirements> = Vec::new();
-                for (index, rule) in rulebook.rules.iter().enumerate() {
-                    if !matches!(rule.body, RuleBody::Requires(_)) || !about(&rule.filter, kind) {
-                        continue;
-                    }
-                    let needs = needs[index];
-                    match groups.iter_mut().find(|g| g.needs == needs) {
-                        Some(group) => group.rules.push(index),
-                        None => groups.push(Requirements {
-                            needs,
-                            rules: vec![index],
-                        }),
-                    }
-                }
-                groups
-            })
+            .map(|kind| requirements(rulebook, &needs, kind))
             .collect();
         RuleIndex {
             regions,
@@ -193,6 +149,54 @@ impl RuleIndex {
                     .any(|key| value(line, key).is_none_or(|v| v.trim().is_empty()))
         })
     }
+}
+
+/// Is a rule with this filter about publications of `kind`?
+fn about(rulebook: &Rulebook, filter: &Filter, kind: usize) -> bool {
+    let id = &rulebook.kinds[kind].id;
+    filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(id))
+}
+
+/// The windows of the rules about `kind`, in `region`.
+fn timeline(rulebook: &Rulebook, kind: usize, region: usize) -> Timeline {
+    let mut windows = Vec::new();
+    for (index, rule) in rulebook.rules.iter().enumerate() {
+        if let RuleBody::Window(window_rule) = &rule.body
+            && about(rulebook, &rule.filter, kind)
+        {
+            let here = window_rule.windows.iter().enumerate();
+            windows.extend(
+                here.filter(|(_, w)| w.region == region)
+                    .map(|(n, w)| (index, n, nanos(w.window.start), nanos(w.window.end))),
+            );
+        }
+    }
+    Timeline::new(windows)
+}
+
+/// The `key_bit`s of the keys a filter needs a line to have.
+fn needs(filter: &Filter) -> u64 {
+    let tags = filter.tags.as_ref().map_or(0, |_| key_bit(b"tags"));
+    let attributes = filter.attributes.iter();
+    attributes.fold(tags, |bits, (key, _)| bits | key_bit(key.as_bytes()))
+}
+
+/// The requirement rules about `kind`, grouped by the keys they need.
+fn requirements(rulebook: &Rulebook, needs: &[u64], kind: usize) -> Vec<Requirements> {
+    let mut groups: Vec<Requirements> = Vec::new();
+    for (index, rule) in rulebook.rules.iter().enumerate() {
+        if !matches!(rule.body, RuleBody::Requires(_)) || !about(rulebook, &rule.filter, kind) {
+            continue;
+        }
+        match groups.iter_mut().find(|g| g.needs == needs[index]) {
+            Some(group) => group.rules.push(index),
+            None => groups.push(Requirements {
+                needs: needs[index],
+                rules: vec![index],
+            }),
+        }
+    }
+    groups
 }
 
 /// The filter's channels, tags and attributes (kinds and regions are the

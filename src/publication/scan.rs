@@ -69,10 +69,6 @@ impl RegionSet {
         self.0 & (1 << region) != 0
     }
 
-    pub fn intersects(self, other: RegionSet) -> bool {
-        self.0 & other.0 != 0
-    }
-
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
@@ -183,7 +179,7 @@ impl<'r> Scanner<'r> {
         }
         let timestamp_end = token_end(bytes, at);
         let timestamp = &line[at..timestamp_end];
-        let instant = match time::plain_seconds_with(timestamp, &mut self.last_date) {
+        let instant = match time::plain_seconds(timestamp, &mut self.last_date) {
             Some((seconds, nanos)) => {
                 let whole = seconds.checked_mul(1_000_000_000)?;
                 comparable(whole.checked_add(i64::from(nanos))?)?

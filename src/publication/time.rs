@@ -130,14 +130,8 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
 /// hot path of large logs. `None` for anything else, valid or not: the caller
 /// then asks `parse_timestamp`, which gives the same instant or the error.
 pub fn parse_plain(bytes: &[u8]) -> Option<DateTime<Utc>> {
-    let (seconds, nanos) = plain_seconds(bytes)?;
+    let (seconds, nanos) = plain_seconds(bytes, &mut LastDate::default())?;
     DateTime::from_timestamp(seconds, nanos)
-}
-
-/// `parse_plain` as seconds since 1970 (UTC) and nanoseconds, without
-/// building a `DateTime`: the hot path compares integers.
-pub fn plain_seconds(bytes: &[u8]) -> Option<(i64, u32)> {
-    plain_seconds_with(bytes, &mut LastDate::default())
 }
 
 /// The date of the last timestamp read and its day number: logs are in time
@@ -145,8 +139,10 @@ pub fn plain_seconds(bytes: &[u8]) -> Option<(i64, u32)> {
 #[derive(Debug, Default)]
 pub struct LastDate(Option<([u8; 10], i64)>);
 
-/// `plain_seconds`, remembering the last date read in `last`.
-pub fn plain_seconds_with(bytes: &[u8], last: &mut LastDate) -> Option<(i64, u32)> {
+/// `parse_plain` as seconds since 1970 (UTC) and nanoseconds, without
+/// building a `DateTime` (the hot path compares integers), remembering the
+/// last date read in `last`.
+pub fn plain_seconds(bytes: &[u8], last: &mut LastDate) -> Option<(i64, u32)> {
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = bytes.get(range)?;
         part.iter().try_fold(0u32, |n, &b| {
