@@ -601,3 +601,50 @@ fn sarif_and_junit_are_pinned() {
     let (_, junit) = check_sample("samples/malformed.log", "junit");
     insta::assert_snapshot!("malformed-junit", junit);
 }
+
+/// A stream on standard input (`tail -f log | scrutin check -`) is checked
+/// as it comes: --max-invalid stops at once, without waiting for more input
+/// or for the end of the stream.
+#[test]
+fn a_stream_stops_at_max_invalid_without_waiting_for_more() {
+    use std::io::Write;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("scrutin"))
+        .args([
+            "check",
+            "--rules",
+            RULES,
+            "--max-invalid",
+            "1",
+            "--quiet",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The stream stays open: only the first line is ever written.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"not a publication\n").unwrap();
+    stdin.flush().unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(stdin);
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(2),
+        "still waiting on the stream"
+    );
+}
