@@ -98,8 +98,16 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
     /// Print the summary only, not a diagnostic per finding (human format).
-    #[arg(long, short = 'q')]
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
     quiet: bool,
+    /// Repeat each rule's law and help under every finding, and show lines
+    /// whole (human format; by default they come once, after the findings).
+    #[arg(long, short = 'v')]
+    verbose: bool,
+    /// Fit the human output to this many columns (default: the terminal's
+    /// width, or 80 when not writing to a terminal).
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..))]
+    width: Option<u16>,
     /// A waiver file (YAML): findings accepted on purpose, with reasons.
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
@@ -275,8 +283,17 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     let out = io::BufWriter::new(stdout.lock());
     let mut report: Box<dyn Report> = match args.format {
         Format::Human => {
-            let color = args.color.enabled(io::stdout().is_terminal());
-            Box::new(HumanReport::new(out, &rulebook, color).quiet(args.quiet))
+            let terminal = io::stdout().is_terminal();
+            let color = args.color.enabled(terminal);
+            let width = args
+                .width
+                .map_or_else(|| terminal_width(terminal), usize::from);
+            Box::new(
+                HumanReport::new(out, &rulebook, color)
+                    .quiet(args.quiet)
+                    .verbose(args.verbose)
+                    .width(width),
+            )
         }
         Format::Json => Box::new(JsonReport::new(out, &rulebook)),
         Format::Sarif => Box::new(SarifReport::new(out, &rulebook)),
@@ -329,6 +346,17 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     }
     report.finish(&summary)?;
     Ok(exit_code(&summary, args.fail_on))
+}
+
+/// The width of standard output when it is a terminal, else 80: output kept
+/// in files and CI logs stays the same whatever the terminal it was made on.
+fn terminal_width(terminal: bool) -> usize {
+    terminal
+        .then(terminal_size::terminal_size)
+        .flatten()
+        .map_or(report::DEFAULT_WIDTH, |(terminal_size::Width(w), _)| {
+            usize::from(w)
+        })
 }
 
 fn check_log(

@@ -92,7 +92,7 @@ impl SourceCode for SourceFile {
         let contents = self
             .shown
             .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(named(&self.name, &self.shown, contents.as_ref(), 0))
+        Ok(named(&self.name, &self.shown, contents.as_ref(), (0, 0)))
     }
 }
 
@@ -103,6 +103,10 @@ pub struct LineSource {
     /// 1-based line number in `file`.
     pub line: usize,
     pub text: String,
+    /// Characters of the line cut from the left of `text` (see
+    /// `report::excerpt`): added to the columns shown, so that they stay
+    /// those of the whole line.
+    pub column_shift: usize,
 }
 
 impl SourceCode for LineSource {
@@ -121,19 +125,19 @@ impl SourceCode for LineSource {
             &self.file,
             &self.text,
             contents.as_ref(),
-            self.line - 1,
+            (self.line - 1, self.column_shift),
         ))
     }
 }
 
 /// `contents` of `text` under a file name, its lines numbered from
 /// `first_line` (0-based) on, its column counted in characters (miette counts
-/// bytes; editors and scrutin's JSON count characters).
+/// bytes; editors and scrutin's JSON count characters) from `first_column`.
 fn named<'a>(
     name: &str,
     text: &str,
     contents: &(dyn SpanContents<'a> + 'a),
-    first_line: usize,
+    (first_line, first_column): (usize, usize),
 ) -> Box<dyn SpanContents<'a> + 'a> {
     let offset = floor_char_boundary(text, contents.span().offset());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -142,7 +146,7 @@ fn named<'a>(
         contents.data(),
         *contents.span(),
         first_line + contents.line(),
-        text[line_start..offset].chars().count(),
+        first_column + text[line_start..offset].chars().count(),
         contents.line_count(),
     ))
 }

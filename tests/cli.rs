@@ -332,6 +332,65 @@ fn the_weekend_sample_for_people() {
     insta::assert_snapshot!("weekend-human", stdout);
 }
 
+/// Runs `check` in the human format with `extra` options on the weekend sample.
+fn check_weekend_human(extra: &[&str]) -> String {
+    let output = scrutin()
+        .args(["check", "--rules", RULES, WEEKEND])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn the_human_output_fits_80_columns_and_gives_each_rule_once() {
+    let compact = check_weekend_human(&[]);
+    let verbose = check_weekend_human(&["--verbose"]);
+    let too_wide: Vec<&str> = compact
+        .lines()
+        .filter(|line| line.chars().count() > 80)
+        .collect();
+    assert!(
+        too_wide.is_empty(),
+        "{} lines wider than 80: {too_wide:#?}",
+        too_wide.len()
+    );
+    // At most a third of the output that repeats each rule's help under every
+    // finding, as the default did before, with every finding still there.
+    let (compact_lines, verbose_lines) = (compact.lines().count(), verbose.lines().count());
+    assert!(
+        compact_lines * 3 <= verbose_lines,
+        "{compact_lines} lines against {verbose_lines} with --verbose"
+    );
+    let findings = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("  ×") || l.starts_with("  ⚠"))
+            .count()
+    };
+    assert_eq!(findings(&compact), 66);
+    assert_eq!(findings(&verbose), 66);
+    // Each law is printed once, not under each of the poll ban's 11 findings.
+    let law = "Loi n° 77-808 du 19 juillet 1977, art. 11";
+    assert_eq!(compact.matches(law).count(), 1);
+    assert_eq!(verbose.matches(law).count(), 11);
+}
+
+#[test]
+fn width_fits_snippets_and_text_to_the_columns_given() {
+    let narrow = check_weekend_human(&["--width", "60"]);
+    // A label is drawn whole by miette; at 60 columns a window's label may
+    // not fit even under the first character of its timestamp.
+    let over: Vec<&str> = narrow
+        .lines()
+        .filter(|l| l.chars().count() > 60)
+        // URLs are never cut, so that they can be clicked.
+        .filter(|l| !l.contains("╰── window") && !l.trim_start().starts_with("<http"))
+        .collect();
+    assert!(over.is_empty(), "{over:#?}");
+    insta::assert_snapshot!("weekend-human-verbose", check_weekend_human(&["--verbose"]));
+}
+
 #[test]
 fn the_clean_schedule_passes() {
     let (code, stdout) = check_sample("samples/schedule-clean.log", "human");
@@ -408,6 +467,8 @@ fn max_invalid_stops_early_and_says_so() {
             RULES,
             "--max-invalid",
             "3",
+            "--width",
+            "120",
             "samples/malformed.log",
         ])
         .output()
@@ -541,7 +602,9 @@ fn explain_tells_everything_about_one_rule() {
 #[test]
 fn quiet_prints_the_summary_only() {
     let output = scrutin()
-        .args(["check", "--rules", RULES, "--quiet", WEEKEND])
+        .args([
+            "check", "--rules", RULES, "--quiet", "--width", "120", WEEKEND,
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));

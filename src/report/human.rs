@@ -5,12 +5,16 @@ use std::io::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan};
 
-use super::{Report, graphical_handler, local_time, local_window, message, round_name, utc_window};
+use super::excerpt::{display_width, excerpt};
+use super::{
+    Report, graphical_handler, local_time, local_window, message, region_list, round_name,
+    utc_window,
+};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::{LineError, Publication};
 use crate::rulebook::{Rulebook, Severity};
-use crate::source::{LineSource, blank_unsafe, escape_unsafe};
+use crate::source::{LineSource, Span, blank_unsafe, escape_unsafe, floor_char_boundary};
 use crate::waiver::{Acceptance, WaiverWarning};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,18 +41,32 @@ pub struct HumanReport<'r, W> {
     out: W,
     rulebook: &'r Rulebook,
     handler: GraphicalReportHandler,
+    /// The columns available; snippets and text are fitted to it.
+    width: usize,
     /// Only the summary: no diagnostic per line.
     quiet: bool,
+    /// Each finding with its rule's whole law and help, as once was the default.
+    verbose: bool,
+    /// Findings reported per rule (by index): the closing section gives the
+    /// law and help of each rule that fired, once.
+    fired: Vec<usize>,
 }
+
+/// The width when none is given and standard output is not a terminal.
+pub const DEFAULT_WIDTH: usize = 80;
+/// Narrower than this, snippets cannot show a timestamp and its label.
+const MIN_WIDTH: usize = 40;
 
 impl<'r, W: Write> HumanReport<'r, W> {
     pub fn new(out: W, rulebook: &'r Rulebook, color: bool) -> Self {
-        let handler = graphical_handler(color);
         HumanReport {
             out,
             rulebook,
-            handler,
+            handler: graphical_handler(color).with_width(DEFAULT_WIDTH),
+            width: DEFAULT_WIDTH,
             quiet: false,
+            verbose: false,
+            fired: vec![0; rulebook.rules.len()],
         }
     }
 
@@ -58,13 +76,112 @@ impl<'r, W: Write> HumanReport<'r, W> {
         self
     }
 
+    /// Prints each finding with its rule's law and help.
+    pub fn verbose(mut self, verbose: bool) -> Self {
+        self.verbose = verbose;
+        self
+    }
+
+    /// Columns for a snippet: none to spare in verbose output, which shows
+    /// lines whole.
+    fn snippet_width(&self) -> Option<usize> {
+        (!self.verbose).then_some(self.width)
+    }
+
+    /// Fits the output to `width` columns (at least 40).
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = width.max(MIN_WIDTH);
+        self.handler = self.handler.with_width(self.width);
+        self
+    }
+
     fn render(&mut self, diagnostic: &LineDiagnostic) -> io::Result<()> {
         let mut text = String::new();
         self.handler
             .render_report(&mut text, diagnostic)
             .map_err(|e| io::Error::other(e.to_string()))?;
-        writeln!(self.out, "{text}")
+        if self.verbose {
+            writeln!(self.out, "{text}")
+        } else {
+            write!(self.out, "{text}")
+        }
     }
+
+    /// The law and help of every rule that fired, once each, in rulebook order.
+    fn rules_fired(&mut self) -> io::Result<()> {
+        let fired: Vec<(usize, usize)> = self
+            .fired
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .map(|(rule, count)| (rule, *count))
+            .collect();
+        if fired.is_empty() {
+            return Ok(());
+        }
+        writeln!(self.out)?;
+        let heading = "The rules broken (`--verbose` repeats this under each finding):";
+        write_wrapped(&mut self.out, heading, "", "", self.width)?;
+        for (index, count) in fired {
+            let rule = &self.rulebook.rules[index];
+            let severity = match rule.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            let heading = format!(
+                "{} ({}): {}",
+                rule.id,
+                plural(count, severity),
+                escape_unsafe(&rule.title)
+            );
+            let law = format!(
+                "law: {} <{}>",
+                escape_unsafe(&rule.citation.to_string()),
+                escape_unsafe(&rule.citation.url)
+            );
+            let place = format!("rule: {}", self.rulebook.locate(rule.place));
+            writeln!(self.out)?;
+            write_wrapped(&mut self.out, &heading, "", "  ", self.width)?;
+            write_wrapped(&mut self.out, &law, "  ", "    ", self.width)?;
+            write_wrapped(&mut self.out, &place, "  ", "    ", self.width)?;
+            for paragraph in rule.help.lines() {
+                write_wrapped(
+                    &mut self.out,
+                    &escape_unsafe(paragraph),
+                    "  ",
+                    "  ",
+                    self.width,
+                )?;
+            }
+        }
+        writeln!(self.out)
+    }
+}
+
+/// `text` wrapped to `width`, its first line after `first`, the others after `rest`.
+fn write_wrapped(
+    out: &mut impl Write,
+    text: &str,
+    first: &str,
+    rest: &str,
+    width: usize,
+) -> io::Result<()> {
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for line in textwrap::wrap(text, options) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// `1 error`, `7 errors`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 impl<W: Write> Report for HumanReport<'_, W> {
@@ -73,10 +190,18 @@ impl<W: Write> Report for HumanReport<'_, W> {
             return Ok(());
         }
         match outcome {
-            Outcome::Invalid(error) => self.render(&invalid_line(line, error)),
+            Outcome::Invalid(error) => {
+                let diagnostic = invalid_line(line, error, self.snippet_width());
+                self.render(&diagnostic)
+            }
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
-                    let diagnostic = finding_diagnostic(self.rulebook, line, publication, finding);
+                    self.fired[finding.rule] += 1;
+                    let diagnostic = if self.verbose {
+                        finding_diagnostic(self.rulebook, line, publication, finding)
+                    } else {
+                        compact_diagnostic(self.rulebook, line, publication, finding, self.width)
+                    };
                     self.render(&diagnostic)?;
                 }
                 Ok(())
@@ -119,7 +244,17 @@ impl<W: Write> Report for HumanReport<'_, W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        writeln!(self.out, "{}", summary_text(summary))?;
+        if !self.quiet && !self.verbose {
+            self.rules_fired()?;
+        }
+        for line in summary_text(summary).lines() {
+            let (indent, text) = line.split_at(line.len() - line.trim_start().len());
+            let rest = format!(
+                "{indent}{}",
+                " ".repeat(9_usize.saturating_sub(indent.len()))
+            );
+            write_wrapped(&mut self.out, text, indent, &rest, self.width)?;
+        }
         self.out.flush()
     }
 }
@@ -209,24 +344,164 @@ impl Diagnostic for LineDiagnostic {
     }
 }
 
-fn line_source(line: &LogLine) -> LineSource {
-    LineSource {
+/// The log line of a diagnostic, cut to `width` columns around `span`
+/// (`None`: kept whole), with the span moved into the cut.
+fn line_source(line: &LogLine, span: Span, width: Option<usize>) -> (LineSource, Span) {
+    let text = blank_unsafe(line.text);
+    let whole = |text| LineSource {
         file: line.file.into(),
         line: line.number,
-        text: blank_unsafe(line.text),
+        text,
+        column_shift: 0,
+    };
+    let Some(width) = width else {
+        return (whole(text), span);
+    };
+    // What miette draws before the text: ` 123 │ `.
+    let gutter = line.number.to_string().len() + 4;
+    let start = floor_char_boundary(&text, span.offset);
+    let end = floor_char_boundary(&text, span.end()).max(start);
+    let cut = excerpt(&text, start, end, width.saturating_sub(gutter));
+    let offset = start - cut.shift;
+    // A span longer than the room left is drawn up to the cut.
+    let len = (end - start).min(cut.text.len() - offset);
+    let source = LineSource {
+        column_shift: cut.column_shift,
+        ..whole(cut.text)
+    };
+    let len = floor_char_boundary(&source.text, offset + len) - offset;
+    (source, Span::new(offset, len))
+}
+
+/// An invalid line; cut to `width` (`None` in verbose output, which draws
+/// it as a whole line with its code as a heading).
+fn invalid_line(line: &LogLine, error: &LineError, width: Option<usize>) -> LineDiagnostic {
+    let (source, span) = line_source(line, error.span, width);
+    // The problem is the title: a label at the end of a line (a missing
+    // field, a bad byte) may have no character to be drawn under.
+    let problem = escape_unsafe(&error.message);
+    let (message, code) = match width {
+        Some(_) => (format!("invalid-line: {problem}"), None),
+        None => (
+            format!("invalid line: {problem}"),
+            Some("invalid-line".to_string()),
+        ),
+    };
+    LineDiagnostic {
+        message,
+        code,
+        severity: miette::Severity::Error,
+        source,
+        labels: vec![LabeledSpan::new_primary_with_span(None, span)],
+        help: error.help.as_deref().map(escape_unsafe),
     }
 }
 
-fn invalid_line(line: &LogLine, error: &LineError) -> LineDiagnostic {
+/// A finding as the default output shows it: the rule id, the snippet cut to
+/// the width, one label, and the window in local time and UTC. The rule's
+/// law and help come once, at the end (`HumanReport::rules_fired`).
+fn compact_diagnostic(
+    rulebook: &Rulebook,
+    line: &LogLine,
+    publication: &Publication,
+    finding: &Finding,
+    width: usize,
+) -> LineDiagnostic {
+    let rule = &rulebook.rules[finding.rule];
+    let spans = &publication.spans;
+    let (message, span, label, help) = match &finding.violation {
+        Violation::InsideWindow { round, windows } => {
+            let regions: Vec<usize> = windows.iter().map(|w| w.region).collect();
+            let zone = rulebook.regions[regions[0]].zone;
+            let message = format!(
+                "{}: `{}` at {} in {}",
+                rule.id,
+                publication.kind,
+                local_time(publication.instant, zone),
+                region_list(rulebook, &regions)
+            );
+            let first = &windows[0];
+            let label = format!(
+                "window {}",
+                short_local_window(&first.window, rulebook.regions[first.region].zone)
+            );
+            let mut help = format!(
+                "{}; UTC {}",
+                round_name(rulebook, *round),
+                utc_window(&first.window)
+            );
+            for w in &windows[1..] {
+                let region = &rulebook.regions[w.region];
+                help.push_str(&format!(
+                    "\nin {}: {}; UTC {}",
+                    region.id,
+                    short_local_window(&w.window, region.zone),
+                    utc_window(&w.window)
+                ));
+            }
+            (message, spans.timestamp, label, help)
+        }
+        Violation::MissingAttributes(missing) => {
+            let message = format!(
+                "{}: `{}` published without {}",
+                rule.id,
+                publication.kind,
+                missing.join(", ")
+            );
+            // The message says what is missing; the underline says where.
+            (message, spans.kind, String::new(), String::new())
+        }
+    };
+    let (source, span) = line_source(line, span, Some(width));
+    let gutter = line.number.to_string().len() + 4;
+    let span = fit_label(&source.text, span, gutter, display_width(&label), width);
     LineDiagnostic {
-        // The problem is the title: a label at the end of a line (a missing
-        // field, a bad byte) may have no character to be drawn under.
-        message: format!("invalid line: {}", escape_unsafe(&error.message)),
-        code: Some("invalid-line".to_string()),
-        severity: miette::Severity::Error,
-        source: line_source(line),
-        labels: vec![LabeledSpan::new_primary_with_span(None, error.span)],
-        help: error.help.as_deref().map(escape_unsafe),
+        message,
+        code: None,
+        severity: miette_severity(rule.severity),
+        source,
+        labels: vec![LabeledSpan::new_primary_with_span(
+            (!label.is_empty()).then_some(label),
+            span,
+        )],
+        help: (!help.is_empty()).then_some(help),
+    }
+}
+
+/// `span` shortened, when its label would pass the `width`, so that the
+/// label (drawn from the middle of the span, after `gutter` columns) fits.
+fn fit_label(text: &str, span: Span, gutter: usize, label: usize, width: usize) -> Span {
+    let start = display_width(&text[..span.offset]);
+    let spanned = &text[span.offset..span.end()];
+    // miette draws `╰── ` from the middle of the span, then the label.
+    let room = width.saturating_sub(gutter + start + 4 + label);
+    if display_width(spanned) / 2 <= room {
+        return span;
+    }
+    let kept: usize = spanned
+        .chars()
+        .take((2 * room).max(1))
+        .map(char::len_utf8)
+        .sum();
+    Span::new(span.offset, kept)
+}
+
+/// `[start, end)` in local time, the zone written once when both ends share it.
+fn short_local_window(window: &crate::rulebook::Window, zone: chrono_tz::Tz) -> String {
+    let (start, end) = (local_time(window.start, zone), local_time(window.end, zone));
+    match (start.rsplit_once(' '), end.rsplit_once(' ')) {
+        (Some((start_time, start_zone)), Some((_, end_zone))) if start_zone == end_zone => {
+            format!("{start_time} → {end}")
+        }
+        _ => format!("{start} → {end}"),
+    }
+}
+
+fn miette_severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
     }
 }
 
@@ -287,12 +562,8 @@ fn finding_diagnostic(
     LineDiagnostic {
         message: message(rulebook, publication, finding),
         code: Some(rule.id.clone()),
-        severity: match rule.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        },
-        source: line_source(line),
+        severity: miette_severity(rule.severity),
+        source: line_source(line, spans.timestamp, None).0,
         labels,
         help: Some(help),
     }

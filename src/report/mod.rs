@@ -5,6 +5,7 @@
 //! formats (a finding's message, local times) lives here.
 
 pub mod calendar;
+mod excerpt;
 mod github;
 mod human;
 mod json;
@@ -19,7 +20,7 @@ use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 pub use github::GithubReport;
-pub use human::{ColorChoice, HumanReport};
+pub use human::{ColorChoice, DEFAULT_WIDTH, HumanReport};
 pub use json::JsonReport;
 pub use junit::JunitReport;
 pub use sarif::SarifReport;
