@@ -11,6 +11,7 @@ use scrutin::audit::pipeline::Pipeline;
 use scrutin::audit::{Limits, Summary};
 use scrutin::report::{
     self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport,
+    ShortReport,
 };
 use scrutin::rulebook::{self, Rulebook, Severity};
 use scrutin::waiver::Waivers;
@@ -172,6 +173,9 @@ enum RulesCommand {
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Human,
+    /// One line per finding, `file:line:col: severity[rule]: message`, for
+    /// grep and editors' quickfix lists.
+    Short,
     Json,
     /// SARIF 2.1.0, for GitHub code scanning (check only).
     Sarif,
@@ -295,6 +299,7 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
                     .width(width),
             )
         }
+        Format::Short => Box::new(ShortReport::new(out, &rulebook)),
         Format::Json => Box::new(JsonReport::new(out, &rulebook)),
         Format::Sarif => Box::new(SarifReport::new(out, &rulebook)),
         Format::Github => Box::new(GithubReport::new(out, &rulebook)),

@@ -711,3 +711,37 @@ fn a_stream_stops_at_max_invalid_without_waiting_for_more() {
         "still waiting on the stream"
     );
 }
+
+#[test]
+fn short_format_is_one_line_per_finding_at_the_json_positions() {
+    let (code, short) = check_sample(WEEKEND, "short");
+    assert_eq!(code, 1);
+    let (_, json) = check_sample(WEEKEND, "json");
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let findings: Vec<&str> = short
+        .lines()
+        .filter(|l| l.starts_with("samples/"))
+        .collect();
+    let violations = json["violations"].as_array().unwrap();
+    assert_eq!(findings.len(), violations.len());
+    for (line, violation) in findings.iter().zip(violations) {
+        let expected = format!(
+            "{}:{}:{}: {}[{}]: ",
+            violation["file"].as_str().unwrap(),
+            violation["line"],
+            violation["column"],
+            violation["severity"].as_str().unwrap(),
+            violation["rule"].as_str().unwrap()
+        );
+        assert!(line.starts_with(&expected), "{line}\nexpected {expected}");
+        if let Some(end) = violation["window"]["end"].as_str() {
+            assert!(line.contains(&format!(", {end})")), "{line}");
+        }
+    }
+    insta::assert_snapshot!("weekend-short", short);
+    let (code, malformed) = check_sample("samples/malformed.log", "short");
+    assert_eq!(code, 2);
+    assert!(
+        malformed.contains("samples/malformed.log:23:45: error[invalid-line]: unknown kind `pol`")
+    );
+}

@@ -7,9 +7,9 @@
 
 use std::io::{self, Write};
 
-use super::{Report, message};
+use super::{Report, finding_offset, message};
 use crate::audit::{LogLine, Outcome, Summary};
-use crate::check::{Finding, Violation};
+use crate::check::Finding;
 use crate::publication::Publication;
 use crate::report::human::summary_text;
 use crate::rulebook::{Rulebook, Severity};
@@ -73,10 +73,7 @@ impl<W: Write> Report for GithubReport<'_, W> {
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     let rule = &self.rulebook.rules[finding.rule];
-                    let at = match finding.violation {
-                        Violation::InsideWindow { .. } => publication.spans.timestamp.offset,
-                        Violation::MissingAttributes(_) => publication.spans.kind.offset,
-                    };
+                    let at = finding_offset(publication, finding);
                     let title = format!("{} ({})", rule.id, rule.citation);
                     let text = format!(
                         "{}\n{}",

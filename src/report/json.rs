@@ -15,7 +15,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Report, message, utc_time};
+use super::{Report, finding_offset, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
@@ -220,20 +220,18 @@ impl<W: Write> JsonReport<'_, W> {
     ) -> JsonViolation {
         let rulebook = self.rulebook;
         let rule = &rulebook.rules[finding.rule];
-        let (regions, round, windows, missing, column_at) = match &finding.violation {
+        let (regions, round, windows, missing) = match &finding.violation {
             Violation::InsideWindow { round, windows } => (
                 windows.iter().map(|w| w.region).collect(),
                 round.map(|r| rulebook.rounds[r].id.clone()),
                 windows.iter().map(|w| json_window(rulebook, w)).collect(),
                 Vec::new(),
-                publication.spans.timestamp.offset,
             ),
             Violation::MissingAttributes(missing) => (
                 publication.regions.clone(),
                 None,
                 Vec::new(),
                 missing.clone(),
-                publication.spans.kind.offset,
             ),
         };
         JsonViolation {
@@ -241,7 +239,7 @@ impl<W: Write> JsonReport<'_, W> {
             severity: rule.severity,
             file: line.file.to_string(),
             line: line.number,
-            column: char_column(line.text, column_at),
+            column: char_column(line.text, finding_offset(publication, finding)),
             timestamp: utc_time(publication.instant),
             outlet: publication.outlet.clone(),
             kind: publication.kind.clone(),

@@ -13,6 +13,7 @@ mod junit;
 pub mod preflight;
 pub mod rules;
 mod sarif;
+mod short;
 
 use std::io;
 
@@ -24,6 +25,7 @@ pub use human::{ColorChoice, DEFAULT_WIDTH, HumanReport};
 pub use json::JsonReport;
 pub use junit::JunitReport;
 pub use sarif::SarifReport;
+pub use short::ShortReport;
 
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
@@ -129,6 +131,15 @@ pub fn round_name(rulebook: &Rulebook, round: Option<usize>) -> String {
         || "whole election".to_string(),
         |r| rulebook.rounds[r].name.clone(),
     )
+}
+
+/// Where in its line a finding points: the timestamp for a window, the kind
+/// for missing attributes.
+pub fn finding_offset(publication: &Publication, finding: &Finding) -> usize {
+    match finding.violation {
+        Violation::InsideWindow { .. } => publication.spans.timestamp.offset,
+        Violation::MissingAttributes(_) => publication.spans.kind.offset,
+    }
 }
 
 /// The one-line message of a finding, the same in every format.

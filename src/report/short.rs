@@ -1,0 +1,135 @@
+//! One line per finding, as compilers and linters write them, for grep and
+//! editors' quickfix lists:
+//! `file:line:col: severity[rule-id]: message (window local / UTC)`.
+//!
+//! Invalid lines are `error[invalid-line]`, unreadable files
+//! `error[unreadable]`, waived findings `waived[rule-id]` with their reason;
+//! the summary closes the output.
+
+use std::io::{self, Write};
+
+use super::{Report, finding_offset, local_window, message, utc_window};
+use crate::audit::{LogLine, Outcome, Summary};
+use crate::check::{Finding, Violation};
+use crate::publication::Publication;
+use crate::report::human::summary_text;
+use crate::rulebook::{Rulebook, Severity};
+use crate::source::{char_column, escape_unsafe};
+use crate::waiver::{Acceptance, WaiverWarning};
+
+pub struct ShortReport<'r, W> {
+    out: W,
+    rulebook: &'r Rulebook,
+}
+
+impl<'r, W: Write> ShortReport<'r, W> {
+    pub fn new(out: W, rulebook: &'r Rulebook) -> Self {
+        ShortReport { out, rulebook }
+    }
+
+    fn write(&mut self, line: &LogLine, at: usize, tag: &str, text: &str) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "{}:{}:{}: {tag}: {}",
+            escape_unsafe(line.file),
+            line.number,
+            char_column(line.text, at),
+            escape_unsafe(text)
+        )
+    }
+
+    /// The finding's message, with its windows in local time and UTC.
+    fn text(&self, publication: &Publication, finding: &Finding) -> String {
+        let text = message(self.rulebook, publication, finding);
+        let Violation::InsideWindow { windows, .. } = &finding.violation else {
+            return text;
+        };
+        let windows: Vec<String> = windows
+            .iter()
+            .map(|w| {
+                let region = &self.rulebook.regions[w.region];
+                let local = local_window(&w.window, region.zone);
+                let utc = utc_window(&w.window);
+                if windows.len() == 1 {
+                    format!("{local} / UTC {utc}")
+                } else {
+                    format!("{}: {local} / UTC {utc}", region.id)
+                }
+            })
+            .collect();
+        format!("{text} ({})", windows.join("; "))
+    }
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+impl<W: Write> Report for ShortReport<'_, W> {
+    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
+        match outcome {
+            Outcome::Invalid(error) => self.write(
+                line,
+                error.span.offset,
+                "error[invalid-line]",
+                &error.message,
+            ),
+            Outcome::Checked(publication, findings) => {
+                for finding in findings {
+                    let rule = &self.rulebook.rules[finding.rule];
+                    let tag = format!("{}[{}]", severity_word(rule.severity), rule.id);
+                    let text = self.text(publication, finding);
+                    self.write(line, finding_offset(publication, finding), &tag, &text)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn waived(
+        &mut self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let tag = format!("waived[{}]", self.rulebook.rules[finding.rule].id);
+        let text = format!(
+            "{} (waiver at {}:{}: {})",
+            message(self.rulebook, publication, finding),
+            acceptance.origin.file,
+            acceptance.origin.line,
+            acceptance.reason
+        );
+        self.write(line, finding_offset(publication, finding), &tag, &text)
+    }
+
+    fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "{}:{}:1: warning[waiver]: waiver for `{}`: {}",
+            escape_unsafe(&warning.origin.file),
+            warning.origin.line,
+            escape_unsafe(&warning.rule),
+            escape_unsafe(&warning.message)
+        )
+    }
+
+    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "{}: error[unreadable]: {}",
+            escape_unsafe(file),
+            escape_unsafe(reason)
+        )
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        writeln!(self.out, "{}", summary_text(summary))?;
+        self.out.flush()
+    }
+}
