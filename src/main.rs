@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use scrutin::audit::pipeline::Pipeline;
 use scrutin::audit::{Limits, Summary};
+use scrutin::check::Scope;
 use scrutin::report::{
     self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport,
     ShortReport,
@@ -118,6 +119,19 @@ struct CheckArgs {
     /// Stop after this many invalid lines instead of reporting them all.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_invalid: Option<u64>,
+    /// Report only the findings of this rule (repeat for several).
+    #[arg(long = "rule", value_name = "ID")]
+    rules_shown: Vec<String>,
+    /// Report only findings in this region (repeat for several).
+    #[arg(long = "region", value_name = "REGION")]
+    regions_shown: Vec<String>,
+    /// Report only publications at or after this instant
+    /// (2017-05-06T00:00:00+02:00, or …[Europe/Paris]).
+    #[arg(long, value_name = "INSTANT", value_parser = instant)]
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Report only publications before this instant.
+    #[arg(long, value_name = "INSTANT", value_parser = instant)]
+    until: Option<chrono::DateTime<chrono::Utc>>,
     /// Threads checking large logs (default: one per core, or one when a log
     /// is standard input); the output is the same whatever the number.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -324,7 +338,17 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
             .max_invalid
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     };
-    let mut pipeline = Pipeline::new(&rulebook);
+    let scope = match scope(args, &rulebook) {
+        Ok(scope) => scope,
+        Err(message) => {
+            eprintln!("scrutin: {message}");
+            return Ok(exit::INCOMPLETE);
+        }
+    };
+    if !scope.is_everything() {
+        summary.scope = Some(scope.describe(&rulebook));
+    }
+    let mut pipeline = Pipeline::new(&rulebook).scope(scope);
     if let Some(jobs) = args.jobs {
         pipeline = pipeline.jobs(usize::try_from(jobs).unwrap_or(usize::MAX));
     } else if args.logs.iter().any(|log| log == Path::new("-")) {
@@ -351,6 +375,65 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     }
     report.finish(&summary)?;
     Ok(exit_code(&summary, args.fail_on))
+}
+
+/// An instant given as an option: a log timestamp, read by the same parser.
+fn instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    scrutin::publication::time::parse_timestamp(text)
+        .map(|timestamp| timestamp.instant)
+        .map_err(|error| error.message)
+}
+
+/// The findings asked for: `--rule`, `--region`, `--since`, `--until`,
+/// their ids checked against the rulebook.
+fn scope(args: &CheckArgs, rulebook: &Rulebook) -> Result<Scope, String> {
+    let rules = args
+        .rules_shown
+        .iter()
+        .map(|id| {
+            let ids = rulebook.rules.iter().map(|r| r.id.as_str());
+            rulebook
+                .rules
+                .iter()
+                .position(|r| r.id == *id)
+                .ok_or_else(|| unknown("--rule", "rule", id, ids))
+        })
+        .collect::<Result<_, _>>()?;
+    let regions = args
+        .regions_shown
+        .iter()
+        .map(|id| {
+            let ids = rulebook.regions.iter().map(|r| r.id.as_str());
+            rulebook
+                .region_index(id)
+                .ok_or_else(|| unknown("--region", "region", id, ids))
+        })
+        .collect::<Result<_, _>>()?;
+    if let (Some(since), Some(until)) = (args.since, args.until)
+        && since >= until
+    {
+        return Err(format!("--since {since} is not before --until {until}"));
+    }
+    Ok(Scope {
+        rules,
+        regions,
+        since: args.since,
+        until: args.until,
+    })
+}
+
+/// `--rule poll-bam: no rule `poll-bam` in this rulebook; did you mean …?`
+fn unknown<'a>(
+    option: &str,
+    noun: &str,
+    id: &str,
+    known: impl Iterator<Item = &'a str> + Clone,
+) -> String {
+    let hint = scrutin::source::did_you_mean(id, known.clone()).map_or_else(
+        || format!("its {noun}s: {}", known.collect::<Vec<_>>().join(", ")),
+        |near| format!("did you mean `{near}`?"),
+    );
+    format!("{option} {id}: no {noun} `{id}` in this rulebook; {hint}")
 }
 
 /// The width of standard output when it is a terminal, else 80: output kept

@@ -745,3 +745,102 @@ fn short_format_is_one_line_per_finding_at_the_json_positions() {
         malformed.contains("samples/malformed.log:23:45: error[invalid-line]: unknown kind `pol`")
     );
 }
+
+/// `check --format json` on the weekend sample with `extra` options.
+fn weekend_json(extra: &[&str]) -> (i32, Value) {
+    let output = scrutin()
+        .args(["check", "--rules", RULES, "--format", "json", WEEKEND])
+        .args(extra)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    (output.status.code().unwrap(), json)
+}
+
+#[test]
+fn filters_narrow_the_findings_and_the_summary_counts_the_rest() {
+    let (_, all) = weekend_json(&[]);
+    let total = summary(&all, "violations");
+    for jobs in ["1", "2"] {
+        let (code, json) =
+            weekend_json(&["--rule", "poll-ban", "--region", "guadeloupe", "-j", jobs]);
+        assert_eq!(code, 1);
+        let violations = json["violations"].as_array().unwrap();
+        assert!(!violations.is_empty());
+        for v in violations {
+            assert_eq!(v["rule"], "poll-ban");
+            assert_eq!(v["regions"], serde_json::json!(["guadeloupe"]), "{v}");
+            assert_eq!(v["windows"].as_array().unwrap().len(), 1);
+        }
+        let shown = summary(&json, "violations");
+        assert_eq!(shown + summary(&json, "out_of_scope"), total);
+        assert_eq!(json["summary"]["scope"], "rule poll-ban; region guadeloupe");
+        // Every line is still read and counted.
+        assert_eq!(summary(&json, "lines"), 272);
+        assert_eq!(summary(&json, "publications"), 146);
+    }
+    // Half-open: since is in, until is out.
+    let (_, json) = weekend_json(&[
+        "--since",
+        "2017-05-06T00:00:00+02:00",
+        "--until",
+        "2017-05-07T20:00:00[Europe/Paris]",
+    ]);
+    let timestamps: Vec<&str> = json["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(
+        timestamps.contains(&"2017-05-05T22:00:00Z"),
+        "{timestamps:?}"
+    );
+    assert!(
+        timestamps
+            .iter()
+            .all(|t| ("2017-05-05T22:00:00Z"..="2017-05-07T17:59:59Z").contains(t)),
+        "{timestamps:?}"
+    );
+    // A finding outside the scope does not fail the run.
+    let (code, json) = weekend_json(&["--rule", "poll-ban", "--until", "2017-05-01T00:00:00Z"]);
+    assert_eq!((code, summary(&json, "violations")), (0, 0));
+}
+
+#[test]
+fn filters_name_what_is_wrong() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--rule", "poll-bam"],
+            "--rule poll-bam: no rule `poll-bam` in this rulebook; did you mean `poll-ban`?",
+        ),
+        (
+            &["--region", "quebec"],
+            "--region quebec: no region `quebec` in this rulebook; its regions: metropole,",
+        ),
+        (
+            &["--since", "2017-05-06T00:00:00"],
+            "this timestamp has no offset or zone",
+        ),
+        (
+            &[
+                "--since",
+                "2017-05-07T00:00:00Z",
+                "--until",
+                "2017-05-06T00:00:00Z",
+            ],
+            "is not before --until",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = scrutin()
+            .args(["check", "--rules", RULES, WEEKEND])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}

@@ -11,7 +11,7 @@ use std::io::{self, BufRead};
 use serde::Serialize;
 
 use crate::check::index::RuleIndex;
-use crate::check::{Finding, check, check_indexed};
+use crate::check::{Finding, Scope, check, check_indexed};
 use crate::publication::reader::{LineReader, LineText, MAX_LINE_BYTES};
 use crate::publication::{self, LineError, Publication};
 use crate::report::Report;
@@ -57,6 +57,12 @@ pub struct Summary {
     pub waived: usize,
     /// Waivers unused or expired.
     pub waiver_warnings: usize,
+    /// Findings left out by the scope asked for (`--rule`, `--region`,
+    /// `--since`, `--until`); not counted above.
+    pub out_of_scope: usize,
+    /// The scope in words; `None` when everything is shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// When to give up on a log rather than flood the reader.
@@ -147,6 +153,8 @@ pub(crate) struct FileAudit<'a> {
     waivers: &'a mut Waivers,
     /// Inline waivers read on the comment lines just above the current line.
     pending: Vec<(Directive, Origin)>,
+    /// The findings to report; the others are only counted.
+    scope: Option<&'a Scope>,
 }
 
 impl<'a> FileAudit<'a> {
@@ -170,7 +178,14 @@ impl<'a> FileAudit<'a> {
             limits,
             waivers,
             pending: Vec::new(),
+            scope: None,
         })
+    }
+
+    /// Reports only the findings inside `scope`.
+    pub(crate) fn scoped(mut self, scope: &'a Scope) -> Self {
+        self.scope = (!scope.is_everything()).then_some(scope);
+        self
     }
 
     /// Has `Limits::max_invalid` been reached? Then later lines are not read.
@@ -330,7 +345,20 @@ impl<'a> FileAudit<'a> {
         let mut kept = Vec::new();
         let mut waived = Vec::new();
         for finding in findings {
-            match self.acceptance(&line, publication, &finding, &mut used) {
+            // Waivers see every finding, so that one waiving a finding out of
+            // scope is not reported as unused.
+            let acceptance = self.acceptance(&line, publication, &finding, &mut used);
+            let finding = match self.scope {
+                Some(scope) => match scope.narrow(publication, finding) {
+                    Some(finding) => finding,
+                    None => {
+                        self.summary.out_of_scope += 1;
+                        continue;
+                    }
+                },
+                None => finding,
+            };
+            match acceptance {
                 Some(acceptance) => waived.push((finding, acceptance)),
                 None => kept.push(finding),
             }

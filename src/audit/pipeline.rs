@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use super::{FileAudit, Limits, Summary};
+use crate::check::Scope;
 use crate::check::index::RuleIndex;
 use crate::publication::reader::{LineText, MAX_LINE_BYTES};
 use crate::publication::scan::{Scan, Scanner};
@@ -43,6 +44,7 @@ pub struct Pipeline<'r> {
     index: RuleIndex,
     jobs: usize,
     chunk_bytes: usize,
+    scope: Scope,
 }
 
 impl<'r> Pipeline<'r> {
@@ -56,7 +58,14 @@ impl<'r> Pipeline<'r> {
             index: RuleIndex::new(rulebook),
             jobs: cores,
             chunk_bytes: Self::DEFAULT_CHUNK_BYTES,
+            scope: Scope::default(),
         }
+    }
+
+    /// Reports only the findings inside `scope` (the others are counted).
+    pub fn scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
     }
 
     /// Worker threads; with 1, everything runs on the calling thread.
@@ -83,7 +92,8 @@ impl<'r> Pipeline<'r> {
         waivers: &mut Waivers,
     ) -> io::Result<()> {
         let index = Some(&self.index);
-        let audit = FileAudit::begin(self.rulebook, index, file, report, summary, limits, waivers)?;
+        let audit = FileAudit::begin(self.rulebook, index, file, report, summary, limits, waivers)?
+            .scoped(&self.scope);
         let mut merge = Merge { audit, lines: 0 };
         let mut reader = ChunkReader::new(input, self.chunk_bytes);
         let stop = if self.jobs == 1 {

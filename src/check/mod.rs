@@ -6,6 +6,9 @@
 //! own window.
 
 pub mod index;
+mod scope;
+
+pub use scope::Scope;
 
 use crate::publication::Publication;
 use crate::rulebook::{Filter, RegionWindow, RuleBody, Rulebook, WindowRule};

@@ -277,6 +277,12 @@ pub fn summary_text(summary: &Summary) -> String {
             plural(summary.waiver_warnings, "waiver warning"),
         ));
     }
+    if let Some(scope) = &summary.scope {
+        text.push_str(&format!(
+            "         showing only {scope}: {} outside (not counted below)\n",
+            plural(summary.out_of_scope, "finding"),
+        ));
+    }
     if summary.stopped_early {
         text.push_str(&format!(
             "         stopped after {} (--max-invalid): the rest of the input was not checked\n",
