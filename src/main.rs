@@ -466,10 +466,9 @@ fn preflight_publication(
         Err(QuestionError::Line { line, error }) => {
             print_line_error(rulebook, &line, &error).map(|()| None)
         }
-        Err(error) => {
-            if let QuestionError::Part { part, value, .. } = &error {
-                eprintln!("scrutin: --{} {value}: {}", part.name(), error.message());
-            }
+        Err(QuestionError::Part(error)) => {
+            let option = error.part.name();
+            eprintln!("scrutin: --{option} {}: {}", error.value, error.message());
             Ok(None)
         }
     }

@@ -281,14 +281,14 @@ impl PreflightRequest {
 /// A question's mistake, naming the field of the request that holds it.
 fn question_error(error: &QuestionError) -> String {
     match error {
-        QuestionError::Part { part, value, .. } => {
-            let field = match part {
+        QuestionError::Part(part_error) => {
+            let field = match part_error.part {
                 Part::At => "at",
                 Part::Kind => "kind",
                 Part::Channel => "channel",
                 Part::Region => "regions",
             };
-            format!("`{field}` {value}: {}", error.message())
+            format!("`{field}` {}: {}", part_error.value, part_error.message())
         }
         QuestionError::Line { .. } => error.message(),
     }

@@ -31,7 +31,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::check::{Finding, Violation, check};
 use crate::publication::Publication;
 use crate::rulebook::{RuleBody, Rulebook, Window};
-pub use question::{EXPECTED_AT, Part, Question, QuestionError};
+pub use question::{EXPECTED_AT, Part, PartError, Question, QuestionError};
 
 /// The answer to a preflight question.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,27 +56,37 @@ impl Part {
 /// Why a question cannot be answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuestionError {
-    /// One part is wrong on its own: `value` is what was given for it.
-    Part {
-        part: Part,
-        value: String,
-        problem: String,
-        /// What would be right: the accepted forms, a near name, the valid values.
-        expected: String,
-    },
+    /// One part is wrong on its own.
+    Part(PartError),
     /// Every part is right on its own but the line they make is not (an
     /// attribute that repeats a well-known field, an empty outlet…).
     Line { line: String, error: LineError },
 }
 
+/// A part of a question that is wrong on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartError {
+    pub part: Part,
+    /// What was given for it.
+    pub value: String,
+    pub problem: String,
+    /// What would be right: the accepted forms, a near name, the valid values.
+    pub expected: String,
+}
+
+impl PartError {
+    /// `<problem> (<expected>)`; the caller names the part its own way
+    /// (`--kind pol`, `` `kind` pol``).
+    pub fn message(&self) -> String {
+        format!("{} ({})", self.problem, self.expected)
+    }
+}
+
 impl QuestionError {
-    /// `<problem> (<expected>)` for a part, the line's message otherwise; the
-    /// caller names the part its own way (`--kind pol`, `kind pol`).
+    /// The part's message, or the line's with its help.
     pub fn message(&self) -> String {
         match self {
-            QuestionError::Part {
-                problem, expected, ..
-            } => format!("{problem} ({expected})"),
+            QuestionError::Part(error) => error.message(),
             QuestionError::Line { error, .. } => match &error.help {
                 Some(help) => format!("{} ({help})", error.message),
                 None => error.message.clone(),
@@ -99,14 +109,14 @@ impl Question {
         rulebook: &Rulebook,
         now: DateTime<Utc>,
     ) -> Result<Publication, QuestionError> {
-        self.check_parts(rulebook)?;
+        self.check_parts(rulebook).map_err(QuestionError::Part)?;
         let line = self.to_line(now);
         publication::read(&line, rulebook).map_err(|error| QuestionError::Line { line, error })
     }
 
-    fn check_parts(&self, rulebook: &Rulebook) -> Result<(), QuestionError> {
+    fn check_parts(&self, rulebook: &Rulebook) -> Result<(), PartError> {
         if let Some(at) = self.at.as_deref().filter(|&at| at != "now") {
-            parse_timestamp(at).map_err(|e| QuestionError::Part {
+            parse_timestamp(at).map_err(|e| PartError {
                 part: Part::At,
                 value: at.to_string(),
                 // A text not shaped like a timestamp at all: say so in
@@ -165,7 +175,7 @@ fn known<'a>(
     part: Part,
     value: &str,
     declared: impl Iterator<Item = &'a str> + Clone,
-) -> Result<(), QuestionError> {
+) -> Result<(), PartError> {
     if declared.clone().any(|id| id == value) {
         return Ok(());
     }
@@ -177,7 +187,7 @@ fn known<'a>(
         (None, Some(list)) => format!("valid: {list}"),
         (None, None) => format!("see `scrutin rules show {}`", rulebook.file_name()),
     };
-    Err(QuestionError::Part {
+    Err(PartError {
         part,
         value: value.to_string(),
         problem: format!("not a {} of {}", part.name(), rulebook.id),
@@ -199,12 +209,12 @@ mod tests {
 
     fn part_error(question: Question) -> (Part, String, String) {
         match question.read(&rulebook(), Utc::now()) {
-            Err(QuestionError::Part {
+            Err(QuestionError::Part(PartError {
                 part,
                 value,
                 problem,
                 ..
-            }) => (part, value, problem),
+            })) => (part, value, problem),
             other => panic!("not a part's error: {other:?}"),
         }
     }
