@@ -72,6 +72,8 @@ enum Command {
         /// The rulebook (YAML).
         #[arg(long, short = 'r', value_name = "FILE")]
         rules: PathBuf,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+        format: ShowFormat,
     },
     /// Print a completion script for a shell.
     Completions {
@@ -224,7 +226,11 @@ fn main() -> ExitCode {
             print!("{}", rulebook::schema::json_schema());
             Ok(exit::CLEAN)
         }
-        Command::Explain { rule, rules } => explain(&rule, &rules),
+        Command::Explain {
+            rule,
+            rules,
+            format,
+        } => explain(&rule, &rules, format),
         Command::Preflight(args) => preflight(&args),
         Command::Serve { rules, addr } => serve(&rules, addr),
         Command::Calendar {
@@ -550,7 +556,7 @@ fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
     Ok(exit::CLEAN)
 }
 
-fn explain(rule: &str, file: &Path) -> io::Result<u8> {
+fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
     let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
         return Ok(exit::INCOMPLETE);
     };
@@ -570,7 +576,10 @@ fn explain(rule: &str, file: &Path) -> io::Result<u8> {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    report::rules::explain_text(&rulebook, index, &mut out)?;
+    match format {
+        ShowFormat::Human => report::rules::explain_text(&rulebook, index, &mut out)?,
+        ShowFormat::Json => report::rules::explain_json(&rulebook, index, &mut out)?,
+    }
     out.flush()?;
     Ok(exit::CLEAN)
 }
