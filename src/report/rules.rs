@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{local_time, round_name, utc_time, utc_window};
+use super::{column_width, local_time, round_name, utc_time, utc_window};
 use crate::rulebook::{Filter, Round, Rule, RuleBody, Rulebook, Severity, Window};
 
 /// One restricted window: a rule, in a region, in a round (or the whole election).
@@ -149,19 +149,20 @@ fn show_calendar(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nrestricted windows, [start, end), sorted by start:")?;
     let entries = calendar(rulebook);
     // Each column as wide as its widest cell, header included.
-    let width = |cells: &mut dyn Iterator<Item = usize>, header: &str| {
-        cells.max().unwrap_or(0).max(header.len())
-    };
-    let region_width = width(
-        &mut entries.iter().map(|e| rulebook.regions[e.region].id.len()),
+    let region_width = column_width(
+        entries
+            .iter()
+            .map(|e| rulebook.regions[e.region].id.chars().count()),
         "region",
     );
-    let rule_width = width(
-        &mut entries.iter().map(|e| rulebook.rules[e.rule].id.len()),
+    let rule_width = column_width(
+        entries
+            .iter()
+            .map(|e| rulebook.rules[e.rule].id.chars().count()),
         "rule",
     );
-    let local_width = width(
-        &mut entries.iter().flat_map(|e| {
+    let local_width = column_width(
+        entries.iter().flat_map(|e| {
             let zone = rulebook.regions[e.region].zone;
             [e.window.start, e.window.end].map(|instant| local_time(instant, zone).chars().count())
         }),
