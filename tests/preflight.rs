@@ -293,6 +293,7 @@ fn an_allowed_answer_warns_of_a_window_opening_within_48_hours() {
         stdout.contains("\nallowed now; from Sat 2017-05-06 00:00 CEST a `poll` is forbidden until Sun 2017-05-07 20:00 CEST in metropole (poll-ban)\n"),
         "{stdout}"
     );
+    insta::assert_snapshot!("preflight-allowed-upcoming", stdout);
     let (_, json) = poll_at("2017-05-05T15:00:00+02:00", "json");
     let json: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(
@@ -369,6 +370,9 @@ fn the_verdict_in_a_word_for_people_and_machines() {
         let (code, stdout, _) = preflight(args);
         assert_eq!(code, exit, "{args:?}");
         assert!(stdout.starts_with(headline), "{stdout}");
+        if verdict == "missing-notice" {
+            insta::assert_snapshot!("preflight-missing-notice", stdout);
+        }
         let (code, json, _) = preflight(&[args, &["--format", "json"]].concat());
         assert_eq!(code, exit, "{args:?}");
         let json: Value = serde_json::from_str(&json).unwrap();

@@ -113,8 +113,11 @@ fn upcoming_text(
     let now = match answer.verdict() {
         Verdict::Allowed => "allowed now",
         // Missing attributes: no window forbids it now, but it is not allowed.
-        Verdict::MissingNotice | Verdict::Blocked => "no window now",
+        Verdict::MissingNotice | Verdict::Blocked => "no window forbids it now",
     };
+    if !answer.upcoming.is_empty() {
+        writeln!(out)?;
+    }
     for upcoming in &answer.upcoming {
         let region = &rulebook.regions[upcoming.region];
         writeln!(
