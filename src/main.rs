@@ -72,6 +72,7 @@ enum Command {
         /// The rulebook (YAML).
         #[arg(long, short = 'r', value_name = "FILE")]
         rules: PathBuf,
+        /// How to print the explanation: for people, or JSON for tools.
         #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
         format: ShowFormat,
     },
