@@ -74,6 +74,9 @@ enum Command {
         /// The rulebook (YAML).
         #[arg(long, short = 'r', value_name = "FILE")]
         rules: PathBuf,
+        /// How to print the explanation: for people, or JSON for tools.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+        format: ShowFormat,
     },
     /// Print a completion script for a shell.
     Completions {
@@ -139,13 +142,17 @@ struct CheckArgs {
 }
 
 #[derive(clap::Args)]
+// The publication is described by its parts (`--kind` and the others) or as
+// a whole `--line`: one of the two is needed, and the error says so.
+#[command(group(clap::ArgGroup::new("publication").args(["kind", "line"]).required(true)))]
 struct PreflightArgs {
     /// The rulebook (YAML).
     #[arg(long, short = 'r', value_name = "FILE")]
     rules: PathBuf,
-    /// The publication's kind.
-    #[arg(long, required_unless_present = "line")]
+    /// The publication's kind, one of the rulebook's (poll, campaign, …).
+    #[arg(long)]
     kind: Option<String>,
+    /// Where it goes out, one of the rulebook's channels (web, tv, …); default: any.
     #[arg(long)]
     channel: Option<String>,
     /// Where it is received (repeat for several); default: the rulebook's default region.
@@ -154,14 +161,16 @@ struct PreflightArgs {
     /// When: an instant (2017-05-06T09:30:00+02:00, …[Europe/Paris]) or `now`.
     #[arg(long, default_value = "now")]
     at: String,
+    /// Who publishes it (rules may depend on it).
     #[arg(long, default_value = "preflight")]
     outlet: String,
     /// An attribute, key=value (repeat for several): the poll notice, tags=…
     #[arg(long = "attr", value_name = "KEY=VALUE")]
     attributes: Vec<String>,
     /// The whole publication as a log line, instead of the options above.
-    #[arg(long, conflicts_with_all = ["kind", "channel", "regions", "attributes"])]
+    #[arg(long, conflicts_with_all = ["kind", "channel", "regions", "at", "outlet", "attributes"])]
     line: Option<String>,
+    /// How to print the answer.
     #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
     format: ShowFormat,
 }
@@ -244,7 +253,11 @@ fn main() -> ExitCode {
             print!("{}", rulebook::schema::json_schema());
             Ok(exit::CLEAN)
         }
-        Command::Explain { rule, rules } => explain(&rule, &rules),
+        Command::Explain {
+            rule,
+            rules,
+            format,
+        } => explain(&rule, &rules, format),
         Command::Preflight(args) => preflight(&args),
         Command::Serve { rules, addr } => serve(&rules, addr),
         Command::Calendar {
@@ -511,11 +524,8 @@ fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The question as a log line: the same reading, and the same diagnostics.
-fn question_line(args: &PreflightArgs) -> Result<String, String> {
-    if let Some(line) = &args.line {
-        return Ok(line.clone());
-    }
+/// The question's parts, or why `--attr` is not KEY=VALUE.
+fn question(args: &PreflightArgs) -> Result<scrutin::preflight::Question, String> {
     let attributes = args
         .attributes
         .iter()
@@ -526,45 +536,73 @@ fn question_line(args: &PreflightArgs) -> Result<String, String> {
                 .ok_or_else(|| format!("--attr {attribute}: expected KEY=VALUE"))
         })
         .collect::<Result<std::collections::BTreeMap<_, _>, String>>()?;
-    let question = scrutin::preflight::Question {
+    Ok(scrutin::preflight::Question {
         at: Some(args.at.clone()),
         kind: args.kind.clone().unwrap_or_default(),
         channel: args.channel.clone(),
         regions: args.regions.clone(),
         outlet: Some(args.outlet.clone()),
         attributes,
+    })
+}
+
+/// A line's mistake, shown on the line as `check` would show it.
+fn print_line_error(
+    rulebook: &Rulebook,
+    line: &str,
+    error: &scrutin::publication::LineError,
+) -> io::Result<()> {
+    let mut report = HumanReport::new(
+        io::stderr(),
+        rulebook,
+        ColorChoice::Auto.enabled(io::stderr().is_terminal()),
+    );
+    let question = scrutin::audit::LogLine {
+        file: "question",
+        number: 1,
+        text: line,
     };
-    Ok(question.to_line(chrono::Utc::now()))
+    report.line(&question, scrutin::audit::Outcome::Invalid(error))
+}
+
+/// The publication asked about, or its mistake printed (`None`).
+fn preflight_publication(
+    args: &PreflightArgs,
+    rulebook: &Rulebook,
+) -> io::Result<Option<scrutin::publication::Publication>> {
+    use scrutin::preflight::QuestionError;
+    if let Some(line) = &args.line {
+        return match scrutin::publication::read(line, rulebook) {
+            Ok(publication) => Ok(Some(publication)),
+            Err(error) => print_line_error(rulebook, line, &error).map(|()| None),
+        };
+    }
+    let question = match question(args) {
+        Ok(question) => question,
+        Err(message) => {
+            eprintln!("scrutin: {message}");
+            return Ok(None);
+        }
+    };
+    match question.read(rulebook, chrono::Utc::now()) {
+        Ok(publication) => Ok(Some(publication)),
+        Err(QuestionError::Line { line, error }) => {
+            print_line_error(rulebook, &line, &error).map(|()| None)
+        }
+        Err(QuestionError::Part(error)) => {
+            let option = error.part.name();
+            eprintln!("scrutin: --{option} {}: {}", error.value, error.message());
+            Ok(None)
+        }
+    }
 }
 
 fn preflight(args: &PreflightArgs) -> io::Result<u8> {
     let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election) else {
         return Ok(exit::INCOMPLETE);
     };
-    let line = match question_line(args) {
-        Ok(line) => line,
-        Err(message) => {
-            eprintln!("scrutin: {message}");
-            return Ok(exit::INCOMPLETE);
-        }
-    };
-    let publication = match scrutin::publication::read(&line, &rulebook) {
-        Ok(publication) => publication,
-        Err(error) => {
-            // The question's mistake, shown on the line it was turned into.
-            let mut report = HumanReport::new(
-                io::stderr(),
-                &rulebook,
-                ColorChoice::Auto.enabled(io::stderr().is_terminal()),
-            );
-            let question = scrutin::audit::LogLine {
-                file: "question",
-                number: 1,
-                text: &line,
-            };
-            report.line(&question, scrutin::audit::Outcome::Invalid(&error))?;
-            return Ok(exit::INCOMPLETE);
-        }
+    let Some(publication) = preflight_publication(args, &rulebook)? else {
+        return Ok(exit::INCOMPLETE);
     };
     let answer = scrutin::preflight::preflight(&rulebook, &publication);
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -577,8 +615,12 @@ fn preflight(args: &PreflightArgs) -> io::Result<u8> {
         }
     }
     out.flush()?;
-    let allowed = answer.allowed() && answer.to_add.is_empty();
-    Ok(if allowed { exit::CLEAN } else { exit::FINDINGS })
+    Ok(match answer.verdict() {
+        scrutin::preflight::Verdict::Allowed => exit::CLEAN,
+        scrutin::preflight::Verdict::Blocked | scrutin::preflight::Verdict::MissingNotice => {
+            exit::FINDINGS
+        }
+    })
 }
 
 fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::Result<u8> {
@@ -631,7 +673,7 @@ fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
     Ok(exit::CLEAN)
 }
 
-fn explain(rule: &str, file: &Path) -> io::Result<u8> {
+fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
     let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
         return Ok(exit::INCOMPLETE);
     };
@@ -651,7 +693,10 @@ fn explain(rule: &str, file: &Path) -> io::Result<u8> {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    report::rules::explain_text(&rulebook, index, &mut out)?;
+    match format {
+        ShowFormat::Human => report::rules::explain_text(&rulebook, index, &mut out)?,
+        ShowFormat::Json => report::rules::explain_json(&rulebook, index, &mut out)?,
+    }
     out.flush()?;
     Ok(exit::CLEAN)
 }

@@ -20,8 +20,8 @@ use serde::Deserialize;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::audit::{Summary, audit};
-use crate::preflight::{Question, preflight};
-use crate::publication;
+use crate::preflight::{Part, Question, QuestionError, preflight};
+use crate::publication::{self, Publication};
 use crate::report::{self, JsonReport, Report};
 use crate::rulebook::Rulebook;
 
@@ -38,6 +38,19 @@ pub struct Rulebooks {
 impl Rulebooks {
     pub fn new(rulebooks: Vec<Rulebook>) -> Self {
         Rulebooks { rulebooks }
+    }
+
+    /// The rulebook a request selects: by `?rulebook=ID` in the query, or a
+    /// `rulebook` field in a JSON body; by neither, the first served. Both
+    /// given and different is a mistake the request must fix (400), not a
+    /// choice the server makes for it.
+    fn select(&self, query: Option<&str>, body: Option<&str>) -> Result<&Rulebook, ApiError> {
+        match (query, body) {
+            (Some(query), Some(body)) if query != body => Err(ApiError::bad_request(format!(
+                "the query selects rulebook `{query}` and the body `{body}`: give one"
+            ))),
+            (query, body) => self.get(query.or(body)),
+        }
     }
 
     fn get(&self, id: Option<&str>) -> Result<&Rulebook, ApiError> {
@@ -132,25 +145,43 @@ fn json_from(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Respons
     }
 }
 
-/// `?rulebook=ID&region=a,b`: which rulebook (default: the first), which regions.
+/// `?rulebook=ID`: the query of `/v1/rules`, `/v1/check` and `/v1/preflight`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Choice {
+struct RulebookQuery {
+    rulebook: Option<String>,
+}
+
+/// `?rulebook=ID&region=a,b`: the query of `/v1/calendar`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarQuery {
     rulebook: Option<String>,
     region: Option<String>,
 }
 
-/// The query, or a JSON 400 saying what is wrong with it.
-fn choice(query: Result<Query<Choice>, QueryRejection>) -> Result<Choice, ApiError> {
+/// The query, or a JSON 400 saying what is wrong with it (an unknown
+/// parameter is refused rather than ignored: ignoring `?rulebook=` once
+/// answered a French question under British law).
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     query
-        .map(|Query(choice)| choice)
+        .map(|Query(query)| query)
         .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
 }
 
-async fn rules(State(served): State<Arc<Rulebooks>>) -> Response {
-    json_from(|out| {
+/// Every rulebook served, or only the one `?rulebook=ID` names: a list either way.
+async fn rules(
+    State(served): State<Arc<Rulebooks>>,
+    choice: Result<Query<RulebookQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let choice = query(choice)?;
+    let listed: Vec<&Rulebook> = match choice.rulebook.as_deref() {
+        None => served.rulebooks.iter().collect(),
+        Some(id) => vec![served.get(Some(id))?],
+    };
+    Ok(json_from(|out| {
         out.push(b'[');
-        for (n, rulebook) in served.rulebooks.iter().enumerate() {
+        for (n, rulebook) in listed.into_iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
@@ -158,15 +189,15 @@ async fn rules(State(served): State<Arc<Rulebooks>>) -> Response {
         }
         out.push(b']');
         Ok(())
-    })
+    }))
 }
 
 async fn calendar(
     State(served): State<Arc<Rulebooks>>,
-    query: Result<Query<Choice>, QueryRejection>,
+    choice: Result<Query<CalendarQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let choice = choice(query)?;
-    let rulebook = served.get(choice.rulebook.as_deref())?;
+    let choice = query(choice)?;
+    let rulebook = served.select(choice.rulebook.as_deref(), None)?;
     let mut regions = Vec::new();
     for id in choice.region.iter().flat_map(|list| list.split(',')) {
         let region = rulebook
@@ -198,45 +229,79 @@ struct PreflightRequest {
 
 async fn preflight_route(
     State(served): State<Arc<Rulebooks>>,
+    choice: Result<Query<RulebookQuery>, QueryRejection>,
     request: Result<axum::Json<PreflightRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let choice = query(choice)?;
     let axum::Json(request) =
         request.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
-    let rulebook = served.get(request.rulebook.as_deref())?;
-    let line = match (request.line, request.kind) {
-        (Some(line), None) => line,
-        (None, Some(kind)) => Question {
-            at: request.at,
-            kind,
-            channel: request.channel,
-            regions: request.regions,
-            outlet: request.outlet,
-            attributes: request.attributes,
-        }
-        .to_line(chrono::Utc::now()),
-        _ => {
-            return Err(ApiError::bad_request(
-                "give either `line`, or `kind` and the other parts",
-            ));
-        }
-    };
-    let publication = publication::read(&line, rulebook).map_err(|e| {
-        let help = e.help.map(|h| format!(" ({h})")).unwrap_or_default();
-        ApiError::bad_request(format!("{}{help}", e.message))
-    })?;
+    let rulebook = served.select(choice.rulebook.as_deref(), request.rulebook.as_deref())?;
+    let publication = request.publication(rulebook)?;
     let answer = preflight(rulebook, &publication);
     Ok(json_from(|out| {
         report::preflight::answer_json(rulebook, &publication, &answer, out)
     }))
 }
 
+impl PreflightRequest {
+    /// The publication asked about, read against the selected rulebook: a
+    /// kind, channel or region it does not know is a 400 naming it.
+    fn publication(self, rulebook: &Rulebook) -> Result<Publication, ApiError> {
+        let parts_given = self.at.is_some()
+            || self.kind.is_some()
+            || self.channel.is_some()
+            || !self.regions.is_empty()
+            || self.outlet.is_some()
+            || !self.attributes.is_empty();
+        match (self.line, self.kind) {
+            (Some(line), None) if !parts_given => publication::read(&line, rulebook).map_err(|e| {
+                let help = e.help.map(|h| format!(" ({h})")).unwrap_or_default();
+                ApiError::bad_request(format!("{}{help}", e.message))
+            }),
+            (None, Some(kind)) => {
+                let question = Question {
+                    at: self.at,
+                    kind,
+                    channel: self.channel,
+                    regions: self.regions,
+                    outlet: self.outlet,
+                    attributes: self.attributes,
+                };
+                question
+                    .read(rulebook, chrono::Utc::now())
+                    .map_err(|error| ApiError::bad_request(question_error(&error)))
+            }
+            _ => Err(ApiError::bad_request(
+                "give either `line`, or `kind` and the other parts",
+            )),
+        }
+    }
+}
+
+/// A question's mistake, naming the field of the request that holds it.
+fn question_error(error: &QuestionError) -> String {
+    match error {
+        QuestionError::Part(part_error) => {
+            let field = match part_error.part {
+                Part::At => "at",
+                Part::Kind => "kind",
+                Part::Channel => "channel",
+                Part::Region => "regions",
+            };
+            format!("`{field}` {}: {}", part_error.value, part_error.message())
+        }
+        QuestionError::Line { .. } => error.message(),
+    }
+}
+
 async fn check(
     State(served): State<Arc<Rulebooks>>,
-    query: Result<Query<Choice>, QueryRejection>,
+    choice: Result<Query<RulebookQuery>, QueryRejection>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let choice = choice(query)?;
-    let rulebook = served.get(choice.rulebook.as_deref())?;
+    let choice = query(choice)?;
+    // The body is a log, not JSON: the query alone selects.
+    let rulebook = served.select(choice.rulebook.as_deref(), None)?;
     Ok(json_from(|out| {
         let mut summary = Summary::default();
         let mut report = JsonReport::new(&mut *out, rulebook);

@@ -119,3 +119,34 @@ fn the_table_reads_in_local_time() {
     let (_, table, _) = calendar(&["--rules", "rules/pl/parliamentary-2023.yaml"]);
     insta::assert_snapshot!("calendar-pl", table);
 }
+
+/// Zones with and without abbreviations (CEST, UTC-03:00) and region ids of
+/// different lengths: every column starts at the same character on every row.
+#[test]
+fn the_table_columns_line_up() {
+    let (code, table, _) = calendar(&[
+        "--rules",
+        "rules/fr/presidential-2022.yaml",
+        "--region",
+        "metropole",
+        "--region",
+        "guyane",
+        "--region",
+        "saint-pierre-et-miquelon",
+    ]);
+    assert_eq!(code, 0);
+    let rows: Vec<Vec<char>> = table.lines().skip(1).map(|l| l.chars().collect()).collect();
+    assert!(rows[0].starts_with(&"start (local)".chars().collect::<Vec<_>>()));
+    // A column starts after two spaces, at the same place on every row.
+    let starts = |row: &[char]| -> Vec<usize> {
+        (2..row.len())
+            .filter(|&i| row[i - 2] == ' ' && row[i - 1] == ' ' && row[i] != ' ')
+            .collect()
+    };
+    let header = starts(&rows[0]);
+    assert_eq!(header.len(), 4, "{table}");
+    for row in &rows[1..] {
+        assert_eq!(starts(row), header, "{}", row.iter().collect::<String>());
+    }
+    insta::assert_snapshot!("calendar-fr-overseas", table);
+}

@@ -600,6 +600,72 @@ fn explain_tells_everything_about_one_rule() {
 }
 
 #[test]
+fn explain_as_json_holds_what_the_human_explanation_says() {
+    let explain = |format: &str| {
+        let output = scrutin()
+            .args([
+                "explain",
+                "campaign-silence",
+                "--rules",
+                "rules/fr/presidential-2017.yaml",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let human = explain("human");
+    let json: serde_json::Value = serde_json::from_str(&explain("json")).unwrap();
+    assert_eq!(json["rulebook"], "fr-presidential-2017");
+    assert_eq!(json["id"], "campaign-silence");
+    assert_eq!(json["severity"], "error");
+    assert!(human.contains(&format!("law: {} <", json["law"].as_str().unwrap())));
+    assert!(human.contains(&format!(
+        "applies to: {}\n",
+        json["applies_to"].as_str().unwrap()
+    )));
+    assert_eq!(json["filter"]["kinds"], serde_json::json!(["campaign"]));
+    assert!(json["help"].as_str().unwrap().len() > 100);
+    // The election file replaces the law's rule, and says why.
+    assert!(
+        json["defined_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("rules/fr/presidential-2017.yaml:")
+    );
+    assert!(human.contains(json["adjusted"]["reason"].as_str().unwrap()));
+    // Every window of the human list, in its order: per round, then by start.
+    let windows = json["windows"].as_array().unwrap();
+    let listed: Vec<&str> = human
+        .lines()
+        .skip_while(|line| !line.starts_with("windows"))
+        .skip(1)
+        .collect();
+    assert_eq!(windows.len(), listed.len());
+    assert!(windows.len() >= 24, "two rounds × twelve regions");
+    for (window, line) in windows.iter().zip(listed) {
+        let utc = format!(
+            "UTC [{}, {})",
+            window["start"].as_str().unwrap(),
+            window["end"].as_str().unwrap()
+        );
+        assert!(line.ends_with(&utc), "{line} / {window}");
+        assert!(
+            line.contains(&format!("· {}:", window["region"].as_str().unwrap())),
+            "{line}"
+        );
+    }
+    let metropole = windows
+        .iter()
+        .find(|w| w["round"] == "round-2" && w["region"] == "metropole")
+        .unwrap_or_else(|| panic!("{windows:?}"));
+    assert_eq!(metropole["local_start"], "2017-05-06T00:00:00+02:00");
+    assert_eq!(metropole["end"], "2017-05-07T18:00:00Z");
+}
+
+#[test]
 fn quiet_prints_the_summary_only() {
     let output = scrutin()
         .args([

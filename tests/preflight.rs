@@ -168,12 +168,215 @@ fn the_latest_region_decides() {
 }
 
 #[test]
-fn a_bad_question_exits_2_with_a_located_diagnostic() {
-    let (code, _, stderr) = preflight(&["--kind", "pol", "--at", "2017-05-05T15:00:00Z"]);
+fn a_bad_line_exits_2_with_a_diagnostic_on_the_line() {
+    let (code, _, stderr) = preflight(&["--line", "2017-05-05T15:00:00Z outlet=a kind=pol"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown kind `pol`"), "{stderr}");
     assert!(stderr.contains("did you mean `poll`?"), "{stderr}");
-    let (code, _, stderr) = preflight(&["--kind", "poll", "--at", "tomorrow"]);
+    assert!(stderr.contains("[question:1:"), "{stderr}");
+}
+
+/// A mistake in an option is reported in that option, on one line, never as
+/// a mistake in a log line the user did not write.
+#[test]
+fn a_bad_option_is_named_with_what_it_expects() {
+    let expected_at = "(expected an instant such as 2017-05-06T09:30:00+02:00 or 2017-05-06T09:30:00[Europe/Paris], or now)";
+    let cases: [(&[&str], String); 6] = [
+        (
+            &["--kind", "poll", "--at", "2017-13-45"],
+            format!("scrutin: --at 2017-13-45: not a date and time {expected_at}\n"),
+        ),
+        (
+            &["--kind", "poll", "--at", "tomorrow"],
+            format!("scrutin: --at tomorrow: not a date and time {expected_at}\n"),
+        ),
+        (
+            &["--kind", "poll", "--at", "2017-13-45T09:30:00Z"],
+            format!("scrutin: --at 2017-13-45T09:30:00Z: 2017-13-45 is not a date {expected_at}\n"),
+        ),
+        (
+            &["--kind", "pol"],
+            "scrutin: --kind pol: not a kind of fr-presidential-2017 (did you mean `poll`? valid: news, campaign, poll, result, paid_ad)\n".into(),
+        ),
+        (
+            &["--kind", "poll", "--channel", "telex"],
+            "scrutin: --channel telex: not a channel of fr-presidential-2017 (valid: web, print, tv, radio, social)\n".into(),
+        ),
+        (
+            &["--kind", "poll", "--region", "metropole", "--region", "guadelupe"],
+            "scrutin: --region guadelupe: not a region of fr-presidential-2017 (did you mean `guadeloupe`? valid: metropole, guadeloupe, martinique, guyane, reunion, mayotte, saint-pierre-et-miquelon, saint-barthelemy, saint-martin, polynesie, nouvelle-caledonie, wallis-et-futuna)\n".into(),
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = preflight(args);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{args:?}");
+        assert_eq!(stderr, expected, "{args:?}");
+    }
+}
+
+#[test]
+fn without_kind_or_line_the_usage_says_so() {
+    let (code, _, stderr) = preflight(&["--at", "2017-05-05T15:00:00Z"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("expected a timestamp"), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: the following required arguments were not provided:\n  <--kind <KIND>|--line <LINE>>\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("--at <AT>\n"), "{stderr}");
+}
+
+#[test]
+fn a_line_takes_no_other_part_of_the_question() {
+    let line = "2017-05-05T15:00:00Z outlet=a kind=news";
+    for option in [["--at", "2017-05-06T09:30:00Z"], ["--outlet", "b"]] {
+        let (code, _, stderr) = preflight(&[&["--line", line], option.as_slice()].concat());
+        assert_eq!(code, 2, "{option:?}");
+        assert!(stderr.contains("cannot be used with"), "{stderr}");
+    }
+}
+
+#[test]
+fn every_option_has_a_help_text() {
+    let (code, help, _) = preflight(&["--help"]);
+    assert_eq!(code, 0);
+    let options: Vec<&str> = help
+        .lines()
+        .skip_while(|line| *line != "Options:")
+        .skip(1)
+        .filter(|line| line.trim_start().starts_with('-'))
+        .collect();
+    assert!(options.len() >= 10, "{help}");
+    for option in options {
+        // `  --channel <CHANNEL>  Where…`: the text follows the option.
+        let text = option
+            .trim_start()
+            .split_once("  ")
+            .map(|(_, text)| text.trim());
+        assert!(
+            text.is_some_and(|text| !text.is_empty() && !text.starts_with('[')),
+            "no help text: {option}"
+        );
+    }
+}
+
+const POLL_NOTICE: [&str; 10] = [
+    "--attr",
+    "pollster=Ipsos",
+    "--attr",
+    "sponsor=Le Monde",
+    "--attr",
+    "sample_size=1412",
+    "--attr",
+    "fieldwork=2017-05-04/05",
+    "--attr",
+    "margin_of_error=2.5",
+];
+
+fn poll_at(at: &str, format: &str) -> (i32, String) {
+    let args = [
+        ["--kind", "poll", "--at", at, "--format", format].as_slice(),
+        &POLL_NOTICE,
+    ]
+    .concat();
+    let (code, stdout, stderr) = preflight(&args);
+    assert!(stderr.is_empty(), "{stderr}");
+    (code, stdout)
+}
+
+#[test]
+fn an_allowed_answer_warns_of_a_window_opening_within_48_hours() {
+    let (code, stdout) = poll_at("2017-05-05T15:00:00+02:00", "human");
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("\nallowed now; from Sat 2017-05-06 00:00 CEST a `poll` is forbidden until Sun 2017-05-07 20:00 CEST in metropole (poll-ban)\n"),
+        "{stdout}"
+    );
+    insta::assert_snapshot!("preflight-allowed-upcoming", stdout);
+    let (_, json) = poll_at("2017-05-05T15:00:00+02:00", "json");
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json["upcoming"],
+        serde_json::json!([{
+            "rule": "poll-ban",
+            "region": "metropole",
+            "start": "2017-05-05T22:00:00Z",
+            "end": "2017-05-07T18:00:00Z",
+        }])
+    );
+    // Exactly 48 hours before the ban is still warned of; a minute earlier is not.
+    let (_, json) = poll_at("2017-05-03T22:00:00Z", "json");
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["upcoming"][0]["rule"], "poll-ban");
+    let (_, stdout) = poll_at("2017-05-03T21:59:00Z", "human");
+    assert!(!stdout.contains("allowed now"), "{stdout}");
+}
+
+#[test]
+fn a_window_closed_to_the_publication_is_no_warning() {
+    // A news item is not a poll: the ban opening that night is not about it.
+    let (code, json, _) = preflight(&[
+        "--kind",
+        "news",
+        "--at",
+        "2017-05-05T15:00:00+02:00",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["upcoming"], serde_json::json!([]));
+}
+
+#[test]
+fn after_the_last_round_the_election_is_over() {
+    let (code, stdout) = poll_at("2017-06-01T12:00:00+02:00", "human");
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("\nthe election of this rulebook (fr-presidential-2017) is over: it ended Sun 2017-05-07 20:00 CEST (2017-05-07T18:00:00Z)"),
+        "{stdout}"
+    );
+    let (_, json) = poll_at("2017-06-01T12:00:00+02:00", "json");
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["election_over"], true);
+    assert_eq!(json["election_end"], "2017-05-07T18:00:00Z");
+    // Between the rounds it is not over.
+    let (_, json) = poll_at("2017-04-30T12:00:00+02:00", "json");
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["election_over"], false);
+}
+
+#[test]
+fn the_verdict_in_a_word_for_people_and_machines() {
+    let campaign_on_saturday = ["--kind", "campaign", "--at", "2017-05-06T09:30:00+02:00"];
+    let bare_poll_on_friday = ["--kind", "poll", "--at", "2017-05-05T15:00:00+02:00"];
+    let cases = [
+        (campaign_on_saturday.as_slice(), 1, "BLOCKED: ", "blocked"),
+        (
+            bare_poll_on_friday.as_slice(),
+            1,
+            "MISSING NOTICE: ",
+            "missing-notice",
+        ),
+        (
+            &["--kind", "news", "--at", "2017-05-05T15:00:00+02:00"],
+            0,
+            "ALLOWED: ",
+            "allowed",
+        ),
+    ];
+    for (args, exit, headline, verdict) in cases {
+        let (code, stdout, _) = preflight(args);
+        assert_eq!(code, exit, "{args:?}");
+        assert!(stdout.starts_with(headline), "{stdout}");
+        if verdict == "missing-notice" {
+            insta::assert_snapshot!("preflight-missing-notice", stdout);
+        }
+        let (code, json, _) = preflight(&[args, &["--format", "json"]].concat());
+        assert_eq!(code, exit, "{args:?}");
+        let json: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["verdict"], verdict, "{args:?}");
+        assert_eq!(json["allowed"], verdict == "allowed", "{args:?}");
+    }
 }

@@ -95,9 +95,13 @@ fn span_of(whole: &str, part: &str) -> Span {
     Span::new(part.as_ptr() as usize - whole.as_ptr() as usize, part.len())
 }
 
+/// The message for a text that is not shaped like a timestamp at all: other
+/// errors name the part that is wrong (a month 13, an unknown zone).
+pub const EXPECTED_SHAPE: &str =
+    "expected a timestamp such as 2017-05-06T09:30:00+02:00 or 2017-05-06T09:30:00[Europe/Paris]";
+
 pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
     let whole = Span::new(0, text.len());
-    let shape = "expected a timestamp such as 2017-05-06T09:30:00+02:00 or 2017-05-06T09:30:00[Europe/Paris]";
     let pieces = match pieces(text) {
         Ok(("", pieces)) => pieces,
         Ok((rest, _)) => {
@@ -106,7 +110,7 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
                 format!("unexpected `{rest}` after the timestamp"),
             ));
         }
-        Err(_) => return Err(TimeError::new(whole, shape)),
+        Err(_) => return Err(TimeError::new(whole, EXPECTED_SHAPE)),
     };
     let local = local_date_time(text, &pieces)?;
     let offset = pieces.offset.map(|o| parse_offset(text, o)).transpose()?;

@@ -12,7 +12,7 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Serialize;
 
 use super::rules::calendar;
-use super::{local_time, utc_time};
+use super::{column_width, local_time, utc_time};
 use crate::rulebook::{Rulebook, Window};
 
 /// One restricted window of one rule in one region.
@@ -52,22 +52,49 @@ pub fn restrictions(rulebook: &Rulebook, regions: &[usize]) -> Vec<Restriction> 
     merged
 }
 
+/// The windows as a table, each column as wide as its widest cell (header
+/// included), as `rules show` prints its calendar; time first, since the
+/// rows are sorted by start.
 pub fn table(
     rulebook: &Rulebook,
     restrictions: &[Restriction],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     writeln!(out, "{} — restricted windows, [start, end)", rulebook.title)?;
+    let local = |entry: &Restriction| {
+        let zone = rulebook.regions[entry.region].zone;
+        [entry.window.start, entry.window.end].map(|instant| local_time(instant, zone))
+    };
+    let local_width = column_width(
+        restrictions
+            .iter()
+            .flat_map(|e| local(e).map(|cell| cell.chars().count())),
+        "start (local)",
+    );
+    let region_width = column_width(
+        restrictions
+            .iter()
+            .map(|e| rulebook.regions[e.region].id.chars().count()),
+        "region",
+    );
+    let rule_width = column_width(
+        restrictions
+            .iter()
+            .map(|e| rulebook.rules[e.rule].id.chars().count()),
+        "rule",
+    );
+    writeln!(
+        out,
+        "{:<local_width$}  {:<local_width$}  {:<region_width$}  {:<rule_width$}  UTC",
+        "start (local)", "end (local)", "region", "rule"
+    )?;
     for entry in restrictions {
-        let rule = &rulebook.rules[entry.rule];
-        let region = &rulebook.regions[entry.region];
+        let [start, end] = local(entry);
         writeln!(
             out,
-            "{} → {}  {}  {}  UTC [{}, {})",
-            local_time(entry.window.start, region.zone),
-            local_time(entry.window.end, region.zone),
-            region.id,
-            rule.id,
+            "{start:<local_width$}  {end:<local_width$}  {:<region_width$}  {:<rule_width$}  [{}, {})",
+            rulebook.regions[entry.region].id,
+            rulebook.rules[entry.rule].id,
             utc_time(entry.window.start),
             utc_time(entry.window.end),
         )?;

@@ -98,6 +98,12 @@ pub fn local_time(instant: DateTime<Utc>, zone: Tz) -> String {
 }
 
 /// An instant in UTC, RFC 3339.
+/// The width of a table's column: its widest cell or its header, in
+/// characters (as `{:<width$}` pads).
+pub(crate) fn column_width(cells: impl Iterator<Item = usize>, header: &str) -> usize {
+    cells.max().unwrap_or(0).max(header.chars().count())
+}
+
 pub fn utc_time(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }

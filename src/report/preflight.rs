@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{local_time, local_window, round_name, utc_time, utc_window};
 use crate::check::{Finding, Violation};
-use crate::preflight::Answer;
+use crate::preflight::{Answer, Verdict, election_end};
 use crate::publication::Publication;
 use crate::rulebook::{Rulebook, Severity};
 
@@ -22,10 +22,10 @@ pub fn answer_text(
         .iter()
         .map(|&r| rulebook.regions[r].id.as_str())
         .collect();
-    let verdict = if answer.allowed() && answer.to_add.is_empty() {
-        "ALLOWED"
-    } else {
-        "BLOCKED"
+    let verdict = match answer.verdict() {
+        Verdict::Allowed => "ALLOWED",
+        Verdict::Blocked => "BLOCKED",
+        Verdict::MissingNotice => "MISSING NOTICE",
     };
     writeln!(
         out,
@@ -35,6 +35,7 @@ pub fn answer_text(
         utc_time(publication.instant),
         regions.join(", ")
     )?;
+    upcoming_text(rulebook, publication, answer, out)?;
     for finding in &answer.blocking {
         let rule = &rulebook.rules[finding.rule];
         let Violation::InsideWindow { round, windows } = &finding.violation else {
@@ -89,11 +90,54 @@ pub fn answer_text(
             )?;
         }
     }
+    if let Some(end) = answer.election_over {
+        writeln!(
+            out,
+            "\nthe election of this rulebook ({}) is over: it ended {} ({}); \
+             a later election needs its own rulebook",
+            rulebook.id,
+            local_time(end, zone),
+            utc_time(end)
+        )?;
+    }
+    Ok(())
+}
+
+/// `allowed now; from … a `poll` is forbidden until … in metropole (poll-ban)`.
+fn upcoming_text(
+    rulebook: &Rulebook,
+    publication: &Publication,
+    answer: &Answer,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let now = match answer.verdict() {
+        Verdict::Allowed => "allowed now",
+        // Missing attributes: no window forbids it now, but it is not allowed.
+        Verdict::MissingNotice | Verdict::Blocked => "no window forbids it now",
+    };
+    if !answer.upcoming.is_empty() {
+        writeln!(out)?;
+    }
+    for upcoming in &answer.upcoming {
+        let region = &rulebook.regions[upcoming.region];
+        writeln!(
+            out,
+            "{now}; from {} a `{}` is forbidden until {} in {} ({})",
+            local_time(upcoming.window.start, region.zone),
+            publication.kind,
+            local_time(upcoming.window.end, region.zone),
+            region.id,
+            rulebook.rules[upcoming.rule].id
+        )?;
+    }
     Ok(())
 }
 
 #[derive(Serialize)]
 struct JsonAnswer<'a> {
+    /// `allowed`, `blocked` or `missing-notice`.
+    verdict: &'static str,
+    /// `verdict == "allowed"`, kept for the clients written before `verdict`.
     allowed: bool,
     at: String,
     kind: &'a str,
@@ -101,6 +145,19 @@ struct JsonAnswer<'a> {
     blocking: Vec<JsonBlocking<'a>>,
     to_add: Vec<JsonToAdd<'a>>,
     allowed_from: Option<String>,
+    /// Windows that would forbid it opening within 48 hours (when none does now).
+    upcoming: Vec<JsonUpcoming<'a>>,
+    /// The instant asked is after the end of the election.
+    election_over: bool,
+    election_end: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonUpcoming<'a> {
+    rule: &'a str,
+    region: &'a str,
+    start: String,
+    end: String,
 }
 
 #[derive(Serialize)]
@@ -161,7 +218,8 @@ pub fn answer_json(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let document = JsonAnswer {
-        allowed: answer.allowed() && answer.to_add.is_empty(),
+        verdict: answer.verdict().name(),
+        allowed: answer.verdict() == Verdict::Allowed,
         at: utc_time(publication.instant),
         kind: &publication.kind,
         regions: publication
@@ -191,6 +249,18 @@ pub fn answer_json(
             })
             .collect(),
         allowed_from: answer.allowed_from.map(utc_time),
+        upcoming: answer
+            .upcoming
+            .iter()
+            .map(|u| JsonUpcoming {
+                rule: &rulebook.rules[u.rule].id,
+                region: &rulebook.regions[u.region].id,
+                start: utc_time(u.window.start),
+                end: utc_time(u.window.end),
+            })
+            .collect(),
+        election_over: answer.election_over.is_some(),
+        election_end: election_end(rulebook).map(utc_time),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{local_time, round_name, utc_time, utc_window};
+use super::{column_width, local_time, round_name, utc_time, utc_window};
 use crate::rulebook::{Filter, Round, Rule, RuleBody, Rulebook, Severity, Window};
 
 /// One restricted window: a rule, in a region, in a round (or the whole election).
@@ -149,19 +149,20 @@ fn show_calendar(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nrestricted windows, [start, end), sorted by start:")?;
     let entries = calendar(rulebook);
     // Each column as wide as its widest cell, header included.
-    let width = |cells: &mut dyn Iterator<Item = usize>, header: &str| {
-        cells.max().unwrap_or(0).max(header.len())
-    };
-    let region_width = width(
-        &mut entries.iter().map(|e| rulebook.regions[e.region].id.len()),
+    let region_width = column_width(
+        entries
+            .iter()
+            .map(|e| rulebook.regions[e.region].id.chars().count()),
         "region",
     );
-    let rule_width = width(
-        &mut entries.iter().map(|e| rulebook.rules[e.rule].id.len()),
+    let rule_width = column_width(
+        entries
+            .iter()
+            .map(|e| rulebook.rules[e.rule].id.chars().count()),
         "rule",
     );
-    let local_width = width(
-        &mut entries.iter().flat_map(|e| {
+    let local_width = column_width(
+        entries.iter().flat_map(|e| {
             let zone = rulebook.regions[e.region].zone;
             [e.window.start, e.window.end].map(|instant| local_time(instant, zone).chars().count())
         }),
@@ -357,20 +358,7 @@ fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<'a> {
                 .windows
                 .iter()
                 .map(|resolved| {
-                    let region = &rulebook.regions[resolved.region];
-                    JsonWindow {
-                        round: resolved.round.map(|r| rulebook.rounds[r].id.as_str()),
-                        region: &region.id,
-                        zone: region.zone.name(),
-                        start: utc_time(resolved.window.start),
-                        end: utc_time(resolved.window.end),
-                        local_start: resolved
-                            .window
-                            .start
-                            .with_timezone(&region.zone)
-                            .to_rfc3339(),
-                        local_end: resolved.window.end.with_timezone(&region.zone).to_rfc3339(),
-                    }
+                    json_window(rulebook, resolved.round, resolved.region, &resolved.window)
                 })
                 .collect();
             (None, windows)
@@ -389,6 +377,128 @@ fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<'a> {
         requires,
         windows,
     }
+}
+
+/// A window of a round (or the whole election) in a region, in UTC and local time.
+fn json_window<'a>(
+    rulebook: &'a Rulebook,
+    round: Option<usize>,
+    region: usize,
+    window: &Window,
+) -> JsonWindow<'a> {
+    let region = &rulebook.regions[region];
+    JsonWindow {
+        round: round.map(|r| rulebook.rounds[r].id.as_str()),
+        region: &region.id,
+        zone: region.zone.name(),
+        start: utc_time(window.start),
+        end: utc_time(window.end),
+        local_start: window.start.with_timezone(&region.zone).to_rfc3339(),
+        local_end: window.end.with_timezone(&region.zone).to_rfc3339(),
+    }
+}
+
+/// `explain --format json`: the rule as `rules show --format json` gives it
+/// (citation, help, requirement, every window per round and region in UTC and
+/// local time), with what only one rule's explanation needs.
+#[derive(Serialize)]
+struct JsonExplanation<'a> {
+    rulebook: &'a str,
+    #[serde(flatten)]
+    rule: JsonRule<'a>,
+    /// The citation as one line, as the other reports cite it.
+    law: String,
+    filter: JsonFilter<'a>,
+    /// The filter in words, as `rules show` says it.
+    applies_to: String,
+    /// The window's anchors as written, for a window rule.
+    forbidden: Option<JsonAnchors<'a>>,
+    first_publication_only: Option<bool>,
+    defined_at: String,
+    adjusted: Option<JsonAdjustment<'a>>,
+}
+
+/// Which publications the rule is about; `null` matches every one.
+#[derive(Serialize)]
+struct JsonFilter<'a> {
+    kinds: Option<&'a [String]>,
+    channels: Option<&'a [String]>,
+    regions: Option<Vec<&'a str>>,
+    tags: Option<&'a [String]>,
+    attributes: std::collections::BTreeMap<&'a str, &'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonAnchors<'a> {
+    start: &'a str,
+    end: &'a str,
+    exempt_earlier_publications: bool,
+}
+
+#[derive(Serialize)]
+struct JsonAdjustment<'a> {
+    /// The severity the election file gave the law's rule; `None` when it
+    /// disabled it (and, when the rule is explained, replaced it with its own).
+    severity: Option<Severity>,
+    reason: &'a str,
+    at: String,
+}
+
+pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io::Result<()> {
+    let rule_ref = &rulebook.rules[rule];
+    let filter = &rule_ref.filter;
+    let (forbidden, first_publication_only) = match &rule_ref.body {
+        RuleBody::Window(window) => (
+            Some(JsonAnchors {
+                start: &window.start,
+                end: &window.end,
+                exempt_earlier_publications: window.exempt_earlier_publications,
+            }),
+            None,
+        ),
+        RuleBody::Requires(requirement) => (None, Some(requirement.first_publication_only)),
+    };
+    let mut rule_json = json_rule(rulebook, rule_ref);
+    // Per round, then by start, as the human explanation lists them.
+    rule_json.windows = calendar(rulebook)
+        .iter()
+        .filter(|entry| entry.rule == rule)
+        .map(|entry| json_window(rulebook, entry.round, entry.region, &entry.window))
+        .collect();
+    let document = JsonExplanation {
+        rulebook: &rulebook.id,
+        rule: rule_json,
+        law: rule_ref.citation.to_string(),
+        filter: JsonFilter {
+            kinds: filter.kinds.as_deref(),
+            channels: filter.channels.as_deref(),
+            regions: filter
+                .regions
+                .as_ref()
+                .map(|r| r.iter().map(|&i| rulebook.regions[i].id.as_str()).collect()),
+            tags: filter.tags.as_deref(),
+            attributes: filter
+                .attributes
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        },
+        applies_to: describe_filter(rulebook, filter),
+        forbidden,
+        first_publication_only,
+        defined_at: rulebook.locate(rule_ref.place),
+        adjusted: rulebook
+            .adjustments
+            .iter()
+            .find(|a| a.rule == rule_ref.id)
+            .map(|a| JsonAdjustment {
+                severity: a.severity,
+                reason: &a.reason,
+                at: rulebook.locate(a.place),
+            }),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
 }
 
 /// Everything about one rule: its text, law, filter and every window.

@@ -1,0 +1,214 @@
+//! Before publishing: may this go out now, and if not, from when?
+//!
+//! The question is a publication (kind, channel, regions, attributes) and an
+//! instant. Window rules block it; `requires` rules only list what to add,
+//! since waiting does not help them. The earliest allowed instant is found
+//! among the candidates where the answer can change: the instant asked about
+//! and the end of every window that could block it, each checked exactly with
+//! `check`, so overlapping windows of several rules and regions, and the
+//! `first_published` exemption, are all taken into account.
+//!
+//! ```
+//! use scrutin::{preflight, rulebook};
+//!
+//! let rulebook = rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).unwrap();
+//! let question = preflight::Question {
+//!     at: Some("2017-05-06T09:30:00+02:00".into()),
+//!     kind: "campaign".into(),
+//!     ..Default::default()
+//! };
+//! let publication = question.read(&rulebook, chrono::Utc::now()).unwrap();
+//! let answer = preflight::preflight(&rulebook, &publication);
+//! assert!(!answer.allowed());
+//! // Campaign silence (L49) until the polls close in metropolitan France.
+//! assert_eq!(answer.allowed_from.unwrap().to_rfc3339(), "2017-05-07T18:00:00+00:00");
+//! ```
+
+mod question;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::check::{Finding, Violation, check};
+use crate::publication::Publication;
+use crate::rulebook::{RuleBody, Rulebook, Window};
+pub use question::{EXPECTED_AT, Part, PartError, Question, QuestionError};
+
+/// The answer to a preflight question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// Window rules that forbid publishing at the instant asked about.
+    pub blocking: Vec<Finding>,
+    /// Required attributes the publication lacks (poll notice…): add them,
+    /// waiting does not help.
+    pub to_add: Vec<Finding>,
+    /// When blocked, the earliest instant from which no window forbids it.
+    pub allowed_from: Option<DateTime<Utc>>,
+    /// When no window blocks: windows that would block it opening within
+    /// `SOON` after the instant asked, by start.
+    pub upcoming: Vec<Upcoming>,
+    /// The end of the election, when the instant asked is after it: the
+    /// rulebook then says nothing useful about the publication.
+    pub election_over: Option<DateTime<Utc>>,
+}
+
+/// How far ahead an allowed answer looks for windows about to open: a
+/// weekend, so that Friday's answer warns of Saturday's silence.
+pub const SOON: Duration = Duration::hours(48);
+
+/// A window that will forbid the publication, in one of its regions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upcoming {
+    /// Index into the rulebook's rules.
+    pub rule: usize,
+    /// Index into the rulebook's regions.
+    pub region: usize,
+    pub window: Window,
+}
+
+/// The answer in a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Allowed,
+    /// A window forbids it now: wait.
+    Blocked,
+    /// No window forbids it, but required attributes (a poll's notice) are
+    /// missing: add them, waiting does not help.
+    MissingNotice,
+}
+
+impl Verdict {
+    /// As JSON says it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::Blocked => "blocked",
+            Verdict::MissingNotice => "missing-notice",
+        }
+    }
+}
+
+impl Answer {
+    /// No window forbids it now (attributes may still be missing).
+    pub fn allowed(&self) -> bool {
+        self.blocking.is_empty()
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        if !self.blocking.is_empty() {
+            Verdict::Blocked
+        } else if !self.to_add.is_empty() {
+            Verdict::MissingNotice
+        } else {
+            Verdict::Allowed
+        }
+    }
+}
+
+/// Answers for `publication` at its own instant.
+pub fn preflight(rulebook: &Rulebook, publication: &Publication) -> Answer {
+    let findings = check(rulebook, publication);
+    let (blocking, to_add): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| matches!(f.violation, Violation::InsideWindow { .. }));
+    let allowed_from = (!blocking.is_empty()).then(|| earliest_allowed(rulebook, publication));
+    let upcoming = if blocking.is_empty() {
+        upcoming(rulebook, publication)
+    } else {
+        Vec::new()
+    };
+    let election_over = election_end(rulebook).filter(|&end| publication.instant >= end);
+    Answer {
+        blocking,
+        to_add,
+        allowed_from,
+        upcoming,
+        election_over,
+    }
+}
+
+/// The windows opening within `SOON` after the publication's instant that
+/// would forbid it, as `check` finds it at each window's start (so filters,
+/// regions and the `first_published` exemption count exactly as they will).
+pub fn upcoming(rulebook: &Rulebook, publication: &Publication) -> Vec<Upcoming> {
+    let horizon = publication.instant + SOON;
+    let mut found = Vec::new();
+    let mut moved = publication.clone();
+    for (index, rule) in rulebook.rules.iter().enumerate() {
+        let RuleBody::Window(window_rule) = &rule.body else {
+            continue;
+        };
+        let opening = window_rule.windows.iter().filter(|w| {
+            publication.regions.contains(&w.region)
+                && publication.instant < w.window.start
+                && w.window.start <= horizon
+        });
+        for region_window in opening {
+            moved.instant = region_window.window.start;
+            let forbids = check(rulebook, &moved).iter().any(|f| {
+                f.rule == index
+                    && matches!(&f.violation, Violation::InsideWindow { windows, .. }
+                        if windows.contains(region_window))
+            });
+            if forbids {
+                found.push(Upcoming {
+                    rule: index,
+                    region: region_window.region,
+                    window: region_window.window,
+                });
+            }
+        }
+    }
+    found.sort_by_key(|u| (u.window.start, u.rule, u.region));
+    found
+}
+
+/// When the election is over: the last window of its last round closes, or
+/// its polls do, whichever is later. `None` for a law without rounds.
+pub fn election_end(rulebook: &Rulebook) -> Option<DateTime<Utc>> {
+    let last = rulebook.rounds.len().checked_sub(1)?;
+    let polls = rulebook.rounds[last].polls.iter().map(|p| p.close);
+    let windows = rulebook
+        .rules
+        .iter()
+        .filter_map(|rule| match &rule.body {
+            RuleBody::Window(window) => Some(window.windows.iter()),
+            RuleBody::Requires(_) => None,
+        })
+        .flatten()
+        .filter(|w| w.round == Some(last))
+        .map(|w| w.window.end);
+    polls.chain(windows).max()
+}
+
+/// The earliest instant at or after the publication's own from which no
+/// window rule forbids it.
+pub fn earliest_allowed(rulebook: &Rulebook, publication: &Publication) -> DateTime<Utc> {
+    let mut candidates: Vec<DateTime<Utc>> = rulebook
+        .rules
+        .iter()
+        .filter_map(|rule| match &rule.body {
+            RuleBody::Window(window) => Some(window.windows.iter().map(|w| w.window.end)),
+            RuleBody::Requires(_) => None,
+        })
+        .flatten()
+        .filter(|&end| end > publication.instant)
+        .collect();
+    candidates.push(publication.instant);
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut moved = publication.clone();
+    candidates
+        .into_iter()
+        .find(|&candidate| {
+            moved.instant = candidate;
+            !blocked(rulebook, &moved)
+        })
+        .expect("after the end of the last window nothing blocks")
+}
+
+/// Does a window rule forbid `publication` at its instant?
+fn blocked(rulebook: &Rulebook, publication: &Publication) -> bool {
+    check(rulebook, publication)
+        .iter()
+        .any(|f| matches!(f.violation, Violation::InsideWindow { .. }))
+}

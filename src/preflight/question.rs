@@ -1,0 +1,262 @@
+//! A preflight question as its parts (`--at`, `--kind`, …), read against a
+//! rulebook.
+//!
+//! Each part is checked on its own first, so that a mistake is reported in
+//! the option or field the user wrote, not in a log line they never wrote.
+//! The parts are then written as a log line and read as one, so that the
+//! publication means exactly what the same line in a log would.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::publication::time::{EXPECTED_SHAPE, parse_timestamp};
+use crate::publication::write::field;
+use crate::publication::{self, LineError, Publication};
+use crate::rulebook::Rulebook;
+use crate::source::did_you_mean;
+
+/// A preflight question as its parts, before it is read as a publication.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// An instant (RFC 3339, or with `[Zone]`); `None` or `now` for now.
+    pub at: Option<String>,
+    pub kind: String,
+    pub channel: Option<String>,
+    /// Region ids; an entry may itself be a comma-separated list.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    pub outlet: Option<String>,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// The parts of a question that are checked on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    At,
+    Kind,
+    Channel,
+    Region,
+}
+
+impl Part {
+    /// The name of the part, as `--NAME` on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::At => "at",
+            Part::Kind => "kind",
+            Part::Channel => "channel",
+            Part::Region => "region",
+        }
+    }
+}
+
+/// Why a question cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuestionError {
+    /// One part is wrong on its own.
+    Part(PartError),
+    /// Every part is right on its own but the line they make is not (an
+    /// attribute that repeats a well-known field, an empty outlet…).
+    Line { line: String, error: LineError },
+}
+
+/// A part of a question that is wrong on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartError {
+    pub part: Part,
+    /// What was given for it.
+    pub value: String,
+    pub problem: String,
+    /// What would be right: the accepted forms, a near name, the valid values.
+    pub expected: String,
+}
+
+impl PartError {
+    /// `<problem> (<expected>)`; the caller names the part its own way
+    /// (`--kind pol`, `` `kind` pol``).
+    pub fn message(&self) -> String {
+        format!("{} ({})", self.problem, self.expected)
+    }
+}
+
+impl QuestionError {
+    /// The part's message, or the line's with its help.
+    pub fn message(&self) -> String {
+        match self {
+            QuestionError::Part(error) => error.message(),
+            QuestionError::Line { error, .. } => match &error.help {
+                Some(help) => format!("{} ({help})", error.message),
+                None => error.message.clone(),
+            },
+        }
+    }
+}
+
+/// What `--at` accepts, said the same way wherever the question comes from.
+pub const EXPECTED_AT: &str = "expected an instant such as 2017-05-06T09:30:00+02:00 or 2017-05-06T09:30:00[Europe/Paris], or now";
+
+/// Lists of valid values longer than this are not spelled out in messages.
+const SHORT_LIST: usize = 12;
+
+impl Question {
+    /// The question as a publication of `rulebook`, `now` standing for an
+    /// absent `at` or `now`.
+    pub fn read(
+        &self,
+        rulebook: &Rulebook,
+        now: DateTime<Utc>,
+    ) -> Result<Publication, QuestionError> {
+        self.check_parts(rulebook).map_err(QuestionError::Part)?;
+        let line = self.to_line(now);
+        publication::read(&line, rulebook).map_err(|error| QuestionError::Line { line, error })
+    }
+
+    fn check_parts(&self, rulebook: &Rulebook) -> Result<(), PartError> {
+        if let Some(at) = self.at.as_deref().filter(|&at| at != "now") {
+            parse_timestamp(at).map_err(|e| PartError {
+                part: Part::At,
+                value: at.to_string(),
+                // A text not shaped like a timestamp at all: say so in
+                // fewer words than the expected forms that follow.
+                problem: if e.message == EXPECTED_SHAPE {
+                    "not a date and time".to_string()
+                } else {
+                    e.message
+                },
+                expected: EXPECTED_AT.to_string(),
+            })?;
+        }
+        let kinds = rulebook.kinds.iter().map(|k| k.id.as_str());
+        known(rulebook, Part::Kind, &self.kind, kinds)?;
+        if let Some(channel) = &self.channel {
+            let channels = rulebook.channels.iter().map(|c| c.id.as_str());
+            known(rulebook, Part::Channel, channel, channels)?;
+        }
+        for region in self.regions.iter().flat_map(|list| list.split(',')) {
+            let regions = rulebook.regions.iter().map(|r| r.id.as_str());
+            known(rulebook, Part::Region, region.trim(), regions)?;
+        }
+        Ok(())
+    }
+
+    /// The question as a log line, `now` standing for an absent `at` or `now`.
+    pub fn to_line(&self, now: DateTime<Utc>) -> String {
+        let at = match self.at.as_deref() {
+            None | Some("now") => now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            Some(at) => at.to_string(),
+        };
+        let mut line = at;
+        field(
+            &mut line,
+            "outlet",
+            self.outlet.as_deref().unwrap_or("preflight"),
+        );
+        field(&mut line, "kind", &self.kind);
+        if let Some(channel) = &self.channel {
+            field(&mut line, "channel", channel);
+        }
+        if !self.regions.is_empty() {
+            field(&mut line, "region", &self.regions.join(","));
+        }
+        for (key, value) in &self.attributes {
+            field(&mut line, key, value);
+        }
+        line
+    }
+}
+
+/// `value` is one of the rulebook's `declared` ids for `part`, or an error
+/// suggesting the nearest and listing them (when few).
+fn known<'a>(
+    rulebook: &Rulebook,
+    part: Part,
+    value: &str,
+    declared: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), PartError> {
+    if declared.clone().any(|id| id == value) {
+        return Ok(());
+    }
+    let all: Vec<&str> = declared.clone().collect();
+    let list = (all.len() <= SHORT_LIST).then(|| all.join(", "));
+    let expected = match (did_you_mean(value, declared), list) {
+        (Some(near), Some(list)) => format!("did you mean `{near}`? valid: {list}"),
+        (Some(near), None) => format!("did you mean `{near}`?"),
+        (None, Some(list)) => format!("valid: {list}"),
+        (None, None) => format!("see `scrutin rules show {}`", rulebook.file_name()),
+    };
+    Err(PartError {
+        part,
+        value: value.to_string(),
+        problem: format!("not a {} of {}", part.name(), rulebook.id),
+        expected,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rulebook() -> Rulebook {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rules/fr/presidential-2017.yaml"
+        );
+        crate::rulebook::load(path.as_ref()).unwrap()
+    }
+
+    fn part_error(question: Question) -> (Part, String, String) {
+        match question.read(&rulebook(), Utc::now()) {
+            Err(QuestionError::Part(PartError {
+                part,
+                value,
+                problem,
+                ..
+            })) => (part, value, problem),
+            other => panic!("not a part's error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_part_is_checked_on_its_own() {
+        let question = |at: &str, kind: &str| Question {
+            at: Some(at.into()),
+            kind: kind.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            part_error(question("2017-13-45", "poll")),
+            (Part::At, "2017-13-45".into(), "not a date and time".into())
+        );
+        assert_eq!(
+            part_error(question("2017-13-45T09:00Z", "poll")),
+            (
+                Part::At,
+                "2017-13-45T09:00Z".into(),
+                "2017-13-45 is not a date".into()
+            )
+        );
+        let (part, value, _) = part_error(question("now", "pol"));
+        assert_eq!((part, value.as_str()), (Part::Kind, "pol"));
+        let (part, value, _) = part_error(Question {
+            kind: "poll".into(),
+            regions: vec!["metropole,guadelupe".into()],
+            ..Default::default()
+        });
+        assert_eq!((part, value.as_str()), (Part::Region, "guadelupe"));
+    }
+
+    #[test]
+    fn a_mistake_only_a_line_shows_is_reported_on_the_line() {
+        let question = Question {
+            kind: "poll".into(),
+            attributes: [("kind".to_string(), "news".to_string())].into(),
+            ..Default::default()
+        };
+        let error = question.read(&rulebook(), Utc::now()).unwrap_err();
+        assert!(matches!(error, QuestionError::Line { .. }), "{error:?}");
+        assert!(error.message().contains("duplicate key `kind`"));
+    }
+}
