@@ -30,6 +30,7 @@ pub mod fuzzing;
 pub mod preflight;
 pub mod publication;
 pub mod report;
+pub mod reschedule;
 pub mod rulebook;
 pub mod serve;
 pub mod source;

@@ -135,6 +135,14 @@ struct CheckArgs {
     /// Report only publications before this instant.
     #[arg(long, value_name = "INSTANT", value_parser = instant)]
     until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Move each publication that a window blocks to its earliest allowed
+    /// instant, in its line's own timestamp form, rewriting the log files in
+    /// place; then check them again. What time cannot fix is reported.
+    #[arg(long, conflicts_with = "diff")]
+    fix: bool,
+    /// Show what --fix would change, as a unified diff, without writing.
+    #[arg(long)]
+    diff: bool,
     /// Threads checking large logs (default: one per core, or one when a log
     /// is standard input); the output is the same whatever the number.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -361,6 +369,11 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     if !scope.is_everything() {
         summary.scope = Some(scope.describe(&rulebook));
     }
+    if (args.fix || args.diff)
+        && let Some(code) = reschedule_logs(args, &rulebook, &scope, today)?
+    {
+        return Ok(code);
+    }
     let mut pipeline = Pipeline::new(&rulebook).scope(scope);
     if let Some(jobs) = args.jobs {
         pipeline = pipeline.jobs(usize::try_from(jobs).unwrap_or(usize::MAX));
@@ -388,6 +401,89 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     }
     report.finish(&summary)?;
     Ok(exit_code(&summary, args.fail_on))
+}
+
+/// `--fix` and `--diff`: each log's publications moved out of the windows
+/// that block them, written back or shown as a diff. `Some` exit code when
+/// the job ends here (a diff, or a mistake); `None` to go on and check.
+fn reschedule_logs(
+    args: &CheckArgs,
+    rulebook: &Rulebook,
+    scope: &Scope,
+    today: chrono::NaiveDate,
+) -> io::Result<Option<u8>> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let (mut moved, mut unfixable) = (0, 0);
+    for log in &args.logs {
+        if log == Path::new("-") {
+            eprintln!("scrutin: --fix and --diff work on files, not on standard input");
+            return Ok(Some(exit::INCOMPLETE));
+        }
+        // An unreadable log is left to the check, which reports it.
+        let Ok(old) = std::fs::read(log) else {
+            continue;
+        };
+        let name = log.display().to_string();
+        // Waivers are loaded afresh: planning must not count as their use.
+        let mut waivers = match &args.waivers {
+            None => Waivers::none(),
+            Some(path) => match Waivers::load(path, rulebook, today) {
+                Ok(waivers) => waivers,
+                Err(error) => {
+                    print_error(&error);
+                    return Ok(Some(exit::INCOMPLETE));
+                }
+            },
+        };
+        let plan =
+            scrutin::reschedule::plan_with(rulebook, &name, &old, scope.clone(), &mut waivers)?;
+        moved += plan.moves.len();
+        unfixable += plan.unfixable;
+        if plan.moves.is_empty() {
+            continue;
+        }
+        let new = plan.apply(&old);
+        if args.diff {
+            write!(
+                out,
+                "{}",
+                scrutin::reschedule::unified_diff(&name, &old, &new)
+            )?;
+        } else {
+            replace_file(log, &new)?;
+            eprintln!(
+                "scrutin: {name}: moved {} to the earliest instant allowed",
+                count(plan.moves.len(), "publication")
+            );
+        }
+    }
+    out.flush()?;
+    if unfixable > 0 {
+        eprintln!(
+            "scrutin: {} that time cannot fix (attributes to add)",
+            count(unfixable, "finding")
+        );
+    }
+    if args.diff {
+        return Ok(Some(if moved > 0 {
+            exit::FINDINGS
+        } else {
+            exit::CLEAN
+        }));
+    }
+    Ok(None)
+}
+
+/// Writes `bytes` over `path` at once: to a file beside it, then renamed, so
+/// that an interrupted fix never leaves half a log.
+fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let path = std::fs::canonicalize(path)?;
+    let mut temporary = path.clone().into_os_string();
+    temporary.push(".scrutin-fix");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, bytes)?;
+    std::fs::set_permissions(&temporary, std::fs::metadata(&path)?.permissions())?;
+    std::fs::rename(&temporary, &path)
 }
 
 /// An instant given as an option: a log timestamp, read by the same parser.

@@ -910,3 +910,146 @@ fn filters_name_what_is_wrong() {
         assert!(output.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// A fresh copy of `sample` in a directory of its own.
+fn scratch_copy(sample: &str, test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("scrutin-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("schedule.log");
+    std::fs::copy(sample, &copy).unwrap();
+    copy
+}
+
+#[test]
+fn fix_moves_what_a_window_blocks_and_leaves_every_other_byte() {
+    let log = scratch_copy(WEEKEND, "fix");
+    let before = std::fs::read_to_string(&log).unwrap();
+    let diff = scrutin()
+        .args(["check", "--rules", RULES, "--diff"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(diff.status.code(), Some(1), "a diff to apply");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        before,
+        "--diff writes nothing"
+    );
+    let diff = String::from_utf8(diff.stdout).unwrap();
+    assert!(
+        diff.contains("-2017-05-05T00:00:00[America/Guadeloupe] outlet=twitter.com/enmarchegwada")
+    );
+    assert!(
+        diff.contains("+2017-05-07T14:00:00[America/Guadeloupe] outlet=twitter.com/enmarchegwada")
+    );
+
+    let fix = scrutin()
+        .args(["check", "--rules", RULES, "--format", "json", "--fix"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let after = std::fs::read_to_string(&log).unwrap();
+    let (old, new): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    assert_eq!(old.len(), new.len());
+    let mut moved = 0;
+    for (old, new) in old.iter().zip(&new) {
+        if old != new {
+            moved += 1;
+            // Only the timestamp changed: the rest of the line is as it was.
+            let rest = |line: &str| line.split_once(' ').unwrap().1.to_string();
+            assert_eq!(rest(old), rest(new));
+            assert!(diff.contains(&format!("+{new}\n")), "{new}");
+        }
+    }
+    let stderr = String::from_utf8(fix.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("moved {moved} publications")),
+        "{stderr}"
+    );
+    // Checked again after the fix: only what time cannot fix is left.
+    let json: Value = serde_json::from_slice(&fix.stdout).unwrap();
+    let left: Vec<&str> = json["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, ["poll-notice"; 5], "{left:?}");
+    assert!(
+        stderr.contains("5 findings that time cannot fix"),
+        "{stderr}"
+    );
+    assert_eq!(fix.status.code(), Some(1));
+    // A second fix has nothing to do.
+    let again = scrutin()
+        .args(["check", "--rules", RULES, "--diff"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(again.stdout.is_empty());
+}
+
+#[test]
+fn a_fixed_schedule_checks_clean() {
+    let log = scratch_copy(WEEKEND, "fix-clean");
+    // Keep only the lines whose findings time can fix (no poll without its
+    // full notice), with CRLF line ends and a byte-order mark, and add a
+    // waived one.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let notice = [
+        "pollster=",
+        "sponsor=",
+        "sample_size=",
+        "fieldwork=",
+        "margin_of_error=",
+    ];
+    let full_notice = |l: &str| notice.iter().all(|n| l.contains(n)) && !l.contains("=\"\"");
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.contains("kind=poll") || full_notice(l))
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    let waived = "# scrutin: allow campaign-silence reason=\"Right of reply\"\r\n\
+                  2017-05-06T10:00:00+02:00 outlet=lemonde.fr kind=campaign id=reply-1\r\n";
+    std::fs::write(&log, format!("\u{feff}{kept}{waived}")).unwrap();
+    let fix = scrutin()
+        .args(["check", "--rules", RULES, "--fix"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(
+        fix.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fix.stdout)
+    );
+    let after = std::fs::read_to_string(&log).unwrap();
+    assert!(after.starts_with('\u{feff}'), "the byte-order mark is kept");
+    assert!(
+        after.ends_with(waived),
+        "a waived finding is not moved; CRLF kept"
+    );
+    assert_eq!(
+        after.matches("\r\n").count(),
+        text.lines()
+            .filter(|_| true)
+            .count()
+            .min(after.matches("\r\n").count())
+    );
+}
+
+#[test]
+fn fix_refuses_standard_input() {
+    let output = scrutin()
+        .args(["check", "--rules", RULES, "--fix", "-"])
+        .write_stdin("2017-05-06T10:00:00+02:00 outlet=a kind=campaign\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("not on standard input")
+    );
+}
