@@ -41,17 +41,38 @@ impl RulebookError {
 }
 
 /// One thing wrong in a rulebook, with the place it is written.
-#[derive(Debug, Error, Diagnostic)]
+#[derive(Debug, Error)]
 #[error("{message}")]
 pub struct Problem {
     pub message: String,
-    #[source_code]
     pub rulebook: SourceFile,
-    #[label("{label}")]
     pub at: SourceSpan,
     pub label: String,
-    #[help]
     pub help: Option<String>,
+    /// `problem 2 of 3, rules/x.yaml:7:35`: miette heads each related
+    /// diagnostic with `Error:` and its code; without one the header is empty.
+    heading: String,
+}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.heading))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.rulebook)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let label = miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.at);
+        Some(Box::new(std::iter::once(label)))
+    }
 }
 
 impl Problem {
@@ -121,6 +142,7 @@ impl Problems {
             at: at.span.into(),
             label: escape_unsafe(&label.into()),
             help: help.map(|h| escape_unsafe(&h.into())),
+            heading: String::new(),
         });
     }
 
@@ -130,23 +152,33 @@ impl Problems {
 
     /// The error for a waiver file (the first file).
     pub fn into_waiver_error(self) -> RulebookError {
-        RulebookError::InvalidWaivers {
-            file: self
-                .files
-                .first()
-                .map_or(String::new(), |f| f.name().to_string()),
-            problems: self.found,
-        }
+        let (file, problems) = self.into_parts();
+        RulebookError::InvalidWaivers { file, problems }
     }
 
     /// The error for the rulebook the user named (the first file).
     pub fn into_error(self) -> RulebookError {
-        RulebookError::Invalid {
-            file: self
-                .files
-                .first()
-                .map_or(String::new(), |f| f.name().to_string()),
-            problems: self.found,
+        let (file, problems) = self.into_parts();
+        RulebookError::Invalid { file, problems }
+    }
+
+    /// The first file's name, and the problems, each headed with its number
+    /// and place.
+    fn into_parts(self) -> (String, Vec<Problem>) {
+        let total = self.found.len();
+        let mut problems = self.found;
+        for (index, problem) in problems.iter_mut().enumerate() {
+            let (line, column) = problem.line_column();
+            problem.heading = format!(
+                "problem {} of {total}, {}:{line}:{column}",
+                index + 1,
+                problem.rulebook.name()
+            );
         }
+        let file = self
+            .files
+            .first()
+            .map_or(String::new(), |f| f.name().to_string());
+        (file, problems)
     }
 }
