@@ -47,7 +47,7 @@ enum Command {
     Preflight(PreflightArgs),
     /// Every restricted window of the election, for people or calendar apps.
     Calendar {
-        /// The rulebook (YAML).
+        /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
         #[arg(long, short = 'r', value_name = "FILE")]
         rules: PathBuf,
         /// Only these regions (repeat for several).
@@ -58,7 +58,7 @@ enum Command {
     },
     /// Serve preflight, check, rules and calendar over HTTP (see docs/openapi.yaml).
     Serve {
-        /// Rulebooks to serve (repeat for several); the first is the default.
+        /// Rulebooks to serve (files or built-in names; repeat for several); the first is the default.
         #[arg(long, short = 'r', value_name = "FILE", required = true)]
         rules: Vec<PathBuf>,
         /// The address to listen on.
@@ -69,7 +69,7 @@ enum Command {
     Explain {
         /// The rule's id.
         rule: String,
-        /// The rulebook (YAML).
+        /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
         #[arg(long, short = 'r', value_name = "FILE")]
         rules: PathBuf,
     },
@@ -84,7 +84,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// The rulebook (YAML).
+    /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
     #[arg(long, short = 'r', value_name = "FILE")]
     rules: PathBuf,
     /// Publication logs; `-` reads standard input.
@@ -117,7 +117,7 @@ struct CheckArgs {
 
 #[derive(clap::Args)]
 struct PreflightArgs {
-    /// The rulebook (YAML).
+    /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
     #[arg(long, short = 'r', value_name = "FILE")]
     rules: PathBuf,
     /// The publication's kind.
@@ -147,11 +147,13 @@ struct PreflightArgs {
 enum RulesCommand {
     /// Check that a rulebook is valid.
     Validate {
+        /// Rulebook files, or built-in names (`scrutin rules list`).
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
     /// Show a rulebook's rounds, rules and resolved windows.
     Show {
+        /// An election rulebook: a file, or a built-in name (`scrutin rules list`).
         #[arg(value_name = "FILE")]
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
@@ -159,6 +161,8 @@ enum RulesCommand {
     },
     /// Print the JSON Schema of rulebook files (for editors: see README).
     Schema,
+    /// List the rulebooks built into scrutin, usable by name with --rules.
+    List,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -214,6 +218,12 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules(RulesCommand::Validate { files }) => Ok(validate(&files)),
         Command::Rules(RulesCommand::Show { file, format }) => show(&file, format),
+        Command::Rules(RulesCommand::List) => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            report::shipped::list_text(&mut out)
+                .and_then(|()| out.flush())
+                .map(|()| exit::CLEAN)
+        }
         Command::Rules(RulesCommand::Schema) => {
             print!("{}", rulebook::schema::json_schema());
             Ok(exit::CLEAN)

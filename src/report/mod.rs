@@ -12,6 +12,7 @@ mod junit;
 pub mod preflight;
 pub mod rules;
 mod sarif;
+pub mod shipped;
 
 use std::io;
 

@@ -10,7 +10,26 @@ use crate::source::{SourceFile, escape_unsafe};
 pub enum RulebookError {
     #[error("cannot read rulebook {path}: {reason}")]
     #[diagnostic(code(scrutin::rulebook::unreadable))]
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        path: String,
+        reason: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A law file named where an election is needed: the rounds are in the
+    /// election files that extend it.
+    #[error("{file} is a law file (no rounds); {}", elections_of(elections))]
+    #[diagnostic(
+        code(scrutin::rulebook::law_file),
+        help(
+            "a law gives the rules; each election file extends it with the rounds and their dates"
+        )
+    )]
+    LawFile {
+        file: String,
+        elections: Vec<String>,
+    },
 
     #[error("rulebook {file} is invalid ({count} problem{plural})", count = problems.len(), plural = if problems.len() == 1 { "" } else { "s" })]
     #[diagnostic(code(scrutin::rulebook::invalid))]
@@ -35,8 +54,17 @@ impl RulebookError {
         match self {
             RulebookError::Invalid { problems, .. }
             | RulebookError::InvalidWaivers { problems, .. } => problems,
-            RulebookError::Unreadable { .. } => &[],
+            RulebookError::Unreadable { .. } | RulebookError::LawFile { .. } => &[],
         }
+    }
+}
+
+/// `its elections: a, b; use one of those`, or that none was found.
+fn elections_of(elections: &[String]) -> String {
+    if elections.is_empty() {
+        "no election file beside it extends it".to_string()
+    } else {
+        format!("its elections: {}; use one of those", elections.join(", "))
     }
 }
 
