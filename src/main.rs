@@ -78,8 +78,12 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write every command's page to a directory.
+    Man {
+        /// Write scrutin.1, scrutin-check.1, scrutin-rules-validate.1, … here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -240,9 +244,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "scrutin", &mut io::stdout());
             Ok(exit::CLEAN)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut io::stdout())
-            .map(|()| exit::CLEAN),
+        Command::Man { dir } => man(dir.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -254,6 +256,21 @@ fn main() -> ExitCode {
             ExitCode::from(exit::INCOMPLETE)
         }
     }
+}
+
+/// The main man page on standard output, or every page written to `dir`.
+fn man(dir: Option<&Path>) -> io::Result<u8> {
+    let Some(dir) = dir else {
+        let page = report::man::main_page(Cli::command());
+        io::stdout().write_all(page.roff.as_bytes())?;
+        return Ok(exit::CLEAN);
+    };
+    std::fs::create_dir_all(dir)?;
+    for page in report::man::pages(Cli::command()) {
+        std::fs::write(dir.join(&page.file_name), page.roff)?;
+        println!("{}", dir.join(&page.file_name).display());
+    }
+    Ok(exit::CLEAN)
 }
 
 /// Loads a rulebook, or prints why it cannot be loaded.

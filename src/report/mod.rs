@@ -9,6 +9,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+pub mod man;
 pub mod preflight;
 pub mod rules;
 mod sarif;
