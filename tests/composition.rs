@@ -88,6 +88,13 @@ fn a_law_alone_validates_but_cannot_check() {
 }
 
 #[test]
+fn an_invalid_law_named_for_an_election_shows_its_problems_first() {
+    let error = rulebook::load(format!("{DIR}/law-with-bad-zone.yaml").as_ref()).unwrap_err();
+    assert_eq!(error.problems().len(), 1);
+    assert!(error.problems()[0].message.contains("America/Guadelupe"));
+}
+
+#[test]
 fn an_election_file_without_rounds_is_not_taken_for_a_law() {
     // It extends a law, and nothing extends it: its rounds are missing.
     let text = "extends: law.yaml\nid: no-rounds\n";

@@ -111,20 +111,33 @@ fn parse_from(
     if !problems.is_empty() {
         return Err(problems.into_error());
     }
+    // A law file named where an election is needed: checked as a law, so
+    // that its own problems come first, then refused with its elections.
+    let mut law_file = None;
     if expect == Expect::Election && chain.iter().all(|file| file.rounds.is_none()) {
-        let law = problems.file(0);
-        let elections = elections_extending(law.name(), origin);
+        let law = problems.file(0).name().to_string();
+        let elections = elections_extending(&law, origin);
         // A file that extends nothing, or that elections extend, is a law;
         // an election file that forgot its rounds is reported as such below.
         if chain.len() == 1 || !elections.is_empty() {
-            return Err(RulebookError::LawFile {
-                file: law.name().to_string(),
+            law_file = Some(RulebookError::LawFile {
+                file: law,
                 elections,
             });
         }
     }
+    let expect = if law_file.is_some() {
+        Expect::LawOrElection
+    } else {
+        expect
+    };
     let merged = compose::merge(chain, &mut problems);
-    resolve::resolve(merged, expect, &mut problems).ok_or_else(|| problems.into_error())
+    let rulebook =
+        resolve::resolve(merged, expect, &mut problems).ok_or_else(|| problems.into_error())?;
+    match law_file {
+        Some(error) => Err(error),
+        None => Ok(rulebook),
+    }
 }
 
 fn read_file(path: &Path) -> Result<String, String> {
