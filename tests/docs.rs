@@ -1,7 +1,7 @@
 //! Documentation that cannot lie: every fenced block of README.md,
 //! rules/README.md and docs/*.md is run or validated, by its language.
 //!
-//! - `sh` (or `console`, `bash`): each `scrutin …` command runs against the
+//! - `sh` (or `bash`; `console`: its `$ ` lines): each `scrutin …` command runs against the
 //!   built binary from the repository root (`cargo run --release --` is the
 //!   same binary). Its exit code, standard output and standard error are
 //!   pinned in a snapshot, `tests/snapshots/docs__<doc>--<command>.snap`; long
@@ -452,12 +452,20 @@ fn every_documented_command_and_yaml_example_runs() {
                 continue;
             }
             let (lines, cwd) = match block.language.as_str() {
-                "sh" | "console" | "bash" => {
+                "sh" | "bash" | "console" => {
                     let cwd = match block.marker {
                         Marker::Newsroom => newsroom.0.clone(),
                         _ => root.clone(),
                     };
-                    (logical_lines(&block.body), cwd)
+                    let mut lines = logical_lines(&block.body);
+                    if block.language == "console" {
+                        // A session: `$ ` commands, the rest is their output.
+                        lines = lines
+                            .iter()
+                            .filter_map(|line| line.strip_prefix("$ ").map(String::from))
+                            .collect();
+                    }
+                    (lines, cwd)
                 }
                 "yaml" => {
                     if let Err(why) = check_yaml(&block) {
