@@ -49,7 +49,7 @@ enum Command {
     Preflight(PreflightArgs),
     /// Every restricted window of the election, for people or calendar apps.
     Calendar {
-        /// The rulebook (YAML).
+        /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
         #[arg(long, short = 'r', value_name = "FILE")]
         rules: PathBuf,
         /// Only these regions (repeat for several).
@@ -60,7 +60,7 @@ enum Command {
     },
     /// Serve preflight, check, rules and calendar over HTTP (see docs/openapi.yaml).
     Serve {
-        /// Rulebooks to serve (repeat for several); the first is the default.
+        /// Rulebooks to serve (files or built-in names; repeat for several); the first is the default.
         #[arg(long, short = 'r', value_name = "FILE", required = true)]
         rules: Vec<PathBuf>,
         /// The address to listen on.
@@ -71,7 +71,7 @@ enum Command {
     Explain {
         /// The rule's id.
         rule: String,
-        /// The rulebook (YAML).
+        /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
         #[arg(long, short = 'r', value_name = "FILE")]
         rules: PathBuf,
         /// How to print the explanation: for people, or JSON for tools.
@@ -83,13 +83,17 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write every command's page to a directory.
+    Man {
+        /// Write scrutin.1, scrutin-check.1, scrutin-rules-validate.1, … here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// The rulebook (YAML).
+    /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
     #[arg(long, short = 'r', value_name = "FILE")]
     rules: PathBuf,
     /// Publication logs; `-` reads standard input.
@@ -154,7 +158,7 @@ struct CheckArgs {
 // a whole `--line`: one of the two is needed, and the error says so.
 #[command(group(clap::ArgGroup::new("publication").args(["kind", "line"]).required(true)))]
 struct PreflightArgs {
-    /// The rulebook (YAML).
+    /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
     #[arg(long, short = 'r', value_name = "FILE")]
     rules: PathBuf,
     /// The publication's kind, one of the rulebook's (poll, campaign, …).
@@ -187,11 +191,13 @@ struct PreflightArgs {
 enum RulesCommand {
     /// Check that a rulebook is valid.
     Validate {
+        /// Rulebook files, or built-in names (`scrutin rules list`).
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
     /// Show a rulebook's rounds, rules and resolved windows.
     Show {
+        /// An election rulebook: a file, or a built-in name (`scrutin rules list`).
         #[arg(value_name = "FILE")]
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
@@ -199,6 +205,8 @@ enum RulesCommand {
     },
     /// Print the JSON Schema of rulebook files (for editors: see README).
     Schema,
+    /// List the rulebooks built into scrutin, usable by name with --rules.
+    List,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -257,6 +265,12 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules(RulesCommand::Validate { files }) => Ok(validate(&files)),
         Command::Rules(RulesCommand::Show { file, format }) => show(&file, format),
+        Command::Rules(RulesCommand::List) => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            report::shipped::list_text(&mut out)
+                .and_then(|()| out.flush())
+                .map(|()| exit::CLEAN)
+        }
         Command::Rules(RulesCommand::Schema) => {
             print!("{}", rulebook::schema::json_schema());
             Ok(exit::CLEAN)
@@ -277,9 +291,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "scrutin", &mut io::stdout());
             Ok(exit::CLEAN)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut io::stdout())
-            .map(|()| exit::CLEAN),
+        Command::Man { dir } => man(dir.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -291,6 +303,21 @@ fn main() -> ExitCode {
             ExitCode::from(exit::INCOMPLETE)
         }
     }
+}
+
+/// The main man page on standard output, or every page written to `dir`.
+fn man(dir: Option<&Path>) -> io::Result<u8> {
+    let Some(dir) = dir else {
+        let page = report::man::main_page(Cli::command());
+        io::stdout().write_all(page.roff.as_bytes())?;
+        return Ok(exit::CLEAN);
+    };
+    std::fs::create_dir_all(dir)?;
+    for page in report::man::pages(Cli::command()) {
+        std::fs::write(dir.join(&page.file_name), page.roff)?;
+        println!("{}", dir.join(&page.file_name).display());
+    }
+    Ok(exit::CLEAN)
 }
 
 /// Loads a rulebook, or prints why it cannot be loaded.

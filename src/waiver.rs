@@ -88,6 +88,7 @@ impl Waivers {
         let text = std::fs::read_to_string(path).map_err(|e| RulebookError::Unreadable {
             path: path.display().to_string(),
             reason: e.to_string(),
+            help: None,
         })?;
         Waivers::parse(
             SourceFile::new(path.display().to_string(), text),

@@ -74,8 +74,34 @@ fn a_law_alone_validates_but_cannot_check() {
     let path = format!("{DIR}/law.yaml");
     let law = rulebook::load_as(path.as_ref(), Expect::LawOrElection).unwrap();
     assert!(law.rounds.is_empty());
+    // Named where an election is needed, it says it is a law, and which
+    // files beside it are its elections.
     let error = rulebook::load(path.as_ref()).unwrap_err();
-    assert!(error.problems()[0].message.contains("missing `rounds`"));
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{DIR}/law.yaml is a law file (no rounds); its elections: \
+             {DIR}/bad-adjust.yaml, {DIR}/conflict.yaml, {DIR}/disabled.yaml, \
+             {DIR}/election.yaml, {DIR}/twice-adjusted.yaml; use one of those"
+        )
+    );
+}
+
+#[test]
+fn an_invalid_law_named_for_an_election_shows_its_problems_first() {
+    let error = rulebook::load(format!("{DIR}/law-with-bad-zone.yaml").as_ref()).unwrap_err();
+    assert_eq!(error.problems().len(), 1);
+    assert!(error.problems()[0].message.contains("America/Guadelupe"));
+}
+
+#[test]
+fn an_election_file_without_rounds_is_not_taken_for_a_law() {
+    // It extends a law, and nothing extends it: its rounds are missing.
+    let text = "extends: law.yaml\nid: no-rounds\n";
+    let source = scrutin::source::SourceFile::new(format!("{DIR}/no-rounds.yaml"), text);
+    let error = rulebook::parse(source).unwrap_err();
+    assert_eq!(error.problems().len(), 1);
+    assert_eq!(error.problems()[0].message, "missing `rounds`");
 }
 
 #[test]

@@ -10,9 +10,11 @@ mod github;
 mod human;
 mod json;
 mod junit;
+pub mod man;
 pub mod preflight;
 pub mod rules;
 mod sarif;
+pub mod shipped;
 mod short;
 
 use std::io;

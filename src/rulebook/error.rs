@@ -10,7 +10,26 @@ use crate::source::{SourceFile, escape_unsafe};
 pub enum RulebookError {
     #[error("cannot read rulebook {path}: {reason}")]
     #[diagnostic(code(scrutin::rulebook::unreadable))]
-    Unreadable { path: String, reason: String },
+    Unreadable {
+        path: String,
+        reason: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A law file named where an election is needed: the rounds are in the
+    /// election files that extend it.
+    #[error("{file} is a law file (no rounds); {}", elections_of(elections))]
+    #[diagnostic(
+        code(scrutin::rulebook::law_file),
+        help(
+            "a law gives the rules; each election file extends it with the rounds and their dates"
+        )
+    )]
+    LawFile {
+        file: String,
+        elections: Vec<String>,
+    },
 
     #[error("rulebook {file} is invalid ({count} problem{plural})", count = problems.len(), plural = if problems.len() == 1 { "" } else { "s" })]
     #[diagnostic(code(scrutin::rulebook::invalid))]
@@ -35,23 +54,53 @@ impl RulebookError {
         match self {
             RulebookError::Invalid { problems, .. }
             | RulebookError::InvalidWaivers { problems, .. } => problems,
-            RulebookError::Unreadable { .. } => &[],
+            RulebookError::Unreadable { .. } | RulebookError::LawFile { .. } => &[],
         }
     }
 }
 
+/// `its elections: a, b; use one of those`, or that none was found.
+fn elections_of(elections: &[String]) -> String {
+    if elections.is_empty() {
+        "no election file beside it extends it".to_string()
+    } else {
+        format!("its elections: {}; use one of those", elections.join(", "))
+    }
+}
+
 /// One thing wrong in a rulebook, with the place it is written.
-#[derive(Debug, Error, Diagnostic)]
+#[derive(Debug, Error)]
 #[error("{message}")]
 pub struct Problem {
     pub message: String,
-    #[source_code]
     pub rulebook: SourceFile,
-    #[label("{label}")]
     pub at: SourceSpan,
     pub label: String,
-    #[help]
     pub help: Option<String>,
+    /// `problem 2 of 3, rules/x.yaml:7:35`: miette heads each related
+    /// diagnostic with `Error:` and its code; without one the header is empty.
+    heading: String,
+}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.heading))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.rulebook)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let label = miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.at);
+        Some(Box::new(std::iter::once(label)))
+    }
 }
 
 impl Problem {
@@ -121,6 +170,7 @@ impl Problems {
             at: at.span.into(),
             label: escape_unsafe(&label.into()),
             help: help.map(|h| escape_unsafe(&h.into())),
+            heading: String::new(),
         });
     }
 
@@ -130,23 +180,33 @@ impl Problems {
 
     /// The error for a waiver file (the first file).
     pub fn into_waiver_error(self) -> RulebookError {
-        RulebookError::InvalidWaivers {
-            file: self
-                .files
-                .first()
-                .map_or(String::new(), |f| f.name().to_string()),
-            problems: self.found,
-        }
+        let (file, problems) = self.into_parts();
+        RulebookError::InvalidWaivers { file, problems }
     }
 
     /// The error for the rulebook the user named (the first file).
     pub fn into_error(self) -> RulebookError {
-        RulebookError::Invalid {
-            file: self
-                .files
-                .first()
-                .map_or(String::new(), |f| f.name().to_string()),
-            problems: self.found,
+        let (file, problems) = self.into_parts();
+        RulebookError::Invalid { file, problems }
+    }
+
+    /// The first file's name, and the problems, each headed with its number
+    /// and place.
+    fn into_parts(self) -> (String, Vec<Problem>) {
+        let total = self.found.len();
+        let mut problems = self.found;
+        for (index, problem) in problems.iter_mut().enumerate() {
+            let (line, column) = problem.line_column();
+            problem.heading = format!(
+                "problem {} of {total}, {}:{line}:{column}",
+                index + 1,
+                problem.rulebook.name()
+            );
         }
+        let file = self
+            .files
+            .first()
+            .map_or(String::new(), |f| f.name().to_string());
+        (file, problems)
     }
 }

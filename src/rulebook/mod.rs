@@ -11,6 +11,7 @@ pub mod expr;
 pub mod model;
 mod resolve;
 pub mod schema;
+pub mod shipped;
 
 use std::path::{Path, PathBuf};
 
@@ -43,12 +44,43 @@ pub fn load(path: &Path) -> Result<Rulebook, RulebookError> {
     load_as(path, Expect::Election)
 }
 
+/// Reads and resolves the rulebook at `path`; when no file is there, the
+/// built-in rulebook of that name (`fr/presidential-2022`, see `shipped`).
+/// A real path always wins over a built-in name.
 pub fn load_as(path: &Path, expect: Expect) -> Result<Rulebook, RulebookError> {
+    let exists = path.try_exists().unwrap_or(true);
+    if !exists && let Some(shipped) = path.to_str().and_then(shipped::by_name) {
+        return load_shipped(shipped, expect);
+    }
     let text = read_file(path).map_err(|reason| RulebookError::Unreadable {
         path: path.display().to_string(),
         reason,
+        help: (!exists).then(|| no_such_rulebook(path)),
     })?;
-    parse_as(SourceFile::new(path.display().to_string(), text), expect)
+    parse_from(
+        SourceFile::new(path.display().to_string(), text),
+        Origin::Disk,
+        expect,
+    )
+}
+
+/// Resolves a built-in rulebook, with the built-in files it extends.
+pub fn load_shipped(shipped: &shipped::Shipped, expect: Expect) -> Result<Rulebook, RulebookError> {
+    let source = SourceFile::new(shipped.path, shipped.text);
+    parse_from(source, Origin::Shipped, expect)
+}
+
+/// Why neither a file nor a built-in rulebook answers to `path`.
+fn no_such_rulebook(path: &Path) -> String {
+    let name = path.to_string_lossy();
+    let names = shipped::SHIPPED.iter().map(shipped::Shipped::name);
+    match crate::source::did_you_mean(&name, names) {
+        Some(near) => format!(
+            "no file there, and no built-in rulebook of that name: did you mean `{near}`? (`scrutin rules list`)"
+        ),
+        None => "no file there, and no built-in rulebook of that name (`scrutin rules list`)"
+            .to_string(),
+    }
 }
 
 /// Resolves an election rulebook held in memory. The files it `extends` are
@@ -58,13 +90,54 @@ pub fn parse(source: SourceFile) -> Result<Rulebook, RulebookError> {
 }
 
 pub fn parse_as(source: SourceFile, expect: Expect) -> Result<Rulebook, RulebookError> {
+    parse_from(source, Origin::Disk, expect)
+}
+
+/// Where a rulebook and the files it extends are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Disk,
+    /// Built into the binary: extends only other built-in files.
+    Shipped,
+}
+
+fn parse_from(
+    source: SourceFile,
+    origin: Origin,
+    expect: Expect,
+) -> Result<Rulebook, RulebookError> {
     let mut problems = Problems::new();
-    let chain = read_chain(source, &mut problems);
+    let chain = read_chain(source, origin, &mut problems);
     if !problems.is_empty() {
         return Err(problems.into_error());
     }
+    // A law file named where an election is needed: checked as a law, so
+    // that its own problems come first, then refused with its elections.
+    let mut law_file = None;
+    if expect == Expect::Election && chain.iter().all(|file| file.rounds.is_none()) {
+        let law = problems.file(0).name().to_string();
+        let elections = elections_extending(&law, origin);
+        // A file that extends nothing, or that elections extend, is a law;
+        // an election file that forgot its rounds is reported as such below.
+        if chain.len() == 1 || !elections.is_empty() {
+            law_file = Some(RulebookError::LawFile {
+                file: law,
+                elections,
+            });
+        }
+    }
+    let expect = if law_file.is_some() {
+        Expect::LawOrElection
+    } else {
+        expect
+    };
     let merged = compose::merge(chain, &mut problems);
-    resolve::resolve(merged, expect, &mut problems).ok_or_else(|| problems.into_error())
+    let rulebook =
+        resolve::resolve(merged, expect, &mut problems).ok_or_else(|| problems.into_error())?;
+    match law_file {
+        Some(error) => Err(error),
+        None => Ok(rulebook),
+    }
 }
 
 fn read_file(path: &Path) -> Result<String, String> {
@@ -90,12 +163,12 @@ fn read_file(path: &Path) -> Result<String, String> {
 /// The rulebook and each file it extends, in that order. Problems (YAML
 /// syntax, a missing file, a cycle) are reported at the `extends` that leads
 /// to them.
-fn read_chain(first: SourceFile, problems: &mut Problems) -> Vec<RawRulebook> {
+fn read_chain(first: SourceFile, origin: Origin, problems: &mut Problems) -> Vec<RawRulebook> {
     let mut chain = Vec::new();
     let mut visited: Vec<(PathBuf, String)> = Vec::new();
     let mut next = Some(first);
     while let Some(source) = next.take() {
-        visited.push((identity(source.name()), source.name().to_string()));
+        visited.push((identity(source.name(), origin), source.name().to_string()));
         let file = problems.add_file(source);
         let raw: RawRulebook =
             match schema::from_file(file, || read_yaml_file(problems.file(file).text())) {
@@ -106,24 +179,53 @@ fn read_chain(first: SourceFile, problems: &mut Problems) -> Vec<RawRulebook> {
                 }
             };
         if let Some(extends) = &raw.extends {
-            next = extended_file(extends, &visited, problems);
+            next = extended_file(extends, origin, &visited, problems);
         }
         chain.push(raw);
     }
     chain
 }
 
+/// The path an `extends` written in the file named `from` designates.
+fn extended_path(from: &str, extends: &str, origin: Origin) -> PathBuf {
+    let path = Path::new(from)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(extends);
+    match origin {
+        Origin::Disk => path,
+        // Built-in files are known by their paths in scrutin's repository.
+        Origin::Shipped => lexically_normal(&path),
+    }
+}
+
+/// `rules/fr/../uk/law.yaml` → `rules/uk/law.yaml`, without asking the disk.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
 /// The file an `extends` names, read; `None` after reporting why it cannot be.
 fn extended_file(
     extends: &schema::Text,
+    origin: Origin,
     visited: &[(PathBuf, String)],
     problems: &mut Problems,
 ) -> Option<SourceFile> {
-    let from = Path::new(problems.file(extends.file).name());
-    let path = from.parent().unwrap_or(Path::new("")).join(&extends.value);
+    let path = extended_path(problems.file(extends.file).name(), &extends.value, origin);
     if let Some(start) = visited
         .iter()
-        .position(|(seen, _)| *seen == identity(&path.to_string_lossy()))
+        .position(|(seen, _)| *seen == identity(&path.to_string_lossy(), origin))
     {
         let cycle: Vec<&str> = visited[start..]
             .iter()
@@ -151,7 +253,15 @@ fn extended_file(
         );
         return None;
     }
-    match read_file(&path) {
+    let text = match origin {
+        Origin::Disk => read_file(&path),
+        Origin::Shipped => path
+            .to_str()
+            .and_then(shipped::by_path)
+            .map(|shipped| shipped.text.to_string())
+            .ok_or_else(|| "no built-in rulebook has that path".to_string()),
+    };
+    match text {
         Ok(text) => Some(SourceFile::new(path.display().to_string(), text)),
         Err(reason) => {
             problems.add(
@@ -164,9 +274,61 @@ fn extended_file(
     }
 }
 
-/// A file's identity for cycle detection: its canonical path when it exists.
-fn identity(name: &str) -> PathBuf {
-    std::fs::canonicalize(name).unwrap_or_else(|_| PathBuf::from(name))
+/// The election files that extend the law file `law`: its neighbours on
+/// disk, or the built-in files beside it. Sorted; unreadable ones skipped.
+fn elections_extending(law: &str, origin: Origin) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Extends {
+        extends: Option<String>,
+    }
+    let extends_law = |name: &str, text: &str| {
+        read_yaml_file::<Extends>(text)
+            .ok()
+            .and_then(|file| file.extends)
+            .is_some_and(|extends| {
+                identity(
+                    &extended_path(name, &extends, origin).to_string_lossy(),
+                    origin,
+                ) == identity(law, origin)
+            })
+    };
+    let mut elections: Vec<String> = match origin {
+        Origin::Shipped => shipped::SHIPPED
+            .iter()
+            .filter(|shipped| extends_law(shipped.path, shipped.text))
+            .map(|shipped| shipped.path.to_string())
+            .collect(),
+        Origin::Disk => {
+            let dir = Path::new(law).parent().unwrap_or(Path::new(""));
+            let listing = if dir.as_os_str().is_empty() {
+                std::fs::read_dir(".")
+            } else {
+                std::fs::read_dir(dir)
+            };
+            listing
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| {
+                    let name = dir.join(entry.ok()?.file_name());
+                    let is_yaml = name.extension().is_some_and(|e| e == "yaml" || e == "yml");
+                    let name = name.to_str()?.to_string();
+                    let text = read_file(Path::new(&name)).ok().filter(|_| is_yaml)?;
+                    extends_law(&name, &text).then_some(name)
+                })
+                .collect()
+        }
+    };
+    elections.sort();
+    elections
+}
+
+/// A file's identity for cycle detection: its canonical path when it exists
+/// on disk; a built-in file's path is already normal.
+fn identity(name: &str, origin: Origin) -> PathBuf {
+    match origin {
+        Origin::Disk => std::fs::canonicalize(name).unwrap_or_else(|_| PathBuf::from(name)),
+        Origin::Shipped => PathBuf::from(name),
+    }
 }
 
 /// Reads a YAML document of scrutin's (a rulebook, a waiver file), with the
