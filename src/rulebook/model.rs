@@ -51,6 +51,22 @@ impl Rulebook {
         self.regions.iter().position(|region| region.id == id)
     }
 
+    /// The region that covers `place`, a name written where a region id
+    /// belongs (`region=quebec`). Resolution made sure a place is covered by
+    /// one region at most and is never a region id itself.
+    pub fn covering_region(&self, place: &str) -> Option<&Region> {
+        self.regions
+            .iter()
+            .find(|region| region.covers.iter().any(|covered| covered == place))
+    }
+
+    /// `it is covered by region `eastern``: what every unknown-region message
+    /// adds when a region covers the name, so that they all say it alike.
+    pub fn covered_note(&self, place: &str) -> Option<String> {
+        self.covering_region(place)
+            .map(|region| format!("it is covered by region `{}`", region.id))
+    }
+
     pub fn is_kind(&self, id: &str) -> bool {
         self.kinds.iter().any(|kind| kind.id == id)
     }
@@ -78,6 +94,9 @@ pub struct Region {
     pub id: String,
     pub name: String,
     pub zone: Tz,
+    /// Places inside the region a log might name instead of it (Canada's
+    /// provinces for its time-zone groups); never region ids.
+    pub covers: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

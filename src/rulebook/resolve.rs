@@ -23,6 +23,7 @@ pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Opt
     let kinds = terms(&raw.kinds);
     let channels = terms(&raw.channels);
     let regions = regions(&raw.regions, problems);
+    check_covers(&raw.regions, problems);
     let default_region = required(&raw.default_region, "default_region", problems)
         .and_then(|id| lookup_region(&regions, id, problems))
         .unwrap_or(0);
@@ -149,9 +150,53 @@ fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region>
                 id: id.value.clone(),
                 name: raw.name.value.clone(),
                 zone,
+                covers: raw.covers.iter().map(|place| place.value.clone()).collect(),
             }
         })
         .collect()
+}
+
+/// A covered place is a name written where a region id belongs, pointed to
+/// the region that covers it: so it must not be a region id (the log would
+/// mean that region), and only one region may cover it.
+fn check_covers(entries: &Entries<RawRegion>, problems: &mut Problems) {
+    let mut covered: HashMap<&str, (&str, Place)> = HashMap::new();
+    for (region, raw) in &entries.0 {
+        for place in &raw.covers {
+            if entries.0.iter().any(|(id, _)| id.value == place.value) {
+                problems.add_with_help(
+                    place.place(),
+                    format!(
+                        "region `{}` covers `{}`, which is a region itself",
+                        region.value, place.value
+                    ),
+                    "a region id",
+                    Some("`covers` lists places a log may name instead of a region; remove it"),
+                );
+                continue;
+            }
+            let first = covered.insert(&place.value, (&region.value, place.place()));
+            if let Some((first_region, first_place)) = first {
+                let message = if first_region == region.value {
+                    format!(
+                        "region `{}` lists `{}` twice in `covers`",
+                        region.value, place.value
+                    )
+                } else {
+                    format!(
+                        "`{}` is covered by two regions, `{first_region}` and `{}`",
+                        place.value, region.value
+                    )
+                };
+                problems.add_with_help(
+                    place.place(),
+                    message,
+                    format!("already covered at {}", problems.describe(first_place)),
+                    Some("a place is covered by one region, the one a log should name for it"),
+                );
+            }
+        }
+    }
 }
 
 fn lookup_region(regions: &[Region], id: &Text, problems: &mut Problems) -> Option<usize> {
