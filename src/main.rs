@@ -417,9 +417,12 @@ fn scope(args: &CheckArgs, rulebook: &Rulebook) -> Result<Scope, String> {
         .iter()
         .map(|id| {
             let ids = rulebook.regions.iter().map(|r| r.id.as_str());
-            rulebook
-                .region_index(id)
-                .ok_or_else(|| unknown("--region", "region", id, ids))
+            rulebook.region_index(id).ok_or_else(|| {
+                rulebook.covered_note(id).map_or_else(
+                    || unknown("--region", "region", id, ids),
+                    |note| format!("--region {id}: no region `{id}` in this rulebook; {note}"),
+                )
+            })
         })
         .collect::<Result<_, _>>()?;
     if let (Some(since), Some(until)) = (args.since, args.until)
@@ -633,10 +636,12 @@ fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::R
             Some(region) => regions.push(region),
             None => {
                 let ids = rulebook.regions.iter().map(|r| r.id.as_str());
-                let hint = scrutin::source::did_you_mean(id, ids.clone()).map_or_else(
-                    || format!("its regions: {}", ids.collect::<Vec<_>>().join(", ")),
-                    |near| format!("did you mean `{near}`?"),
-                );
+                let hint = rulebook.covered_note(id).unwrap_or_else(|| {
+                    scrutin::source::did_you_mean(id, ids.clone()).map_or_else(
+                        || format!("its regions: {}", ids.collect::<Vec<_>>().join(", ")),
+                        |near| format!("did you mean `{near}`?"),
+                    )
+                });
                 eprintln!("scrutin: no region `{id}` in {}; {hint}", file.display());
                 return Ok(exit::INCOMPLETE);
             }

@@ -272,6 +272,24 @@ fn unknown<'a>(
     LineError::new(span, format!("unknown {what} `{value}`")).with_help(help)
 }
 
+/// A region the rulebook does not declare: the region that covers it (a
+/// province named for its time-zone group), or else the nearest declared one.
+fn unknown_region(span: Span, id: &str, rulebook: &Rulebook) -> LineError {
+    let (Some(region), Some(note)) = (rulebook.covering_region(id), rulebook.covered_note(id))
+    else {
+        return unknown(
+            span,
+            id,
+            "region",
+            rulebook.regions.iter().map(|r| r.id.as_str()),
+        );
+    };
+    LineError::new(span, format!("unknown region `{id}`; {note}")).with_help(format!(
+        "a log names the region a publication is received in, not a place inside it: write region={}",
+        region.id
+    ))
+}
+
 /// Comma-separated items with their byte offsets in `value`; empty items are dropped.
 fn list(value: &str) -> impl Iterator<Item = (&str, usize)> {
     value
@@ -290,12 +308,7 @@ fn regions(field: &RawField, rulebook: &Rulebook) -> Result<Vec<usize>, LineErro
     for (id, offset) in list(&field.value) {
         let Some(region) = rulebook.region_index(id) else {
             let span = field.value_span.sub(offset + quote, id.len());
-            return Err(unknown(
-                span,
-                id,
-                "region",
-                rulebook.regions.iter().map(|r| r.id.as_str()),
-            ));
+            return Err(unknown_region(span, id, rulebook));
         };
         if !regions.contains(&region) {
             regions.push(region);
