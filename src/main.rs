@@ -189,6 +189,14 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
         format: ShowFormat,
     },
+    /// What a log of this election may say: its kinds, channels, regions
+    /// and fields, and the attributes its rules ask for.
+    Vocabulary {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+        format: ShowFormat,
+    },
     /// Print the JSON Schema of rulebook files (for editors: see README).
     Schema,
 }
@@ -249,6 +257,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules(RulesCommand::Validate { files }) => Ok(validate(&files)),
         Command::Rules(RulesCommand::Show { file, format }) => show(&file, format),
+        Command::Rules(RulesCommand::Vocabulary { file, format }) => vocabulary(&file, format),
         Command::Rules(RulesCommand::Schema) => {
             print!("{}", rulebook::schema::json_schema());
             Ok(exit::CLEAN)
@@ -714,6 +723,20 @@ fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
     match format {
         ShowFormat::Human => report::rules::show_text(&rulebook, &mut out)?,
         ShowFormat::Json => report::rules::show_json(&rulebook, &mut out)?,
+    }
+    out.flush()?;
+    Ok(exit::CLEAN)
+}
+
+/// A law file has a vocabulary too; its regions have no polling day yet.
+fn vocabulary(file: &Path, format: ShowFormat) -> io::Result<u8> {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::LawOrElection) else {
+        return Ok(exit::INCOMPLETE);
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        ShowFormat::Human => report::vocabulary::vocabulary_text(&rulebook, &mut out)?,
+        ShowFormat::Json => report::vocabulary::vocabulary_json(&rulebook, &mut out)?,
     }
     out.flush()?;
     Ok(exit::CLEAN)

@@ -14,6 +14,7 @@ pub mod preflight;
 pub mod rules;
 mod sarif;
 mod short;
+pub mod vocabulary;
 
 use std::io;
 
