@@ -130,3 +130,25 @@ fn covered_places_in_the_shipped_rulebooks() {
         Some("metropole")
     );
 }
+
+/// The example of rules/README.md's "Places a region covers" loads, in an
+/// election around it, and means what the text says.
+#[test]
+fn the_documented_example_validates() {
+    let readme = std::fs::read_to_string("rules/README.md").unwrap();
+    let section = &readme[readme.find("### Places a region covers").unwrap()..];
+    let block = section.split("```yaml\n").nth(1).unwrap();
+    let regions = &block[..block.find("```").unwrap()];
+    let text = format!(
+        "id: example\ntitle: Example\njurisdiction: Testland\n\
+         kinds: {{ news: News }}\nchannels: {{ web: Web }}\n{regions}\
+         default_region: eastern\npolls: {{ open: \"08:30\", close: \"20:30\" }}\n\
+         rounds: [{{ id: general, name: general election, vote: 2021-09-20 }}]\n"
+    );
+    let rulebook = scrutin::rulebook::parse(scrutin::source::SourceFile::new("example.yaml", text))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let covering = |place: &str| rulebook.covering_region(place).map(|r| r.id.as_str());
+    assert_eq!(covering("quebec"), Some("eastern"));
+    assert_eq!(covering("manitoba"), Some("central"));
+    assert_eq!(covering("ontario"), None);
+}
