@@ -230,6 +230,27 @@ fn a_place_is_covered_by_one_region() {
 }
 
 #[test]
+fn a_region_cannot_cover_a_group() {
+    let text = broken(
+        "island: { name: Island, zone: America/Guadeloupe }",
+        "island: { name: Island, zone: America/Guadeloupe, covers: [everywhere] }",
+    );
+    let error = load("covers-a-group", &text);
+    let problems: Vec<(&str, (usize, usize))> = error
+        .problems()
+        .iter()
+        .map(|p| (p.message.as_str(), p.line_column()))
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "region `island` covers `everywhere`, which is a group itself",
+            (8, 62)
+        )]
+    );
+}
+
+#[test]
 fn every_problem_is_reported_at_once() {
     let text = broken("zone: Europe/Paris", "zone: Mars/Olympus")
         .replace("severity: error", "severity: fatal")

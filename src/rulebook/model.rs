@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use super::schema::Place;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, escape_unsafe};
 
 #[derive(Debug, Clone)]
 pub struct Rulebook {
@@ -63,8 +63,9 @@ impl Rulebook {
     /// `it is covered by region `eastern``: what every unknown-region message
     /// adds when a region covers the name, so that they all say it alike.
     pub fn covered_note(&self, place: &str) -> Option<String> {
+        // The id comes from the rulebook, and the note may reach a terminal.
         self.covering_region(place)
-            .map(|region| format!("it is covered by region `{}`", region.id))
+            .map(|region| format!("it is covered by region `{}`", escape_unsafe(&region.id)))
     }
 
     pub fn is_kind(&self, id: &str) -> bool {
