@@ -203,6 +203,14 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
         format: ShowFormat,
     },
+    /// What a log of this election may say: its kinds, channels, regions
+    /// and fields, and the attributes its rules ask for.
+    Vocabulary {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+        format: ShowFormat,
+    },
     /// Print the JSON Schema of rulebook files (for editors: see README).
     Schema,
     /// List the rulebooks built into scrutin, usable by name with --rules.
@@ -271,6 +279,7 @@ fn main() -> ExitCode {
                 .and_then(|()| out.flush())
                 .map(|()| exit::CLEAN)
         }
+        Command::Rules(RulesCommand::Vocabulary { file, format }) => vocabulary(&file, format),
         Command::Rules(RulesCommand::Schema) => {
             print!("{}", rulebook::schema::json_schema());
             Ok(exit::CLEAN)
@@ -540,9 +549,12 @@ fn scope(args: &CheckArgs, rulebook: &Rulebook) -> Result<Scope, String> {
         .iter()
         .map(|id| {
             let ids = rulebook.regions.iter().map(|r| r.id.as_str());
-            rulebook
-                .region_index(id)
-                .ok_or_else(|| unknown("--region", "region", id, ids))
+            rulebook.region_index(id).ok_or_else(|| {
+                rulebook.covered_note(id).map_or_else(
+                    || unknown("--region", "region", id, ids),
+                    |note| format!("--region {id}: no region `{id}` in this rulebook; {note}"),
+                )
+            })
         })
         .collect::<Result<_, _>>()?;
     if let (Some(since), Some(until)) = (args.since, args.until)
@@ -756,10 +768,12 @@ fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::R
             Some(region) => regions.push(region),
             None => {
                 let ids = rulebook.regions.iter().map(|r| r.id.as_str());
-                let hint = scrutin::source::did_you_mean(id, ids.clone()).map_or_else(
-                    || format!("its regions: {}", ids.collect::<Vec<_>>().join(", ")),
-                    |near| format!("did you mean `{near}`?"),
-                );
+                let hint = rulebook.covered_note(id).unwrap_or_else(|| {
+                    scrutin::source::did_you_mean(id, ids.clone()).map_or_else(
+                        || format!("its regions: {}", ids.collect::<Vec<_>>().join(", ")),
+                        |near| format!("did you mean `{near}`?"),
+                    )
+                });
                 eprintln!("scrutin: no region `{id}` in {}; {hint}", file.display());
                 return Ok(exit::INCOMPLETE);
             }
@@ -832,6 +846,20 @@ fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
     match format {
         ShowFormat::Human => report::rules::show_text(&rulebook, &mut out)?,
         ShowFormat::Json => report::rules::show_json(&rulebook, &mut out)?,
+    }
+    out.flush()?;
+    Ok(exit::CLEAN)
+}
+
+/// A law file has a vocabulary too; its regions have no polling day yet.
+fn vocabulary(file: &Path, format: ShowFormat) -> io::Result<u8> {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::LawOrElection) else {
+        return Ok(exit::INCOMPLETE);
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        ShowFormat::Human => report::vocabulary::vocabulary_text(&rulebook, &mut out)?,
+        ShowFormat::Json => report::vocabulary::vocabulary_json(&rulebook, &mut out)?,
     }
     out.flush()?;
     Ok(exit::CLEAN)

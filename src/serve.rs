@@ -200,9 +200,10 @@ async fn calendar(
     let rulebook = served.select(choice.rulebook.as_deref(), None)?;
     let mut regions = Vec::new();
     for id in choice.region.iter().flat_map(|list| list.split(',')) {
-        let region = rulebook
-            .region_index(id)
-            .ok_or_else(|| ApiError::bad_request(format!("unknown region `{id}`")))?;
+        let region = rulebook.region_index(id).ok_or_else(|| {
+            let note = rulebook.covered_note(id).map(|note| format!("; {note}"));
+            ApiError::bad_request(format!("unknown region `{id}`{}", note.unwrap_or_default()))
+        })?;
         regions.push(region);
     }
     let restrictions = report::calendar::restrictions(rulebook, &regions);

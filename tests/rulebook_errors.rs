@@ -196,6 +196,61 @@ fn duplicate_rule_id() {
 }
 
 #[test]
+fn a_region_cannot_cover_a_region() {
+    assert_points_at(
+        "covers-a-region",
+        &broken(
+            "island: { name: Island, zone: America/Guadeloupe }",
+            "island: { name: Island, zone: America/Guadeloupe, covers: [reef, capital] }",
+        ),
+        8,
+        68,
+    );
+}
+
+#[test]
+fn a_place_is_covered_by_one_region() {
+    let text = broken(
+        "capital: { name: Capital, zone: Europe/Paris }\n  island: { name: Island, zone: America/Guadeloupe }",
+        "capital: { name: Capital, zone: Europe/Paris, covers: [harbour] }\n  island: { name: Island, zone: America/Guadeloupe, covers: [reef, harbour] }",
+    );
+    assert_points_at("covered-twice", &text, 8, 68);
+    // Twice in one region's list is the same mistake, said so.
+    let text = broken(
+        "island: { name: Island, zone: America/Guadeloupe }",
+        "island: { name: Island, zone: America/Guadeloupe, covers: [reef, reef] }",
+    );
+    let error = load("listed-twice", &text);
+    let messages: Vec<&str> = error
+        .problems()
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(messages, ["region `island` lists `reef` twice in `covers`"]);
+}
+
+#[test]
+fn a_region_cannot_cover_a_group() {
+    let text = broken(
+        "island: { name: Island, zone: America/Guadeloupe }",
+        "island: { name: Island, zone: America/Guadeloupe, covers: [everywhere] }",
+    );
+    let error = load("covers-a-group", &text);
+    let problems: Vec<(&str, (usize, usize))> = error
+        .problems()
+        .iter()
+        .map(|p| (p.message.as_str(), p.line_column()))
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "region `island` covers `everywhere`, which is a group itself",
+            (8, 62)
+        )]
+    );
+}
+
+#[test]
 fn every_problem_is_reported_at_once() {
     let text = broken("zone: Europe/Paris", "zone: Mars/Olympus")
         .replace("severity: error", "severity: fatal")

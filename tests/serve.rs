@@ -216,6 +216,31 @@ fn rules_and_calendar() {
     );
 }
 
+/// A place a region covers, asked about by name, is pointed to that region.
+#[test]
+fn a_covered_place_is_pointed_to_its_region() {
+    let server = uk_first_server();
+    let (status, body) = get_from(server, "/v1/calendar?region=scotland");
+    assert_eq!(status, 400);
+    assert_eq!(
+        json(&body)["error"],
+        "unknown region `scotland`; it is covered by region `uk`"
+    );
+    let (status, body) = post_to(
+        server,
+        "/v1/preflight",
+        "application/json",
+        r#"{"kind": "exit_poll", "regions": ["wales"]}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        json(&body)["error"].as_str().unwrap().contains(
+            "`regions` wales: not a region of uk-general-2024 (it is covered by region `uk`)"
+        ),
+        "{body}"
+    );
+}
+
 #[test]
 fn an_oversized_body_is_refused() {
     let body = "x".repeat(scrutin::serve::MAX_BODY_BYTES + 1);

@@ -136,8 +136,18 @@ impl Question {
             known(rulebook, Part::Channel, channel, channels)?;
         }
         for region in self.regions.iter().flat_map(|list| list.split(',')) {
+            let region = region.trim();
+            // A covered place is never a region id: say which region to name.
+            if let Some(note) = rulebook.covered_note(region) {
+                return Err(PartError {
+                    part: Part::Region,
+                    value: region.to_string(),
+                    problem: format!("not a region of {}", rulebook.id),
+                    expected: note,
+                });
+            }
             let regions = rulebook.regions.iter().map(|r| r.id.as_str());
-            known(rulebook, Part::Region, region.trim(), regions)?;
+            known(rulebook, Part::Region, region, regions)?;
         }
         Ok(())
     }

@@ -50,6 +50,52 @@ pub struct Spans {
     pub end: usize,
 }
 
+/// A field a log line reads by name; every other key is an attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub key: &'static str,
+    pub required: bool,
+    /// What it says of the publication, for people who write logs.
+    pub meaning: &'static str,
+}
+
+/// The fields `read` knows, in the order `rules vocabulary` lists them.
+pub const FIELDS: [Field; 9] = [
+    Field::required("outlet", "who publishes it"),
+    Field::required("kind", "what it is: one of the kinds"),
+    Field::optional("channel", "how it goes out: one of the channels"),
+    Field::optional(
+        "region",
+        "where it is received: one or more regions, comma-separated (default: the default region)",
+    ),
+    Field::optional("id", "the item's own identifier"),
+    Field::optional("title", "its title"),
+    Field::optional("url", "its web address"),
+    Field::optional("tags", "comma-separated words a rule may test"),
+    Field::optional(
+        "first_published",
+        "a timestamp: when this same item, unchanged, first went out",
+    ),
+];
+
+impl Field {
+    const fn required(key: &'static str, meaning: &'static str) -> Field {
+        Field {
+            key,
+            required: true,
+            meaning,
+        }
+    }
+
+    const fn optional(key: &'static str, meaning: &'static str) -> Field {
+        Field {
+            key,
+            required: false,
+            meaning,
+        }
+    }
+}
+
 /// Fields that hold lists or instants: rules test them with their own filters
 /// (`regions`, `tags`) or options, never as attributes.
 pub const LIST_FIELDS: [&str; 3] = ["region", "tags", "first_published"];
@@ -272,6 +318,24 @@ fn unknown<'a>(
     LineError::new(span, format!("unknown {what} `{value}`")).with_help(help)
 }
 
+/// A region the rulebook does not declare: the region that covers it (a
+/// province named for its time-zone group), or else the nearest declared one.
+fn unknown_region(span: Span, id: &str, rulebook: &Rulebook) -> LineError {
+    let (Some(region), Some(note)) = (rulebook.covering_region(id), rulebook.covered_note(id))
+    else {
+        return unknown(
+            span,
+            id,
+            "region",
+            rulebook.regions.iter().map(|r| r.id.as_str()),
+        );
+    };
+    LineError::new(span, format!("unknown region `{id}`; {note}")).with_help(format!(
+        "a log names the region a publication is received in, not a place inside it: write region={}",
+        region.id
+    ))
+}
+
 /// Comma-separated items with their byte offsets in `value`; empty items are dropped.
 fn list(value: &str) -> impl Iterator<Item = (&str, usize)> {
     value
@@ -290,12 +354,7 @@ fn regions(field: &RawField, rulebook: &Rulebook) -> Result<Vec<usize>, LineErro
     for (id, offset) in list(&field.value) {
         let Some(region) = rulebook.region_index(id) else {
             let span = field.value_span.sub(offset + quote, id.len());
-            return Err(unknown(
-                span,
-                id,
-                "region",
-                rulebook.regions.iter().map(|r| r.id.as_str()),
-            ));
+            return Err(unknown_region(span, id, rulebook));
         };
         if !regions.contains(&region) {
             regions.push(region);
@@ -344,6 +403,36 @@ mod tests {
         assert_eq!(p.tags, ["a", "b"]);
         assert_eq!(p.field("pollster"), Some("Ipsos"));
         assert_eq!(&line[p.spans.kind.offset..p.spans.kind.end()], "poll");
+    }
+
+    #[test]
+    fn the_listed_fields_are_those_read_by_name() {
+        let rulebook = rulebook();
+        let values = |key: &str| match key {
+            "kind" => "poll",
+            "channel" => "web",
+            "region" => "metropole",
+            "first_published" => "2017-05-05T10:00:00Z",
+            _ => "x",
+        };
+        let line = FIELDS
+            .iter()
+            .fold("2017-05-06T09:30:00Z".to_string(), |line, f| {
+                format!("{line} {}={}", f.key, values(f.key))
+            });
+        let p = read(&line, &rulebook).unwrap();
+        assert!(p.attributes.is_empty(), "{:?}", p.attributes);
+        // The two required fields are the two a line cannot go without.
+        for field in FIELDS.iter().filter(|f| f.required) {
+            let without = line.replace(&format!(" {}={}", field.key, values(field.key)), "");
+            let e = read(&without, &rulebook).unwrap_err();
+            assert_eq!(e.message, format!("missing `{}`", field.key));
+        }
+        let p = read(&format!("{line} pollster=Ipsos"), &rulebook).unwrap();
+        assert_eq!(
+            p.attributes,
+            [("pollster".to_string(), "Ipsos".to_string())]
+        );
     }
 
     #[test]

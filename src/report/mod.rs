@@ -16,6 +16,7 @@ pub mod rules;
 mod sarif;
 pub mod shipped;
 mod short;
+pub mod vocabulary;
 
 use std::io;
 

@@ -193,7 +193,7 @@ fn show_calendar(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn describe_filter(rulebook: &Rulebook, filter: &Filter) -> String {
+pub(super) fn describe_filter(rulebook: &Rulebook, filter: &Filter) -> String {
     let mut parts = Vec::new();
     let mut list = |name: &str, values: Option<Vec<String>>| {
         if let Some(values) = values {

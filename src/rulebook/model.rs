@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use super::schema::Place;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, escape_unsafe};
 
 #[derive(Debug, Clone)]
 pub struct Rulebook {
@@ -51,6 +51,23 @@ impl Rulebook {
         self.regions.iter().position(|region| region.id == id)
     }
 
+    /// The region that covers `place`, a name written where a region id
+    /// belongs (`region=quebec`). Resolution made sure a place is covered by
+    /// one region at most and is never a region id itself.
+    pub fn covering_region(&self, place: &str) -> Option<&Region> {
+        self.regions
+            .iter()
+            .find(|region| region.covers.iter().any(|covered| covered == place))
+    }
+
+    /// `it is covered by region `eastern``: what every unknown-region message
+    /// adds when a region covers the name, so that they all say it alike.
+    pub fn covered_note(&self, place: &str) -> Option<String> {
+        // The id comes from the rulebook, and the note may reach a terminal.
+        self.covering_region(place)
+            .map(|region| format!("it is covered by region `{}`", escape_unsafe(&region.id)))
+    }
+
     pub fn is_kind(&self, id: &str) -> bool {
         self.kinds.iter().any(|kind| kind.id == id)
     }
@@ -78,6 +95,9 @@ pub struct Region {
     pub id: String,
     pub name: String,
     pub zone: Tz,
+    /// Places inside the region a log might name instead of it (Canada's
+    /// provinces for its time-zone groups); never region ids.
+    pub covers: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

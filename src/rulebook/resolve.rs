@@ -23,6 +23,7 @@ pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Opt
     let kinds = terms(&raw.kinds);
     let channels = terms(&raw.channels);
     let regions = regions(&raw.regions, problems);
+    check_covers(&raw, problems);
     let default_region = required(&raw.default_region, "default_region", problems)
         .and_then(|id| lookup_region(&regions, id, problems))
         .unwrap_or(0);
@@ -149,9 +150,63 @@ fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region>
                 id: id.value.clone(),
                 name: raw.name.value.clone(),
                 zone,
+                covers: raw.covers.iter().map(|place| place.value.clone()).collect(),
             }
         })
         .collect()
+}
+
+/// A covered place is a name written where a region id belongs, pointed to
+/// the region that covers it: so it must not be a region id (the log would
+/// mean that region) nor a group's (a group is many regions), and only one
+/// region may cover it.
+fn check_covers(raw: &RawRulebook, problems: &mut Problems) {
+    let mut covered_by: HashMap<&str, (&str, Place)> = HashMap::new();
+    for (region, raw_region) in &raw.regions.0 {
+        for covered_place in &raw_region.covers {
+            let name = covered_place.value.as_str();
+            let what = if raw.regions.0.iter().any(|(id, _)| id.value == name) {
+                Some("region")
+            } else if raw.groups.0.iter().any(|(id, _)| id.value == name) {
+                Some("group")
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                problems.add_with_help(
+                    covered_place.place(),
+                    format!(
+                        "region `{}` covers `{}`, which is a {what} itself",
+                        region.value, covered_place.value
+                    ),
+                    format!("a {what} id"),
+                    Some("`covers` lists places a log may name instead of a region; remove it"),
+                );
+                continue;
+            }
+            let first =
+                covered_by.insert(&covered_place.value, (&region.value, covered_place.place()));
+            if let Some((first_region, first_place)) = first {
+                let message = if first_region == region.value {
+                    format!(
+                        "region `{}` lists `{}` twice in `covers`",
+                        region.value, covered_place.value
+                    )
+                } else {
+                    format!(
+                        "`{}` is covered by two regions, `{first_region}` and `{}`",
+                        covered_place.value, region.value
+                    )
+                };
+                problems.add_with_help(
+                    covered_place.place(),
+                    message,
+                    format!("already covered at {}", problems.describe(first_place)),
+                    Some("a place is covered by one region, the one a log should name for it"),
+                );
+            }
+        }
+    }
 }
 
 fn lookup_region(regions: &[Region], id: &Text, problems: &mut Problems) -> Option<usize> {

@@ -210,6 +210,10 @@ pub struct RawRegion {
     pub zone: Text,
     /// The region's own polling hours, where the law fixes them per region.
     pub polls: Option<RawPolls>,
+    /// Places inside the region that a log might name instead of it
+    /// (provinces, islands…), so that such a name is pointed to its region.
+    #[serde(default)]
+    pub covers: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
