@@ -14,7 +14,9 @@ use scrutin::report::{
     self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport,
     ShortReport,
 };
+use scrutin::reschedule;
 use scrutin::rulebook::{self, Rulebook, Severity};
+use scrutin::source::escape_unsafe;
 use scrutin::waiver::Waivers;
 
 /// Exit codes, as CI systems read them.
@@ -395,7 +397,14 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
             .max_invalid
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     };
-    let scope = match scope(args, &rulebook) {
+    let scope = Scope::resolve(
+        &rulebook,
+        &args.rules_shown,
+        &args.regions_shown,
+        args.since,
+        args.until,
+    );
+    let scope = match scope {
         Ok(scope) => scope,
         Err(message) => {
             eprintln!("scrutin: {message}");
@@ -440,58 +449,68 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
 }
 
 /// `--fix` and `--diff`: each log's publications moved out of the windows
-/// that block them, written back or shown as a diff. `Some` exit code when
-/// the job ends here (a diff, or a mistake); `None` to go on and check.
+/// that block them, written back or shown as a diff. Every log is planned
+/// before any is written, so that a mistake found late changes nothing.
+/// `Some` exit code when the job ends here (a diff, or a mistake); `None` to
+/// go on and check the fixed logs.
 fn reschedule_logs(
     args: &CheckArgs,
     rulebook: &Rulebook,
     scope: &Scope,
     today: chrono::NaiveDate,
 ) -> io::Result<Option<u8>> {
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let (mut moved, mut unfixable) = (0, 0);
+    if args.logs.iter().any(|log| log == Path::new("-")) {
+        eprintln!("scrutin: --fix and --diff work on files, not on standard input");
+        return Ok(Some(exit::INCOMPLETE));
+    }
+    // Waivers are loaded apart: planning must not count as their use.
+    let mut waivers = match &args.waivers {
+        None => Waivers::none(),
+        Some(path) => match Waivers::load(path, rulebook, today) {
+            Ok(waivers) => waivers,
+            Err(error) => {
+                print_error(&error);
+                return Ok(Some(exit::INCOMPLETE));
+            }
+        },
+    };
+    let mut fixes = Vec::new();
+    let (mut unreadable, mut unfixable) = (false, 0);
     for log in &args.logs {
-        if log == Path::new("-") {
-            eprintln!("scrutin: --fix and --diff work on files, not on standard input");
+        let name = log.display().to_string();
+        let old = match std::fs::read(log) {
+            Ok(old) => old,
+            Err(e) => {
+                eprintln!("scrutin: cannot read {}: {e}", escape_unsafe(&name));
+                unreadable = true;
+                continue;
+            }
+        };
+        let plan = reschedule::plan_with(rulebook, &name, &old, scope.clone(), &mut waivers)?;
+        unfixable += plan.unfixable;
+        if !plan.moves.is_empty() {
+            let new = plan.apply(&old);
+            fixes.push((log, name, plan.moves.len(), old, new));
+        }
+    }
+    if unreadable {
+        return Ok(Some(exit::INCOMPLETE));
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for (log, name, moved, old, new) in &fixes {
+        if args.diff {
+            write!(out, "{}", reschedule::unified_diff(name, old, new))?;
+            continue;
+        }
+        if let Err(e) = replace_file(log, new) {
+            eprintln!("scrutin: cannot fix {}: {e}", escape_unsafe(name));
             return Ok(Some(exit::INCOMPLETE));
         }
-        // An unreadable log is left to the check, which reports it.
-        let Ok(old) = std::fs::read(log) else {
-            continue;
-        };
-        let name = log.display().to_string();
-        // Waivers are loaded afresh: planning must not count as their use.
-        let mut waivers = match &args.waivers {
-            None => Waivers::none(),
-            Some(path) => match Waivers::load(path, rulebook, today) {
-                Ok(waivers) => waivers,
-                Err(error) => {
-                    print_error(&error);
-                    return Ok(Some(exit::INCOMPLETE));
-                }
-            },
-        };
-        let plan =
-            scrutin::reschedule::plan_with(rulebook, &name, &old, scope.clone(), &mut waivers)?;
-        moved += plan.moves.len();
-        unfixable += plan.unfixable;
-        if plan.moves.is_empty() {
-            continue;
-        }
-        let new = plan.apply(&old);
-        if args.diff {
-            write!(
-                out,
-                "{}",
-                scrutin::reschedule::unified_diff(&name, &old, &new)
-            )?;
-        } else {
-            replace_file(log, &new)?;
-            eprintln!(
-                "scrutin: {name}: moved {} to the earliest instant allowed",
-                count(plan.moves.len(), "publication")
-            );
-        }
+        eprintln!(
+            "scrutin: {}: moved {} to the earliest instant allowed",
+            escape_unsafe(name),
+            count(*moved, "publication")
+        );
     }
     out.flush()?;
     if unfixable > 0 {
@@ -501,25 +520,42 @@ fn reschedule_logs(
         );
     }
     if args.diff {
-        return Ok(Some(if moved > 0 {
-            exit::FINDINGS
-        } else {
-            exit::CLEAN
-        }));
+        let clean = fixes.is_empty() && unfixable == 0;
+        return Ok(Some(if clean { exit::CLEAN } else { exit::FINDINGS }));
     }
     Ok(None)
 }
 
-/// Writes `bytes` over `path` at once: to a file beside it, then renamed, so
-/// that an interrupted fix never leaves half a log.
+/// Writes `bytes` over the log at `path` at once: to a new file beside it,
+/// then renamed over it, so that an interrupted fix never leaves half a log.
+/// A read-only log is refused (even to root, who could rename over it); a
+/// log with other hard links becomes a file of its own, as with `sed -i`.
 fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let path = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&path)?.permissions();
+    if permissions.readonly() {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
     let mut temporary = path.clone().into_os_string();
-    temporary.push(".scrutin-fix");
+    temporary.push(format!(".scrutin-fix-{}", std::process::id()));
     let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, bytes)?;
-    std::fs::set_permissions(&temporary, std::fs::metadata(&path)?.permissions())?;
-    std::fs::rename(&temporary, &path)
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            file.set_permissions(permissions)
+        })
+        .and_then(|()| std::fs::rename(&temporary, &path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// An instant given as an option: a log timestamp, read by the same parser.
@@ -527,61 +563,6 @@ fn instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     scrutin::publication::time::parse_timestamp(text)
         .map(|timestamp| timestamp.instant)
         .map_err(|error| error.message)
-}
-
-/// The findings asked for: `--rule`, `--region`, `--since`, `--until`,
-/// their ids checked against the rulebook.
-fn scope(args: &CheckArgs, rulebook: &Rulebook) -> Result<Scope, String> {
-    let rules = args
-        .rules_shown
-        .iter()
-        .map(|id| {
-            let ids = rulebook.rules.iter().map(|r| r.id.as_str());
-            rulebook
-                .rules
-                .iter()
-                .position(|r| r.id == *id)
-                .ok_or_else(|| unknown("--rule", "rule", id, ids))
-        })
-        .collect::<Result<_, _>>()?;
-    let regions = args
-        .regions_shown
-        .iter()
-        .map(|id| {
-            let ids = rulebook.regions.iter().map(|r| r.id.as_str());
-            rulebook.region_index(id).ok_or_else(|| {
-                rulebook.covered_note(id).map_or_else(
-                    || unknown("--region", "region", id, ids),
-                    |note| format!("--region {id}: no region `{id}` in this rulebook; {note}"),
-                )
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    if let (Some(since), Some(until)) = (args.since, args.until)
-        && since >= until
-    {
-        return Err(format!("--since {since} is not before --until {until}"));
-    }
-    Ok(Scope {
-        rules,
-        regions,
-        since: args.since,
-        until: args.until,
-    })
-}
-
-/// `--rule poll-bam: no rule `poll-bam` in this rulebook; did you mean …?`
-fn unknown<'a>(
-    option: &str,
-    noun: &str,
-    id: &str,
-    known: impl Iterator<Item = &'a str> + Clone,
-) -> String {
-    let hint = scrutin::source::did_you_mean(id, known.clone()).map_or_else(
-        || format!("its {noun}s: {}", known.collect::<Vec<_>>().join(", ")),
-        |near| format!("did you mean `{near}`?"),
-    );
-    format!("{option} {id}: no {noun} `{id}` in this rulebook; {hint}")
 }
 
 /// The width of standard output when it is a terminal, else 80: output kept
@@ -767,13 +748,7 @@ fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::R
         match rulebook.region_index(id) {
             Some(region) => regions.push(region),
             None => {
-                let ids = rulebook.regions.iter().map(|r| r.id.as_str());
-                let hint = rulebook.covered_note(id).unwrap_or_else(|| {
-                    scrutin::source::did_you_mean(id, ids.clone()).map_or_else(
-                        || format!("its regions: {}", ids.collect::<Vec<_>>().join(", ")),
-                        |near| format!("did you mean `{near}`?"),
-                    )
-                });
+                let hint = rulebook.region_hint(id);
                 eprintln!("scrutin: no region `{id}` in {}; {hint}", file.display());
                 return Ok(exit::INCOMPLETE);
             }
@@ -800,7 +775,14 @@ fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
         };
         rulebooks.push(rulebook);
     }
-    let router = scrutin::serve::router(scrutin::serve::Rulebooks::new(rulebooks));
+    let rulebooks = match scrutin::serve::Rulebooks::new(rulebooks) {
+        Ok(rulebooks) => rulebooks,
+        Err(message) => {
+            eprintln!("scrutin: {message}");
+            return Ok(exit::INCOMPLETE);
+        }
+    };
+    let router = scrutin::serve::router(rulebooks);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -815,18 +797,12 @@ fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
         return Ok(exit::INCOMPLETE);
     };
     let Some(index) = rulebook.rules.iter().position(|r| r.id == rule) else {
-        let ids = rulebook.rules.iter().map(|r| r.id.as_str());
-        match scrutin::source::did_you_mean(rule, ids.clone()) {
-            Some(near) => eprintln!(
-                "scrutin: no rule `{rule}` in {}; did you mean `{near}`?",
-                file.display()
-            ),
-            None => eprintln!(
-                "scrutin: no rule `{rule}` in {}; its rules: {}",
-                file.display(),
-                ids.collect::<Vec<_>>().join(", ")
-            ),
-        }
+        eprintln!(
+            "scrutin: no rule `{}` in {}; {}",
+            escape_unsafe(rule),
+            file.display(),
+            rulebook.rule_hint(rule)
+        );
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());

@@ -23,13 +23,14 @@ use chrono_tz::Tz;
 
 use crate::audit::pipeline::Pipeline;
 use crate::audit::{Limits, LogLine, Outcome, Summary};
-use crate::check::{Scope, Violation};
-use crate::preflight::earliest_allowed;
+use crate::check::{Finding, Scope, Violation};
+use crate::preflight::earliest_allowed_except;
+use crate::publication::Publication;
 use crate::publication::time::parse_timestamp;
 use crate::report::Report;
 use crate::rulebook::Rulebook;
 use crate::source::escape_unsafe;
-use crate::waiver::Waivers;
+use crate::waiver::{Acceptance, Waivers};
 
 /// A publication moved: its line, where its timestamp is, and what it becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +69,7 @@ pub fn plan_with(
     let mut planner = Planner {
         rulebook,
         plan: Plan::default(),
+        pending: None,
     };
     let mut summary = Summary::default();
     Pipeline::new(rulebook).jobs(1).scope(scope).audit(
@@ -78,6 +80,7 @@ pub fn plan_with(
         Limits::default(),
         waivers,
     )?;
+    planner.flush();
     Ok(planner.plan)
 }
 
@@ -85,10 +88,38 @@ pub fn plan_with(
 struct Planner<'r> {
     rulebook: &'r Rulebook,
     plan: Plan,
+    /// A line to move, held until its waived findings (reported after it)
+    /// say which windows were accepted on purpose and need not be left.
+    pending: Option<Pending>,
+}
+
+struct Pending {
+    line: usize,
+    from: String,
+    publication: Publication,
+    accepted: Vec<usize>,
+}
+
+impl Planner<'_> {
+    fn flush(&mut self) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        let publication = &pending.publication;
+        let instant = earliest_allowed_except(self.rulebook, publication, &pending.accepted);
+        self.plan.moves.push(Move {
+            line: pending.line,
+            offset: publication.spans.timestamp.offset,
+            to: timestamp_like(&pending.from, instant, publication.zone),
+            from: pending.from,
+            instant,
+        });
+    }
 }
 
 impl Report for Planner<'_> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
+        self.flush();
         let Outcome::Checked(publication, findings) = outcome else {
             return Ok(());
         };
@@ -99,19 +130,28 @@ impl Report for Planner<'_> {
             .iter()
             .filter(|f| matches!(f.violation, Violation::MissingAttributes(_)))
             .count();
-        if !blocked {
-            return Ok(());
+        if blocked {
+            let span = publication.spans.timestamp;
+            self.pending = Some(Pending {
+                line: line.number,
+                from: line.text[span.offset..span.end()].to_string(),
+                publication: publication.clone(),
+                accepted: Vec::new(),
+            });
         }
-        let instant = earliest_allowed(self.rulebook, publication);
-        let span = publication.spans.timestamp;
-        let from = &line.text[span.offset..span.end()];
-        self.plan.moves.push(Move {
-            line: line.number,
-            offset: span.offset,
-            from: from.to_string(),
-            to: timestamp_like(from, instant, publication.zone),
-            instant,
-        });
+        Ok(())
+    }
+
+    fn waived(
+        &mut self,
+        line: &LogLine,
+        _publication: &Publication,
+        finding: &Finding,
+        _acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        if let Some(pending) = self.pending.as_mut().filter(|p| p.line == line.number) {
+            pending.accepted.push(finding.rule);
+        }
         Ok(())
     }
 
@@ -120,6 +160,7 @@ impl Report for Planner<'_> {
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.flush();
         Ok(())
     }
 }
@@ -218,8 +259,9 @@ fn offset_string(offset: FixedOffset, utc: bool) -> String {
 
 /// A unified diff of a log before and after fixing, for review: a hunk per
 /// group of changed lines, with three lines of context, as `diff -u` writes
-/// it (a fix never adds or removes lines). Characters a terminal must not
-/// receive are escaped, and line ends are not shown.
+/// it (a fix never adds or removes lines). It is shown, not applied: the
+/// characters a terminal must not receive are escaped and line ends are not
+/// shown (`--fix` keeps them all).
 pub fn unified_diff(name: &str, old: &[u8], new: &[u8]) -> String {
     const CONTEXT: usize = 3;
     let old_lines: Vec<&[u8]> = old.split_inclusive(|&b| b == b'\n').collect();
@@ -230,6 +272,7 @@ pub fn unified_diff(name: &str, old: &[u8], new: &[u8]) -> String {
     if changed.is_empty() {
         return String::new();
     }
+    let name = escape_unsafe(name);
     let mut out = format!("--- {name}\n+++ {name}\n");
     let mut groups: Vec<(usize, usize)> = Vec::new();
     for &i in &changed {
@@ -253,16 +296,24 @@ pub fn unified_diff(name: &str, old: &[u8], new: &[u8]) -> String {
             start + 1,
             end - start
         ));
-        for i in start..end {
+        let mut i = start;
+        while i < end {
             if old_lines[i] == new_lines[i] {
                 out.push_str(&format!(" {}\n", text(old_lines[i])));
-            } else {
-                out.push_str(&format!(
-                    "-{}\n+{}\n",
-                    text(old_lines[i]),
-                    text(new_lines[i])
-                ));
+                i += 1;
+                continue;
             }
+            // A run of changed lines: the old ones, then the new ones.
+            let run_end = (i..end)
+                .find(|&j| old_lines[j] == new_lines[j])
+                .unwrap_or(end);
+            for line in &old_lines[i..run_end] {
+                out.push_str(&format!("-{}\n", text(line)));
+            }
+            for line in &new_lines[i..run_end] {
+                out.push_str(&format!("+{}\n", text(line)));
+            }
+            i = run_end;
         }
     }
     out
@@ -374,13 +425,13 @@ mod tests {
 
     #[test]
     fn a_diff_shows_each_changed_line_with_its_context() {
-        let old = b"a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n";
-        let new = b"a\nB\nc\nd\ne\nf\ng\nh\ni\nj\nK\n";
-        let diff = unified_diff("x.log", old, new);
+        let old = b"a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n";
+        let new = b"a\nB\nc\nd\ne\nf\ng\nh\ni\nj\nK\nL\n";
+        let diff = unified_diff("x\u{1b}.log", old, new);
         assert_eq!(
             diff,
-            "--- x.log\n+++ x.log\n@@ -1,5 +1,5 @@\n a\n-b\n+B\n c\n d\n e\n\
-             @@ -8,4 +8,4 @@\n h\n i\n j\n-k\n+K\n"
+            "--- x\\u{1b}.log\n+++ x\\u{1b}.log\n@@ -1,5 +1,5 @@\n a\n-b\n+B\n c\n d\n e\n\
+             @@ -8,5 +8,5 @@\n h\n i\n j\n-k\n-l\n+K\n+L\n"
         );
         assert_eq!(unified_diff("x.log", old, old), "");
     }

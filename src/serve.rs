@@ -24,6 +24,7 @@ use crate::preflight::{Part, Question, QuestionError, preflight};
 use crate::publication::{self, Publication};
 use crate::report::{self, JsonReport, Report};
 use crate::rulebook::Rulebook;
+use crate::source::escape_unsafe;
 
 /// The largest request body accepted: a day's log of a large newsroom.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -36,8 +37,21 @@ pub struct Rulebooks {
 }
 
 impl Rulebooks {
-    pub fn new(rulebooks: Vec<Rulebook>) -> Self {
-        Rulebooks { rulebooks }
+    /// The rulebooks to serve; two with one id would leave the second
+    /// unreachable, so that is refused with the id.
+    pub fn new(rulebooks: Vec<Rulebook>) -> Result<Self, String> {
+        for (n, rulebook) in rulebooks.iter().enumerate() {
+            if rulebooks[..n]
+                .iter()
+                .any(|earlier| earlier.id == rulebook.id)
+            {
+                return Err(format!(
+                    "two rulebooks have the id `{}`: each must be reachable by `?rulebook=`",
+                    escape_unsafe(&rulebook.id)
+                ));
+            }
+        }
+        Ok(Rulebooks { rulebooks })
     }
 
     /// The rulebook a request selects: by `?rulebook=ID` in the query, or a
@@ -201,8 +215,8 @@ async fn calendar(
     let mut regions = Vec::new();
     for id in choice.region.iter().flat_map(|list| list.split(',')) {
         let region = rulebook.region_index(id).ok_or_else(|| {
-            let note = rulebook.covered_note(id).map(|note| format!("; {note}"));
-            ApiError::bad_request(format!("unknown region `{id}`{}", note.unwrap_or_default()))
+            let hint = rulebook.region_hint(id);
+            ApiError::bad_request(format!("unknown region `{id}`; {hint}"))
         })?;
         regions.push(region);
     }

@@ -980,13 +980,13 @@ fn fix_moves_what_a_window_blocks_and_leaves_every_other_byte() {
         "{stderr}"
     );
     assert_eq!(fix.status.code(), Some(1));
-    // A second fix has nothing to do.
+    // A second fix has nothing to move; the missing notices are still there.
     let again = scrutin()
         .args(["check", "--rules", RULES, "--diff"])
         .arg(&log)
         .output()
         .unwrap();
-    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(again.status.code(), Some(1));
     assert!(again.stdout.is_empty());
 }
 
@@ -1051,5 +1051,109 @@ fn fix_refuses_standard_input() {
         String::from_utf8(output.stderr)
             .unwrap()
             .contains("not on standard input")
+    );
+}
+
+#[test]
+fn fix_moves_past_the_windows_not_waived_only() {
+    let log = scratch_copy("samples/schedule-clean.log", "fix-waived");
+    // Saturday in Guadeloupe: the campaign silence (waived) lasts until Sunday
+    // 14:00, the ban on campaign documents until its polls close on Saturday.
+    let text = "# scrutin: allow campaign-silence reason=\"Court order\"\n\
+                2017-05-06T10:00:00[America/Guadeloupe] outlet=a kind=campaign region=guadeloupe\n";
+    std::fs::write(&log, text).unwrap();
+    let diff = scrutin()
+        .args(["check", "--rules", RULES, "--diff"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(diff.stdout).unwrap();
+    assert!(
+        diff.contains("+2017-05-06T19:00:00[America/Guadeloupe] outlet=a"),
+        "{diff}"
+    );
+}
+
+#[test]
+fn fix_changes_nothing_when_any_log_cannot_be_fixed() {
+    let log = scratch_copy(WEEKEND, "fix-all-or-nothing");
+    let before = std::fs::read(&log).unwrap();
+    let cases: [&[&str]; 3] = [
+        &["--fix", "-"],
+        &["--fix", "/nonexistent/scrutin.log"],
+        &["--diff", "/nonexistent/scrutin.log"],
+    ];
+    for extra in cases {
+        let output = scrutin()
+            .args(["check", "--rules", RULES])
+            .arg(&log)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{extra:?}");
+        assert_eq!(std::fs::read(&log).unwrap(), before, "{extra:?}");
+    }
+    // A read-only log is refused, even to root.
+    let mut permissions = std::fs::metadata(&log).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&log, permissions).unwrap();
+    let output = scrutin()
+        .args(["check", "--rules", RULES, "--fix"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("read-only")
+    );
+    assert_eq!(std::fs::read(&log).unwrap(), before);
+    let dir = log.parent().unwrap();
+    assert_eq!(
+        std::fs::read_dir(dir).unwrap().count(),
+        1,
+        "no file left beside it"
+    );
+}
+
+#[test]
+fn diff_exits_1_when_time_cannot_fix_what_is_left() {
+    let log = scratch_copy("samples/schedule-clean.log", "diff-unfixable");
+    std::fs::write(&log, "2017-05-04T10:00:00+02:00 outlet=a kind=poll\n").unwrap();
+    let output = scrutin()
+        .args(["check", "--rules", RULES, "--diff"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "nothing to move");
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("1 finding that time cannot fix")
+    );
+}
+
+#[test]
+fn serve_refuses_two_rulebooks_with_one_id() {
+    // The file and the built-in of the same name: the second could never be chosen.
+    let output = scrutin()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--rules",
+            RULES,
+            "--rules",
+            "fr/presidential-2017",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("two rulebooks have the id `fr-presidential-2017`"),
+        "{stderr}"
     );
 }

@@ -24,7 +24,10 @@
 //!   `entry:` scrutin commands run as in a newsroom (pre-commit's `entry:` gets
 //!   the schedule's files, as pre-commit passes them);
 //! - `<!-- doc-test: fragment (why) -->`: YAML that is part of a file, parsed
-//!   as YAML only.
+//!   as YAML only;
+//! - `<!-- doc-test: output of COMMAND -->`: a block of output shown in the
+//!   docs; COMMAND runs, and the block must appear in its standard output,
+//!   line for line (trailing blanks aside).
 //!
 //! After a deliberate change to a command or its output:
 //! `INSTA_UPDATE=always cargo test --test docs`, read the new snapshots, and
@@ -58,6 +61,8 @@ enum Marker {
     Newsroom,
     Workflow,
     Fragment,
+    /// The block is (part of) what this command prints.
+    Output(String),
 }
 
 struct Block {
@@ -108,6 +113,7 @@ fn marker(line: Option<&str>) -> Marker {
         "newsroom" => Marker::Newsroom,
         "workflow" => Marker::Workflow,
         "fragment" => Marker::Fragment,
+        "output" => Marker::Output(why.trim().trim_start_matches("of ").to_string()),
         other => panic!("unknown doc-test marker `{other}`"),
     }
 }
@@ -340,6 +346,30 @@ fn run(invocation: &Invocation, cwd: &Path) -> (i32, String) {
     (code, shown)
 }
 
+/// Does `command` print `shown`, as consecutive lines of its standard output?
+fn shows_output(command: &str, shown: &str, cwd: &Path) -> Result<(), String> {
+    let invocation = invocation(command)?.ok_or("an empty command")?;
+    let output = Command::new(env!("CARGO_BIN_EXE_scrutin"))
+        .args(&invocation.args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let trimmed =
+        |text: &str| -> Vec<String> { text.lines().map(|l| l.trim_end().to_string()).collect() };
+    let printed = trimmed(&String::from_utf8_lossy(&output.stdout));
+    let shown = trimmed(shown);
+    if printed.windows(shown.len()).any(|w| w == shown.as_slice()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{command}` does not print this block; it prints:\n{}",
+            printed.join("\n")
+        ))
+    }
+}
+
 /// `README--scrutin-check-rules-…`: the doc and the command, as a file name.
 fn snapshot_name(doc: &str, command: &str) -> String {
     let slug = |text: &str| {
@@ -480,7 +510,15 @@ fn every_documented_command_and_yaml_example_runs() {
                     problems.push(format!("{place}: a fence without a language"));
                     continue;
                 }
-                _ => continue,
+                _ => {
+                    if let Marker::Output(command) = &block.marker {
+                        commands_run += 1;
+                        if let Err(why) = shows_output(command, &block.body, &root) {
+                            problems.push(format!("{place}: {why}"));
+                        }
+                    }
+                    continue;
+                }
             };
             for line in lines {
                 let invocation = match invocation(&line) {

@@ -334,17 +334,37 @@ fn after_the_last_round_the_election_is_over() {
     let (code, stdout) = poll_at("2017-06-01T12:00:00+02:00", "human");
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("\nthe election of this rulebook (fr-presidential-2017) is over: it ended Sun 2017-05-07 20:00 CEST (2017-05-07T18:00:00Z)"),
+        stdout.contains("\nthe election of this rulebook (fr-presidential-2017) is over: it ended Mon 2017-05-08 00:00 CEST (2017-05-07T22:00:00Z)"),
         "{stdout}"
     );
     let (_, json) = poll_at("2017-06-01T12:00:00+02:00", "json");
     let json: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["election_over"], true);
-    assert_eq!(json["election_end"], "2017-05-07T18:00:00Z");
+    // The ban on paid advertising lasts until the end of the decisive day.
+    assert_eq!(json["election_end"], "2017-05-07T22:00:00Z");
     // Between the rounds it is not over.
     let (_, json) = poll_at("2017-04-30T12:00:00+02:00", "json");
     let json: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["election_over"], false);
+}
+
+#[test]
+fn an_answer_is_never_blocked_and_over_at_once() {
+    // Sunday 23:00 Paris: the polls have closed, but paid advertising is
+    // banned until the end of the day: blocked, and not yet over.
+    let (code, json, _) = preflight(&[
+        "--kind",
+        "paid_ad",
+        "--at",
+        "2017-05-07T21:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["verdict"], "blocked");
+    assert_eq!(json["election_over"], false);
+    assert_eq!(json["allowed_from"], "2017-05-07T22:00:00Z");
 }
 
 #[test]

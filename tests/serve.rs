@@ -36,7 +36,7 @@ fn start(paths: &[&str]) -> SocketAddr {
         .iter()
         .map(|path| rulebook::load(path.as_ref()).unwrap())
         .collect();
-    let router = router(Rulebooks::new(rulebooks));
+    let router = router(Rulebooks::new(rulebooks).expect("distinct ids"));
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();

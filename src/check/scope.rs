@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use super::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::Rulebook;
+use crate::source::escape_unsafe;
 
 /// Findings kept: everything by default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,6 +27,42 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The scope of rule and region ids, as given on the command line or in a
+    /// request, checked against the rulebook; `[since, until)` must not be empty.
+    pub fn resolve(
+        rulebook: &Rulebook,
+        rule_ids: &[String],
+        region_ids: &[String],
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Scope, String> {
+        let rules = rule_ids
+            .iter()
+            .map(|id| {
+                let index = rulebook.rules.iter().position(|r| r.id == *id);
+                index.ok_or_else(|| unknown("--rule", "rule", id, rulebook.rule_hint(id)))
+            })
+            .collect::<Result<_, _>>()?;
+        let regions = region_ids
+            .iter()
+            .map(|id| {
+                let index = rulebook.region_index(id);
+                index.ok_or_else(|| unknown("--region", "region", id, rulebook.region_hint(id)))
+            })
+            .collect::<Result<_, _>>()?;
+        if let (Some(since), Some(until)) = (since, until)
+            && since >= until
+        {
+            return Err(format!("--since {since} is not before --until {until}"));
+        }
+        Ok(Scope {
+            rules,
+            regions,
+            since,
+            until,
+        })
+    }
+
     pub fn is_everything(&self) -> bool {
         *self == Scope::default()
     }
@@ -86,6 +123,12 @@ impl Scope {
         }
         parts.join("; ")
     }
+}
+
+/// `--rule poll-bam: no rule `poll-bam` in this rulebook; did you mean …?`
+fn unknown(option: &str, noun: &str, id: &str, hint: String) -> String {
+    let id = escape_unsafe(id);
+    format!("{option} {id}: no {noun} `{id}` in this rulebook; {hint}")
 }
 
 #[cfg(test)]

@@ -162,8 +162,10 @@ pub fn upcoming(rulebook: &Rulebook, publication: &Publication) -> Vec<Upcoming>
     found
 }
 
-/// When the election is over: the last window of its last round closes, or
-/// its polls do, whichever is later. `None` for a law without rounds.
+/// When the election is over: its last window closes (of a round, or of the
+/// whole election, such as a ban on paid advertising that lasts until the
+/// end of the decisive day), or the polls of its last round do, whichever is
+/// later. `None` for a law without rounds.
 pub fn election_end(rulebook: &Rulebook) -> Option<DateTime<Utc>> {
     let last = rulebook.rounds.len().checked_sub(1)?;
     let polls = rulebook.rounds[last].polls.iter().map(|p| p.close);
@@ -175,7 +177,6 @@ pub fn election_end(rulebook: &Rulebook) -> Option<DateTime<Utc>> {
             RuleBody::Requires(_) => None,
         })
         .flatten()
-        .filter(|w| w.round == Some(last))
         .map(|w| w.window.end);
     polls.chain(windows).max()
 }
@@ -183,6 +184,16 @@ pub fn election_end(rulebook: &Rulebook) -> Option<DateTime<Utc>> {
 /// The earliest instant at or after the publication's own from which no
 /// window rule forbids it.
 pub fn earliest_allowed(rulebook: &Rulebook, publication: &Publication) -> DateTime<Utc> {
+    earliest_allowed_except(rulebook, publication, &[])
+}
+
+/// `earliest_allowed`, with the rules at `accepted` (indices) not counting:
+/// findings of theirs were accepted on purpose, by a waiver.
+pub fn earliest_allowed_except(
+    rulebook: &Rulebook,
+    publication: &Publication,
+    accepted: &[usize],
+) -> DateTime<Utc> {
     let mut candidates: Vec<DateTime<Utc>> = rulebook
         .rules
         .iter()
@@ -201,14 +212,15 @@ pub fn earliest_allowed(rulebook: &Rulebook, publication: &Publication) -> DateT
         .into_iter()
         .find(|&candidate| {
             moved.instant = candidate;
-            !blocked(rulebook, &moved)
+            !blocked(rulebook, &moved, accepted)
         })
         .expect("after the end of the last window nothing blocks")
 }
 
-/// Does a window rule forbid `publication` at its instant?
-fn blocked(rulebook: &Rulebook, publication: &Publication) -> bool {
-    check(rulebook, publication)
-        .iter()
-        .any(|f| matches!(f.violation, Violation::InsideWindow { .. }))
+/// Does a window rule, other than those `accepted`, forbid `publication` at
+/// its instant?
+fn blocked(rulebook: &Rulebook, publication: &Publication, accepted: &[usize]) -> bool {
+    check(rulebook, publication).iter().any(|f| {
+        matches!(f.violation, Violation::InsideWindow { .. }) && !accepted.contains(&f.rule)
+    })
 }

@@ -124,11 +124,7 @@ impl<'r, W: Write> HumanReport<'r, W> {
         write_wrapped(&mut self.out, heading, "", "", self.width)?;
         for (index, count) in fired {
             let rule = &self.rulebook.rules[index];
-            let severity = match rule.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            };
+            let severity = rule.severity.name();
             let heading = format!(
                 "{} ({}): {}",
                 rule.id,
@@ -368,9 +364,10 @@ fn line_source(line: &LogLine, span: Span, width: Option<usize>) -> (LineSource,
     let start = floor_char_boundary(&text, span.offset);
     let end = floor_char_boundary(&text, span.end()).max(start);
     let cut = excerpt(&text, start, end, width.saturating_sub(gutter));
-    let offset = start - cut.shift;
+    // Tabs before the span may take all the room: the span then starts at the cut.
+    let offset = floor_char_boundary(&cut.text, start - cut.shift);
     // A span longer than the room left is drawn up to the cut.
-    let len = (end - start).min(cut.text.len() - offset);
+    let len = (end - start).min(cut.text.len().saturating_sub(offset));
     let source = LineSource {
         column_shift: cut.column_shift,
         ..whole(cut.text)
@@ -572,5 +569,32 @@ fn finding_diagnostic(
         source: line_source(line, spans.timestamp, None).0,
         labels,
         help: Some(help),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snippet_fits_whatever_precedes_its_span() {
+        let tabs = format!("{}kind=poll {}", "\t".repeat(30), "é".repeat(200));
+        let wide = format!("{} kind=poll", "選".repeat(100));
+        for text in [tabs.as_str(), wide.as_str(), "kind=poll"] {
+            let start = text.find("kind").unwrap();
+            for number in [1, 123_456_789] {
+                let line = LogLine {
+                    file: "x.log",
+                    number,
+                    text,
+                };
+                for width in [40, 80] {
+                    let (source, span) = line_source(&line, Span::new(start, 9), Some(width));
+                    assert!(span.end() <= source.text.len(), "{text:?} at {width}");
+                    assert!(source.text.is_char_boundary(span.offset));
+                    assert!(source.text.is_char_boundary(span.end()));
+                }
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::report::human::summary_text;
-use crate::rulebook::{Rulebook, Severity};
+use crate::rulebook::Rulebook;
 use crate::source::{char_column, escape_unsafe};
 use crate::waiver::{Acceptance, WaiverWarning};
 
@@ -61,14 +61,6 @@ impl<'r, W: Write> ShortReport<'r, W> {
     }
 }
 
-fn severity_word(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
 impl<W: Write> Report for ShortReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
@@ -81,7 +73,7 @@ impl<W: Write> Report for ShortReport<'_, W> {
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     let rule = &self.rulebook.rules[finding.rule];
-                    let tag = format!("{}[{}]", severity_word(rule.severity), rule.id);
+                    let tag = format!("{}[{}]", rule.severity.name(), rule.id);
                     let text = self.text(publication, finding);
                     self.write(line, finding_offset(publication, finding), &tag, &text)?;
                 }

@@ -11,7 +11,17 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 pub use super::schema::Place;
-use crate::source::{SourceFile, escape_unsafe};
+use crate::source::{SourceFile, did_you_mean, escape_unsafe};
+
+/// `did you mean `poll-ban`?`, or `its rules: a, b` when nothing is near.
+fn hint<'a>(noun: &str, id: &str, known: impl Iterator<Item = &'a str>) -> String {
+    // The ids come from the rulebook, and the hint may reach a terminal.
+    let names: Vec<String> = known.map(escape_unsafe).collect();
+    match did_you_mean(id, names.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("its {noun}s: {}", names.join(", ")),
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Rulebook {
@@ -66,6 +76,18 @@ impl Rulebook {
         // The id comes from the rulebook, and the note may reach a terminal.
         self.covering_region(place)
             .map(|region| format!("it is covered by region `{}`", escape_unsafe(&region.id)))
+    }
+
+    /// What to say of a region id the rulebook does not declare: the region
+    /// that covers it, else the nearest declared id, else the list of them.
+    pub fn region_hint(&self, id: &str) -> String {
+        self.covered_note(id)
+            .unwrap_or_else(|| hint("region", id, self.regions.iter().map(|r| r.id.as_str())))
+    }
+
+    /// What to say of a rule id the rulebook does not have.
+    pub fn rule_hint(&self, id: &str) -> String {
+        hint("rule", id, self.rules.iter().map(|r| r.id.as_str()))
     }
 
     pub fn is_kind(&self, id: &str) -> bool {
