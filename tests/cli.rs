@@ -243,14 +243,9 @@ fn a_closed_pipe_is_not_a_clean_run() {
     use std::process::{Command as Process, Stdio};
     // Enough findings to fill the pipe after the reader has gone.
     let mut child = Process::new(assert_cmd::cargo::cargo_bin("scrutin"))
-        .args([
-            "check",
-            "--rules",
-            RULES,
-            "--color",
-            "never",
-            "samples/presidential-2017-round2-weekend.log",
-        ])
+        .args(["check", "--rules", RULES, "--color", "never"])
+        // More output than a pipe holds, so that writing must wait for the reader.
+        .args([WEEKEND; 20])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -1156,4 +1151,33 @@ fn serve_refuses_two_rulebooks_with_one_id() {
         stderr.contains("two rulebooks have the id `fr-presidential-2017`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn json_lists_kept_aside_in_a_file_come_out_whole() {
+    // Enough invalid lines to pass the memory kept for them (1 MiB).
+    let invalid = 20_000;
+    let mut log = String::new();
+    for n in 0..invalid {
+        log.push_str(&format!("2017-05-06T09:30:00+02:00 outlet=a kind=pol{n}\n"));
+        log.push_str("2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n");
+    }
+    let (code, json) = check_json(log.as_bytes());
+    assert_eq!(code, 2);
+    let lines: Vec<u64> = json["invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines.len(), invalid);
+    assert!(
+        lines
+            .iter()
+            .zip(lines.iter().skip(1))
+            .all(|(a, b)| b - a == 2),
+        "in order"
+    );
+    assert_eq!(json["violations"].as_array().unwrap().len(), invalid);
+    assert_eq!(summary(&json, "invalid"), invalid as u64);
 }

@@ -71,3 +71,20 @@ fn hostile_strings_keep_the_xml_well_formed() {
     let (cases, failures, errors) = parse(&xml);
     assert_eq!((cases, failures, errors), (8, 1, 1));
 }
+
+#[test]
+fn a_case_lists_a_bounded_number_of_findings_and_counts_them_all() {
+    let log = "2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n".repeat(1500);
+    let xml = junit(&["-"], log.as_bytes());
+    assert_eq!(parse(&xml).1, 1, "one failing case: campaign-silence");
+    assert!(
+        xml.contains("message=\"1500 findings\""),
+        "the count is whole"
+    );
+    let listed = xml.matches("line 1").count(); // lines 1, 10–19, 100–199, 1000–1499
+    assert!(listed < 1500, "{listed}");
+    assert!(
+        xml.contains("… and 500 more (a JUnit case lists 1000;"),
+        "the cap is said"
+    );
+}

@@ -2,9 +2,10 @@
 //!
 //! Violations are written as they are found, so that memory does not grow
 //! with them on a campaign's worth of log: the document opens with `version`
-//! and `rulebook`, streams `violations`, and ends with the lists that are
-//! short by nature (invalid lines, unreadable files, waived findings, waiver
-//! warnings) and the `summary`, known only at the end.
+//! and `rulebook`, streams `violations`, and ends with the lists filled in
+//! the same pass (invalid lines, unreadable files, waived findings, waiver
+//! warnings), kept aside in bounded memory or a temporary file until then,
+//! and the `summary`, known only at the end.
 //!
 //! Built with serde from scrutin's own types (miette's JSON handler is not a
 //! stable machine format). Instants are RFC 3339 in UTC; lines and columns are
@@ -15,6 +16,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::json_list::{JsonList, SpilledList, write_pretty};
 use super::{Report, finding_offset, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
@@ -28,12 +30,12 @@ pub const JSON_VERSION: u32 = 1;
 pub struct JsonReport<'r, W> {
     out: W,
     rulebook: &'r Rulebook,
-    /// Violations written so far; the document is open once one is.
-    violations: usize,
-    invalid: Vec<JsonInvalid>,
-    unreadable: Vec<JsonUnreadable>,
-    waived: Vec<JsonWaived>,
-    waiver_warnings: Vec<JsonWaiverWarning>,
+    /// The violations, written as found; the document is open once one is.
+    violations: JsonList,
+    invalid: SpilledList,
+    unreadable: SpilledList,
+    waived: SpilledList,
+    waiver_warnings: SpilledList,
 }
 
 /// A finding a waiver accepted: the finding, and why.
@@ -62,43 +64,16 @@ struct JsonWaiverWarning {
 
 impl<'r, W: Write> JsonReport<'r, W> {
     pub fn new(out: W, rulebook: &'r Rulebook) -> Self {
+        // Every list is a field of the document: its items two levels deep.
         JsonReport {
             out,
             rulebook,
-            violations: 0,
-            invalid: Vec::new(),
-            unreadable: Vec::new(),
-            waived: Vec::new(),
-            waiver_warnings: Vec::new(),
+            violations: JsonList::new(2),
+            invalid: SpilledList::new(2),
+            unreadable: SpilledList::new(2),
+            waived: SpilledList::new(2),
+            waiver_warnings: SpilledList::new(2),
         }
-    }
-}
-
-/// Writes through to `W`, indenting every new line by two levels: an item of
-/// the list of violations, pretty-printed on its own, sits where the whole
-/// document's printer would have put it.
-struct Indented<W>(W);
-
-impl<W: Write> Write for Indented<W> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.write_all(bytes)?;
-        Ok(bytes.len())
-    }
-
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let mut lines = bytes.split(|&b| b == b'\n');
-        if let Some(first) = lines.next() {
-            self.0.write_all(first)?;
-        }
-        for line in lines {
-            self.0.write_all(b"\n    ")?;
-            self.0.write_all(line)?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
     }
 }
 
@@ -107,16 +82,6 @@ impl<W: Write> Write for Indented<W> {
 struct JsonHead<'a> {
     version: u32,
     rulebook: JsonRulebook<'a>,
-}
-
-/// The end of the document, after the list of violations.
-#[derive(Serialize)]
-struct JsonTail<'a> {
-    invalid: &'a [JsonInvalid],
-    unreadable: &'a [JsonUnreadable],
-    waived: &'a [JsonWaived],
-    waiver_warnings: &'a [JsonWaiverWarning],
-    summary: &'a Summary,
 }
 
 #[derive(Serialize)]
@@ -201,15 +166,10 @@ impl<W: Write> JsonReport<'_, W> {
 
     /// Writes one violation, pretty and indented as an item of the list.
     fn stream(&mut self, violation: &JsonViolation) -> io::Result<()> {
-        if self.violations == 0 {
+        if self.violations.is_empty() {
             self.open()?;
-        } else {
-            self.out.write_all(b",")?;
         }
-        self.violations += 1;
-        self.out.write_all(b"\n    ")?;
-        serde_json::to_writer_pretty(Indented(&mut self.out), violation)?;
-        Ok(())
+        self.violations.push(&mut self.out, violation)
     }
 
     fn violation(
@@ -265,12 +225,12 @@ impl<W: Write> JsonReport<'_, W> {
 impl<W: Write> Report for JsonReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
-            Outcome::Invalid(error) => self.invalid.push(JsonInvalid {
+            Outcome::Invalid(error) => self.invalid.push(&JsonInvalid {
                 file: line.file.to_string(),
                 line: line.number,
                 column: char_column(line.text, error.span.offset),
                 message: error.message.clone(),
-            }),
+            })?,
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     let violation = self.violation(line, publication, finding);
@@ -289,7 +249,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
         acceptance: &Acceptance,
     ) -> io::Result<()> {
         let finding = self.violation(line, publication, finding);
-        self.waived.push(JsonWaived {
+        self.waived.push(&JsonWaived {
             finding,
             waiver: JsonWaiver {
                 reason: acceptance.reason.clone(),
@@ -297,49 +257,43 @@ impl<W: Write> Report for JsonReport<'_, W> {
                 line: acceptance.origin.line,
                 inline: acceptance.origin.inline,
             },
-        });
-        Ok(())
+        })
     }
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
-        self.waiver_warnings.push(JsonWaiverWarning {
+        self.waiver_warnings.push(&JsonWaiverWarning {
             rule: warning.rule.clone(),
             file: warning.origin.file.clone(),
             line: warning.origin.line,
             message: warning.message.clone(),
-        });
-        Ok(())
+        })
     }
 
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
-        self.unreadable.push(JsonUnreadable {
+        self.unreadable.push(&JsonUnreadable {
             file: file.to_string(),
             message: reason.to_string(),
-        });
-        Ok(())
+        })
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        if self.violations == 0 {
+        if self.violations.is_empty() {
             self.open()?;
-        } else {
-            self.out.write_all(b"\n  ")?;
         }
-        let tail = JsonTail {
-            invalid: &self.invalid,
-            unreadable: &self.unreadable,
-            waived: &self.waived,
-            waiver_warnings: &self.waiver_warnings,
-            summary,
-        };
-        // The tail's fields, pretty, one level in, after the closing `]`.
-        let text = serde_json::to_string_pretty(&tail)?;
-        let fields = text
-            .strip_prefix('{')
-            .and_then(|t| t.strip_suffix('}'))
-            .unwrap_or_default();
-        write!(self.out, "],{fields}}}")?;
-        writeln!(self.out)?;
+        self.violations.close(&mut self.out)?;
+        let lists = [
+            ("invalid", &mut self.invalid),
+            ("unreadable", &mut self.unreadable),
+            ("waived", &mut self.waived),
+            ("waiver_warnings", &mut self.waiver_warnings),
+        ];
+        for (name, list) in lists {
+            write!(self.out, ",\n  \"{name}\": ")?;
+            list.write_to(&mut self.out)?;
+        }
+        self.out.write_all(b",\n  \"summary\": ")?;
+        write_pretty(&mut self.out, summary, 1)?;
+        self.out.write_all(b"\n}\n")?;
         self.out.flush()
     }
 }

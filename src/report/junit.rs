@@ -3,7 +3,11 @@
 //! findings of that rule in that file; invalid lines fail a case of their own
 //! (`invalid-line`) and an unreadable file an `unreadable` case.
 //!
-//! quick-junit writes the XML and cleans what XML cannot carry.
+//! quick-junit writes the XML and cleans what XML cannot carry. A JUnit
+//! report is one document built at the end, so memory is bounded by listing
+//! at most `LISTED` findings in each test case and counting the others (the
+//! case's message gives the full count); the JSON and SARIF reports list
+//! them all.
 
 use std::io::{self, Write};
 
@@ -16,14 +20,45 @@ use crate::publication::Publication;
 use crate::rulebook::Rulebook;
 use crate::waiver::{Acceptance, WaiverWarning};
 
+/// Findings listed in one test case; those beyond are only counted.
+pub const LISTED: usize = 1000;
+
+/// The lines of a test case: the first `LISTED`, and how many in all.
+#[derive(Debug, Clone, Default)]
+struct Listed {
+    lines: Vec<String>,
+    count: usize,
+}
+
+impl Listed {
+    fn push(&mut self, line: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.lines.len() < LISTED {
+            self.lines.push(line());
+        }
+    }
+
+    /// The lines, and a last one saying how many were left out.
+    fn text(&self) -> String {
+        let mut text = self.lines.join("\n");
+        let more = self.count - self.lines.len();
+        if more > 0 {
+            text.push_str(&format!(
+                "\n… and {more} more (a JUnit case lists {LISTED}; the JSON and SARIF reports list all)"
+            ));
+        }
+        text
+    }
+}
+
 /// What one log file gave.
 struct FileResults {
     name: String,
     /// For each rule (by index), `line N: message` of each finding.
-    findings: Vec<Vec<String>>,
+    findings: Vec<Listed>,
     /// For each rule, the findings waivers accepted, with their reasons.
-    waived: Vec<Vec<String>>,
-    invalid: Vec<String>,
+    waived: Vec<Listed>,
+    invalid: Listed,
     unreadable: Option<String>,
 }
 
@@ -32,6 +67,8 @@ pub struct JunitReport<'r, W> {
     rulebook: &'r Rulebook,
     files: Vec<FileResults>,
     waiver_warnings: Vec<WaiverWarning>,
+    /// Waiver warnings beyond the `LISTED` kept.
+    more_waiver_warnings: usize,
 }
 
 impl<'r, W: Write> JunitReport<'r, W> {
@@ -41,6 +78,7 @@ impl<'r, W: Write> JunitReport<'r, W> {
             rulebook,
             files: Vec::new(),
             waiver_warnings: Vec::new(),
+            more_waiver_warnings: 0,
         }
     }
 
@@ -49,9 +87,9 @@ impl<'r, W: Write> JunitReport<'r, W> {
         if self.files.last().is_none_or(|f| f.name != file) {
             self.files.push(FileResults {
                 name: file.to_string(),
-                findings: vec![Vec::new(); self.rulebook.rules.len()],
-                waived: vec![Vec::new(); self.rulebook.rules.len()],
-                invalid: Vec::new(),
+                findings: vec![Listed::default(); self.rulebook.rules.len()],
+                waived: vec![Listed::default(); self.rulebook.rules.len()],
+                invalid: Listed::default(),
                 unreadable: None,
             });
         }
@@ -63,17 +101,17 @@ impl<'r, W: Write> JunitReport<'r, W> {
 fn case(
     name: &str,
     classname: &str,
-    failures: &[String],
+    failures: &Listed,
     kind: NonSuccessKind,
     noun: &str,
 ) -> TestCase {
-    let status = if failures.is_empty() {
+    let status = if failures.count == 0 {
         TestCaseStatus::success()
     } else {
         let mut status = TestCaseStatus::non_success(kind);
-        let plural = if failures.len() == 1 { "" } else { "s" };
-        status.set_message(format!("{} {noun}{plural}", failures.len()));
-        status.set_description(failures.join("\n"));
+        let plural = if failures.count == 1 { "" } else { "s" };
+        status.set_message(format!("{} {noun}{plural}", failures.count));
+        status.set_description(failures.text());
         status
     };
     let mut case = TestCase::new(name, status);
@@ -93,15 +131,13 @@ impl<W: Write> Report for JunitReport<'_, W> {
         match outcome {
             Outcome::Invalid(error) => results
                 .invalid
-                .push(format!("line {}: {}", line.number, error.message)),
+                .push(|| format!("line {}: {}", line.number, error.message)),
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
-                    let text = format!(
-                        "line {}: {}",
-                        line.number,
-                        message(rulebook, publication, finding)
-                    );
-                    results.findings[finding.rule].push(text);
+                    results.findings[finding.rule].push(|| {
+                        let message = message(rulebook, publication, finding);
+                        format!("line {}: {message}", line.number)
+                    });
                 }
             }
         }
@@ -116,18 +152,23 @@ impl<W: Write> Report for JunitReport<'_, W> {
         acceptance: &Acceptance,
     ) -> io::Result<()> {
         let rulebook = self.rulebook;
-        let text = format!(
-            "waived: line {}: {} — {}",
-            line.number,
-            message(rulebook, publication, finding),
-            acceptance.reason
-        );
-        self.file(line.file).waived[finding.rule].push(text);
+        self.file(line.file).waived[finding.rule].push(|| {
+            format!(
+                "waived: line {}: {} — {}",
+                line.number,
+                message(rulebook, publication, finding),
+                acceptance.reason
+            )
+        });
         Ok(())
     }
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
-        self.waiver_warnings.push(warning.clone());
+        if self.waiver_warnings.len() < LISTED {
+            self.waiver_warnings.push(warning.clone());
+        } else {
+            self.more_waiver_warnings += 1;
+        }
         Ok(())
     }
 
@@ -141,10 +182,14 @@ impl<W: Write> Report for JunitReport<'_, W> {
         for file in &self.files {
             let mut suite = TestSuite::new(file.name.as_str());
             if let Some(reason) = &file.unreadable {
+                let reason = Listed {
+                    lines: vec![reason.clone()],
+                    count: 1,
+                };
                 suite.add_test_case(case(
                     "unreadable",
                     &file.name,
-                    std::slice::from_ref(reason),
+                    &reason,
                     NonSuccessKind::Error,
                     "error",
                 ));
@@ -163,8 +208,8 @@ impl<W: Write> Report for JunitReport<'_, W> {
                     NonSuccessKind::Failure,
                     "finding",
                 );
-                if !waived.is_empty() {
-                    case.set_system_out(waived.join("\n"));
+                if waived.count > 0 {
+                    case.set_system_out(waived.text());
                 }
                 suite.add_test_case(case);
             }
@@ -188,6 +233,14 @@ impl<W: Write> Report for JunitReport<'_, W> {
                     warning.rule, warning.origin.file, warning.origin.line
                 );
                 suite.add_test_case(TestCase::new(name, status));
+            }
+            if self.more_waiver_warnings > 0 {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(format!(
+                    "{} more waiver warnings (a JUnit report lists {LISTED}; the JSON report lists all)",
+                    self.more_waiver_warnings
+                ));
+                suite.add_test_case(TestCase::new("more waiver warnings", status));
             }
             xml.add_test_suite(suite);
         }

@@ -9,6 +9,7 @@ mod excerpt;
 mod github;
 mod human;
 mod json;
+mod json_list;
 mod junit;
 pub mod man;
 pub mod preflight;

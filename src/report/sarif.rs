@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::json_list::JsonList;
 use super::{Report, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
@@ -28,19 +29,67 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub struct SarifReport<'r, W> {
     out: W,
     rulebook: &'r Rulebook,
-    results: Vec<SarifResult>,
-    /// Files that could not be read: not results at a place, but notifications.
+    /// Results, written as they are found, once the head of the document is.
+    results: JsonList,
+    opened: bool,
+    /// Files that could not be read, waivers that did nothing: not results
+    /// at a place, but notifications (as many as files and waivers).
     notifications: Vec<Notification>,
 }
+
+/// Where the document is cut to stream its results: everything before is
+/// known at the start, everything after only at the end.
+const RESULTS: &str = "\"results\": []";
 
 impl<'r, W: Write> SarifReport<'r, W> {
     pub fn new(out: W, rulebook: &'r Rulebook) -> Self {
         SarifReport {
             out,
             rulebook,
-            results: Vec::new(),
+            // Results are items of `runs[0].results`, four levels deep.
+            results: JsonList::new(4),
+            opened: false,
             notifications: Vec::new(),
         }
+    }
+
+    /// The whole document without its results, pretty, cut around them.
+    fn frame(&self, complete: bool) -> io::Result<(String, String)> {
+        let mut rules: Vec<ReportingDescriptor> =
+            self.rulebook.rules.iter().map(descriptor).collect();
+        rules.push(invalid_line_descriptor());
+        let log = SarifLog {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: [Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: "scrutin",
+                        version: env!("CARGO_PKG_VERSION"),
+                        rules,
+                    },
+                },
+                results: &[],
+                invocations: [Invocation {
+                    execution_successful: complete,
+                    tool_execution_notifications: &self.notifications,
+                }],
+            }],
+        };
+        let text = serde_json::to_string_pretty(&log)?;
+        let (head, tail) = text
+            .split_once(RESULTS)
+            .ok_or_else(|| io::Error::other("the SARIF document has no results"))?;
+        Ok((format!("{head}\"results\": ["), tail.to_string()))
+    }
+
+    fn push(&mut self, result: &SarifResult) -> io::Result<()> {
+        if !self.opened {
+            let (head, _) = self.frame(true)?;
+            self.out.write_all(head.as_bytes())?;
+            self.opened = true;
+        }
+        self.results.push(&mut self.out, result)
     }
 }
 
@@ -309,7 +358,7 @@ fn location(line: &LogLine, column: usize) -> [Location; 1] {
 impl<W: Write> Report for SarifReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
-            Outcome::Invalid(error) => self.results.push(SarifResult {
+            Outcome::Invalid(error) => self.push(&SarifResult {
                 rule_id: INVALID_LINE.to_string(),
                 rule_index: self.rulebook.rules.len(),
                 level: "error",
@@ -325,11 +374,11 @@ impl<W: Write> Report for SarifReport<'_, W> {
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     let result = self.result(line, publication, finding, Vec::new());
-                    self.results.push(result);
+                    self.push(&result)?;
                 }
+                Ok(())
             }
         }
-        Ok(())
     }
 
     fn waived(
@@ -349,8 +398,7 @@ impl<W: Write> Report for SarifReport<'_, W> {
             justification: acceptance.reason.clone(),
         };
         let result = self.result(line, publication, finding, vec![suppression]);
-        self.results.push(result);
-        Ok(())
+        self.push(&result)
     }
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
@@ -377,28 +425,12 @@ impl<W: Write> Report for SarifReport<'_, W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let mut rules: Vec<ReportingDescriptor> =
-            self.rulebook.rules.iter().map(descriptor).collect();
-        rules.push(invalid_line_descriptor());
-        let log = SarifLog {
-            schema: SCHEMA,
-            version: "2.1.0",
-            runs: [Run {
-                tool: Tool {
-                    driver: Driver {
-                        name: "scrutin",
-                        version: env!("CARGO_PKG_VERSION"),
-                        rules,
-                    },
-                },
-                results: &self.results,
-                invocations: [Invocation {
-                    execution_successful: summary.complete(),
-                    tool_execution_notifications: &self.notifications,
-                }],
-            }],
-        };
-        serde_json::to_writer_pretty(&mut self.out, &log)?;
+        let (head, tail) = self.frame(summary.complete())?;
+        if !self.opened {
+            self.out.write_all(head.as_bytes())?;
+        }
+        self.results.close(&mut self.out)?;
+        self.out.write_all(tail.as_bytes())?;
         writeln!(self.out)?;
         self.out.flush()
     }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Peak memory of `scrutin check` on logs whose every line has something to
+# report, in every output format: the reports must not hold what they write.
+#
+#   benches/memory.sh [LINES]      # default 5,000,000
+#
+# Inputs (made in a temporary folder, removed at the end):
+# - violations: every line breaks the campaign silence;
+# - invalid: every line has an unknown kind;
+# - waived: every line breaks the silence, and a waiver file accepts it;
+# - random bytes (200 MB of /dev/urandom, as JSON).
+# Prints the peak resident set size (GNU time's %M) of each run, in MB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+lines=${1:-5000000}
+cargo build --release --quiet
+scrutin=target/release/scrutin
+rules=rules/fr/presidential-2017.yaml
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+yes '2017-05-06T09:30:00+02:00 outlet=a kind=campaign' | head -n "$lines" > "$dir/violations.log"
+yes '2017-05-06T09:30:00+02:00 outlet=a kind=pol' | head -n "$lines" > "$dir/invalid.log"
+cat > "$dir/waivers.yaml" <<'EOF'
+waivers:
+  - rule: campaign-silence
+    outlet: a
+    reason: A benchmark of memory
+EOF
+head -c 200000000 /dev/urandom > "$dir/random.bin"
+
+# Peak RSS of one run, in MB; the report goes to /dev/null.
+# scrutin exits with 1 or 2 on these inputs: that is expected, not a failure.
+rss() {
+    local kb
+    kb=$( { /usr/bin/time -f '%M' "$@" > /dev/null; } 2>&1 | tail -1 || true)
+    echo $(( kb / 1024 ))
+}
+
+printf '%-12s %-8s %8s\n' input format 'peak MB'
+for format in human short json sarif github junit; do
+    printf '%-12s %-8s %8s\n' violations "$format" \
+        "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/violations.log")"
+done
+for format in json sarif junit; do
+    printf '%-12s %-8s %8s\n' invalid "$format" \
+        "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/invalid.log")"
+    printf '%-12s %-8s %8s\n' waived "$format" \
+        "$(rss "$scrutin" check --rules "$rules" --format "$format" --waivers "$dir/waivers.yaml" "$dir/violations.log")"
+done
+printf '%-12s %-8s %8s\n' random json \
+    "$(rss "$scrutin" check --rules "$rules" --format json "$dir/random.bin")"
