@@ -11,8 +11,8 @@ use scrutin::audit::pipeline::Pipeline;
 use scrutin::audit::{Limits, Summary};
 use scrutin::check::Scope;
 use scrutin::report::{
-    self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport,
-    ShortReport,
+    self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, LineBuffered, Report,
+    SarifReport, ShortReport,
 };
 use scrutin::reschedule;
 use scrutin::rulebook::{self, Rulebook, Severity};
@@ -356,8 +356,12 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election) else {
         return Ok(exit::INCOMPLETE);
     };
+    // A log that is a stream is checked as it comes (on this thread, so
+    // that --max-invalid stops it at once), and what it breaks is written
+    // at once.
+    let streams = args.logs.iter().any(|log| is_stream(log));
     let stdout = io::stdout();
-    let out = io::BufWriter::new(stdout.lock());
+    let out = LineBuffered::new(io::BufWriter::new(stdout.lock()), streams);
     let mut report: Box<dyn Report> = match args.format {
         Format::Human => {
             let terminal = io::stdout().is_terminal();
@@ -422,9 +426,7 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     let mut pipeline = Pipeline::new(&rulebook).scope(scope);
     if let Some(jobs) = args.jobs {
         pipeline = pipeline.jobs(usize::try_from(jobs).unwrap_or(usize::MAX));
-    } else if args.logs.iter().any(|log| log == Path::new("-")) {
-        // A stream (`tail -f … | scrutin check -`) is checked as it comes
-        // and stops at once at --max-invalid: no reader thread waits on it.
+    } else if streams {
         pipeline = pipeline.jobs(1);
     }
     for log in &args.logs {
@@ -574,6 +576,12 @@ fn terminal_width(terminal: bool) -> usize {
         .map_or(report::DEFAULT_WIDTH, |(terminal_size::Width(w), _)| {
             usize::from(w)
         })
+}
+
+/// Is this log a stream: standard input, a pipe, a FIFO, a terminal? Not a
+/// regular file, in short.
+fn is_stream(log: &Path) -> bool {
+    log == Path::new("-") || std::fs::metadata(log).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 fn check_log(

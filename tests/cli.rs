@@ -1181,3 +1181,37 @@ fn json_lists_kept_aside_in_a_file_come_out_whole() {
     assert_eq!(json["violations"].as_array().unwrap().len(), invalid);
     assert_eq!(summary(&json, "invalid"), invalid as u64);
 }
+
+#[test]
+fn a_finding_in_a_stream_is_written_before_the_stream_ends() {
+    use std::io::{Read, Write};
+    use std::process::{Command as Process, Stdio};
+    // JUnit is one document, written at the end: it cannot start early.
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let mut child = Process::new(assert_cmd::cargo::cargo_bin("scrutin"))
+            .args(["check", "--rules", RULES, "--format", format, "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(b"2017-05-06T09:01:00+02:00 outlet=a kind=campaign\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        // The input stays open: what comes out now was not waiting for its end.
+        let mut stdout = child.stdout.take().unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut first = [0u8; 1];
+            let _ = sender.send(stdout.read(&mut first).map(|n| n == 1));
+        });
+        let early = receiver.recv_timeout(std::time::Duration::from_secs(20));
+        drop(stdin);
+        let _ = child.wait();
+        assert!(
+            matches!(early, Ok(Ok(true))),
+            "{format}: nothing before the end of input"
+        );
+    }
+}

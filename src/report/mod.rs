@@ -67,6 +67,35 @@ pub trait Report {
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
+/// Writes through to `W`, flushing at the end of every write that ends a
+/// line: for a log that is a stream (`tail -f … | scrutin check -`), each
+/// finding is seen as it is found, not when a buffer fills (ripgrep's
+/// `--line-buffered`).
+pub struct LineBuffered<W> {
+    inner: W,
+    enabled: bool,
+}
+
+impl<W: io::Write> LineBuffered<W> {
+    pub fn new(inner: W, enabled: bool) -> Self {
+        LineBuffered { inner, enabled }
+    }
+}
+
+impl<W: io::Write> io::Write for LineBuffered<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        if self.enabled && memchr::memchr(b'\n', &bytes[..written]).is_some() {
+            self.inner.flush()?;
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// How scrutin draws diagnostics for people: in the CLI, the report and tests.
 pub fn graphical_handler(color: bool) -> miette::GraphicalReportHandler {
     let theme = if color {
