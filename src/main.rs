@@ -596,7 +596,9 @@ fn check_log(
         let input = io::stdin();
         return pipeline.audit("<stdin>", input, report, summary, limits, waivers);
     }
-    let name = log.display().to_string();
+    // The name is shown in every format: a name holding an escape sequence
+    // or a line break must not rewrite a terminal or forge an annotation.
+    let name = escape_unsafe(&log.display().to_string());
     match File::open(log) {
         Ok(file) => pipeline.audit(&name, file, report, summary, limits, waivers),
         Err(e) => {

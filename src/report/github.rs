@@ -13,7 +13,7 @@ use crate::check::Finding;
 use crate::publication::Publication;
 use crate::report::human::summary_text;
 use crate::rulebook::{Rulebook, Severity};
-use crate::source::char_column;
+use crate::source::{char_column, escape_unsafe};
 use crate::waiver::{Acceptance, WaiverWarning};
 
 pub struct GithubReport<'r, W> {
@@ -45,10 +45,24 @@ impl<'r, W: Write> GithubReport<'r, W> {
     }
 }
 
+/// A value as the runner reads it, with the characters a terminal must not
+/// receive quoted first (`\u{1b}`), line ends aside (the runner encodes
+/// them): a log's text never forges a command nor reaches a terminal raw.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let part = |text: &str| escape_unsafe(text).replace('%', "%25");
+    let mut escaped = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['\r', '\n']) {
+        escaped.push_str(&part(&rest[..at]));
+        escaped.push_str(if rest.as_bytes()[at] == b'\r' {
+            "%0D"
+        } else {
+            "%0A"
+        });
+        rest = &rest[at + 1..];
+    }
+    escaped.push_str(&part(rest));
+    escaped
 }
 
 fn escape_property(text: &str) -> String {
@@ -141,5 +155,9 @@ mod tests {
     fn values_are_escaped_as_the_runner_expects() {
         assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(
+            escape_data("x\u{1b}[2J\u{202e}\nfile=spoof.log::y"),
+            "x\\u{1b}[2J\\u{202e}%0Afile=spoof.log::y"
+        );
     }
 }

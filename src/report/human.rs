@@ -127,7 +127,7 @@ impl<'r, W: Write> HumanReport<'r, W> {
             let severity = rule.severity.name();
             let heading = format!(
                 "{} ({}): {}",
-                rule.id,
+                escape_unsafe(&rule.id),
                 plural(count, severity),
                 escape_unsafe(&rule.title)
             );
@@ -218,25 +218,26 @@ impl<W: Write> Report for HumanReport<'_, W> {
         writeln!(
             self.out,
             "  ✓ waived: {} at {}:{} — {} (waiver at {}:{})\n",
-            self.rulebook.rules[finding.rule].id,
+            escape_unsafe(&self.rulebook.rules[finding.rule].id),
             line.file,
             line.number,
             escape_unsafe(&acceptance.reason),
-            acceptance.origin.file,
+            escape_unsafe(&acceptance.origin.file),
             acceptance.origin.line,
         )
     }
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
-        writeln!(
-            self.out,
-            "  ⚠ waiver for `{}` at {}:{} — {}\n",
+        let text = format!(
+            "waiver for `{}` at {}:{} — {}",
             warning.rule, warning.origin.file, warning.origin.line, warning.message
-        )
+        );
+        writeln!(self.out, "  ⚠ {}\n", escape_unsafe(&text))
     }
 
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
-        writeln!(self.out, "  × cannot read {file}: {reason}\n")
+        let text = format!("cannot read {file}: {reason}");
+        writeln!(self.out, "  × {}\n", escape_unsafe(&text))
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -455,6 +456,8 @@ fn compact_diagnostic(
             (message, spans.kind, String::new(), String::new())
         }
     };
+    // The rule's id and regions come from the rulebook: quoted like the rest.
+    let message = escape_unsafe(&message);
     let (source, span) = line_source(line, span, Some(width));
     let gutter = line.number.to_string().len() + 4;
     let span = fit_label(&source.text, span, gutter, display_width(&label), width);

@@ -22,7 +22,7 @@ use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{RegionWindow, Rulebook, Severity};
-use crate::source::char_column;
+use crate::source::{char_column, escape_unsafe};
 use crate::waiver::{Acceptance, WaiverWarning};
 
 pub const JSON_VERSION: u32 = 1;
@@ -229,7 +229,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
                 file: line.file.to_string(),
                 line: line.number,
                 column: char_column(line.text, error.span.offset),
-                message: error.message.clone(),
+                message: escape_unsafe(&error.message),
             })?,
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
@@ -252,7 +252,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
         self.waived.push(&JsonWaived {
             finding,
             waiver: JsonWaiver {
-                reason: acceptance.reason.clone(),
+                reason: escape_unsafe(&acceptance.reason),
                 file: acceptance.origin.file.clone(),
                 line: acceptance.origin.line,
                 inline: acceptance.origin.inline,
@@ -265,14 +265,14 @@ impl<W: Write> Report for JsonReport<'_, W> {
             rule: warning.rule.clone(),
             file: warning.origin.file.clone(),
             line: warning.origin.line,
-            message: warning.message.clone(),
+            message: escape_unsafe(&warning.message),
         })
     }
 
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         self.unreadable.push(&JsonUnreadable {
             file: file.to_string(),
-            message: reason.to_string(),
+            message: escape_unsafe(reason),
         })
     }
 

@@ -18,6 +18,7 @@ use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::Finding;
 use crate::publication::Publication;
 use crate::rulebook::Rulebook;
+use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 
 /// Findings listed in one test case; those beyond are only counted.
@@ -131,7 +132,7 @@ impl<W: Write> Report for JunitReport<'_, W> {
         match outcome {
             Outcome::Invalid(error) => results
                 .invalid
-                .push(|| format!("line {}: {}", line.number, error.message)),
+                .push(|| format!("line {}: {}", line.number, escape_unsafe(&error.message))),
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     results.findings[finding.rule].push(|| {
@@ -157,7 +158,7 @@ impl<W: Write> Report for JunitReport<'_, W> {
                 "waived: line {}: {} — {}",
                 line.number,
                 message(rulebook, publication, finding),
-                acceptance.reason
+                escape_unsafe(&acceptance.reason)
             )
         });
         Ok(())
@@ -183,7 +184,7 @@ impl<W: Write> Report for JunitReport<'_, W> {
             let mut suite = TestSuite::new(file.name.as_str());
             if let Some(reason) = &file.unreadable {
                 let reason = Listed {
-                    lines: vec![reason.clone()],
+                    lines: vec![escape_unsafe(reason)],
                     count: 1,
                 };
                 suite.add_test_case(case(
@@ -227,10 +228,12 @@ impl<W: Write> Report for JunitReport<'_, W> {
             let mut suite = TestSuite::new("waivers");
             for warning in &self.waiver_warnings {
                 let mut status = TestCaseStatus::skipped();
-                status.set_message(warning.message.as_str());
+                status.set_message(escape_unsafe(&warning.message));
                 let name = format!(
                     "{} waiver at {}:{}",
-                    warning.rule, warning.origin.file, warning.origin.line
+                    escape_unsafe(&warning.rule),
+                    escape_unsafe(&warning.origin.file),
+                    warning.origin.line
                 );
                 suite.add_test_case(TestCase::new(name, status));
             }

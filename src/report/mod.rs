@@ -35,6 +35,7 @@ use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{Rulebook, Window};
+use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 
 /// Receives a log's outcomes, line by line, then the summary.
@@ -181,8 +182,13 @@ pub fn finding_offset(publication: &Publication, finding: &Finding) -> usize {
     }
 }
 
-/// The one-line message of a finding, the same in every format.
+/// The one-line message of a finding, the same in every format; quoted, as
+/// every text from a log or a rulebook is before it is shown.
 pub fn message(rulebook: &Rulebook, publication: &Publication, finding: &Finding) -> String {
+    escape_unsafe(&unquoted_message(rulebook, publication, finding))
+}
+
+fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Finding) -> String {
     let rule = &rulebook.rules[finding.rule];
     match &finding.violation {
         Violation::InsideWindow { round, windows } => {

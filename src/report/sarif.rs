@@ -18,7 +18,7 @@ use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{Rule, Rulebook, Severity};
-use crate::source::char_column;
+use crate::source::{char_column, escape_unsafe};
 use crate::waiver::{Acceptance, WaiverWarning};
 
 /// The id of the rule under which invalid lines are reported.
@@ -334,7 +334,7 @@ impl<W: Write> SarifReport<'_, W> {
             },
             locations: location(line, char_column(line.text, column)),
             partial_fingerprints: Fingerprints {
-                finding: fingerprint(self.rulebook, publication, finding),
+                finding: escape_unsafe(&fingerprint(self.rulebook, publication, finding)),
             },
             suppressions,
         }
@@ -363,11 +363,15 @@ impl<W: Write> Report for SarifReport<'_, W> {
                 rule_index: self.rulebook.rules.len(),
                 level: "error",
                 message: Text {
-                    text: error.message.clone(),
+                    text: escape_unsafe(&error.message),
                 },
                 locations: location(line, char_column(line.text, error.span.offset)),
                 partial_fingerprints: Fingerprints {
-                    finding: format!("{INVALID_LINE}|{}|{}", uri(line.file), line.text),
+                    finding: escape_unsafe(&format!(
+                        "{INVALID_LINE}|{}|{}",
+                        uri(line.file),
+                        line.text
+                    )),
                 },
                 suppressions: Vec::new(),
             }),
@@ -395,7 +399,7 @@ impl<W: Write> Report for SarifReport<'_, W> {
                 "external"
             },
             status: "accepted",
-            justification: acceptance.reason.clone(),
+            justification: escape_unsafe(&acceptance.reason),
         };
         let result = self.result(line, publication, finding, vec![suppression]);
         self.push(&result)
@@ -405,10 +409,10 @@ impl<W: Write> Report for SarifReport<'_, W> {
         self.notifications.push(Notification {
             level: "warning",
             message: Text {
-                text: format!(
+                text: escape_unsafe(&format!(
                     "{} for `{}` at {}:{}",
                     warning.message, warning.rule, warning.origin.file, warning.origin.line
-                ),
+                )),
             },
         });
         Ok(())
@@ -418,7 +422,7 @@ impl<W: Write> Report for SarifReport<'_, W> {
         self.notifications.push(Notification {
             level: "error",
             message: Text {
-                text: format!("cannot read {file}: {reason}"),
+                text: escape_unsafe(&format!("cannot read {file}: {reason}")),
             },
         });
         Ok(())

@@ -1,0 +1,49 @@
+//! Names and text from the input never reach the output raw: a file name
+//! with a line break and an escape sequence, a bidirectional override in an
+//! invalid key, C1 controls and DEL in an id are quoted (`\u{1b}`) in every
+//! format, as git's core.quotePath does.
+
+use assert_cmd::Command;
+
+const RULES: &str = "rules/fr/presidential-2017.yaml";
+/// What a terminal or a CI runner must never receive from a log.
+const RAW: [char; 5] = ['\u{1b}', '\u{202e}', '\u{9b}', '\u{7f}', '\r'];
+
+#[test]
+fn every_format_quotes_what_the_log_says() {
+    let dir = std::env::temp_dir().join(format!("scrutin-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let name = "a\n::error file=spoof.log::forged\u{1b}[2J.log";
+    let log = dir.join(name);
+    std::fs::write(
+        &log,
+        "2017-05-06T09:30:00+02:00 outlet=a kind=campaign id=\"x\u{9b}y\u{7f}\"\n\
+         2017-05-06T09:30:00+02:00 outlet=a kind=news ke\u{202e}y=1 title=\"\u{1b}[31m\"\n\
+         2017-05-06T09:30:00+02:00 outlet=a kind=\u{202e}news\n",
+    )
+    .unwrap();
+    for format in ["human", "short", "json", "sarif", "github", "junit"] {
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args([
+                "check", "--rules", RULES, "--color", "never", "--format", format,
+            ])
+            .arg(&log)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        for c in RAW {
+            assert!(!stdout.contains(c), "{format}: raw {c:?} in\n{stdout}");
+        }
+        assert!(
+            stdout.contains("\\u{1b}"),
+            "{format}: the name is quoted, not dropped"
+        );
+        if format == "github" {
+            for line in stdout.lines() {
+                assert!(line.starts_with("::"), "a forged line: {line}");
+                assert!(!line.starts_with("::error file=spoof.log"), "{line}");
+            }
+        }
+    }
+}
