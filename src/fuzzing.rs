@@ -5,11 +5,15 @@
 
 use std::sync::OnceLock;
 
-use crate::audit::{Summary, audit};
+use crate::audit::pipeline::Pipeline;
+use crate::audit::{Limits, Summary, audit, audit_with};
 use crate::publication;
-use crate::report::{HumanReport, JsonReport, Report};
+use crate::report::{
+    GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport, ShortReport,
+};
 use crate::rulebook::{self, Rulebook, expr};
 use crate::source::SourceFile;
+use crate::waiver::Waivers;
 
 /// The French 2017 rulebook, the fuzzed logs' vocabulary.
 fn french() -> &'static Rulebook {
@@ -65,29 +69,118 @@ pub fn rulebook(data: &[u8]) {
     }
 }
 
-/// A whole log checked against the French rulebook, reported both ways: the
-/// counts add up and the JSON parses back.
+/// A whole log checked against the French rulebook as the command line
+/// does, by the parallel pipeline (small chunks, so that lines straddle
+/// them), and one line at a time by the reference: the same JSON report,
+/// byte for byte, with counts that add up.
 pub fn check(data: &[u8]) {
+    let reference = json_of(|report, summary| {
+        audit_with(
+            french(),
+            "fuzz.log",
+            data,
+            report,
+            summary,
+            Limits::default(),
+            &mut Waivers::none(),
+        )
+    });
+    let pipeline = Pipeline::new(french()).jobs(2).chunk_bytes(61);
+    let parallel = json_of(|report, summary| {
+        pipeline.audit(
+            "fuzz.log",
+            data,
+            report,
+            summary,
+            Limits::default(),
+            &mut Waivers::none(),
+        )
+    });
+    assert!(
+        reference == parallel,
+        "the pipeline and the reference disagree"
+    );
+    let value: serde_json::Value =
+        serde_json::from_slice(&reference).expect("the JSON report parses");
+    let count = |field: &str| value["summary"][field].as_u64().unwrap_or(u64::MAX);
+    assert_eq!(
+        count("lines"),
+        count("publications") + count("skipped") + count("invalid")
+    );
+}
+
+/// The JSON report of one audit.
+fn json_of(audit: impl FnOnce(&mut dyn Report, &mut Summary) -> std::io::Result<()>) -> Vec<u8> {
     let mut summary = Summary::default();
     let mut json = Vec::new();
     let mut report = JsonReport::new(&mut json, french());
-    audit(french(), "fuzz.log", data, &mut report, &mut summary)
-        .expect("writing to memory does not fail");
+    audit(&mut report, &mut summary).expect("writing to memory does not fail");
     report
         .finish(&summary)
         .expect("writing to memory does not fail");
     drop(report);
-    assert_eq!(
-        summary.lines,
-        summary.publications + summary.skipped + summary.invalid
-    );
-    let value: serde_json::Value = serde_json::from_slice(&json).expect("the JSON report parses");
-    assert_eq!(value["summary"]["lines"], summary.lines);
+    json
+}
 
-    let mut human = Vec::new();
-    let mut again = Summary::default();
-    let mut report = HumanReport::new(&mut human, french(), false);
-    audit(french(), "fuzz.log", data, &mut report, &mut again)
-        .expect("writing to memory does not fail");
-    assert_eq!(again, summary, "both reports see the same counts");
+/// A whole log written in every format: each is well formed (JSON and SARIF
+/// parse, JUnit is XML, GitHub and short are one record a line), whatever
+/// the log holds.
+pub fn reports(data: &[u8]) {
+    let rulebook = french();
+    let formats: [(&str, fn(&mut Vec<u8>) -> Box<dyn Report + '_>); 6] = [
+        ("human", |out| {
+            Box::new(HumanReport::new(out, french(), false))
+        }),
+        ("short", |out| Box::new(ShortReport::new(out, french()))),
+        ("json", |out| Box::new(JsonReport::new(out, french()))),
+        ("sarif", |out| Box::new(SarifReport::new(out, french()))),
+        ("github", |out| Box::new(GithubReport::new(out, french()))),
+        ("junit", |out| Box::new(JunitReport::new(out, french()))),
+    ];
+    for (format, report) in formats {
+        let mut out = Vec::new();
+        let mut summary = Summary::default();
+        {
+            let mut report = report(&mut out);
+            audit(rulebook, "fuzz.log", data, report.as_mut(), &mut summary)
+                .expect("writing to memory does not fail");
+            report
+                .finish(&summary)
+                .expect("writing to memory does not fail");
+        }
+        let text = std::str::from_utf8(&out).expect("every report is UTF-8");
+        match format {
+            "json" | "sarif" => {
+                serde_json::from_str::<serde_json::Value>(text).expect("the report parses");
+            }
+            "junit" => well_formed_xml(text),
+            "github" => assert!(
+                text.lines().all(|line| line.starts_with("::")),
+                "a line that is no workflow command"
+            ),
+            "short" => assert!(
+                text.lines()
+                    .take_while(|line| !line.starts_with("scrutin: "))
+                    .all(|line| line.starts_with("fuzz.log:")),
+                "a finding that is not one line"
+            ),
+            _ => {}
+        }
+        // Nothing raw from the log reaches a terminal.
+        assert!(
+            !text.contains(['\u{1b}', '\u{9b}', '\u{202e}']),
+            "{format}: a raw control or bidi character"
+        );
+    }
+}
+
+fn well_formed_xml(text: &str) {
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return,
+            Ok(_) => {}
+            Err(e) => panic!("the JUnit report is not XML: {e}"),
+        }
+    }
 }

@@ -35,4 +35,11 @@ fn rulebooks() {
 #[test]
 fn whole_checks() {
     assert!(replay("check", fuzzing::check) > 0);
+    assert!(replay("reports", fuzzing::check) > 0);
+}
+
+#[test]
+fn reports_in_every_format() {
+    assert!(replay("check", fuzzing::reports) > 0);
+    assert!(replay("reports", fuzzing::reports) > 0);
 }
