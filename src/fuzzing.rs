@@ -122,12 +122,15 @@ fn json_of(audit: impl FnOnce(&mut dyn Report, &mut Summary) -> std::io::Result<
     json
 }
 
+/// A report of some format, writing into memory.
+type MakeReport = for<'a> fn(&'a mut Vec<u8>) -> Box<dyn Report + 'a>;
+
 /// A whole log written in every format: each is well formed (JSON and SARIF
 /// parse, JUnit is XML, GitHub and short are one record a line), whatever
 /// the log holds.
 pub fn reports(data: &[u8]) {
     let rulebook = french();
-    let formats: [(&str, fn(&mut Vec<u8>) -> Box<dyn Report + '_>); 6] = [
+    let formats: [(&str, MakeReport); 6] = [
         ("human", |out| {
             Box::new(HumanReport::new(out, french(), false))
         }),
