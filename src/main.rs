@@ -331,12 +331,46 @@ fn man(dir: Option<&Path>) -> io::Result<u8> {
     Ok(exit::CLEAN)
 }
 
+/// How the command line names a side file.
+#[derive(Clone, Copy)]
+enum Named {
+    /// By its option, `--rules FILE` or `--waivers FILE`.
+    Option,
+    /// By an argument of a command on rulebooks (`rules validate FILE`).
+    Argument,
+}
+
 /// Loads a rulebook, or prints why it cannot be loaded.
-fn load_rulebook(path: &Path, expect: rulebook::Expect) -> Option<Rulebook> {
+fn load_rulebook(path: &Path, expect: rulebook::Expect, named: Named) -> Option<Rulebook> {
     match rulebook::load_as(path, expect) {
         Ok(rulebook) => Some(rulebook),
         Err(error) => {
-            print_error(&error);
+            print_error(&named_as(error, named));
+            None
+        }
+    }
+}
+
+fn named_as(error: rulebook::RulebookError, named: Named) -> rulebook::RulebookError {
+    match named {
+        Named::Option => error.named_by_option(),
+        Named::Argument => error,
+    }
+}
+
+/// Loads the waiver file `--waivers` names, if any, or prints why it cannot be loaded.
+fn load_waivers(
+    path: Option<&Path>,
+    rulebook: &Rulebook,
+    today: chrono::NaiveDate,
+) -> Option<Waivers> {
+    let Some(path) = path else {
+        return Some(Waivers::none());
+    };
+    match Waivers::load(path, rulebook, today) {
+        Ok(waivers) => Some(waivers),
+        Err(error) => {
+            print_error(&named_as(error, Named::Option));
             None
         }
     }
@@ -353,7 +387,8 @@ fn print_error(error: &rulebook::RulebookError) {
 }
 
 fn check(args: &CheckArgs) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election, Named::Option)
+    else {
         return Ok(exit::INCOMPLETE);
     };
     let stdout = io::stdout();
@@ -381,15 +416,8 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     let today = args
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let mut waivers = match &args.waivers {
-        None => Waivers::none(),
-        Some(path) => match Waivers::load(path, &rulebook, today) {
-            Ok(waivers) => waivers,
-            Err(error) => {
-                print_error(&error);
-                return Ok(exit::INCOMPLETE);
-            }
-        },
+    let Some(mut waivers) = load_waivers(args.waivers.as_deref(), &rulebook, today) else {
+        return Ok(exit::INCOMPLETE);
     };
     let mut summary = Summary::default();
     let limits = Limits {
@@ -464,15 +492,8 @@ fn reschedule_logs(
         return Ok(Some(exit::INCOMPLETE));
     }
     // Waivers are loaded apart: planning must not count as their use.
-    let mut waivers = match &args.waivers {
-        None => Waivers::none(),
-        Some(path) => match Waivers::load(path, rulebook, today) {
-            Ok(waivers) => waivers,
-            Err(error) => {
-                print_error(&error);
-                return Ok(Some(exit::INCOMPLETE));
-            }
-        },
+    let Some(mut waivers) = load_waivers(args.waivers.as_deref(), rulebook, today) else {
+        return Ok(Some(exit::INCOMPLETE));
     };
     let mut fixes = Vec::new();
     let (mut unreadable, mut unfixable) = (false, 0);
@@ -615,7 +636,7 @@ fn exit_code(summary: &Summary, fail_on: FailOn) -> u8 {
 fn validate(files: &[PathBuf]) -> u8 {
     let mut code = exit::CLEAN;
     for file in files {
-        match load_rulebook(file, rulebook::Expect::LawOrElection) {
+        match load_rulebook(file, rulebook::Expect::LawOrElection, Named::Argument) {
             Some(rulebook) if rulebook.rounds.is_empty() => println!(
                 "{}: valid law ({}, {}; its election files give the rounds)",
                 file.display(),
@@ -714,7 +735,8 @@ fn preflight_publication(
 }
 
 fn preflight(args: &PreflightArgs) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election, Named::Option)
+    else {
         return Ok(exit::INCOMPLETE);
     };
     let Some(publication) = preflight_publication(args, &rulebook)? else {
@@ -740,7 +762,7 @@ fn preflight(args: &PreflightArgs) -> io::Result<u8> {
 }
 
 fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::Option) else {
         return Ok(exit::INCOMPLETE);
     };
     let mut regions = Vec::new();
@@ -770,7 +792,7 @@ fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::R
 fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
     let mut rulebooks = Vec::new();
     for file in files {
-        let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+        let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::Option) else {
             return Ok(exit::INCOMPLETE);
         };
         rulebooks.push(rulebook);
@@ -793,7 +815,7 @@ fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
 }
 
 fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::Option) else {
         return Ok(exit::INCOMPLETE);
     };
     let Some(index) = rulebook.rules.iter().position(|r| r.id == rule) else {
@@ -815,7 +837,7 @@ fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
 }
 
 fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::Argument) else {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -829,7 +851,8 @@ fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
 
 /// A law file has a vocabulary too; its regions have no polling day yet.
 fn vocabulary(file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::LawOrElection) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::LawOrElection, Named::Argument)
+    else {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());

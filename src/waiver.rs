@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::publication::{LineError, Publication, parse};
 use crate::rulebook::schema::{Located, Place, Text, from_file};
 use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
+use crate::side_file::{self, SideFile};
 use crate::source::{SourceFile, Span, did_you_mean};
 
 /// Where a waiver is written.
@@ -85,11 +86,8 @@ impl Waivers {
         rulebook: &Rulebook,
         today: NaiveDate,
     ) -> Result<Waivers, RulebookError> {
-        let text = std::fs::read_to_string(path).map_err(|e| RulebookError::Unreadable {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-            help: None,
-        })?;
+        let text = side_file::read(path, SideFile::Waivers)
+            .map_err(|reason| RulebookError::unreadable(SideFile::Waivers, path, reason))?;
         Waivers::parse(
             SourceFile::new(path.display().to_string(), text),
             rulebook,
