@@ -20,7 +20,7 @@ pub use error::{Problem, RulebookError};
 pub use model::*;
 
 use crate::side_file::{self, SideFile};
-use crate::source::{SourceFile, Span};
+use crate::source::{LineIndex, SourceFile, Span};
 pub(crate) use error::Problems;
 use schema::RawRulebook;
 
@@ -356,16 +356,9 @@ fn yaml_span(text: &str, location: serde_saphyr::Location) -> Span {
     {
         return Span::new(offset as usize, len as usize);
     }
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take((location.line() as usize).saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let column = (location.column() as usize).saturating_sub(1);
-    let offset = text[line_start.min(text.len())..]
-        .char_indices()
-        .nth(column)
-        .map_or(text.len(), |(i, _)| line_start + i);
+    let line = usize::try_from(location.line()).unwrap_or(usize::MAX);
+    let column = usize::try_from(location.column()).unwrap_or(usize::MAX);
+    let offset = LineIndex::new(text).offset(text, line, column.saturating_sub(1));
     Span::new(offset, 0)
 }
 
