@@ -93,6 +93,10 @@ enum Command {
     },
 }
 
+/// `-j`'s largest value: more threads are refused by the command line, not
+/// silently fewer (the library would clamp them).
+const MAX_JOBS: u64 = Pipeline::MAX_JOBS as u64;
+
 #[derive(clap::Args)]
 struct CheckArgs {
     /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
@@ -149,9 +153,9 @@ struct CheckArgs {
     /// Show what --fix would change, as a unified diff, without writing.
     #[arg(long)]
     diff: bool,
-    /// Threads checking large logs (default: one per core, or one when a log
-    /// is standard input); the output is the same whatever the number.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Threads checking large logs, 1 to 256 (default: one per core, or one
+    /// when a log is standard input); the output is the same whatever the number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
     jobs: Option<u64>,
 }
 
