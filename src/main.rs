@@ -339,9 +339,9 @@ fn man(dir: Option<&Path>) -> io::Result<u8> {
 #[derive(Clone, Copy)]
 enum Named {
     /// By its option, `--rules FILE` or `--waivers FILE`.
-    Option,
+    ByOption,
     /// By an argument of a command on rulebooks (`rules validate FILE`).
-    Argument,
+    ByArgument,
 }
 
 /// Loads a rulebook, or prints why it cannot be loaded.
@@ -357,8 +357,8 @@ fn load_rulebook(path: &Path, expect: rulebook::Expect, named: Named) -> Option<
 
 fn named_as(error: rulebook::RulebookError, named: Named) -> rulebook::RulebookError {
     match named {
-        Named::Option => error.named_by_option(),
-        Named::Argument => error,
+        Named::ByOption => error.named_by_option(),
+        Named::ByArgument => error,
     }
 }
 
@@ -374,7 +374,7 @@ fn load_waivers(
     match Waivers::load(path, rulebook, today) {
         Ok(waivers) => Some(waivers),
         Err(error) => {
-            print_error(&named_as(error, Named::Option));
+            print_error(&named_as(error, Named::ByOption));
             None
         }
     }
@@ -391,7 +391,7 @@ fn print_error(error: &rulebook::RulebookError) {
 }
 
 fn check(args: &CheckArgs) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election, Named::Option)
+    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election, Named::ByOption)
     else {
         return Ok(exit::INCOMPLETE);
     };
@@ -640,7 +640,7 @@ fn exit_code(summary: &Summary, fail_on: FailOn) -> u8 {
 fn validate(files: &[PathBuf]) -> u8 {
     let mut code = exit::CLEAN;
     for file in files {
-        match load_rulebook(file, rulebook::Expect::LawOrElection, Named::Argument) {
+        match load_rulebook(file, rulebook::Expect::LawOrElection, Named::ByArgument) {
             Some(rulebook) if rulebook.rounds.is_empty() => println!(
                 "{}: valid law ({}, {}; its election files give the rounds)",
                 file.display(),
@@ -739,7 +739,7 @@ fn preflight_publication(
 }
 
 fn preflight(args: &PreflightArgs) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election, Named::Option)
+    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election, Named::ByOption)
     else {
         return Ok(exit::INCOMPLETE);
     };
@@ -766,7 +766,7 @@ fn preflight(args: &PreflightArgs) -> io::Result<u8> {
 }
 
 fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::Option) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByOption) else {
         return Ok(exit::INCOMPLETE);
     };
     let mut regions = Vec::new();
@@ -796,7 +796,8 @@ fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::R
 fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
     let mut rulebooks = Vec::new();
     for file in files {
-        let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::Option) else {
+        let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByOption)
+        else {
             return Ok(exit::INCOMPLETE);
         };
         rulebooks.push(rulebook);
@@ -819,7 +820,7 @@ fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
 }
 
 fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::Option) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByOption) else {
         return Ok(exit::INCOMPLETE);
     };
     let Some(index) = rulebook.rules.iter().position(|r| r.id == rule) else {
@@ -841,7 +842,7 @@ fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
 }
 
 fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::Argument) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByArgument) else {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -855,7 +856,7 @@ fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
 
 /// A law file has a vocabulary too; its regions have no polling day yet.
 fn vocabulary(file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::LawOrElection, Named::Argument)
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::LawOrElection, Named::ByArgument)
     else {
         return Ok(exit::INCOMPLETE);
     };
