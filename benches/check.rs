@@ -6,7 +6,9 @@
 //!   against `check`, which tries every rule;
 //! - `file`: a generated log of 100,000 lines through the whole pipeline
 //!   (reading, checking and merging; the report counts and discards), on one
-//!   thread and on all cores.
+//!   thread and on all cores;
+//! - `waivers_100k`: a waiver file of 100,000 entries loaded (issue 13: it
+//!   took 114 s while each entry's line was found by rescanning the file).
 //!
 //! Whole-program figures, against `wc -l` and `awk`, are `benches/compare.sh`'s.
 
@@ -21,6 +23,7 @@ use scrutin::check::index::RuleIndex;
 use scrutin::publication::{self, scan::Scan, scan::Scanner};
 use scrutin::report::Report;
 use scrutin::rulebook::{self, Rulebook};
+use scrutin::source::SourceFile;
 use scrutin::waiver::Waivers;
 
 #[path = "generate.rs"]
@@ -152,4 +155,25 @@ fn file_pipeline(bencher: Bencher, jobs: usize) {
                 .expect("no write error");
             summary.violations
         });
+}
+
+/// A waiver file of `count` entries, each matching its own id.
+fn many_waivers(count: usize) -> String {
+    let mut text = String::from("waivers:\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "  - rule: poll-ban\n    id: item-{i}\n    reason: Commission decision {i}\n"
+        ));
+    }
+    text
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn waivers_100k(bencher: Bencher) {
+    let text = many_waivers(100_000);
+    let today = chrono::NaiveDate::from_ymd_opt(2017, 5, 7).expect("a date");
+    bencher.counter(BytesCount::of_str(&text)).bench(|| {
+        let source = SourceFile::new("waivers.yaml", text.as_str());
+        Waivers::parse(source, &RULEBOOK, today).is_ok()
+    });
 }

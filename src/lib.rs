@@ -33,6 +33,7 @@ pub mod report;
 pub mod reschedule;
 pub mod rulebook;
 pub mod serve;
+pub mod side_file;
 pub mod source;
 mod syntax;
 pub mod waiver;

@@ -93,6 +93,10 @@ enum Command {
     },
 }
 
+/// `-j`'s largest value: more threads are refused by the command line, not
+/// silently fewer (the library would clamp them).
+const MAX_JOBS: u64 = Pipeline::MAX_JOBS as u64;
+
 #[derive(clap::Args)]
 struct CheckArgs {
     /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
@@ -149,9 +153,9 @@ struct CheckArgs {
     /// Show what --fix would change, as a unified diff, without writing.
     #[arg(long)]
     diff: bool,
-    /// Threads checking large logs (default: one per core, or one when a log
-    /// is standard input); the output is the same whatever the number.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Threads checking large logs, 1 to 256 (default: one per core, or one
+    /// when a log is standard input); the output is the same whatever the number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
     jobs: Option<u64>,
 }
 
@@ -331,12 +335,46 @@ fn man(dir: Option<&Path>) -> io::Result<u8> {
     Ok(exit::CLEAN)
 }
 
+/// How the command line names a side file.
+#[derive(Clone, Copy)]
+enum Named {
+    /// By its option, `--rules FILE` or `--waivers FILE`.
+    ByOption,
+    /// By an argument of a command on rulebooks (`rules validate FILE`).
+    ByArgument,
+}
+
 /// Loads a rulebook, or prints why it cannot be loaded.
-fn load_rulebook(path: &Path, expect: rulebook::Expect) -> Option<Rulebook> {
+fn load_rulebook(path: &Path, expect: rulebook::Expect, named: Named) -> Option<Rulebook> {
     match rulebook::load_as(path, expect) {
         Ok(rulebook) => Some(rulebook),
         Err(error) => {
-            print_error(&error);
+            print_error(&named_as(error, named));
+            None
+        }
+    }
+}
+
+fn named_as(error: rulebook::RulebookError, named: Named) -> rulebook::RulebookError {
+    match named {
+        Named::ByOption => error.named_by_option(),
+        Named::ByArgument => error,
+    }
+}
+
+/// Loads the waiver file `--waivers` names, if any, or prints why it cannot be loaded.
+fn load_waivers(
+    path: Option<&Path>,
+    rulebook: &Rulebook,
+    today: chrono::NaiveDate,
+) -> Option<Waivers> {
+    let Some(path) = path else {
+        return Some(Waivers::none());
+    };
+    match Waivers::load(path, rulebook, today) {
+        Ok(waivers) => Some(waivers),
+        Err(error) => {
+            print_error(&named_as(error, Named::ByOption));
             None
         }
     }
@@ -353,7 +391,8 @@ fn print_error(error: &rulebook::RulebookError) {
 }
 
 fn check(args: &CheckArgs) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election, Named::ByOption)
+    else {
         return Ok(exit::INCOMPLETE);
     };
     // A log that is a stream is checked as it comes (on this thread, so
@@ -385,15 +424,8 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
     let today = args
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let mut waivers = match &args.waivers {
-        None => Waivers::none(),
-        Some(path) => match Waivers::load(path, &rulebook, today) {
-            Ok(waivers) => waivers,
-            Err(error) => {
-                print_error(&error);
-                return Ok(exit::INCOMPLETE);
-            }
-        },
+    let Some(mut waivers) = load_waivers(args.waivers.as_deref(), &rulebook, today) else {
+        return Ok(exit::INCOMPLETE);
     };
     let mut summary = Summary::default();
     let limits = Limits {
@@ -466,15 +498,8 @@ fn reschedule_logs(
         return Ok(Some(exit::INCOMPLETE));
     }
     // Waivers are loaded apart: planning must not count as their use.
-    let mut waivers = match &args.waivers {
-        None => Waivers::none(),
-        Some(path) => match Waivers::load(path, rulebook, today) {
-            Ok(waivers) => waivers,
-            Err(error) => {
-                print_error(&error);
-                return Ok(Some(exit::INCOMPLETE));
-            }
-        },
+    let Some(mut waivers) = load_waivers(args.waivers.as_deref(), rulebook, today) else {
+        return Ok(Some(exit::INCOMPLETE));
     };
     let mut fixes = Vec::new();
     let (mut unreadable, mut unfixable) = (false, 0);
@@ -625,7 +650,7 @@ fn exit_code(summary: &Summary, fail_on: FailOn) -> u8 {
 fn validate(files: &[PathBuf]) -> u8 {
     let mut code = exit::CLEAN;
     for file in files {
-        match load_rulebook(file, rulebook::Expect::LawOrElection) {
+        match load_rulebook(file, rulebook::Expect::LawOrElection, Named::ByArgument) {
             Some(rulebook) if rulebook.rounds.is_empty() => println!(
                 "{}: valid law ({}, {}; its election files give the rounds)",
                 file.display(),
@@ -724,7 +749,8 @@ fn preflight_publication(
 }
 
 fn preflight(args: &PreflightArgs) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(&args.rules, rulebook::Expect::Election, Named::ByOption)
+    else {
         return Ok(exit::INCOMPLETE);
     };
     let Some(publication) = preflight_publication(args, &rulebook)? else {
@@ -750,7 +776,7 @@ fn preflight(args: &PreflightArgs) -> io::Result<u8> {
 }
 
 fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByOption) else {
         return Ok(exit::INCOMPLETE);
     };
     let mut regions = Vec::new();
@@ -780,7 +806,8 @@ fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::R
 fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
     let mut rulebooks = Vec::new();
     for file in files {
-        let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+        let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByOption)
+        else {
             return Ok(exit::INCOMPLETE);
         };
         rulebooks.push(rulebook);
@@ -803,7 +830,7 @@ fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
 }
 
 fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByOption) else {
         return Ok(exit::INCOMPLETE);
     };
     let Some(index) = rulebook.rules.iter().position(|r| r.id == rule) else {
@@ -825,7 +852,7 @@ fn explain(rule: &str, file: &Path, format: ShowFormat) -> io::Result<u8> {
 }
 
 fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByArgument) else {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -839,7 +866,8 @@ fn show(file: &Path, format: ShowFormat) -> io::Result<u8> {
 
 /// A law file has a vocabulary too; its regions have no polling day yet.
 fn vocabulary(file: &Path, format: ShowFormat) -> io::Result<u8> {
-    let Some(rulebook) = load_rulebook(file, rulebook::Expect::LawOrElection) else {
+    let Some(rulebook) = load_rulebook(file, rulebook::Expect::LawOrElection, Named::ByArgument)
+    else {
         return Ok(exit::INCOMPLETE);
     };
     let mut out = io::BufWriter::new(io::stdout().lock());

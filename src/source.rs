@@ -44,6 +44,7 @@ pub struct SourceFile {
     text: Arc<str>,
     /// The text as diagnostics show it: unsafe characters blanked, offsets kept.
     shown: Arc<str>,
+    lines: LineIndex,
 }
 
 impl SourceFile {
@@ -53,6 +54,7 @@ impl SourceFile {
         SourceFile {
             name: escape_unsafe(&name).into(),
             shown: blank(&text, true).into(),
+            lines: LineIndex::new(&text),
             text,
         }
     }
@@ -67,11 +69,69 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+        self.lines.line_column(&self.text, offset)
     }
+}
+
+/// Where each line of a text starts. A position is then found by a binary
+/// search and a walk along its own line, never by rescanning the text from
+/// its start: a waiver file of 100,000 entries asks for 100,000 positions,
+/// and rescanning made loading it quadratic.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offsets of the first byte of each line; the first is 0.
+    starts: Arc<[usize]>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        scanned(text.len());
+        let after_newlines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        LineIndex {
+            starts: std::iter::once(0).chain(after_newlines).collect(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset in `text`,
+    /// the text the index was built from.
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset);
+        // `starts[0]` is 0, so at least one start is at or before `offset`.
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let line_start = self.starts[line.saturating_sub(1)];
+        scanned(offset - line_start);
+        (line, text[line_start..offset].chars().count() + 1)
+    }
+
+    /// The byte offset of a 1-based line and 0-based column (in characters)
+    /// in `text`; past the end of the text, its end.
+    pub fn offset(&self, text: &str, line: usize, column: usize) -> usize {
+        let Some(&line_start) = self.starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let rest = text.get(line_start..).unwrap_or_default();
+        match rest.char_indices().nth(column) {
+            Some((at, _)) => {
+                scanned(at);
+                line_start + at
+            }
+            None => text.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes read to find positions, by this thread: what the complexity
+    /// tests count, as a clock cannot be trusted in a test.
+    pub(crate) static SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn scanned(bytes: usize) {
+    #[cfg(test)]
+    SCANNED.with(|scanned| scanned.set(scanned.get() + bytes));
+    #[cfg(not(test))]
+    let _ = bytes;
 }
 
 impl fmt::Debug for SourceFile {
@@ -236,6 +296,22 @@ mod tests {
         assert_eq!(file.line_column(3), (2, 1));
         // 'é' is two bytes; 'd' is the fourth character of line 2.
         assert_eq!(file.line_column(7), (2, 4));
+    }
+
+    #[test]
+    fn offsets_and_positions_agree() {
+        let text = "ab\ncé d\n\nlast";
+        let index = LineIndex::new(text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let (line, column) = index.line_column(text, offset);
+            assert_eq!(index.offset(text, line, column - 1), offset, "{offset}");
+        }
+        // Inside 'é', the position is that of 'é'.
+        assert_eq!(index.line_column(text, 5), (2, 2));
+        assert_eq!(index.line_column(text, 9), (3, 1));
+        assert_eq!(index.line_column(text, 10), (4, 1));
+        assert_eq!(index.offset(text, 9, 0), text.len());
+        assert_eq!(index.offset(text, 2, 99), text.len());
     }
 
     #[test]

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::publication::{LineError, Publication, parse};
 use crate::rulebook::schema::{Located, Place, Text, from_file};
 use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
+use crate::side_file::{self, SideFile};
 use crate::source::{SourceFile, Span, did_you_mean};
 
 /// Where a waiver is written.
@@ -85,11 +86,8 @@ impl Waivers {
         rulebook: &Rulebook,
         today: NaiveDate,
     ) -> Result<Waivers, RulebookError> {
-        let text = std::fs::read_to_string(path).map_err(|e| RulebookError::Unreadable {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-            help: None,
-        })?;
+        let text = side_file::read(path, SideFile::Waivers)
+            .map_err(|reason| RulebookError::unreadable(SideFile::Waivers, path, reason))?;
         Waivers::parse(
             SourceFile::new(path.display().to_string(), text),
             rulebook,
@@ -328,4 +326,45 @@ fn read_directive(
         }
     };
     Ok(Directive { rule, reason })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SCANNED;
+
+    /// A waiver file of `count` entries, each matching its own id.
+    fn many_waivers(count: usize) -> String {
+        let mut text = String::from("waivers:\n");
+        for i in 0..count {
+            text.push_str(&format!(
+                "  - rule: poll-ban\n    id: item-{i}\n    reason: Commission decision {i}\n"
+            ));
+        }
+        text
+    }
+
+    /// Each entry's line is found without rescanning the file from its start:
+    /// the bytes read to find positions grow with the file, not its square.
+    #[test]
+    fn finding_the_entries_lines_is_linear() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rules/fr/presidential-2017.yaml"
+        );
+        let rulebook = crate::rulebook::load(path.as_ref()).unwrap();
+        let text = many_waivers(20_000);
+        let today = NaiveDate::from_ymd_opt(2017, 5, 7).unwrap();
+        SCANNED.with(|scanned| scanned.set(0));
+        let waivers = Waivers::parse(SourceFile::new("w.yaml", text.as_str()), &rulebook, today)
+            .expect("the waivers are valid");
+        assert_eq!(waivers.waivers.len(), 20_000);
+        assert_eq!(waivers.waivers[19_999].origin.line, 1 + 3 * 19_999 + 1);
+        let scanned = SCANNED.with(std::cell::Cell::get);
+        assert!(
+            scanned <= 2 * text.len(),
+            "{scanned} bytes read for a file of {}",
+            text.len()
+        );
+    }
 }

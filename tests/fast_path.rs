@@ -434,6 +434,23 @@ fn samples_and_a_generated_log_come_out_the_same() {
     }
 }
 
+/// Numbers of threads and chunk sizes out of range are taken as the nearest
+/// in range, with no arithmetic wrapping on the way (`2 * jobs` did, and a
+/// wrapped number of buffers let `usize::MAX` threads start).
+#[test]
+fn extreme_jobs_and_chunk_sizes_come_out_the_same() {
+    let log = std::fs::read("samples/presidential-2017-round2-weekend.log").unwrap();
+    for (jobs, chunk_bytes) in [
+        (usize::MAX, usize::MAX),
+        (usize::MAX / 2 + 1, 1),
+        (Pipeline::MAX_JOBS + 1, 0),
+        (0, Pipeline::MAX_CHUNK_BYTES + 1),
+    ] {
+        let run = Run::Pipeline { jobs, chunk_bytes };
+        same_output(french(), &log, run, Limits::default()).unwrap();
+    }
+}
+
 /// A line over the limit, in the middle of a log read in small chunks.
 #[test]
 fn an_overlong_line_between_chunks_comes_out_the_same() {

@@ -7,9 +7,10 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use scrutin::audit::{LogLine, Outcome, Summary, audit};
-use scrutin::publication::{self, Publication, Spans, write};
+use scrutin::publication::{self, Publication, Spans, parse, write};
 use scrutin::report::Report;
 use scrutin::rulebook::{self, Rulebook};
+use scrutin::source::Span;
 
 fn rulebook() -> &'static Rulebook {
     static RULEBOOK: OnceLock<Rulebook> = OnceLock::new();
@@ -170,5 +171,86 @@ proptest! {
         let (_, in_order) = run(lines.join("\n").as_bytes());
         let (_, reordered) = run(shuffled.join("\n").as_bytes());
         prop_assert_eq!(in_order.0, reordered.0);
+    }
+}
+
+/// Pieces of log lines that make spans hard to measure: quotes, escapes,
+/// lists and characters of several bytes, after a valid timestamp.
+fn tricky_line() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just(" outlet=a kind=news".to_string()),
+        Just(" ".to_string()),
+        Just(" region=".to_string()),
+        Just(" first_published=".to_string()),
+        Just(" title=".to_string()),
+        Just("\"".to_string()),
+        Just("\\".to_string()),
+        Just(",".to_string()),
+        Just("metropole".to_string()),
+        Just("2017-05-06T09:30:00Z".to_string()),
+        "[a-z0-9:TZ+é\u{220}\u{1F5F3}-]{1,4}",
+    ];
+    prop::collection::vec(piece, 0..16)
+        .prop_map(|pieces| format!("2017-05-07T20:00+02:15{}", pieces.concat()))
+}
+
+/// The value a quoted text as written stands for.
+fn unescape(written: &str) -> String {
+    let Some(body) = written.strip_prefix('"').and_then(|w| w.strip_suffix('"')) else {
+        return written.to_string();
+    };
+    let mut value = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        value.push(if c == '\\' {
+            chars.next().unwrap_or(c)
+        } else {
+            c
+        });
+    }
+    value
+}
+
+/// The text of `line` under `span`, if the span lies inside it on characters.
+fn under(line: &str, span: Span) -> Option<&str> {
+    line.get(span.offset..span.end())
+}
+
+proptest! {
+    /// Every span a line's syntax gives covers exactly the text as written,
+    /// and every error's span lies on characters of the line.
+    #[test]
+    fn spans_cover_the_text_as_written(line in tricky_line()) {
+        if let Ok(raw) = parse::parse_line(&line) {
+            prop_assert_eq!(under(&line, raw.timestamp_span), Some(raw.timestamp));
+            for field in &raw.fields {
+                prop_assert_eq!(under(&line, field.key_span), Some(field.key));
+                prop_assert_eq!(under(&line, field.value_span), Some(field.written));
+                prop_assert_eq!(unescape(field.written), field.value.as_ref());
+            }
+        }
+        match publication::read(&line, rulebook()) {
+            Ok(p) => {
+                prop_assert!(under(&line, p.spans.timestamp).is_some());
+                prop_assert!(under(&line, p.spans.kind).is_some());
+            }
+            Err(e) => prop_assert!(under(&line, e.span).is_some(), "{:?} in {:?}", e.span, line),
+        }
+    }
+
+    /// An undeclared region in a quoted list is underlined whole, escapes
+    /// included: its span is measured in the text as written, not in the value.
+    #[test]
+    fn an_unknown_region_is_underlined_as_written(
+        ids in prop::collection::vec("[a-z\"\\\\é\u{220}]{1,6}", 1..4),
+    ) {
+        prop_assume!(rulebook().region_index(&ids[0]).is_none());
+        let mut line = "2017-05-06T09:30:00Z outlet=a kind=news".to_string();
+        write::field(&mut line, "region", &format!("metropole, {}", ids.join(", ")));
+        let e = publication::read(&line, rulebook()).expect_err("the region is undeclared");
+        let Some(written) = under(&line, e.span) else {
+            return Err(TestCaseError::fail(format!("{:?} in {line:?}", e.span)));
+        };
+        prop_assert_eq!(unescape(&format!("\"{written}\"")), ids[0].clone());
     }
 }

@@ -228,4 +228,33 @@ proptest! {
         prop_assume!(text.len() >= 4 && text.as_bytes()[4] == b'-');
         prop_assert_eq!(publication::time::parse_plain(text.as_bytes()), Some(instant), "{}", text);
     }
+
+    /// An instant outside the years 0000 to 9999 once in UTC cannot be
+    /// written in RFC 3339: both readers refuse it, and accept every other.
+    #[test]
+    fn both_readers_take_exactly_the_years_0000_to_9999_in_utc(
+        year in prop_oneof![Just(0), Just(9999), 0i32..10_000],
+        month in prop_oneof![Just(1u32), Just(12), 1u32..13],
+        day in prop_oneof![Just(1u32), Just(31), 1u32..29],
+        hour in 0u32..24,
+        minute in 0u32..60,
+        offset_minutes in -(24 * 60 - 1)..(24i32 * 60),
+    ) {
+        let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
+            return Ok(());
+        };
+        let local = date.and_hms_opt(hour, minute, 0).unwrap();
+        let sign = if offset_minutes < 0 { '-' } else { '+' };
+        let (hours, minutes) = (offset_minutes.abs() / 60, offset_minutes.abs() % 60);
+        let text = format!("{}{sign}{hours:02}:{minutes:02}", local.format("%Y-%m-%dT%H:%M:%S"));
+        let utc = local - Duration::minutes(i64::from(offset_minutes));
+        let writable = (0..=9999).contains(&chrono::Datelike::year(&utc));
+        let full = publication::time::parse_timestamp(&text).map(|t| t.instant);
+        prop_assert_eq!(full.is_ok(), writable, "{} {:?}", text, full);
+        prop_assert_eq!(publication::time::parse_plain(text.as_bytes()), full.clone().ok(), "{}", text);
+        if let Ok(instant) = full {
+            let written = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            prop_assert!(written.as_bytes()[4] == b'-', "{}", written);
+        }
+    }
 }

@@ -50,13 +50,22 @@ pub struct Pipeline<'r> {
 impl<'r> Pipeline<'r> {
     pub const DEFAULT_CHUNK_BYTES: usize = 1 << 20;
 
-    /// As many workers as the machine has cores.
+    /// The most worker threads: one merge takes every chunk in order, so
+    /// far fewer already keep it busy, and each worker holds two chunks of
+    /// memory. More would only spend threads and memory (a million of them
+    /// never finish starting).
+    pub const MAX_JOBS: usize = 256;
+
+    /// The largest chunk: a worker's buffer is allocated whole.
+    pub const MAX_CHUNK_BYTES: usize = 16 << 20;
+
+    /// As many workers as the machine has cores, up to `MAX_JOBS`.
     pub fn new(rulebook: &'r Rulebook) -> Self {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
         Pipeline {
             rulebook,
             index: RuleIndex::new(rulebook),
-            jobs: cores,
+            jobs: cores.min(Self::MAX_JOBS),
             chunk_bytes: Self::DEFAULT_CHUNK_BYTES,
             scope: Scope::default(),
         }
@@ -68,16 +77,17 @@ impl<'r> Pipeline<'r> {
         self
     }
 
-    /// Worker threads; with 1, everything runs on the calling thread.
+    /// Worker threads, from 1 to `MAX_JOBS` (a number outside is taken as
+    /// the nearest); with 1, everything runs on the calling thread.
     pub fn jobs(mut self, jobs: usize) -> Self {
-        self.jobs = jobs.max(1);
+        self.jobs = jobs.clamp(1, Self::MAX_JOBS);
         self
     }
 
-    /// How much of the log a worker takes at a time (at least one byte; a
-    /// longer line makes a longer chunk).
+    /// How much of the log a worker takes at a time, from one byte to
+    /// `MAX_CHUNK_BYTES` (a longer line makes a longer chunk).
     pub fn chunk_bytes(mut self, bytes: usize) -> Self {
-        self.chunk_bytes = bytes.max(1);
+        self.chunk_bytes = bytes.clamp(1, Self::MAX_CHUNK_BYTES);
         self
     }
 
@@ -135,7 +145,7 @@ impl<'r> Pipeline<'r> {
         merge: &mut Merge,
     ) -> io::Result<Option<Stop>> {
         // Enough buffers to keep every worker busy while the merge catches up.
-        let in_flight = 2 * self.jobs + 2;
+        let in_flight = self.jobs.saturating_mul(2).saturating_add(2);
         let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(in_flight);
         let (work_tx, work_rx) = sync_channel::<(usize, Piece)>(in_flight);
         let (done_tx, done_rx) = sync_channel::<(usize, Piece)>(in_flight);
@@ -177,25 +187,25 @@ impl<'r> Pipeline<'r> {
             return piece;
         };
         let mut items = Vec::new();
-        let (mut publications, mut skipped) = (0, 0);
+        let (mut publications, mut skipped) = (0usize, 0usize);
         // The first line's predecessor, in another chunk, may be a directive.
         let mut after_directive = true;
         for (whole, range) in lines(&bytes) {
             let (clean, maybe_directive) = match scanner.scan(&bytes[range.clone()]) {
                 Scan::Publication(line) => {
                     let clean = !after_directive && !self.index.breaks_any(self.rulebook, &line);
-                    publications += usize::from(clean);
+                    publications = publications.saturating_add(usize::from(clean));
                     (clean, false)
                 }
                 Scan::Skipped => {
-                    skipped += usize::from(!after_directive);
+                    skipped = skipped.saturating_add(usize::from(!after_directive));
                     (!after_directive, false)
                 }
                 Scan::Unsure => (false, true),
             };
             after_directive = maybe_directive;
             if !clean {
-                if publications + skipped > 0 {
+                if publications > 0 || skipped > 0 {
                     items.push(Item::Clean {
                         publications,
                         skipped,
@@ -210,7 +220,7 @@ impl<'r> Pipeline<'r> {
                 });
             }
         }
-        if publications + skipped > 0 {
+        if publications > 0 || skipped > 0 {
             items.push(Item::Clean {
                 publications,
                 skipped,
@@ -295,15 +305,18 @@ impl Merge<'_> {
                             skipped,
                         } => {
                             self.audit.clean(publications, skipped);
-                            self.lines += publications + skipped;
+                            self.lines = self
+                                .lines
+                                .saturating_add(publications)
+                                .saturating_add(skipped);
                         }
                         Item::Full(range) => {
-                            self.lines += 1;
+                            self.lines = self.lines.saturating_add(1);
                             let text = LineText::new(&bytes[range], self.lines == 1);
                             self.audit.line(self.lines, &text)?;
                         }
                         Item::OverLimit(range) => {
-                            self.lines += 1;
+                            self.lines = self.lines.saturating_add(1);
                             let text = LineText::too_long(&bytes[range]);
                             self.audit.line(self.lines, &text)?;
                         }
@@ -315,7 +328,7 @@ impl Merge<'_> {
                 if self.audit.must_stop() {
                     return Ok(Break(Stop::Limit));
                 }
-                self.lines += 1;
+                self.lines = self.lines.saturating_add(1);
                 self.audit.line(self.lines, &LineText::too_long(&start))?;
                 Ok(Continue(spare))
             }
@@ -326,9 +339,9 @@ impl Merge<'_> {
     /// The end of the file, as `audit_with` ends it.
     fn finish(mut self, stop: Option<Stop>) -> io::Result<()> {
         match stop {
-            Some(Stop::Failed(error, uncounted)) if !self.audit.must_stop() => {
-                self.audit.unreadable(self.lines + uncounted, &error)
-            }
+            Some(Stop::Failed(error, uncounted)) if !self.audit.must_stop() => self
+                .audit
+                .unreadable(self.lines.saturating_add(uncounted), &error),
             Some(_) => Ok(()),
             None if self.audit.must_stop() => Ok(()),
             None => self.audit.end(),
@@ -364,6 +377,8 @@ fn read_ahead(
     spare: &Receiver<Vec<u8>>,
     work: &SyncSender<(usize, Piece)>,
 ) {
+    // Chunks are numbered from 0; each holds a byte at least, so the number
+    // cannot overflow before the input's length would.
     let mut sequence = 0;
     while let Ok(buffer) = spare.recv() {
         let Some(piece) = reader.next(buffer) else {
@@ -447,7 +462,8 @@ impl<R: Read> ChunkReader<R> {
             }
             // One line longer than a chunk: read on until it ends, in
             // growing steps, so that small chunks do not make it quadratic.
-            wanted = buffer.len() + self.chunk_bytes.max(buffer.len()).min(LINE_LIMIT);
+            let step = self.chunk_bytes.max(buffer.len()).min(LINE_LIMIT);
+            wanted = buffer.len().saturating_add(step);
         }
     }
 
@@ -460,7 +476,7 @@ impl<R: Read> ChunkReader<R> {
             return Ok(self.input_ended);
         }
         let start = buffer.len();
-        buffer.resize(start + missing, 0);
+        buffer.resize(wanted.max(start), 0);
         let read = loop {
             match self.input.read(&mut buffer[start..]) {
                 Ok(read) => break read,

@@ -267,11 +267,7 @@ impl Fields {
             "tags" => self.tags = list(&field.value).map(|(tag, _)| tag.to_string()).collect(),
             "first_published" => {
                 let stamp = time::parse_timestamp(&field.value).map_err(|e| {
-                    let span = if field.quoted {
-                        field.value_span
-                    } else {
-                        field.value_span.sub(e.span.offset, e.span.len)
-                    };
+                    let span = field.span_of(e.span.offset, e.span.len);
                     LineError::new(span, format!("first_published: {}", e.message))
                 })?;
                 self.first_published = Some((stamp.instant, field.value_span));
@@ -349,11 +345,10 @@ fn list(value: &str) -> impl Iterator<Item = (&str, usize)> {
 }
 
 fn regions(field: &RawField, rulebook: &Rulebook) -> Result<Vec<usize>, LineError> {
-    let quote = usize::from(field.quoted);
     let mut regions = Vec::new();
     for (id, offset) in list(&field.value) {
         let Some(region) = rulebook.region_index(id) else {
-            let span = field.value_span.sub(offset + quote, id.len());
+            let span = field.span_of(offset, id.len());
             return Err(unknown_region(span, id, rulebook));
         };
         if !regions.contains(&region) {
@@ -453,6 +448,12 @@ mod tests {
         let (at, _) =
             error(r#"2017-05-06T09:30:00Z outlet=a kind=news region="metropole, guadelupe""#);
         assert_eq!(at, "guadelupe");
+        // Escapes are two bytes as written for one in the value: the span
+        // covers them all, and never ends inside a character.
+        let (at, _) = error(r#"2017-05-06T09:30:00Z outlet=a kind=news region="\"\"…,metropole""#);
+        assert_eq!(at, r#"\"\"…"#);
+        let (at, _) = error(r#"2017-05-07T20:00+02:15 region="m\\Ƞ""#);
+        assert_eq!(at, r"m\\Ƞ");
         let (at, _) = error("2017-05-06T09:30:00Z outlet=a kind=news channel=telex");
         assert_eq!(at, "telex");
     }
@@ -499,6 +500,10 @@ mod tests {
         assert!(e.message.contains("later than"));
         let (at, _) =
             error("2017-05-06T09:30:00Z outlet=a kind=news first_published=2017-13-01T00:00:00Z");
+        assert_eq!(at, "2017-13-01");
+        let (at, _) = error(
+            r#"2017-05-06T09:30:00Z outlet=a kind=news first_published="2017-13-01T00:00:00Z""#,
+        );
         assert_eq!(at, "2017-13-01");
     }
 }

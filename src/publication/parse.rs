@@ -35,8 +35,45 @@ pub struct RawField<'a> {
     /// The value with quotes and escapes removed.
     pub value: Cow<'a, str>,
     /// The value as written, quotes included.
+    pub written: &'a str,
+    /// Where `written` is in the line.
     pub value_span: Span,
     pub quoted: bool,
+}
+
+impl RawField<'_> {
+    /// Where `len` bytes at `offset` of the unescaped value are written in the
+    /// line. An escape is two bytes as written for one in the value, so an
+    /// offset into the value is not an offset into the line: measuring a span
+    /// with the value's lengths ends it early, even inside a character.
+    pub fn span_of(&self, offset: usize, len: usize) -> Span {
+        let start = self.written_offset(offset);
+        let end = self.written_offset(offset.saturating_add(len));
+        self.value_span.sub(start, end - start)
+    }
+
+    /// The offset in `written` of the character that gives the value's byte
+    /// `value_offset` (its escape's backslash included), or the end of the
+    /// value as written.
+    fn written_offset(&self, value_offset: usize) -> usize {
+        let body = match self.written.strip_prefix('"') {
+            Some(body) if self.quoted => body.strip_suffix('"').unwrap_or(body),
+            _ => return value_offset.min(self.written.len()),
+        };
+        let mut value = 0;
+        let mut chars = body.char_indices();
+        while let Some((at, c)) = chars.next() {
+            if value >= value_offset {
+                return 1 + at;
+            }
+            let c = match c {
+                '\\' => chars.next().map_or(c, |(_, escaped)| escaped),
+                c => c,
+            };
+            value += c.len_utf8();
+        }
+        1 + body.len()
+    }
 }
 
 /// Is the line blank or a `#` comment? Such lines are skipped, not checked.
@@ -120,6 +157,7 @@ fn field<'a>(line: &'a str) -> impl Parser<&'a str, Output = RawField<'a>, Error
                 key,
                 key_span: Span::new(offset(input), key.len()),
                 value,
+                written: &value_start[..value_start.len() - rest.len()],
                 value_span: Span::new(offset(value_start), value_start.len() - rest.len()),
                 quoted,
             },

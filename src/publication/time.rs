@@ -9,6 +9,8 @@
 //! falls in a daylight-saving gap does not exist and is rejected; one that falls in
 //! an overlap happened twice and is rejected unless an offset says which.
 //! `23:59:60` is a leap second: chrono-tz cannot place it and logs never mean it.
+//! An instant must fall in the years 0000 to 9999 once in UTC, the years
+//! RFC 3339 can write: `9999-12-31T23:30:00-01:00` is invalid.
 
 use chrono::{
     DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
@@ -95,6 +97,18 @@ fn span_of(whole: &str, part: &str) -> Span {
     Span::new(part.as_ptr() as usize - whole.as_ptr() as usize, part.len())
 }
 
+/// The first second RFC 3339 can write, 0000-01-01T00:00:00Z, in seconds
+/// since 1970; and the first it cannot, 10000-01-01T00:00:00Z. chrono goes
+/// further, and writes `+10000-01-01T…Z` or `-0001-12-31T…Z`, which no
+/// reader of a report takes for a timestamp.
+const FIRST_SECOND: i64 = -62_167_219_200;
+const END_SECOND: i64 = 253_402_300_800;
+
+/// Is an instant (seconds since 1970, UTC) in the years 0000 to 9999?
+fn writable(seconds: i64) -> bool {
+    (FIRST_SECOND..END_SECOND).contains(&seconds)
+}
+
 /// The message for a text that is not shaped like a timestamp at all: other
 /// errors name the part that is wrong (a month 13, an unknown zone).
 pub const EXPECTED_SHAPE: &str =
@@ -126,6 +140,15 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
             ));
         }
     };
+    if !writable(instant.timestamp()) {
+        return Err(TimeError::new(
+            whole,
+            format!(
+                "this instant falls in the year {} in UTC, outside the years 0000 to 9999 that RFC 3339 can write",
+                chrono::Datelike::year(&instant)
+            ),
+        ));
+    }
     Ok(Timestamp { instant, zone })
 }
 
@@ -205,7 +228,9 @@ pub fn plain_seconds(bytes: &[u8], last: &mut LastDate) -> Option<(i64, u32)> {
         _ => return None,
     };
     let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-    Some((local - offset_seconds, nanos))
+    let utc = local - offset_seconds;
+    // Outside the years 0000 to 9999: parse_timestamp says why.
+    writable(utc).then_some((utc, nanos))
 }
 
 /// Days from 1970-01-01 to a valid date of the proleptic Gregorian calendar
@@ -394,6 +419,55 @@ fn utc_from_both(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_outside_years_0000_to_9999_in_utc_are_invalid() {
+        for text in [
+            "9999-12-31T23:30:00-01:00",
+            "0000-01-01T00:30:00+01:00",
+            "9999-12-31T23:59:59.999999999-00:01",
+            "9999-12-31T20:00:00[America/New_York]",
+            "0000-01-01T00:00:00[Asia/Tokyo]",
+            "9999-12-31T23:00:00-01:00[Atlantic/Azores]",
+        ] {
+            let error = parse_timestamp(text).expect_err(text);
+            assert_eq!(error.span, Span::new(0, text.len()), "{text}");
+            assert!(
+                error.message.contains("outside the years 0000 to 9999"),
+                "{text}: {}",
+                error.message
+            );
+            assert_eq!(parse_plain(text.as_bytes()), None, "{text}");
+        }
+        let error = parse_timestamp("9999-12-31T23:30:00-01:00").unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("this instant falls in the year 10000 in UTC")
+        );
+        let error = parse_timestamp("0000-01-01T00:30:00+01:00").unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("this instant falls in the year -1 in UTC")
+        );
+        // The first and the last instant that can be written are valid.
+        for (text, utc) in [
+            ("0000-01-01T01:00:00+01:00", "0000-01-01T00:00:00Z"),
+            (
+                "9999-12-31T22:59:59.999999999-01:00",
+                "9999-12-31T23:59:59.999999999Z",
+            ),
+            ("9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"),
+        ] {
+            let instant = parse_timestamp(text).unwrap().instant;
+            assert_eq!(
+                instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                utc
+            );
+            assert_eq!(parse_plain(text.as_bytes()), Some(instant), "{text}");
+        }
+    }
 
     fn utc(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()

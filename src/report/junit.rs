@@ -247,8 +247,22 @@ impl<W: Write> Report for JunitReport<'_, W> {
             }
             xml.add_test_suite(suite);
         }
-        xml.serialize(&mut self.out).map_err(io::Error::other)?;
+        xml.serialize(&mut self.out).map_err(write_error)?;
         writeln!(self.out)?;
         self.out.flush()
     }
+}
+
+/// quick-junit wraps the writer's error (in quick-xml's, as an
+/// `Arc<io::Error>`): its kind is kept, so that a reader that left
+/// (`| head`) is still a `BrokenPipe`, which the command line ends on quietly.
+fn write_error(error: quick_junit::SerializeError) -> io::Error {
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::sync::Arc<io::Error>>() {
+            return io::Error::new(io.kind(), error);
+        }
+        source = cause.source();
+    }
+    io::Error::other(error)
 }

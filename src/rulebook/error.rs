@@ -4,17 +4,30 @@ use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::schema::Place;
+use crate::side_file::SideFile;
 use crate::source::{SourceFile, escape_unsafe};
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum RulebookError {
-    #[error("cannot read rulebook {path}: {reason}")]
+    /// A rulebook that is not read: missing, a device, too large, not UTF-8.
+    #[error("{}", unreadable(SideFile::Rulebook, *option, path, reason))]
     #[diagnostic(code(scrutin::rulebook::unreadable))]
     Unreadable {
+        /// The command-line option that named the file, when one did.
+        option: Option<&'static str>,
         path: String,
         reason: String,
         #[help]
         help: Option<String>,
+    },
+
+    /// A waiver file that is not read, for the same reasons.
+    #[error("{}", unreadable(SideFile::Waivers, *option, path, reason))]
+    #[diagnostic(code(scrutin::waivers::unreadable))]
+    UnreadableWaivers {
+        option: Option<&'static str>,
+        path: String,
+        reason: String,
     },
 
     /// A law file named where an election is needed: the rounds are in the
@@ -49,13 +62,65 @@ pub enum RulebookError {
 }
 
 impl RulebookError {
+    /// The side file at `path` is not read, for `reason`.
+    pub fn unreadable(side: SideFile, path: &std::path::Path, reason: String) -> Self {
+        let path = escape_unsafe(&path.display().to_string());
+        match side {
+            SideFile::Rulebook => RulebookError::Unreadable {
+                option: None,
+                path,
+                reason,
+                help: None,
+            },
+            SideFile::Waivers => RulebookError::UnreadableWaivers {
+                option: None,
+                path,
+                reason,
+            },
+        }
+    }
+
+    pub(crate) fn with_help(mut self, more: Option<String>) -> Self {
+        if let RulebookError::Unreadable { help, .. } = &mut self {
+            *help = more;
+        }
+        self
+    }
+
+    /// The error as the command line reports it: a file the user named with
+    /// an option is named by that option (`--waivers FILE: …`), so that the
+    /// user knows which of the files given is meant.
+    pub fn named_by_option(mut self) -> Self {
+        match &mut self {
+            RulebookError::Unreadable { option, .. } => {
+                *option = Some(SideFile::Rulebook.option());
+            }
+            RulebookError::UnreadableWaivers { option, .. } => {
+                *option = Some(SideFile::Waivers.option());
+            }
+            _ => {}
+        }
+        self
+    }
+
     /// The problems found, empty when the file could not be read at all.
     pub fn problems(&self) -> &[Problem] {
         match self {
             RulebookError::Invalid { problems, .. }
             | RulebookError::InvalidWaivers { problems, .. } => problems,
-            RulebookError::Unreadable { .. } | RulebookError::LawFile { .. } => &[],
+            RulebookError::Unreadable { .. }
+            | RulebookError::UnreadableWaivers { .. }
+            | RulebookError::LawFile { .. } => &[],
         }
+    }
+}
+
+/// `--waivers w.yaml: it is a FIFO, not a regular file`, or
+/// `cannot read rulebook r.yaml: …` when no option named it.
+fn unreadable(side: SideFile, option: Option<&str>, path: &str, reason: &str) -> String {
+    match option {
+        Some(option) => format!("{option} {path}: {reason}"),
+        None => format!("cannot read {side} {path}: {reason}"),
     }
 }
 

@@ -427,6 +427,10 @@ mod tests {
             Base::Instant("2017-05-07T18:00:00Z".parse().unwrap())
         );
         assert_eq!(anchor.shift_minutes, -60);
+        // An instant RFC 3339 cannot write in UTC is refused, as in a log.
+        let e = parse_anchor("9999-12-31T23:30:00-01:00 + 1h").unwrap_err();
+        assert_eq!(e.offset, 0);
+        assert!(e.message.contains("in the year 10000 in UTC"), "{e:?}");
     }
 
     #[test]

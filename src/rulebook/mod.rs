@@ -19,12 +19,10 @@ pub use calendar::wall_clock;
 pub use error::{Problem, RulebookError};
 pub use model::*;
 
-use crate::source::{SourceFile, Span};
+use crate::side_file::{self, SideFile};
+use crate::source::{LineIndex, SourceFile, Span};
 pub(crate) use error::Problems;
 use schema::RawRulebook;
-
-/// Rulebooks are written by people; anything larger is a mistake or an attack.
-pub const MAX_RULEBOOK_BYTES: u64 = 16 * 1024 * 1024;
 
 /// How many files a rulebook may be composed from (itself and those it extends).
 pub const MAX_EXTENDS_DEPTH: usize = 8;
@@ -52,10 +50,9 @@ pub fn load_as(path: &Path, expect: Expect) -> Result<Rulebook, RulebookError> {
     if !exists && let Some(shipped) = path.to_str().and_then(shipped::by_name) {
         return load_shipped(shipped, expect);
     }
-    let text = read_file(path).map_err(|reason| RulebookError::Unreadable {
-        path: path.display().to_string(),
-        reason,
-        help: (!exists).then(|| no_such_rulebook(path)),
+    let text = read_file(path).map_err(|reason| {
+        RulebookError::unreadable(SideFile::Rulebook, path, reason)
+            .with_help((!exists).then(|| no_such_rulebook(path)))
     })?;
     parse_from(
         SourceFile::new(path.display().to_string(), text),
@@ -141,23 +138,7 @@ fn parse_from(
 }
 
 fn read_file(path: &Path) -> Result<String, String> {
-    use std::io::Read;
-    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    // Not a device or a pipe: `extends: /dev/zero` must not read forever.
-    if !metadata.is_file() {
-        return Err("it is not a regular file".to_string());
-    }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_RULEBOOK_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_RULEBOOK_BYTES {
-        return Err(format!(
-            "it has more than the {MAX_RULEBOOK_BYTES} bytes a rulebook may have"
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| format!("it is not UTF-8 ({e})"))
+    side_file::read(path, SideFile::Rulebook)
 }
 
 /// The rulebook and each file it extends, in that order. Problems (YAML
@@ -353,7 +334,8 @@ fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saph
     budget.max_anchors = 10_000;
     budget.max_nodes = 2_000_000;
     budget.max_events = 4_000_000;
-    budget.max_total_scalar_bytes = MAX_RULEBOOK_BYTES as usize;
+    budget.max_total_scalar_bytes =
+        usize::try_from(side_file::MAX_SIDE_FILE_BYTES).unwrap_or(usize::MAX);
     let mut alias_limits = serde_saphyr::options::AliasLimits::default();
     alias_limits.max_total_replayed_events = 100_000;
     let options = serde_saphyr::options! {
@@ -374,16 +356,9 @@ fn yaml_span(text: &str, location: serde_saphyr::Location) -> Span {
     {
         return Span::new(offset as usize, len as usize);
     }
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take((location.line() as usize).saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let column = (location.column() as usize).saturating_sub(1);
-    let offset = text[line_start.min(text.len())..]
-        .char_indices()
-        .nth(column)
-        .map_or(text.len(), |(i, _)| line_start + i);
+    let line = usize::try_from(location.line()).unwrap_or(usize::MAX);
+    let column = usize::try_from(location.column()).unwrap_or(usize::MAX);
+    let offset = LineIndex::new(text).offset(text, line, column.saturating_sub(1));
     Span::new(offset, 0)
 }
 
