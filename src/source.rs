@@ -252,6 +252,15 @@ pub fn escape_unsafe(text: &str) -> String {
         .collect()
 }
 
+/// `escape_unsafe` for text of several lines (a rule's help): its line
+/// breaks are kept.
+pub fn escape_unsafe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(escape_unsafe)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The largest char boundary at or below `offset` (str::floor_char_boundary is unstable).
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());

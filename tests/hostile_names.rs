@@ -47,3 +47,47 @@ fn every_format_quotes_what_the_log_says() {
         }
     }
 }
+
+#[test]
+fn text_from_a_rulebook_is_quoted_wherever_it_is_shown() {
+    let dir = std::env::temp_dir().join(format!("scrutin-hostile-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let law = std::fs::read_to_string("rules/fr/law.yaml").unwrap().replace(
+        "    title: No poll published, broadcast or commented on the eve and the day of the vote",
+        "    title: \"\\e[2JNo poll \\u202Epublished\"",
+    );
+    assert!(
+        law.contains("\\e[2J"),
+        "the title to replace is still in the law file"
+    );
+    std::fs::write(dir.join("law.yaml"), law).unwrap();
+    std::fs::copy("rules/fr/presidential-2022.yaml", dir.join("election.yaml")).unwrap();
+    let rules = dir.join("election.yaml");
+    let rules = rules.to_str().unwrap();
+    let commands: [&[&str]; 5] = [
+        &["rules", "show", rules],
+        &["explain", "poll-ban", "--rules", rules],
+        &["calendar", "--rules", rules],
+        &[
+            "preflight",
+            "--rules",
+            rules,
+            "--kind",
+            "poll",
+            "--at",
+            "2022-04-09T10:00:00+02:00",
+        ],
+        &["rules", "vocabulary", rules],
+    ];
+    for args in commands {
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        for c in RAW {
+            assert!(!stdout.contains(c), "{args:?}: raw {c:?} in\n{stdout}");
+        }
+    }
+}

@@ -17,7 +17,7 @@ use super::model::*;
 use super::schema::*;
 use crate::publication::LIST_FIELDS;
 use crate::publication::time::suggest_zone;
-use crate::source::{Span, did_you_mean};
+use crate::source::{Span, did_you_mean, escape_unsafe, escape_unsafe_lines};
 
 pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Option<Rulebook> {
     let kinds = terms(&raw.kinds);
@@ -51,9 +51,11 @@ pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Opt
     );
     let adjustments = adjustments(&raw.adjust);
     let id = required(&raw.id, "id", problems).map(|t| t.value.clone());
-    let title = required(&raw.title, "title", problems).map(|t| t.value.clone());
+    // Text written for people is kept as it may be shown on a terminal:
+    // control and bidi characters quoted, once, for every report.
+    let title = required(&raw.title, "title", problems).map(|t| escape_unsafe(&t.value));
     let jurisdiction =
-        required(&raw.jurisdiction, "jurisdiction", problems).map(|t| t.value.clone());
+        required(&raw.jurisdiction, "jurisdiction", problems).map(|t| escape_unsafe(&t.value));
     let (Some(id), Some(title), Some(jurisdiction)) = (id, title, jurisdiction) else {
         return None;
     };
@@ -68,8 +70,8 @@ pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Opt
             .sources
             .into_iter()
             .map(|s| Reference {
-                title: s.title.value,
-                url: s.url.map(|u| u.value),
+                title: escape_unsafe(&s.title.value),
+                url: s.url.map(|u| escape_unsafe(&u.value)),
             })
             .collect(),
         kinds,
@@ -117,7 +119,7 @@ fn terms(entries: &Entries<String>) -> Vec<Term> {
         .iter()
         .map(|(id, description)| Term {
             id: id.value.clone(),
-            description: description.clone(),
+            description: escape_unsafe(description),
         })
         .collect()
 }
@@ -148,7 +150,7 @@ fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region>
             });
             Region {
                 id: id.value.clone(),
-                name: raw.name.value.clone(),
+                name: escape_unsafe(&raw.name.value),
                 zone,
                 covers: raw.covers.iter().map(|place| place.value.clone()).collect(),
             }
@@ -417,7 +419,7 @@ fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems) -> Vec<Ro
             .collect();
         rounds.push(Round {
             id: round.id.value.clone(),
-            name: round.name.value.clone(),
+            name: escape_unsafe(&round.name.value),
             polls,
         });
     }
@@ -559,14 +561,14 @@ fn rules(
         if let (Some(severity), Some(body)) = (severity, body) {
             rules.push(Rule {
                 id: rule.id.value.clone(),
-                title: rule.title.value.clone(),
+                title: escape_unsafe(&rule.title.value),
                 severity,
                 citation: Citation {
-                    article: rule.citation.article.value.clone(),
-                    law: rule.citation.law.value.clone(),
-                    url: rule.citation.url.value.clone(),
+                    article: escape_unsafe(&rule.citation.article.value),
+                    law: escape_unsafe(&rule.citation.law.value),
+                    url: escape_unsafe(&rule.citation.url.value),
                 },
-                help: rule.help.value.trim().to_string(),
+                help: escape_unsafe_lines(rule.help.value.trim()),
                 filter,
                 body,
                 place: rule.id.place(),
