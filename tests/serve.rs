@@ -724,3 +724,68 @@ fn check_rules_and_calendar_select_by_the_query_too() {
             .all(|w| w["region"] == "guyane")
     );
 }
+
+/// `scrutin serve --access-log`: one line a request on stderr; on SIGTERM
+/// it stops accepting, finishes the request in flight, and exits cleanly.
+#[test]
+fn sigterm_finishes_the_request_in_flight_and_the_access_log_shows_it() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut server = Command::new(env!("CARGO_BIN_EXE_scrutin"))
+        .args(["serve", "--rules", "rules/fr/presidential-2017.yaml"])
+        .args(["--addr", "127.0.0.1:0", "--access-log"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let address: SocketAddr = first
+        .trim()
+        .strip_prefix("scrutin: serving on http://")
+        .unwrap_or_else(|| panic!("{first}"))
+        .parse()
+        .unwrap();
+    assert_eq!(get_from(address, "/healthz").0, 200);
+    let log = "2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n";
+    let mut in_flight = TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST /v1/check HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n",
+        log.len()
+    );
+    in_flight.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    std::thread::sleep(Duration::from_millis(200));
+    in_flight.write_all(log.as_bytes()).unwrap();
+    in_flight
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = in_flight.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"violations\": 1"), "{answer}");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(2), "still running");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    let mut rest = String::new();
+    let _ = stderr.read_to_string(&mut rest);
+    let lines: Vec<&str> = rest.lines().collect();
+    assert_eq!(lines.len(), 2, "{rest}");
+    assert!(
+        lines[0].ends_with("ms") && lines[0].contains(" GET /healthz 200 "),
+        "{rest}"
+    );
+    assert!(lines[1].contains(" POST /v1/check 200 "), "{rest}");
+}
