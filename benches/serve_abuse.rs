@@ -110,13 +110,18 @@ fn health_under_checks(addr: SocketAddr, log: &[u8]) -> io::Result<()> {
     let mut statuses = Vec::new();
     for check in checks {
         match check.join() {
-            Ok(Ok((status, bytes))) => statuses.push(format!("{status} ({} MB)", bytes / 1_000_000)),
+            Ok(Ok((status, bytes))) => {
+                statuses.push(format!("{status} ({} MB)", bytes / 1_000_000))
+            }
             Ok(Err(e)) => statuses.push(format!("error: {e}")),
             Err(_) => statuses.push("panicked".to_string()),
         }
     }
     latencies.sort();
-    println!("1. /healthz while four 16 MiB checks are in flight ({:.1} s)", took.as_secs_f64());
+    println!(
+        "1. /healthz while four 16 MiB checks are in flight ({:.1} s)",
+        took.as_secs_f64()
+    );
     println!("   checks answered: {}", statuses.join(", "));
     println!(
         "   /healthz: {} requests, p50 {}, p90 {}, p99 {}, max {} (target p99 <= 100 ms)",
@@ -170,13 +175,14 @@ fn memory_with_stalled_readers(addr: SocketAddr, pid: &str, log: &[u8]) -> io::R
 fn slowloris(addr: SocketAddr) -> io::Result<()> {
     const CONNECTIONS: usize = 500;
     let started = Instant::now();
-    let mut open: Vec<Option<TcpStream>> = Vec::new();
+    let mut open: Vec<Option<(TcpStream, Instant)>> = Vec::new();
     for _ in 0..CONNECTIONS {
         let mut socket = TcpStream::connect(addr)?;
         socket.write_all(b"GET /healthz HTTP/1.1\r\nhost: bench\r\nx-slow: ")?;
         socket.set_nonblocking(true)?;
-        open.push(Some(socket));
+        open.push(Some((socket, Instant::now())));
     }
+    let connected = started.elapsed();
     let mut closed_after = Vec::new();
     let mut new_client = None;
     let mut last_dribble = Instant::now();
@@ -188,7 +194,9 @@ fn slowloris(addr: SocketAddr) -> io::Result<()> {
             last_dribble = Instant::now();
         }
         for slot in open.iter_mut() {
-            let Some(socket) = slot else { continue };
+            let Some((socket, opened)) = slot else {
+                continue;
+            };
             let gone = match socket.read(&mut byte) {
                 Ok(0) => true,
                 Ok(_) => false,
@@ -198,36 +206,63 @@ fn slowloris(addr: SocketAddr) -> io::Result<()> {
                 Err(_) => true,
             };
             if gone {
-                closed_after.push(started.elapsed());
+                closed_after.push(opened.elapsed());
                 *slot = None;
             }
         }
         if new_client.is_none() && started.elapsed() > Duration::from_secs(2) {
             let asked = Instant::now();
-            let answer = exchange(addr, &request("GET", "/healthz", b""), Duration::from_secs(15));
+            let answer = exchange(
+                addr,
+                &request("GET", "/healthz", b""),
+                Duration::from_secs(15),
+            );
             new_client = Some((answer, asked.elapsed()));
         }
         thread::sleep(Duration::from_millis(50));
     }
     closed_after.sort();
     let still_open = open.iter().filter(|s| s.is_some()).count();
-    println!("3. {CONNECTIONS} slowloris connections (a header byte a second)");
     println!(
-        "   closed by the server: {}, first after {:.2} s, last after {:.2} s; still open after {:.0} s: {still_open}",
+        "3. {CONNECTIONS} slowloris connections (a header byte a second; all open after {})",
+        ms(connected)
+    );
+    println!(
+        "   closed by the server: {}, each after between {:.2} s and {:.2} s open; still open at {:.0} s: {still_open}",
         closed_after.len(),
-        closed_after.first().copied().unwrap_or_default().as_secs_f64(),
-        closed_after.last().copied().unwrap_or_default().as_secs_f64(),
+        closed_after
+            .first()
+            .copied()
+            .unwrap_or_default()
+            .as_secs_f64(),
+        closed_after
+            .last()
+            .copied()
+            .unwrap_or_default()
+            .as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
     match new_client {
         Some((Ok((status, _)), took)) => {
-            println!("   a new client during the attack: {status} in {}", ms(took))
+            println!(
+                "   a new client during the attack: {status} in {}",
+                ms(took)
+            )
         }
-        Some((Err(e), took)) => println!("   a new client during the attack: {e} after {}", ms(took)),
+        Some((Err(e), took)) => {
+            println!("   a new client during the attack: {e} after {}", ms(took))
+        }
         None => println!("   a new client during the attack: not asked"),
     }
     let asked = Instant::now();
-    let (status, _) = exchange(addr, &request("GET", "/healthz", b""), Duration::from_secs(15))?;
-    println!("   a new client after it: {status} in {}", ms(asked.elapsed()));
+    let (status, _) = exchange(
+        addr,
+        &request("GET", "/healthz", b""),
+        Duration::from_secs(15),
+    )?;
+    println!(
+        "   a new client after it: {status} in {}",
+        ms(asked.elapsed())
+    );
     Ok(())
 }
