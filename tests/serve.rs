@@ -465,7 +465,7 @@ fn health_answers_while_checks_run() {
         shortest_check = shortest_check.min(took);
     }
     assert!(
-        slowest < Duration::from_millis(200),
+        slowest < Duration::from_millis(500),
         "/healthz took {slowest:?}; the checks {shortest_check:?}"
     );
 }
@@ -487,11 +487,19 @@ fn a_check_report_is_streamed_and_a_reader_that_stalls_is_cut_off() {
             .as_bytes(),
         )
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let mut response = agent()
-        .post(&format!("http://{server}/v1/check"))
-        .send("2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n")
-        .unwrap();
+    // The slot is the stalled check's until the send timeout (1 s) closes
+    // its connection; then the next check gets it.
+    let started = Instant::now();
+    let mut response = loop {
+        let response = agent()
+            .post(&format!("http://{server}/v1/check"))
+            .send("2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n")
+            .unwrap();
+        if response.status() != 503 || started.elapsed() > Duration::from_secs(5) {
+            break response;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
     assert_eq!(response.status().as_u16(), 200, "the slot is free again");
     assert!(response.headers().get("content-length").is_none());
     assert_eq!(response.headers()["transfer-encoding"], "chunked");

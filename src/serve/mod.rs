@@ -2,8 +2,14 @@
 //!
 //! Rulebooks are loaded once, at start, and shared read-only. Every answer is
 //! JSON, errors included (`{"error": "…"}`): a malformed request is a 400 with
-//! a message, never a 500. Bodies are limited in size and requests in time.
-//! The API is described in docs/openapi.yaml.
+//! a message, never a 500. Every resource a client can hold is bounded:
+//! bodies in size, requests and connections in time and number, checks in
+//! number (docs/serve.md lists the limits). The API is described in
+//! docs/openapi.yaml.
+//!
+//! Here are the routes and their handlers; `server` accepts and closes
+//! connections, `stream` carries a check's report to its client as it is
+//! written.
 
 use std::collections::BTreeMap;
 use std::path::Path;
