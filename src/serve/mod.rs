@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::{ResponseBodyDeadlineLayer, TimeoutLayer};
+use tower_http::timeout::TimeoutLayer;
 
 use crate::audit::{Summary, audit};
 use crate::preflight::{Part, Question, QuestionError, preflight};
@@ -47,8 +47,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_QUESTION_BYTES: usize = 64 * 1024;
 /// The longest a request may take until its answer starts (408 beyond).
 pub const TIMEOUT: Duration = Duration::from_secs(30);
-/// The longest an answer may take to send; a client that reads it slower
-/// is cut off, so that one that never reads cannot hold a check forever.
+/// The longest a check's answer may take to send; a client that reads it
+/// slower is cut off, so that it cannot hold a check slot for long.
 pub const RESPONSE_DEADLINE: Duration = Duration::from_secs(120);
 /// The longest a client may go without reading a byte of its answer before
 /// the connection is closed (nginx's `send_timeout`).
@@ -269,7 +269,6 @@ pub fn router(rulebooks: Rulebooks, config: &Config) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.timeout,
         ))
-        .layer(ResponseBodyDeadlineLayer::new(config.response_deadline))
         .layer(middleware::map_response_with_state(
             Arc::clone(&app),
             json_errors,
@@ -553,7 +552,7 @@ async fn check(
     let log = axum::body::to_bytes(body, app.config.max_body_bytes)
         .await
         .map_err(|e| body_error(&e, app.config.max_body_bytes))?;
-    let (mut out, answer) = stream::channel();
+    let (mut out, answer) = stream::channel(app.config.response_deadline);
     let app = Arc::clone(&app);
     // A started blocking task cannot be aborted: a client that leaves ends
     // it at the next chunk written, when the channel is found closed.

@@ -6,18 +6,25 @@
 //! chunks into a channel of a few chunks; when the client stops reading,
 //! the channel fills and the writer waits, so that an answer holds at most
 //! `CHUNKS_IN_FLIGHT` chunks however large it is. When the client is gone
-//! (or the response deadline drops the body) the channel closes and the
-//! writer's next write fails, which ends the check.
+//! the channel closes and the writer's next write fails, which ends the
+//! check; so does a write after the response deadline. The deadline is kept
+//! here, by the writer, because hyper polls a body only when the socket
+//! takes more: behind a slow reader, the kernel's buffers (megabytes on
+//! loopback) keep it from polling for minutes, and a deadline kept by the
+//! body (tower-http's `ResponseBodyDeadlineLayer`) would not be seen.
 
 use std::io::{self, Write};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use http_body::Frame;
+use tokio::runtime::Handle;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 /// The size of a chunk sent to the client.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -29,6 +36,10 @@ pub(super) struct ChunkWriter {
     chunk: Vec<u8>,
     sender: mpsc::Sender<Bytes>,
     finished: Arc<AtomicBool>,
+    /// When the answer must have been sent by.
+    deadline: Instant,
+    /// The server's runtime, to wait on the channel with a deadline.
+    runtime: Handle,
 }
 
 /// The sending end: the chunks as a response body.
@@ -37,14 +48,17 @@ struct ChunkBody {
     finished: Arc<AtomicBool>,
 }
 
-/// A writer and the response body it feeds.
-pub(super) fn channel() -> (ChunkWriter, Body) {
+/// A writer and the response body it feeds, which must be sent within
+/// `deadline`. Called on the server's runtime.
+pub(super) fn channel(deadline: Duration) -> (ChunkWriter, Body) {
     let (sender, receiver) = mpsc::channel(CHUNKS_IN_FLIGHT);
     let finished = Arc::new(AtomicBool::new(false));
     let writer = ChunkWriter {
         chunk: Vec::with_capacity(CHUNK_BYTES),
         sender,
         finished: Arc::clone(&finished),
+        deadline: Instant::now() + deadline,
+        runtime: Handle::current(),
     };
     (writer, Body::new(ChunkBody { receiver, finished }))
 }
@@ -65,9 +79,18 @@ impl ChunkWriter {
         }
         let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK_BYTES));
         // Waits while the channel is full: the client is slower than the check.
-        self.sender
-            .blocking_send(Bytes::from(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client is gone"))
+        let send = tokio::time::timeout_at(self.deadline, self.sender.send(Bytes::from(chunk)));
+        match self.runtime.block_on(send) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the client is gone",
+            )),
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the answer was not sent within the response deadline",
+            )),
+        }
     }
 }
 
