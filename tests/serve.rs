@@ -551,14 +551,17 @@ fn a_reader_too_slow_for_the_deadline_is_cut_off() {
     });
     std::thread::sleep(Duration::from_millis(300));
     let started = Instant::now();
+    let mut busy = 0;
     let status = loop {
         let status = post_to(server, "/v1/check", "text/plain", "\n").0;
         if status != 503 || started.elapsed() > Duration::from_secs(3) {
             break status;
         }
+        busy += 1;
         std::thread::sleep(Duration::from_millis(100));
     };
     let freed = started.elapsed();
+    assert!(busy > 0, "the slow reader's check did not hold the slot");
     assert_eq!(status, 200, "the slot is still taken after {freed:?}");
     // The reader stops by itself, within 4 s, after the test.
     assert!(!reader.is_finished(), "the client was not reading slowly");
