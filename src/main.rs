@@ -68,6 +68,15 @@ enum Command {
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Log one line a request on stderr: time, method, path, status, duration.
+        #[arg(long)]
+        access_log: bool,
+        /// Connections open at once; more wait (keep it below `ulimit -n`).
+        #[arg(long, value_name = "N", default_value_t = scrutin::serve::MAX_CONNECTIONS)]
+        max_connections: usize,
+        /// Checks run at once; one more is a 503 with Retry-After [default: the number of cores].
+        #[arg(long, value_name = "N")]
+        max_checks: Option<usize>,
     },
     /// Explain one rule: its law, help, filter and every window.
     Explain {
@@ -296,7 +305,23 @@ fn main() -> ExitCode {
             format,
         } => explain(&rule, &rules, format),
         Command::Preflight(args) => preflight(&args),
-        Command::Serve { rules, addr } => serve(&rules, addr),
+        Command::Serve {
+            rules,
+            addr,
+            access_log,
+            max_connections,
+            max_checks,
+        } => {
+            let mut config = scrutin::serve::Config {
+                access_log,
+                max_connections: max_connections.max(1),
+                ..Default::default()
+            };
+            if let Some(max_checks) = max_checks {
+                config.max_checks = max_checks.max(1);
+            }
+            serve(&rules, addr, &config)
+        }
         Command::Calendar {
             rules,
             regions,
@@ -803,7 +828,11 @@ fn calendar(file: &Path, region_ids: &[String], format: CalendarFormat) -> io::R
     Ok(exit::CLEAN)
 }
 
-fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
+fn serve(
+    files: &[PathBuf],
+    addr: std::net::SocketAddr,
+    config: &scrutin::serve::Config,
+) -> io::Result<u8> {
     let mut rulebooks = Vec::new();
     for file in files {
         let Some(rulebook) = load_rulebook(file, rulebook::Expect::Election, Named::ByOption)
@@ -819,13 +848,15 @@ fn serve(files: &[PathBuf], addr: std::net::SocketAddr) -> io::Result<u8> {
             return Ok(exit::INCOMPLETE);
         }
     };
-    let router = scrutin::serve::router(rulebooks);
+    let router = scrutin::serve::router(rulebooks, config);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         eprintln!("scrutin: serving on http://{}", listener.local_addr()?);
-        scrutin::serve::serve(listener, router).await
+        scrutin::serve::serve(listener, router, config).await
     })?;
+    // A check whose client left stops at its next write; none outlives this.
+    runtime.shutdown_timeout(config.shutdown_grace);
     Ok(exit::CLEAN)
 }
 

@@ -1,10 +1,12 @@
 //! scrutin serve, on an ephemeral loopback port, called with a real HTTP client.
 
-use std::net::SocketAddr;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use scrutin::rulebook;
-use scrutin::serve::{Rulebooks, router, serve};
+use scrutin::serve::{Config, Rulebooks, router, serve};
 use serde_json::Value;
 
 /// One server for most tests, on 127.0.0.1 and a port the OS picks: France
@@ -32,18 +34,24 @@ fn uk_first_server() -> SocketAddr {
 }
 
 fn start(paths: &[&str]) -> SocketAddr {
+    start_with(paths, Config::default())
+}
+
+/// A server of its own, with limits shrunk so that a test of a timeout
+/// takes a second, not the production ten.
+fn start_with(paths: &[&str], config: Config) -> SocketAddr {
     let rulebooks = paths
         .iter()
         .map(|path| rulebook::load(path.as_ref()).unwrap())
         .collect();
-    let router = router(Rulebooks::new(rulebooks).expect("distinct ids"));
+    let router = router(Rulebooks::new(rulebooks).expect("distinct ids"), &config);
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender.send(listener.local_addr().unwrap()).unwrap();
-            serve(listener, router).await.unwrap();
+            serve(listener, router, &config).await.unwrap();
         });
     });
     receiver.recv().unwrap()
@@ -241,11 +249,388 @@ fn a_covered_place_is_pointed_to_its_region() {
     );
 }
 
+/// A declared `Content-Length` over the limit is refused at once, before
+/// the body is sent (it was a 408 after 30 s), as JSON.
 #[test]
-fn an_oversized_body_is_refused() {
-    let body = "x".repeat(scrutin::serve::MAX_BODY_BYTES + 1);
-    let (status, _) = post("/v1/check", "text/plain", &body);
-    assert_eq!(status, 413);
+fn an_oversized_body_is_refused_at_once() {
+    let too_long = scrutin::serve::MAX_BODY_BYTES + 1;
+    let started = Instant::now();
+    let answer = exchange(
+        server(),
+        &format!("POST /v1/check HTTP/1.1\r\nhost: x\r\ncontent-length: {too_long}\r\n\r\n"),
+    );
+    assert!(started.elapsed() < Duration::from_secs(1), "{answer}");
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        error_of(&answer).contains("the body is too large"),
+        "{answer}"
+    );
+}
+
+/// A request written by hand, and all the server answers until it closes
+/// the connection or three seconds pass.
+fn exchange(server: SocketAddr, request: &str) -> String {
+    let mut socket = TcpStream::connect(server).unwrap();
+    socket.write_all(request.as_bytes()).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = socket.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The `error` of the JSON body of a raw answer (`Connection: close`, not chunked).
+fn error_of(answer: &str) -> String {
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((answer, ""));
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{answer}"
+    );
+    json(body)["error"].as_str().unwrap_or_default().to_string()
+}
+
+/// Every answer is JSON with the one envelope, those made by the router's
+/// fallbacks and by the limit and timeout layers included (they were plain
+/// text or empty).
+#[test]
+fn every_error_is_a_json_envelope() {
+    let cases = [
+        ("GET /nope HTTP/1.1", "", "404", "no such endpoint"),
+        ("DELETE /v1/check HTTP/1.1", "", "405", "method not allowed"),
+        (
+            "GET /v1/preflight HTTP/1.1",
+            "",
+            "405",
+            "method not allowed",
+        ),
+        (
+            "POST /v1/preflight HTTP/1.1\r\ncontent-type: application/json",
+            "{\"kind\": \"poll\"",
+            "400",
+            "EOF while parsing",
+        ),
+        (
+            "POST /v1/preflight HTTP/1.1\r\ncontent-type: text/plain",
+            "{}",
+            "400",
+            "Content-Type",
+        ),
+    ];
+    for (request_line, body, status, expected) in cases {
+        let request = format!(
+            "{request_line}\r\nhost: x\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let answer = exchange(server(), &request);
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer}"
+        );
+        assert!(error_of(&answer).contains(expected), "{request}: {answer}");
+    }
+    // A body over the limit sent without a length: read, then refused.
+    let chunked = format!(
+        "POST /v1/preflight HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
+        scrutin::serve::MAX_QUESTION_BYTES + 1,
+        " ".repeat(scrutin::serve::MAX_QUESTION_BYTES + 1)
+    );
+    let answer = exchange(server(), &chunked);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(error_of(&answer).contains("too large"), "{answer}");
+}
+
+/// A client that sends half its headers, or nothing after its answer, is
+/// closed after the header-read timeout (it held its connection forever).
+#[test]
+fn a_slow_or_idle_client_is_closed_after_the_header_timeout() {
+    let server = start_with(&["rules/fr/presidential-2017.yaml"], quick());
+    let started = Instant::now();
+    let answer = exchange(server, "GET /healthz HTTP/1.1\r\nhost: x\r\n");
+    let closed = started.elapsed();
+    assert!(answer.is_empty(), "{answer}");
+    assert!(
+        closed >= Duration::from_millis(900) && closed < Duration::from_millis(2500),
+        "closed after {closed:?}"
+    );
+    let started = Instant::now();
+    let answer = exchange(server, "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n");
+    let closed = started.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(closed < Duration::from_millis(2500), "idle for {closed:?}");
+}
+
+/// Limits of a second, for the tests of limits.
+fn quick() -> Config {
+    Config {
+        header_read_timeout: Duration::from_secs(1),
+        response_deadline: Duration::from_secs(1),
+        send_timeout: Duration::from_secs(1),
+        max_connections: 2,
+        max_checks: 1,
+        ..Config::default()
+    }
+}
+
+/// Beyond the cap, a connection waits until one closes: two clients that
+/// never finish their headers keep a third waiting for the header timeout,
+/// no longer.
+#[test]
+fn connections_beyond_the_cap_wait_for_a_free_one() {
+    let server = start_with(&["rules/fr/presidential-2017.yaml"], quick());
+    let mut stalled = Vec::new();
+    for _ in 0..2 {
+        let mut socket = TcpStream::connect(server).unwrap();
+        socket.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
+        stalled.push(socket);
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    let (status, _) = get_from(server, "/healthz");
+    let waited = started.elapsed();
+    assert_eq!(status, 200);
+    assert!(
+        waited >= Duration::from_millis(700) && waited < Duration::from_millis(2500),
+        "answered after {waited:?}"
+    );
+}
+
+/// A check beyond `max_checks` is a 503 with `Retry-After`, at once: a
+/// check whose body is still coming holds the one slot.
+#[test]
+fn a_check_beyond_the_slots_is_a_503_to_retry() {
+    let server = start_with(
+        &["rules/fr/presidential-2017.yaml"],
+        Config {
+            max_checks: 1,
+            ..Config::default()
+        },
+    );
+    let mut holding = TcpStream::connect(server).unwrap();
+    holding
+        .write_all(b"POST /v1/check HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nhalf")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut response = agent()
+        .post(&format!("http://{server}/v1/check"))
+        .send("2017-05-06T09:30:00Z outlet=a kind=poll\n")
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let body = response.body_mut().read_to_string().unwrap();
+    assert!(json(&body)["error"].as_str().unwrap().starts_with("busy"));
+    drop(holding);
+}
+
+/// A log of `lines` publications, violations and all.
+fn big_log(lines: usize) -> String {
+    "2017-05-06T09:30:00+02:00 outlet=a kind=campaign title=\"a long title for a long report\"\n"
+        .repeat(lines)
+}
+
+/// Checks run off the async workers: `/healthz` answers at once while two
+/// large checks run (it waited for them).
+#[test]
+fn health_answers_while_checks_run() {
+    let server = start_with(&["rules/fr/presidential-2017.yaml"], Config::default());
+    let log = big_log(40_000);
+    let checks: Vec<_> = (0..2)
+        .map(|_| {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let mut response = agent()
+                    .post(&format!("http://{server}/v1/check"))
+                    .send(&log)
+                    .unwrap();
+                let mut report = response.body_mut().as_reader();
+                std::io::copy(&mut report, &mut std::io::sink()).unwrap();
+                (response.status().as_u16(), started.elapsed())
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut slowest = Duration::ZERO;
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_eq!(get_from(server, "/healthz").0, 200);
+        slowest = slowest.max(started.elapsed());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut shortest_check = Duration::MAX;
+    for check in checks {
+        let (status, took) = check.join().unwrap();
+        assert!(status == 200 || status == 503, "{status}");
+        shortest_check = shortest_check.min(took);
+    }
+    assert!(
+        slowest < Duration::from_millis(500),
+        "/healthz took {slowest:?}; the checks {shortest_check:?}"
+    );
+}
+
+/// The report of a check is streamed (chunked, no length), and a client
+/// that never reads it is cut off at the response deadline, freeing the
+/// check's slot for the next (it was built whole in memory and held).
+#[test]
+fn a_check_report_is_streamed_and_a_reader_that_stalls_is_cut_off() {
+    let server = start_with(&["rules/fr/presidential-2017.yaml"], quick());
+    let log = big_log(20_000);
+    let mut stalled = TcpStream::connect(server).unwrap();
+    stalled
+        .write_all(
+            format!(
+                "POST /v1/check HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n{log}",
+                log.len()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    // The slot is the stalled check's until the send timeout (1 s) closes
+    // its connection; then the next check gets it.
+    let started = Instant::now();
+    let mut response = loop {
+        let response = agent()
+            .post(&format!("http://{server}/v1/check"))
+            .send("2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n")
+            .unwrap();
+        if response.status() != 503 || started.elapsed() > Duration::from_secs(5) {
+            break response;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(response.status().as_u16(), 200, "the slot is free again");
+    assert!(response.headers().get("content-length").is_none());
+    assert_eq!(response.headers()["transfer-encoding"], "chunked");
+    let report = json(&response.body_mut().read_to_string().unwrap());
+    assert_eq!(report["summary"]["violations"], 1);
+    // What the stalled client gets is cut short: never the end of a report.
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut received = Vec::new();
+    let ended = stalled.read_to_end(&mut received);
+    let timed_out =
+        matches!(&ended, Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut));
+    assert!(!timed_out, "the connection is still open");
+    assert!(!received.ends_with(b"0\r\n\r\n"), "a whole report");
+}
+
+/// A client that reads, but too slowly to take its answer within the
+/// response deadline, is cut off at the deadline: its check ends and frees
+/// its slot. (The client goes on reading what the kernel had buffered.)
+#[test]
+fn a_reader_too_slow_for_the_deadline_is_cut_off() {
+    let server = start_with(
+        &["rules/fr/presidential-2017.yaml"],
+        Config {
+            response_deadline: Duration::from_secs(1),
+            max_checks: 1,
+            ..Config::default()
+        },
+    );
+    let log = big_log(20_000);
+    let mut slow = TcpStream::connect(server).unwrap();
+    let request = format!(
+        "POST /v1/check HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n{log}",
+        log.len()
+    );
+    slow.write_all(request.as_bytes()).unwrap();
+    // 16 KiB every 50 ms, for 4 s: never a pause near the send timeout
+    // (30 s), and the 20 MB answer would take a minute.
+    let reader = std::thread::spawn(move || {
+        let started = Instant::now();
+        let mut buffer = [0; 16 * 1024];
+        while started.elapsed() < Duration::from_secs(4) {
+            if matches!(slow.read(&mut buffer), Ok(0) | Err(_)) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let mut busy = 0;
+    let status = loop {
+        let status = post_to(server, "/v1/check", "text/plain", "\n").0;
+        if status != 503 || started.elapsed() > Duration::from_secs(3) {
+            break status;
+        }
+        busy += 1;
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let freed = started.elapsed();
+    assert!(busy > 0, "the slow reader's check did not hold the slot");
+    assert_eq!(status, 200, "the slot is still taken after {freed:?}");
+    // The reader stops by itself, within 4 s, after the test.
+    assert!(!reader.is_finished(), "the client was not reading slowly");
+}
+
+/// A rulebook served by absolute path is named by its file name, never by
+/// where the server keeps it.
+#[test]
+fn answers_never_show_the_server_s_paths() {
+    let absolute = std::fs::canonicalize("rules/fr/presidential-2017.yaml").unwrap();
+    // A rulebook that extends another (`law.yaml`), by absolute path too.
+    let extending = std::fs::canonicalize("rules/pl/parliamentary-2023.yaml").unwrap();
+    let server = start_with(
+        &[absolute.to_str().unwrap(), extending.to_str().unwrap()],
+        Config::default(),
+    );
+    let (status, body) = post_to(
+        server,
+        "/v1/check",
+        "text/plain",
+        "2017-05-06T09:30:00Z outlet=a kind=poll\n",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        json(&body)["rulebook"]["file"],
+        "presidential-2017.yaml",
+        "{body}"
+    );
+    let root = absolute.parent().unwrap().parent().unwrap();
+    let answers = [
+        get_from(server, "/v1/rules").1,
+        get_from(server, "/v1/calendar?rulebook=pl-parliamentary-2023").1,
+        post_to(
+            server,
+            "/v1/check?rulebook=pl-parliamentary-2023",
+            "text/plain",
+            "2023-10-14T12:00:00+02:00 outlet=a kind=poll\n",
+        )
+        .1,
+    ];
+    for answer in answers {
+        assert!(!answer.contains(root.to_str().unwrap()), "{answer}");
+    }
+}
+
+/// A question's parts are never pasted into a line: an attribute key that
+/// is not a key, or an `at` with more after it, is a 400 naming the field.
+#[test]
+fn question_parts_cannot_smuggle_fields() {
+    let cases = [
+        (
+            r#"{"kind": "poll", "at": "2017-05-06T09:30:00+02:00 kind=campaign"}"#,
+            "`at` 2017-05-06T09:30:00+02:00 kind=campaign",
+        ),
+        (
+            r#"{"kind": "poll", "attributes": {"x kind": "campaign"}}"#,
+            "`attributes` x kind: not a key",
+        ),
+        (
+            r#"{"kind": "poll", "attributes": {"": "campaign"}}"#,
+            "`attributes` : not a key",
+        ),
+    ];
+    for (request, expected) in cases {
+        let (status, body) = post("/v1/preflight", "application/json", request);
+        assert_eq!(status, 400, "{request}: {body}");
+        let message = json(&body)["error"].as_str().unwrap().to_string();
+        assert!(message.starts_with(expected), "{request}: {message}");
+    }
 }
 
 /// The French 2022 question of issue 12: the eve of the first round, when
@@ -413,4 +798,69 @@ fn check_rules_and_calendar_select_by_the_query_too() {
             .iter()
             .all(|w| w["region"] == "guyane")
     );
+}
+
+/// `scrutin serve --access-log`: one line a request on stderr; on SIGTERM
+/// it stops accepting, finishes the request in flight, and exits cleanly.
+#[test]
+fn sigterm_finishes_the_request_in_flight_and_the_access_log_shows_it() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut server = Command::new(env!("CARGO_BIN_EXE_scrutin"))
+        .args(["serve", "--rules", "rules/fr/presidential-2017.yaml"])
+        .args(["--addr", "127.0.0.1:0", "--access-log"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let address: SocketAddr = first
+        .trim()
+        .strip_prefix("scrutin: serving on http://")
+        .unwrap_or_else(|| panic!("{first}"))
+        .parse()
+        .unwrap();
+    assert_eq!(get_from(address, "/healthz").0, 200);
+    let log = "2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n";
+    let mut in_flight = TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST /v1/check HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n",
+        log.len()
+    );
+    in_flight.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    std::thread::sleep(Duration::from_millis(200));
+    in_flight.write_all(log.as_bytes()).unwrap();
+    in_flight
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = in_flight.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"violations\": 1"), "{answer}");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(2), "still running");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    let mut rest = String::new();
+    let _ = stderr.read_to_string(&mut rest);
+    let lines: Vec<&str> = rest.lines().collect();
+    assert_eq!(lines.len(), 2, "{rest}");
+    assert!(
+        lines[0].ends_with("ms") && lines[0].contains(" GET /healthz 200 "),
+        "{rest}"
+    );
+    assert!(lines[1].contains(" POST /v1/check 200 "), "{rest}");
 }

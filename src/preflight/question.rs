@@ -7,6 +7,7 @@
 //! publication means exactly what the same line in a log would.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
@@ -39,6 +40,8 @@ pub enum Part {
     Kind,
     Channel,
     Region,
+    /// The key of an attribute.
+    Attribute,
 }
 
 impl Part {
@@ -49,6 +52,7 @@ impl Part {
             Part::Kind => "kind",
             Part::Channel => "channel",
             Part::Region => "region",
+            Part::Attribute => "attr",
         }
     }
 }
@@ -149,16 +153,37 @@ impl Question {
             let regions = rulebook.regions.iter().map(|r| r.id.as_str());
             known(rulebook, Part::Region, region, regions)?;
         }
+        for key in self.attributes.keys() {
+            // A key is pasted into the line bare: one that is not a plain
+            // key (`x kind`) would write a field of its own.
+            if key.is_empty() || !key.chars().all(is_key_char) {
+                return Err(PartError {
+                    part: Part::Attribute,
+                    value: key.clone(),
+                    problem: "not a key".to_string(),
+                    expected: "a key holds only ASCII letters, digits, `_`, `-` and `.`"
+                        .to_string(),
+                });
+            }
+        }
         Ok(())
     }
 
     /// The question as a log line, `now` standing for an absent `at` or `now`.
-    pub fn to_line(&self, now: DateTime<Utc>) -> String {
-        let at = match self.at.as_deref() {
-            None | Some("now") => now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            Some(at) => at.to_string(),
-        };
-        let mut line = at;
+    /// Its parts are written as a log writes them, never pasted: the instant
+    /// as read (in UTC, with its zone), values quoted where they must be;
+    /// keys are checked by `check_parts`.
+    fn to_line(&self, now: DateTime<Utc>) -> String {
+        let read = self
+            .at
+            .as_deref()
+            .filter(|&at| at != "now")
+            .and_then(|at| parse_timestamp(at).ok());
+        let (instant, zone) = read.map_or((now, None), |at| (at.instant, at.zone));
+        let mut line = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        if let Some(zone) = zone {
+            let _ = write!(line, "[{}]", zone.name());
+        }
         field(
             &mut line,
             "outlet",
@@ -176,6 +201,11 @@ impl Question {
         }
         line
     }
+}
+
+/// What a log line accepts in a key (as the reader in `publication::parse`).
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
 
 /// `value` is one of the rulebook's `declared` ids for `part`, or an error
