@@ -6,7 +6,7 @@
 # 2. the server's peak RSS with ten clients that send a 16 MiB check and
 #    never read the answer (target <= 256 MB);
 # 3. 500 slowloris connections: when the server closes them (header-read
-#    timeout, 10 s), and whether a new client is answered during and after.
+#    timeout, 8 s), and whether a new client is answered during and after.
 #
 #   benches/serve-abuse.sh                  # the defaults of scrutin serve
 #   benches/serve-abuse.sh --max-checks 4   # any further options of serve

@@ -55,7 +55,7 @@ pub const RESPONSE_DEADLINE: Duration = Duration::from_secs(120);
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 /// The longest a client may take to send a request's headers; in HTTP/1 it
 /// is also how long a kept-alive connection may stay idle.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(8);
 /// Connections open at once; more wait in the kernel's backlog. Below the
 /// usual limit of 1024 descriptors a process, with room for the rest.
 pub const MAX_CONNECTIONS: usize = 512;
