@@ -59,10 +59,15 @@ for target in "${targets[@]}"; do
     log=$(mktemp)
     # Whole logs are slower to check than lines: smaller inputs, more runs.
     case $target in check | reports) max_len=8192 ;; *) max_len=65536 ;; esac
+    # The pipeline's worker threads leave std's channel context (48 bytes a
+    # thread, a thread-local freed after LeakSanitizer looks): a report of
+    # no leak of ours, so leak detection is off where threads are spawned.
+    leaks=1
+    [ "$target" = check ] && leaks=0
     start=$SECONDS
     if ! cargo fuzz run -O "$target" "$corpus/$target" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -max_len="$max_len" \
-        -print_final_stats=1 >"$log" 2>&1; then
+        -detect_leaks="$leaks" -print_final_stats=1 >"$log" 2>&1; then
         status=1
         echo "$target: CRASH, see $log and fuzz/artifacts/$target/" >&2
     fi
