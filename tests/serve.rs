@@ -396,21 +396,37 @@ fn connections_beyond_the_cap_wait_for_a_free_one() {
     );
 }
 
-/// A check beyond `max_checks` is a 503 with `Retry-After`, at once: a
-/// check whose body is still coming holds the one slot.
+/// Uploads beyond their slots (four for each check slot) are a 503 with
+/// `Retry-After`, at once; a slow upload holds an upload slot, never the
+/// check slot, so a check whose log has come runs meanwhile; and a client
+/// that trickles its log loses its slot at the body-read timeout.
 #[test]
-fn a_check_beyond_the_slots_is_a_503_to_retry() {
+fn slow_uploads_hold_upload_slots_only_and_not_for_long() {
     let server = start_with(
         &["rules/fr/presidential-2017.yaml"],
         Config {
             max_checks: 1,
+            body_read_timeout: Duration::from_secs(1),
             ..Config::default()
         },
     );
-    let mut holding = TcpStream::connect(server).unwrap();
-    holding
-        .write_all(b"POST /v1/check HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nhalf")
-        .unwrap();
+    let half = b"POST /v1/check HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nhalf";
+    let mut first = TcpStream::connect(server).unwrap();
+    first.write_all(half).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, _) = post_to(
+        server,
+        "/v1/check",
+        "text/plain",
+        "2017-05-06T09:30:00Z outlet=a kind=poll\n",
+    );
+    assert_eq!(status, 200, "a slow upload does not hold the check slot");
+    let mut holding = Vec::new();
+    for _ in 0..3 {
+        let mut socket = TcpStream::connect(server).unwrap();
+        socket.write_all(half).unwrap();
+        holding.push(socket);
+    }
     std::thread::sleep(Duration::from_millis(200));
     let mut response = agent()
         .post(&format!("http://{server}/v1/check"))
@@ -420,7 +436,30 @@ fn a_check_beyond_the_slots_is_a_503_to_retry() {
     assert_eq!(response.headers()["retry-after"], "1");
     let body = response.body_mut().read_to_string().unwrap();
     assert!(json(&body)["error"].as_str().unwrap().starts_with("busy"));
+    // The first upload is cut off at the body-read timeout, with a 408.
+    let mut answer = String::new();
+    first
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = first.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("took longer than 1 s to send"), "{answer}");
     drop(holding);
+}
+
+/// A log of garbage stops at 10,000 invalid lines: the report says so, and
+/// its list of invalid lines stays short.
+#[test]
+fn a_check_stops_at_the_invalid_lines_it_reports() {
+    let garbage = "x\n".repeat(scrutin::serve::MAX_INVALID_LINES + 50);
+    let (status, body) = post("/v1/check", "text/plain", &garbage);
+    assert_eq!(status, 200);
+    let report = json(&body);
+    assert_eq!(report["summary"]["stopped_early"], true);
+    assert_eq!(
+        report["invalid"].as_array().unwrap().len(),
+        scrutin::serve::MAX_INVALID_LINES
+    );
 }
 
 /// A log of `lines` publications, violations and all.

@@ -29,12 +29,13 @@ use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::audit::{Summary, audit};
+use crate::audit::{Limits, Summary, audit_with};
 use crate::preflight::{Part, Question, QuestionError, preflight};
 use crate::publication::{self, Publication};
 use crate::report::{self, JsonReport, Report};
 use crate::rulebook::Rulebook;
 use crate::source::{SourceFile, escape_unsafe};
+use crate::waiver::Waivers;
 
 mod server;
 mod stream;
@@ -59,6 +60,18 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(8);
 /// Connections open at once; more wait in the kernel's backlog. Below the
 /// usual limit of 1024 descriptors a process, with room for the rest.
 pub const MAX_CONNECTIONS: usize = 512;
+/// The longest a client may take to send the log of a check: a client that
+/// trickles its body loses its upload slot then, instead of holding it for
+/// the whole request timeout.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Logs of checks being received at once, for each check slot: the bodies
+/// held in memory are bounded by these, and a slow upload never holds a
+/// check slot (the log is whole before a check may start).
+const UPLOADS_PER_CHECK: usize = 4;
+/// Lines of a checked log reported invalid before the check stops (the
+/// summary says so): a log of garbage cannot make the server write its
+/// report's list of invalid lines to disk or to the network at length.
+pub const MAX_INVALID_LINES: usize = 10_000;
 /// How long the requests in flight may run on after SIGTERM or Ctrl-C.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// What a 503 tells the client to wait before it tries again, in seconds.
@@ -85,6 +98,8 @@ pub struct Config {
     /// Checks that run at once, each on a thread of its own; one more is a
     /// 503 with `Retry-After`. Default: the number of cores.
     pub max_checks: usize,
+    /// See [`BODY_READ_TIMEOUT`].
+    pub body_read_timeout: Duration,
     /// See [`SHUTDOWN_GRACE`].
     pub shutdown_grace: Duration,
     /// One line a request on stderr: time, method, path, status, duration.
@@ -102,6 +117,7 @@ impl Default for Config {
             header_read_timeout: HEADER_READ_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
             max_checks: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            body_read_timeout: BODY_READ_TIMEOUT,
             shutdown_grace: SHUTDOWN_GRACE,
             access_log: false,
         }
@@ -238,6 +254,7 @@ struct App {
     rulebooks: Rulebooks,
     config: Config,
     checks: Arc<Semaphore>,
+    uploads: Arc<Semaphore>,
 }
 
 /// The routes, over the rulebooks given, with the limits of `config`.
@@ -246,6 +263,9 @@ pub fn router(rulebooks: Rulebooks, config: &Config) -> Router {
         rulebooks,
         config: config.clone(),
         checks: Arc::new(Semaphore::new(config.max_checks.max(1))),
+        uploads: Arc::new(Semaphore::new(
+            config.max_checks.max(1).saturating_mul(UPLOADS_PER_CHECK),
+        )),
     });
     let router = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
@@ -533,10 +553,11 @@ fn question_error(error: &QuestionError) -> String {
     }
 }
 
-/// The log is read only once a check may run (so that the bodies held are
-/// bounded by the checks running, not by the clients connected), checked
-/// on a blocking thread (so that the async workers stay free for
-/// `/healthz` and the rest), and its report streamed as it is written.
+/// The log is read in an upload slot, within `body_read_timeout` (so that
+/// the bodies held are bounded by the slots, not by the clients connected,
+/// and a slow upload never holds a check slot); then checked on a blocking
+/// thread in a check slot (so that the async workers stay free for
+/// `/healthz` and the rest), its report streamed as it is written.
 async fn check(
     State(app): State<Arc<App>>,
     choice: Result<Query<RulebookQuery>, QueryRejection>,
@@ -546,12 +567,26 @@ async fn check(
     // The body is a log, not JSON: the query alone selects.
     let rulebook = app.rulebooks.select(choice.rulebook.as_deref(), None)?;
     let id = rulebook.id.clone();
+    let upload = Arc::clone(&app.uploads)
+        .try_acquire_owned()
+        .map_err(|_| ApiError::busy(app.config.max_checks))?;
+    let read = axum::body::to_bytes(body, app.config.max_body_bytes);
+    let log = tokio::time::timeout(app.config.body_read_timeout, read)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the log took longer than {} s to send",
+                    app.config.body_read_timeout.as_secs()
+                ),
+            )
+        })?
+        .map_err(|e| body_error(&e, app.config.max_body_bytes))?;
     let permit = Arc::clone(&app.checks)
         .try_acquire_owned()
         .map_err(|_| ApiError::busy(app.config.max_checks))?;
-    let log = axum::body::to_bytes(body, app.config.max_body_bytes)
-        .await
-        .map_err(|e| body_error(&e, app.config.max_body_bytes))?;
+    drop(upload);
     let (mut out, answer) = stream::channel(app.config.response_deadline);
     let app = Arc::clone(&app);
     // A started blocking task cannot be aborted: a client that leaves ends
@@ -563,8 +598,19 @@ async fn check(
         };
         let mut summary = Summary::default();
         let mut report = JsonReport::new(&mut out, rulebook);
-        let written = audit(rulebook, "request", &log[..], &mut report, &mut summary)
-            .and_then(|()| report.finish(&summary));
+        let limits = Limits {
+            max_invalid: Some(MAX_INVALID_LINES),
+        };
+        let written = audit_with(
+            rulebook,
+            "request",
+            &log[..],
+            &mut report,
+            &mut summary,
+            limits,
+            &mut Waivers::none(),
+        )
+        .and_then(|()| report.finish(&summary));
         if written.is_ok() {
             let _ = out.finish();
         }
