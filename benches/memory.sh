@@ -8,6 +8,8 @@
 # - violations: every line breaks the campaign silence;
 # - invalid: every line has an unknown kind;
 # - waived: every line breaks the silence, and a waiver file accepts it;
+# - long: 1,000 invalid lines whose kind is 100 KB long (quoted in messages);
+# - directives: inline waivers on every line, none of them used;
 # - random bytes (200 MB of /dev/urandom, as JSON).
 # Prints the peak resident set size (GNU time's %M) of each run, in MB.
 set -euo pipefail
@@ -31,6 +33,10 @@ waivers:
     reason: A benchmark of memory
 EOF
 head -c 200000000 /dev/urandom > "$dir/random.bin"
+# Values of 100 KB, quoted in every message; and inline waivers, a million.
+lines_of "2017-05-06T09:30:00+02:00 outlet=a kind=$(head -c 100000 /dev/zero | tr '\0' x)" |
+    head -n 1000 > "$dir/long.log"
+lines_of '# scrutin: allow campaign-silence reason="x"' > "$dir/directives.log"
 
 # Peak RSS of one run, in MB; the report goes to /dev/null.
 # scrutin exits with 1 or 2 on these inputs: that is expected, not a failure.
@@ -50,6 +56,12 @@ for format in json sarif junit; do
         "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/invalid.log")"
     printf '%-12s %-8s %8s\n' waived "$format" \
         "$(rss "$scrutin" check --rules "$rules" --format "$format" --waivers "$dir/waivers.yaml" "$dir/violations.log")"
+done
+for format in json sarif junit; do
+    printf '%-12s %-8s %8s\n' long "$format" \
+        "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/long.log")"
+    printf '%-12s %-8s %8s\n' directives "$format" \
+        "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/directives.log")"
 done
 printf '%-12s %-8s %8s\n' random json \
     "$(rss "$scrutin" check --rules "$rules" --format json "$dir/random.bin")"

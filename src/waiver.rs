@@ -20,7 +20,7 @@ use crate::publication::{LineError, Publication, parse};
 use crate::rulebook::schema::{Located, Place, Text, from_file};
 use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
 use crate::side_file::{self, SideFile};
-use crate::source::{SourceFile, Span, did_you_mean};
+use crate::source::{SourceFile, Span, did_you_mean, escape_unsafe};
 
 /// Where a waiver is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,7 +226,9 @@ fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Opti
         (Some(id), None, None, None) => Some(Match::Id(id.value.clone())),
         (None, Some(outlet), None, None) => Some(Match::Outlet(outlet.value.clone())),
         (None, None, Some(file), Some(line)) => Some(Match::Line {
-            file: file.value.clone(),
+            // Log names are quoted where a log is opened (a control
+            // character becomes `\u{1b}`): the name to match is quoted alike.
+            file: escape_unsafe(&file.value),
             line: line.value,
         }),
         _ => {

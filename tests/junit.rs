@@ -88,3 +88,15 @@ fn a_case_lists_a_bounded_number_of_findings_and_counts_them_all() {
         "the cap is said"
     );
 }
+
+#[test]
+fn a_listed_finding_is_cut_to_a_bounded_length() {
+    let long = "x".repeat(200_000);
+    let log = format!("2017-05-06T09:30:00+02:00 outlet=a kind={long}\n").repeat(20);
+    let xml = junit(&["-"], log.as_bytes());
+    assert!(xml.len() < 100_000, "{} bytes", xml.len());
+    assert!(
+        xml.contains("message=\"20 invalid lines\""),
+        "the count is whole"
+    );
+}

@@ -229,3 +229,61 @@ fn every_format_shows_waivers() {
     assert!(junit.contains("waived: line 3:"));
     assert!(junit.contains(r#"<testsuite name="waivers""#));
 }
+
+#[test]
+fn a_waiver_file_matches_a_log_whose_name_is_quoted() {
+    let dir = std::env::temp_dir().join(format!("scrutin-waiver-name-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("n\u{1b}ame.log");
+    std::fs::write(&log, "2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n").unwrap();
+    let waivers = dir.join("waivers.yaml");
+    let file = log.to_str().unwrap().replace('\u{1b}', "\\e");
+    std::fs::write(
+        &waivers,
+        format!("waivers:\n  - rule: campaign-silence\n    file: \"{file}\"\n    line: 1\n    reason: Test\n"),
+    )
+    .unwrap();
+    let output = assert_cmd::Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "check",
+            "--rules",
+            "rules/fr/presidential-2017.yaml",
+            "--format",
+            "json",
+            "--waivers",
+        ])
+        .arg(&waivers)
+        .arg(&log)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["waived"], 1, "{json}");
+    assert_eq!(json["summary"]["waiver_warnings"], 0);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn a_long_run_of_inline_waivers_is_reported_as_it_goes() {
+    // More directives in a row than the rulebook has rules: the oldest are
+    // unused at once, the last ones wait for the publication.
+    let mut log = "# scrutin: allow campaign-silence reason=\"x\"\n".repeat(50);
+    log.push_str("2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n");
+    let output = assert_cmd::Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "check",
+            "--rules",
+            "rules/fr/presidential-2017.yaml",
+            "--format",
+            "json",
+            "-",
+        ])
+        .write_stdin(log)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["waived"], 1);
+    assert_eq!(json["summary"]["waiver_warnings"], 49);
+    assert_eq!(json["summary"]["lines"], 51);
+}

@@ -271,15 +271,20 @@ impl<'a> FileAudit<'a> {
 
     /// Reports the pending inline waivers as unused: no publication followed them.
     fn flush(&mut self) -> io::Result<()> {
-        for (directive, origin) in self.pending.drain(..) {
-            self.summary.waiver_warnings += 1;
-            self.report.waiver_warning(&WaiverWarning {
-                origin,
-                rule: self.rulebook.rules[directive.rule].id.clone(),
-                message: "unused: the next line breaks no such rule".to_string(),
-            })?;
+        for (directive, origin) in std::mem::take(&mut self.pending) {
+            self.unused(directive, origin)?;
         }
         Ok(())
+    }
+
+    /// An inline waiver that accepted nothing.
+    fn unused(&mut self, directive: Directive, origin: Origin) -> io::Result<()> {
+        self.summary.waiver_warnings += 1;
+        self.report.waiver_warning(&WaiverWarning {
+            origin,
+            rule: self.rulebook.rules[directive.rule].id.clone(),
+            message: "unused: the next line breaks no such rule".to_string(),
+        })
     }
 
     /// A blank or comment line, which may be an inline waiver.
@@ -291,6 +296,13 @@ impl<'a> FileAudit<'a> {
                     line: line.number,
                     inline: true,
                 };
+                // A run of directives longer than the rulebook's rules cannot
+                // all apply to the next publication: the oldest is unused now,
+                // so that the run never holds more than that in memory.
+                if self.pending.len() >= self.rulebook.rules.len().max(1) {
+                    let (directive, origin) = self.pending.remove(0);
+                    self.unused(directive, origin)?;
+                }
                 self.pending.push((directive, origin));
                 self.summary.skipped += 1;
                 Ok(())

@@ -23,6 +23,9 @@ use crate::waiver::{Acceptance, WaiverWarning};
 
 /// Findings listed in one test case; those beyond are only counted.
 pub const LISTED: usize = 1000;
+/// Characters of one listed finding: a message quotes values from the log,
+/// which may be a megabyte long.
+pub const LISTED_CHARS: usize = 500;
 
 /// The lines of a test case: the first `LISTED`, and how many in all.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +38,12 @@ impl Listed {
     fn push(&mut self, line: impl FnOnce() -> String) {
         self.count += 1;
         if self.lines.len() < LISTED {
-            self.lines.push(line());
+            let mut line = line();
+            if let Some((cut, _)) = line.char_indices().nth(LISTED_CHARS) {
+                line.truncate(cut);
+                line.push('…');
+            }
+            self.lines.push(line);
         }
     }
 

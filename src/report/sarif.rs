@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json_list::JsonList;
+use super::json_list::{JsonList, SpilledList};
 use super::{Report, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
@@ -32,14 +32,17 @@ pub struct SarifReport<'r, W> {
     /// Results, written as they are found, once the head of the document is.
     results: JsonList,
     opened: bool,
-    /// Files that could not be read, waivers that did nothing: not results
-    /// at a place, but notifications (as many as files and waivers).
-    notifications: Vec<Notification>,
+    /// Files that could not be read, waivers that did nothing (inline ones
+    /// may be as many as a log's lines): not results at a place, but
+    /// notifications, kept aside until their place at the end.
+    notifications: SpilledList,
 }
 
 /// Where the document is cut to stream its results: everything before is
 /// known at the start, everything after only at the end.
 const RESULTS: &str = "\"results\": []";
+/// Where the end is cut to put the notifications kept aside.
+const NOTIFICATIONS: &str = "\"toolExecutionNotifications\": []";
 
 impl<'r, W: Write> SarifReport<'r, W> {
     pub fn new(out: W, rulebook: &'r Rulebook) -> Self {
@@ -49,12 +52,14 @@ impl<'r, W: Write> SarifReport<'r, W> {
             // Results are items of `runs[0].results`, four levels deep.
             results: JsonList::new(4),
             opened: false,
-            notifications: Vec::new(),
+            // Items of `runs[0].invocations[0].toolExecutionNotifications`.
+            notifications: SpilledList::new(6),
         }
     }
 
-    /// The whole document without its results, pretty, cut around them.
-    fn frame(&self, complete: bool) -> io::Result<(String, String)> {
+    /// The whole document without its results and notifications, pretty,
+    /// cut where they go: the head, the part between, and the end.
+    fn frame(&self, complete: bool) -> io::Result<(String, String, String)> {
         let mut rules: Vec<ReportingDescriptor> =
             self.rulebook.rules.iter().map(descriptor).collect();
         rules.push(invalid_line_descriptor());
@@ -72,20 +77,25 @@ impl<'r, W: Write> SarifReport<'r, W> {
                 results: &[],
                 invocations: [Invocation {
                     execution_successful: complete,
-                    tool_execution_notifications: &self.notifications,
+                    tool_execution_notifications: &[],
                 }],
             }],
         };
         let text = serde_json::to_string_pretty(&log)?;
-        let (head, tail) = text
-            .split_once(RESULTS)
-            .ok_or_else(|| io::Error::other("the SARIF document has no results"))?;
-        Ok((format!("{head}\"results\": ["), tail.to_string()))
+        let cut = |text: &str, at: &str| {
+            let (before, after) = text
+                .split_once(at)
+                .ok_or_else(|| io::Error::other(format!("the SARIF document has no {at}")))?;
+            Ok::<_, io::Error>((before.to_string(), after.to_string()))
+        };
+        let (head, tail) = cut(&text, RESULTS)?;
+        let (between, end) = cut(&tail, NOTIFICATIONS)?;
+        Ok((format!("{head}\"results\": ["), between, end))
     }
 
     fn push(&mut self, result: &SarifResult) -> io::Result<()> {
         if !self.opened {
-            let (head, _) = self.frame(true)?;
+            let (head, _, _) = self.frame(true)?;
             self.out.write_all(head.as_bytes())?;
             self.opened = true;
         }
@@ -406,7 +416,7 @@ impl<W: Write> Report for SarifReport<'_, W> {
     }
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
-        self.notifications.push(Notification {
+        self.notifications.push(&Notification {
             level: "warning",
             message: Text {
                 text: escape_unsafe(&format!(
@@ -414,27 +424,31 @@ impl<W: Write> Report for SarifReport<'_, W> {
                     warning.message, warning.rule, warning.origin.file, warning.origin.line
                 )),
             },
-        });
-        Ok(())
+        })
     }
 
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
-        self.notifications.push(Notification {
+        self.notifications.push(&Notification {
             level: "error",
             message: Text {
                 text: escape_unsafe(&format!("cannot read {file}: {reason}")),
             },
-        });
-        Ok(())
+        })
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let (head, tail) = self.frame(summary.complete())?;
+        let (head, between, end) = self.frame(summary.complete())?;
         if !self.opened {
             self.out.write_all(head.as_bytes())?;
         }
         self.results.close(&mut self.out)?;
-        self.out.write_all(tail.as_bytes())?;
+        write!(
+            self.out,
+            "{between}{}",
+            NOTIFICATIONS.trim_end_matches("[]")
+        )?;
+        self.notifications.write_to(&mut self.out)?;
+        self.out.write_all(end.as_bytes())?;
         writeln!(self.out)?;
         self.out.flush()
     }
