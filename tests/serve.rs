@@ -526,8 +526,16 @@ fn a_check_report_is_streamed_and_a_reader_that_stalls_is_cut_off() {
             .as_bytes(),
         )
         .unwrap();
-    // The slot is the stalled check's until the send timeout (1 s) closes
-    // its connection; then the next check gets it.
+    // Once its log is in, the stalled check holds the one check slot: its
+    // answer has started (reading the status line does not drain it)...
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut status_line = [0u8; 12];
+    stalled.read_exact(&mut status_line).unwrap();
+    assert_eq!(&status_line, b"HTTP/1.1 200");
+    // ...until the send timeout (1 s) closes its connection; then the next
+    // check gets it.
     let started = Instant::now();
     let mut response = loop {
         let response = agent()
@@ -545,8 +553,10 @@ fn a_check_report_is_streamed_and_a_reader_that_stalls_is_cut_off() {
     let report = json(&response.body_mut().read_to_string().unwrap());
     assert_eq!(report["summary"]["violations"], 1);
     // What the stalled client gets is cut short: never the end of a report.
+    // (The connection closes within a second or so; the wait allows for a
+    // loaded machine.)
     stalled
-        .set_read_timeout(Some(Duration::from_secs(2)))
+        .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     let mut received = Vec::new();
     let ended = stalled.read_to_end(&mut received);

@@ -40,8 +40,8 @@ impl Listed {
         if self.lines.len() < LISTED {
             let mut line = line();
             if let Some((cut, _)) = line.char_indices().nth(LISTED_CHARS) {
-                line.truncate(cut);
-                line.push('…');
+                // A new string: a truncated one would keep its whole capacity.
+                line = format!("{}…", &line[..cut]);
             }
             self.lines.push(line);
         }
