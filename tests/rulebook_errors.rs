@@ -154,6 +154,16 @@ fn impossible_date() {
 }
 
 #[test]
+fn a_date_whose_windows_would_leave_rfc_3339() {
+    assert_points_at(
+        "date-out-of-range",
+        &broken("vote: 2017-05-07", "vote: 0000-01-01"),
+        16,
+        11,
+    );
+}
+
+#[test]
 fn rule_without_body() {
     let text = broken(
         "    window:\n      start: eve 00:00\n      end: last_polls_close(everywhere)\n",

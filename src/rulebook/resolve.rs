@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::Expect;
@@ -333,20 +333,30 @@ fn clock(text: &Text, problems: &mut Problems) -> Option<u32> {
     parsed
 }
 
+/// The years a rulebook's dates may have: windows reach a year or so from
+/// them, in any zone, and must stay within RFC 3339's years 0000 to 9999.
+const YEARS: std::ops::RangeInclusive<i32> = 2..=9997;
+
 fn date(text: &Text, problems: &mut Problems) -> Option<NaiveDate> {
     let parsed = text
         .value
         .parse::<NaiveDate>()
         .ok()
         .filter(|_| text.value.len() == 10);
-    if parsed.is_none() {
-        problems.add(
+    match parsed {
+        None => problems.add(
             text.place(),
             format!("`{}` is not a date", text.value),
             "expected YYYY-MM-DD",
-        );
+        ),
+        Some(date) if !YEARS.contains(&date.year()) => problems.add(
+            text.place(),
+            format!("the year of `{}` is out of range", text.value),
+            "from 0002 to 9997, so that windows stay in RFC 3339's years",
+        ),
+        Some(_) => return parsed,
     }
-    parsed
+    None
 }
 
 /// Polling day and hours of one region before they become instants.
