@@ -136,7 +136,7 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     waivers: Option<PathBuf>,
     /// The day waiver expiry is judged on (default: today, UTC).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
     today: Option<chrono::NaiveDate>,
     /// Stop after this many invalid lines instead of reporting them all.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -608,6 +608,11 @@ fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+/// A date given as an option, read as rulebooks and waiver files read theirs.
+fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    scrutin::publication::time::parse_date(text).ok_or_else(|| "expected YYYY-MM-DD".to_string())
 }
 
 /// An instant given as an option: a log timestamp, read by the same parser.

@@ -16,6 +16,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::publication::time::parse_date;
 use crate::publication::{LineError, Publication, parse};
 use crate::rulebook::schema::{Located, Place, Text, from_file};
 use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
@@ -242,7 +243,7 @@ fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Opti
         }
     };
     let expires = raw.expires.as_ref().and_then(|text| {
-        let date = text.value.parse::<NaiveDate>().ok();
+        let date = parse_date(&text.value);
         if date.is_none() {
             problems.add(
                 text.place(),

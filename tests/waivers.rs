@@ -287,3 +287,38 @@ fn a_long_run_of_inline_waivers_is_reported_as_it_goes() {
     assert_eq!(json["summary"]["waiver_warnings"], 49);
     assert_eq!(json["summary"]["lines"], 51);
 }
+
+#[test]
+fn a_waiver_date_is_written_as_a_rulebook_date_is() {
+    let dir = std::env::temp_dir().join(format!("scrutin-waiver-date-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let waivers = dir.join("waivers.yaml");
+    std::fs::write(
+        &waivers,
+        "waivers:\n  - rule: poll-ban\n    outlet: a\n    reason: x\n    expires: 2017-5-6\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("scrutin")
+            .unwrap()
+            .args(["check", "--rules", "rules/fr/presidential-2017.yaml"])
+            .args(args)
+            .arg("samples/schedule-clean.log")
+            .output()
+            .unwrap()
+    };
+    let output = run(&["--waivers", waivers.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("`2017-5-6` is not a date")
+    );
+    let output = run(&["--today", "2017-5-6"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("expected YYYY-MM-DD")
+    );
+}

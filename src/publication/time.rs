@@ -114,6 +114,20 @@ fn writable(seconds: i64) -> bool {
 pub const EXPECTED_SHAPE: &str =
     "expected a timestamp such as 2017-05-06T09:30:00+02:00 or 2017-05-06T09:30:00[Europe/Paris]";
 
+/// A calendar date, `YYYY-MM-DD` exactly (`2017-5-6` is refused): the one
+/// reading of a date, for rulebooks, waiver files and options alike.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shape.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())?
+}
+
 pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
     let whole = Span::new(0, text.len());
     let pieces = match pieces(text) {
@@ -419,6 +433,23 @@ fn utc_from_both(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_written_one_way() {
+        let day = NaiveDate::from_ymd_opt(2017, 5, 6);
+        assert_eq!(parse_date("2017-05-06"), day);
+        for text in [
+            "2017-5-6",
+            "2017-05-6",
+            "+2017-05-06",
+            " 2017-05-06",
+            "2017-02-30",
+            "20170506",
+            "2017/05/06",
+        ] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn instants_outside_years_0000_to_9999_in_utc_are_invalid() {

@@ -16,7 +16,7 @@ use super::expr::{self, Anchor, Base, Day, Name};
 use super::model::*;
 use super::schema::*;
 use crate::publication::LIST_FIELDS;
-use crate::publication::time::suggest_zone;
+use crate::publication::time::{parse_date, suggest_zone};
 use crate::source::{Span, did_you_mean, escape_unsafe, escape_unsafe_lines};
 
 pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Option<Rulebook> {
@@ -338,11 +338,7 @@ fn clock(text: &Text, problems: &mut Problems) -> Option<u32> {
 const YEARS: std::ops::RangeInclusive<i32> = 2..=9997;
 
 fn date(text: &Text, problems: &mut Problems) -> Option<NaiveDate> {
-    let parsed = text
-        .value
-        .parse::<NaiveDate>()
-        .ok()
-        .filter(|_| text.value.len() == 10);
+    let parsed = parse_date(&text.value);
     match parsed {
         None => problems.add(
             text.place(),
