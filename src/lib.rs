@@ -23,6 +23,8 @@
 //! assert_eq!(summary.errors, 1); // campaign silence, art. L49
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod audit;
 pub mod check;
 #[doc(hidden)]
