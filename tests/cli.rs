@@ -293,13 +293,20 @@ fn the_weekend_sample_for_people() {
 
 /// Runs `check` in the human format with `extra` options on the weekend sample.
 fn check_weekend_human(extra: &[&str]) -> String {
+    let (code, stdout) = weekend(extra);
+    assert_eq!(code, 1);
+    stdout
+}
+
+/// `check` on the weekend sample with `extra` options: exit code, stdout.
+fn weekend(extra: &[&str]) -> (i32, String) {
     let output = scrutin()
         .args(["check", "--rules", RULES, WEEKEND])
         .args(extra)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    String::from_utf8(output.stdout).unwrap()
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    (output.status.code().unwrap(), stdout)
 }
 
 #[test]
@@ -774,13 +781,8 @@ fn short_format_is_one_line_per_finding_at_the_json_positions() {
 
 /// `check --format json` on the weekend sample with `extra` options.
 fn weekend_json(extra: &[&str]) -> (i32, Value) {
-    let output = scrutin()
-        .args(["check", "--rules", RULES, "--format", "json", WEEKEND])
-        .args(extra)
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
-    (output.status.code().unwrap(), json)
+    let (code, stdout) = weekend(&[&["--format", "json"], extra].concat());
+    (code, serde_json::from_str(&stdout).expect("stdout is JSON"))
 }
 
 #[test]
