@@ -27,6 +27,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod field;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod preflight;
@@ -38,4 +39,5 @@ pub mod serve;
 pub mod side_file;
 pub mod source;
 mod syntax;
+pub mod time;
 pub mod waiver;

@@ -612,12 +612,12 @@ fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// A date given as an option, read as rulebooks and waiver files read theirs.
 fn date(text: &str) -> Result<chrono::NaiveDate, String> {
-    scrutin::publication::time::parse_date(text).ok_or_else(|| "expected YYYY-MM-DD".to_string())
+    scrutin::time::parse_date(text).ok_or_else(|| "expected YYYY-MM-DD".to_string())
 }
 
 /// An instant given as an option: a log timestamp, read by the same parser.
 fn instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
-    scrutin::publication::time::parse_timestamp(text)
+    scrutin::time::parse_timestamp(text)
         .map(|timestamp| timestamp.instant)
         .map_err(|error| error.message)
 }

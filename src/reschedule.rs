@@ -26,10 +26,10 @@ use crate::audit::{Limits, LogLine, Outcome, Summary};
 use crate::check::{Finding, Scope, Violation};
 use crate::preflight::earliest_allowed_except;
 use crate::publication::Publication;
-use crate::publication::time::parse_timestamp;
 use crate::report::Report;
 use crate::rulebook::Rulebook;
 use crate::source::escape_unsafe;
+use crate::time::parse_timestamp;
 use crate::waiver::{Acceptance, Waivers};
 
 /// A publication moved: its line, where its timestamp is, and what it becomes.

@@ -16,12 +16,12 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::publication::time::parse_date;
 use crate::publication::{LineError, Publication, parse};
 use crate::rulebook::schema::{Located, Place, Text, from_file};
 use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
 use crate::side_file::{self, SideFile};
 use crate::source::{SourceFile, Span, did_you_mean, escape_unsafe};
+use crate::time::parse_date;
 
 /// Where a waiver is written.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,11 +11,11 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::publication::time::{EXPECTED_SHAPE, parse_timestamp};
 use crate::publication::write::field;
 use crate::publication::{self, LineError, Publication};
 use crate::rulebook::Rulebook;
 use crate::source::did_you_mean;
+use crate::time::{EXPECTED_SHAPE, parse_timestamp};
 
 /// A preflight question as its parts, before it is read as a publication.
 #[derive(Debug, Clone, Default, serde::Deserialize)]

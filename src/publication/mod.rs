@@ -7,7 +7,7 @@
 pub mod parse;
 pub mod reader;
 pub mod scan;
-pub mod time;
+
 pub mod write;
 
 use std::collections::HashMap;
@@ -18,6 +18,8 @@ use chrono_tz::Tz;
 use crate::rulebook::Rulebook;
 use crate::source::{Span, char_column, did_you_mean};
 use parse::RawField;
+
+pub use crate::field::{FIELDS, Field, LIST_FIELDS};
 
 /// One published (or scheduled) item, as a log line describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,56 +51,6 @@ pub struct Spans {
     /// The end of the line's content, where a missing field would go.
     pub end: usize,
 }
-
-/// A field a log line reads by name; every other key is an attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Field {
-    pub key: &'static str,
-    pub required: bool,
-    /// What it says of the publication, for people who write logs.
-    pub meaning: &'static str,
-}
-
-/// The fields `read` knows, in the order `rules vocabulary` lists them.
-pub const FIELDS: [Field; 9] = [
-    Field::required("outlet", "who publishes it"),
-    Field::required("kind", "what it is: one of the kinds"),
-    Field::optional("channel", "how it goes out: one of the channels"),
-    Field::optional(
-        "region",
-        "where it is received: one or more regions, comma-separated (default: the default region)",
-    ),
-    Field::optional("id", "the item's own identifier"),
-    Field::optional("title", "its title"),
-    Field::optional("url", "its web address"),
-    Field::optional("tags", "comma-separated words a rule may test"),
-    Field::optional(
-        "first_published",
-        "a timestamp: when this same item, unchanged, first went out",
-    ),
-];
-
-impl Field {
-    const fn required(key: &'static str, meaning: &'static str) -> Field {
-        Field {
-            key,
-            required: true,
-            meaning,
-        }
-    }
-
-    const fn optional(key: &'static str, meaning: &'static str) -> Field {
-        Field {
-            key,
-            required: false,
-            meaning,
-        }
-    }
-}
-
-/// Fields that hold lists or instants: rules test them with their own filters
-/// (`regions`, `tags`) or options, never as attributes.
-pub const LIST_FIELDS: [&str; 3] = ["region", "tags", "first_published"];
 
 impl Publication {
     /// The value of a single-valued field: a well-known one or an attribute.
@@ -149,7 +101,7 @@ pub fn read(line: &str, rulebook: &Rulebook) -> Result<Publication, LineError> {
         LineError::new(Span::new(e.offset, e.len), e.message)
             .with_help("a line is a timestamp followed by key=value fields, such as: 2017-05-06T09:30:00+02:00 outlet=lemonde.fr kind=poll")
     })?;
-    let stamp = time::parse_timestamp(raw.timestamp).map_err(|e| {
+    let stamp = crate::time::parse_timestamp(raw.timestamp).map_err(|e| {
         LineError::new(raw.timestamp_span.sub(e.span.offset, e.span.len), e.message)
     })?;
     let mut fields = Fields::default();
@@ -266,7 +218,7 @@ impl Fields {
             "url" => self.url = Some(value),
             "tags" => self.tags = list(&field.value).map(|(tag, _)| tag.to_string()).collect(),
             "first_published" => {
-                let stamp = time::parse_timestamp(&field.value).map_err(|e| {
+                let stamp = crate::time::parse_timestamp(&field.value).map_err(|e| {
                     let span = field.span_of(e.span.offset, e.span.len);
                     LineError::new(span, format!("first_published: {}", e.message))
                 })?;

@@ -14,8 +14,8 @@ use std::ops::Range;
 use chrono::{DateTime, Utc};
 
 use super::reader::MAX_LINE_BYTES;
-use super::time;
 use crate::rulebook::Rulebook;
+use crate::time::{self, TimestampReader};
 
 /// What a line is, as far as the fast path can tell.
 #[derive(Debug)]
@@ -125,7 +125,7 @@ impl LineView<'_, '_> {
 pub struct Scanner<'r> {
     rulebook: &'r Rulebook,
     fields: Vec<FieldAt>,
-    last_date: time::LastDate,
+    timestamps: TimestampReader,
     enabled: bool,
 }
 
@@ -134,7 +134,7 @@ impl<'r> Scanner<'r> {
         Scanner {
             rulebook,
             fields: Vec::with_capacity(16),
-            last_date: time::LastDate::default(),
+            timestamps: TimestampReader::default(),
             // Rare enough not to deserve a slower set: such rulebooks take
             // the full reader for every line, which is correct, only slower.
             enabled: rulebook.regions.len() <= RegionSet::CAPACITY,
@@ -179,16 +179,8 @@ impl<'r> Scanner<'r> {
         }
         let timestamp_end = token_end(bytes, at);
         let timestamp = &line[at..timestamp_end];
-        let instant = match time::plain_seconds(timestamp, &mut self.last_date) {
-            Some((seconds, nanos)) => {
-                let whole = seconds.checked_mul(1_000_000_000)?;
-                comparable(whole.checked_add(i64::from(nanos))?)?
-            }
-            None => {
-                let text = std::str::from_utf8(timestamp).ok()?;
-                nanos_of(time::parse_timestamp(text).ok()?.instant)?
-            }
-        };
+        let text = std::str::from_utf8(timestamp).ok()?;
+        let instant = nanos_of(self.timestamps.read(text).ok()?.instant)?;
         at = timestamp_end;
         while at < bytes.len() {
             let start = skip_blanks(bytes, at);

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::column_width;
 use super::rules::describe_filter;
-use crate::publication::{FIELDS, Field};
+use crate::field::{FIELDS, Field};
 use crate::rulebook::{Region, Rule, RuleBody, Rulebook, Term};
 use crate::source::escape_unsafe;
 

@@ -23,9 +23,9 @@ use nom::error::context;
 use nom::multi::{many0, many1};
 use nom::sequence::{delimited, preceded};
 
-use crate::publication::time::parse_timestamp;
 pub use crate::syntax::SyntaxError;
 use crate::syntax::{Expected, Parsed, locate_err};
+use crate::time::parse_timestamp;
 
 /// An instant anchored to election events, as parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]

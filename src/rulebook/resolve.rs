@@ -15,9 +15,9 @@ use super::error::Problems;
 use super::expr::{self, Anchor, Base, Day, Name};
 use super::model::*;
 use super::schema::*;
-use crate::publication::LIST_FIELDS;
-use crate::publication::time::{parse_date, suggest_zone};
+use crate::field::LIST_FIELDS;
 use crate::source::{Span, did_you_mean, escape_unsafe, escape_unsafe_lines};
+use crate::time::{parse_date, suggest_zone};
 
 pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Option<Rulebook> {
     let kinds = terms(&raw.kinds);

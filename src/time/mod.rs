@@ -11,6 +11,10 @@
 //! `23:59:60` is a leap second: chrono-tz cannot place it and logs never mean it.
 //! An instant must fall in the years 0000 to 9999 once in UTC, the years
 //! RFC 3339 can write: `9999-12-31T23:30:00-01:00` is invalid.
+//!
+//! This is the ground floor: every other module reads time through it.
+
+mod fast;
 
 use chrono::{
     DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
@@ -166,113 +170,27 @@ pub fn parse_timestamp(text: &str) -> Result<Timestamp, TimeError> {
     Ok(Timestamp { instant, zone })
 }
 
-/// The common form, `2017-05-06T09:30:00+02:00` (seconds, fraction and `Z`
-/// as `parse_timestamp` allows them), read without nom or allocation, for the
-/// hot path of large logs. `None` for anything else, valid or not: the caller
-/// then asks `parse_timestamp`, which gives the same instant or the error.
-pub fn parse_plain(bytes: &[u8]) -> Option<DateTime<Utc>> {
-    let (seconds, nanos) = plain_seconds(bytes, &mut LastDate::default())?;
-    DateTime::from_timestamp(seconds, nanos)
-}
-
-/// The date of the last timestamp read and its day number: logs are in time
-/// order, so most lines share their date with the line before.
+/// Reads the timestamps of a log, line after line: the answers of
+/// `parse_timestamp`, with the common form (`2017-05-06T09:30:00+02:00`)
+/// read by integer arithmetic, and the date of the line before remembered,
+/// since most lines of a log share it.
 #[derive(Debug, Default)]
-pub struct LastDate(Option<([u8; 10], i64)>);
-
-/// `parse_plain` as seconds since 1970 (UTC) and nanoseconds, without
-/// building a `DateTime` (the hot path compares integers), remembering the
-/// last date read in `last`.
-pub fn plain_seconds(bytes: &[u8], last: &mut LastDate) -> Option<(i64, u32)> {
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        let part = bytes.get(range)?;
-        part.iter().try_fold(0u32, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
-    let separators = [(4, b'-'), (7, b'-'), (13, b':')];
-    if bytes.len() < 17
-        || separators.iter().any(|&(at, c)| bytes[at] != c)
-        || !matches!(bytes[10], b'T' | b't')
-    {
-        return None;
-    }
-    let date = bytes.get(..10)?;
-    let days = match last.0 {
-        Some((text, days)) if text == date => days,
-        _ => {
-            let (year, month, day) = (digits(0..4)? as i64, digits(5..7)?, digits(8..10)?);
-            let days = days_from_civil(year, month, day)?;
-            last.0 = Some((date.try_into().ok()?, days));
-            days
-        }
-    };
-    let (hour, minute) = (digits(11..13)?, digits(14..16)?);
-    let mut rest = &bytes[16..];
-    let (mut second, mut nanos) = (0, 0);
-    if let [b':', s1, s2, after @ ..] = rest {
-        second = digits_pair(*s1, *s2)?;
-        rest = after;
-        if let [b'.', after @ ..] = rest {
-            let length = after.iter().take_while(|b| b.is_ascii_digit()).count();
-            if !(1..=9).contains(&length) {
-                return None;
-            }
-            let fraction = after[..length]
-                .iter()
-                .fold(0, |n, &b| n * 10 + u32::from(b - b'0'));
-            nanos = fraction * 10u32.pow(9 - length as u32);
-            rest = &after[length..];
-        }
-    }
-    // A leap second (60) is left to parse_timestamp, which explains it.
-    if hour > 23 || minute > 59 || second > 59 {
-        return None;
-    }
-    let offset_seconds = match rest {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let (hours, minutes) = (digits_pair(*h1, *h2)?, digits_pair(*m1, *m2)?);
-            if hours > 23 || minutes > 59 {
-                return None;
-            }
-            let seconds = i64::from(hours * 3600 + minutes * 60);
-            if *sign == b'-' { -seconds } else { seconds }
-        }
-        _ => return None,
-    };
-    let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-    let utc = local - offset_seconds;
-    // Outside the years 0000 to 9999: parse_timestamp says why.
-    writable(utc).then_some((utc, nanos))
+pub struct TimestampReader {
+    last_date: fast::LastDate,
 }
 
-/// Days from 1970-01-01 to a valid date of the proleptic Gregorian calendar
-/// (H. Hinnant's `days_from_civil`): the arithmetic chrono does, without
-/// building the intermediate values.
-fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let length = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    };
-    if !(1..=length).contains(&day) {
-        return None;
+impl TimestampReader {
+    pub fn read(&mut self, text: &str) -> Result<Timestamp, TimeError> {
+        match fast::plain_seconds(text.as_bytes(), &mut self.last_date)
+            .and_then(|(seconds, nanos)| DateTime::from_timestamp(seconds, nanos))
+        {
+            Some(instant) => Ok(Timestamp {
+                instant,
+                zone: None,
+            }),
+            None => parse_timestamp(text),
+        }
     }
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = i64::from((153 * ((month + 9) % 12) + 2) / 5 + day - 1);
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    Some(era * 146_097 + day_of_era - 719_468)
-}
-
-fn digits_pair(tens: u8, units: u8) -> Option<u32> {
-    (tens.is_ascii_digit() && units.is_ascii_digit())
-        .then(|| u32::from(tens - b'0') * 10 + u32::from(units - b'0'))
 }
 
 fn local_date_time(text: &str, pieces: &Pieces) -> Result<NaiveDateTime, TimeError> {
@@ -468,7 +386,7 @@ mod tests {
                 "{text}: {}",
                 error.message
             );
-            assert_eq!(parse_plain(text.as_bytes()), None, "{text}");
+            assert_eq!(fast::parse_plain(text.as_bytes()), None, "{text}");
         }
         let error = parse_timestamp("9999-12-31T23:30:00-01:00").unwrap_err();
         assert!(
@@ -496,7 +414,7 @@ mod tests {
                 instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
                 utc
             );
-            assert_eq!(parse_plain(text.as_bytes()), Some(instant), "{text}");
+            assert_eq!(fast::parse_plain(text.as_bytes()), Some(instant), "{text}");
         }
     }
 
