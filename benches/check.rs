@@ -1,9 +1,8 @@
 //! Benchmarks of the hot path, with divan: `cargo bench --bench check`.
 //!
-//! - `line`: one line read in place (`Scanner::scan`) against the full reader
-//!   (`publication::read`), which copies every field;
-//! - `lookup`: asking the rule index whether a publication breaks a rule,
-//!   against `check`, which tries every rule;
+//! - `line_read`: one line read by a `LogReader` (which keeps its buffers);
+//! - `lookup`: a `Checker` (its index nominates the rules to try) against
+//!   `check`, which tries every rule;
 //! - `file`: a generated log of 100,000 lines through the whole pipeline
 //!   (reading, checking and merging; the report counts and discards), on one
 //!   thread and on all cores;
@@ -18,9 +17,8 @@ use std::sync::LazyLock;
 use divan::{Bencher, black_box, counter::BytesCount};
 use scrutin::audit::pipeline::Pipeline;
 use scrutin::audit::{Limits, LogLine, Outcome, Summary};
-use scrutin::check::check;
-use scrutin::check::index::RuleIndex;
-use scrutin::publication::{self, scan::Scan, scan::Scanner};
+use scrutin::check::{Checker, check};
+use scrutin::publication::{self, LogReader};
 use scrutin::report::Report;
 use scrutin::rulebook::{self, Rulebook};
 use scrutin::source::SourceFile;
@@ -68,34 +66,24 @@ const TEXTS: [&str; 2] = [
 ];
 
 #[divan::bench(args = LINES)]
-fn line_scan(bencher: Bencher, name: &str) {
-    let line = line(name);
-    let mut scanner = Scanner::new(&RULEBOOK);
-    bencher.counter(BytesCount::of_str(line)).bench_local(|| {
-        matches!(
-            scanner.scan(black_box(line.as_bytes())),
-            Scan::Publication(_)
-        )
-    });
-}
-
-#[divan::bench(args = LINES)]
 fn line_read(bencher: Bencher, name: &str) {
     let line = line(name);
+    let mut reader = LogReader::new(&RULEBOOK);
     bencher
         .counter(BytesCount::of_str(line))
-        .bench(|| publication::read(black_box(line), &RULEBOOK).is_ok());
+        .bench_local(|| reader.read(black_box(line)).is_ok());
 }
 
 #[divan::bench(args = LINES)]
-fn lookup_index(bencher: Bencher, name: &str) {
+fn lookup_checker(bencher: Bencher, name: &str) {
     let line = line(name);
-    let index = RuleIndex::new(&RULEBOOK);
-    let mut scanner = Scanner::new(&RULEBOOK);
-    let Scan::Publication(view) = scanner.scan(line.as_bytes()) else {
-        panic!("a valid line");
-    };
-    bencher.bench_local(|| index.breaks_any(&RULEBOOK, black_box(&view)));
+    let checker = Checker::new(&RULEBOOK);
+    let publication = publication::read(line, &RULEBOOK).expect("a valid line");
+    let (mut candidates, mut findings) = (Vec::new(), Vec::new());
+    bencher.bench_local(|| {
+        checker.check_into(black_box(&publication), &mut candidates, &mut findings);
+        findings.is_empty()
+    });
 }
 
 #[divan::bench(args = LINES)]
@@ -105,15 +93,16 @@ fn lookup_all_rules(bencher: Bencher, name: &str) {
     bencher.bench(|| check(&RULEBOOK, black_box(&publication)).is_empty());
 }
 
-/// Every line of the generated log read in place, without checking.
+/// Every line of the generated log read, without checking.
 #[divan::bench]
-fn file_scan_only(bencher: Bencher) {
-    let mut scanner = Scanner::new(&RULEBOOK);
+fn file_read_only(bencher: Bencher) {
+    let mut reader = LogReader::new(&RULEBOOK);
     bencher
         .counter(BytesCount::of_slice(LOG.as_slice()))
         .bench_local(|| {
             lines()
-                .filter(|l| matches!(scanner.scan(l), Scan::Publication(_)))
+                .filter_map(|l| std::str::from_utf8(l).ok())
+                .filter(|l| reader.read(l).is_ok())
                 .count()
         });
 }

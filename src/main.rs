@@ -750,11 +750,11 @@ fn print_line_error(
 fn preflight_publication(
     args: &PreflightArgs,
     rulebook: &Rulebook,
-) -> io::Result<Option<scrutin::publication::Publication>> {
+) -> io::Result<Option<scrutin::publication::Publication<'static>>> {
     use scrutin::preflight::QuestionError;
     if let Some(line) = &args.line {
         return match scrutin::publication::read(line, rulebook) {
-            Ok(publication) => Ok(Some(publication)),
+            Ok(publication) => Ok(Some(publication.into_owned())),
             Err(error) => print_line_error(rulebook, line, &error).map(|()| None),
         };
     }

@@ -96,7 +96,7 @@ struct Planner<'r> {
 struct Pending {
     line: usize,
     from: String,
-    publication: Publication,
+    publication: Publication<'static>,
     accepted: Vec<usize>,
 }
 
@@ -109,8 +109,8 @@ impl Planner<'_> {
         let instant = earliest_allowed_except(self.rulebook, publication, &pending.accepted);
         self.plan.moves.push(Move {
             line: pending.line,
-            offset: publication.spans.timestamp.offset,
-            to: timestamp_like(&pending.from, instant, publication.zone),
+            offset: publication.spans().timestamp.offset,
+            to: timestamp_like(&pending.from, instant, publication.zone()),
             from: pending.from,
             instant,
         });
@@ -131,11 +131,11 @@ impl Report for Planner<'_> {
             .filter(|f| matches!(f.violation, Violation::MissingAttributes(_)))
             .count();
         if blocked {
-            let span = publication.spans.timestamp;
+            let span = publication.spans().timestamp;
             self.pending = Some(Pending {
                 line: line.number,
                 from: line.text[span.offset..span.end()].to_string(),
-                publication: publication.clone(),
+                publication: publication.clone().into_owned(),
                 accepted: Vec::new(),
             });
         }

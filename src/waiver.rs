@@ -16,7 +16,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::publication::{LineError, Publication, parse};
+use crate::publication::{LineError, LineErrorKind, Publication, log};
 use crate::rulebook::schema::{Located, Place, Text, from_file};
 use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
 use crate::side_file::{self, SideFile};
@@ -175,8 +175,8 @@ impl Waivers {
 
 fn matches(condition: &Match, file: &str, line: usize, publication: &Publication) -> bool {
     match condition {
-        Match::Id(id) => publication.id.as_deref() == Some(id.as_str()),
-        Match::Outlet(outlet) => publication.outlet == *outlet,
+        Match::Id(id) => publication.id() == Some(id.as_str()),
+        Match::Outlet(outlet) => publication.outlet() == outlet,
         Match::Line { file: f, line: l } => f == file && *l == line,
     }
 }
@@ -298,6 +298,7 @@ fn read_directive(
     let Some(after_verb) = words.strip_prefix("allow ") else {
         let verb = words.split_whitespace().next().unwrap_or("");
         return Err(LineError::new(
+            LineErrorKind::Waiver,
             Span::new(at(words), verb.len()),
             format!("unknown directive `{verb}`"),
         )
@@ -307,21 +308,26 @@ fn read_directive(
     let rule_id = rule_text.split_whitespace().next().unwrap_or("");
     let rule_span = Span::new(at(rule_text), rule_id.len());
     let Some(rule) = rulebook.rules.iter().position(|r| r.id == rule_id) else {
-        let mut error = LineError::new(rule_span, format!("unknown rule `{rule_id}` in a waiver"));
+        let mut error = LineError::new(
+            LineErrorKind::Waiver,
+            rule_span,
+            format!("unknown rule `{rule_id}` in a waiver"),
+        );
         if let Some(near) = did_you_mean(rule_id, rulebook.rules.iter().map(|r| r.id.as_str())) {
             error = error.with_help(format!("did you mean `{near}`?"));
         }
         return Err(error);
     };
     let rest = &rule_text[rule_id.len()..];
-    let fields = parse::parse_fields(line, rest)
-        .map_err(|e| LineError::new(Span::new(e.offset, e.len), e.message))?;
+    let from = line.len() - rest.len();
+    let fields = log::fields(line, from).map_err(|e| {
+        LineError::new(LineErrorKind::Waiver, Span::new(e.offset, e.len), e.message)
+    })?;
     let reason = match fields.as_slice() {
-        [field] if field.key == "reason" && !field.value.trim().is_empty() => {
-            field.value.trim().to_string()
-        }
+        [(key, value)] if *key == "reason" && !value.trim().is_empty() => value.trim().to_string(),
         _ => {
             return Err(LineError::new(
+                LineErrorKind::Waiver,
                 Span::new(offset, body.len()),
                 "a waiver gives its reason, and only that",
             )

@@ -28,13 +28,13 @@ fn blocked(publication: &Publication) -> bool {
 fn brute_force(publication: &Publication) -> DateTime<Utc> {
     let mut moved = publication.clone();
     while blocked(&moved) {
-        moved.instant += Duration::minutes(1);
+        moved.set_instant(moved.instant() + Duration::minutes(1));
     }
-    moved.instant
+    moved.instant()
 }
 
 /// A question around one of the two 2017 weekends, on a whole minute.
-fn question() -> impl Strategy<Value = Publication> {
+fn question() -> impl Strategy<Value = Publication<'static>> {
     let kinds = prop::sample::select(vec!["campaign", "poll", "result", "news"]);
     let channels = prop::sample::select(vec!["", " channel=web", " channel=print", " channel=tv"]);
     let regions = prop::collection::btree_set(0usize..12, 1..4);
@@ -59,7 +59,7 @@ fn question() -> impl Strategy<Value = Publication> {
                 at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 regions.join(",")
             );
-            publication::read(&line, rulebook()).unwrap()
+            publication::read(&line, rulebook()).unwrap().into_owned()
         })
 }
 

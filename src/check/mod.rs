@@ -4,14 +4,20 @@
 //! if the publication falls inside that rule's window for any of them. The
 //! regions where it does are reported together, once per round, each with its
 //! own window.
+//!
+//! `confirm` is the only code that decides whether a publication breaks a
+//! rule. `check` asks it of every rule; a `Checker` asks it only of the rules
+//! its index nominates (those about the publication's kind with a window open
+//! at its instant, and the requirements about its kind): a different
+//! strategy, the same findings.
 
-pub mod index;
+mod index;
 mod scope;
 
 pub use scope::Scope;
 
 use crate::publication::Publication;
-use crate::rulebook::{Filter, RegionWindow, RuleBody, Rulebook, WindowRule};
+use crate::rulebook::{Filter, RegionWindow, Rule, RuleBody, Rulebook};
 use index::RuleIndex;
 
 /// A rule that a publication breaks.
@@ -36,143 +42,161 @@ pub enum Violation {
     MissingAttributes(Vec<String>),
 }
 
-/// Every rule `publication` breaks, in rulebook order.
+/// Every rule `publication` breaks, in rulebook order, trying every rule.
 pub fn check(rulebook: &Rulebook, publication: &Publication) -> Vec<Finding> {
-    check_rules(rulebook, publication, 0..rulebook.rules.len())
-}
-
-/// `check`, trying only the rules `index` says may apply (those about the
-/// publication's kind with a window open at its instant, and requirements):
-/// the same findings, at a cost that does not grow with every rule.
-pub fn check_indexed(
-    rulebook: &Rulebook,
-    index: &RuleIndex,
-    publication: &Publication,
-) -> Vec<Finding> {
-    match index.candidates(rulebook, publication) {
-        Some(rules) => check_rules(rulebook, publication, rules),
-        None => check(rulebook, publication),
-    }
-}
-
-/// The findings of the rules at `indices` (in increasing order).
-fn check_rules(
-    rulebook: &Rulebook,
-    publication: &Publication,
-    indices: impl IntoIterator<Item = usize>,
-) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for index in indices {
-        let rule = &rulebook.rules[index];
-        let Some(regions) = matching_regions(&rule.filter, publication) else {
-            continue;
-        };
-        match &rule.body {
-            RuleBody::Window(window_rule) => {
-                for violation in window_violations(window_rule, publication, &regions) {
-                    findings.push(Finding {
-                        rule: index,
-                        violation,
-                    });
-                }
-            }
-            RuleBody::Requires(requirement) => {
-                if requirement.first_publication_only && is_later_copy(publication) {
-                    continue;
-                }
-                let missing: Vec<String> = requirement
-                    .attributes
-                    .iter()
-                    .filter(|key| publication.field(key).is_none_or(|v| v.trim().is_empty()))
-                    .cloned()
-                    .collect();
-                if !missing.is_empty() {
-                    findings.push(Finding {
-                        rule: index,
-                        violation: Violation::MissingAttributes(missing),
-                    });
-                }
-            }
-        }
+    for (index, rule) in rulebook.rules.iter().enumerate() {
+        confirm(index, rule, publication, &mut findings);
     }
     findings
 }
 
-/// Is this a later copy of content that went out before?
-fn is_later_copy(publication: &Publication) -> bool {
-    publication
-        .first_published
-        .is_some_and(|first| first < publication.instant)
+/// A rulebook indexed to check many publications: the findings of `check`,
+/// at a cost that does not grow with every rule.
+pub struct Checker<'r> {
+    rulebook: &'r Rulebook,
+    index: RuleIndex,
 }
 
-/// The publication's regions the filter keeps, or `None` if the rule is not about it.
-fn matching_regions(filter: &Filter, publication: &Publication) -> Option<Vec<usize>> {
+impl<'r> Checker<'r> {
+    pub fn new(rulebook: &'r Rulebook) -> Self {
+        Checker {
+            rulebook,
+            index: RuleIndex::new(rulebook),
+        }
+    }
+
+    pub fn rulebook(&self) -> &'r Rulebook {
+        self.rulebook
+    }
+
+    /// Every rule `publication` breaks, in rulebook order.
+    pub fn check(&self, publication: &Publication) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        self.check_into(publication, &mut Vec::new(), &mut findings);
+        findings
+    }
+
+    /// `check`, into `findings`, with `candidates` as scratch space: a caller
+    /// checking many publications reuses both, and allocates nothing for a
+    /// publication that breaks no rule.
+    pub fn check_into(
+        &self,
+        publication: &Publication,
+        candidates: &mut Vec<usize>,
+        findings: &mut Vec<Finding>,
+    ) {
+        findings.clear();
+        if !self.index.candidates(publication, candidates) {
+            findings.extend(check(self.rulebook, publication));
+            return;
+        }
+        for &index in candidates.iter() {
+            confirm(index, &self.rulebook.rules[index], publication, findings);
+        }
+    }
+}
+
+/// Does `publication` break `rule` (the rulebook's rule `index`)? Adds the
+/// findings if it does.
+fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut Vec<Finding>) {
+    if !about(&rule.filter, publication) {
+        return;
+    }
+    let mut regions = publication
+        .regions()
+        .iter()
+        .copied()
+        .filter(|region| in_regions(&rule.filter, *region))
+        .peekable();
+    if regions.peek().is_none() {
+        return;
+    }
+    match &rule.body {
+        RuleBody::Window(window_rule) => {
+            let instant = publication.instant();
+            let mut violations: Vec<Violation> = Vec::new();
+            for region in regions {
+                let open = window_rule
+                    .windows
+                    .iter()
+                    .filter(|w| w.region == region && w.window.contains(instant));
+                for region_window in open {
+                    let exempt = window_rule.exempt_earlier_publications
+                        && publication
+                            .first_published()
+                            .is_some_and(|first| first < region_window.window.start);
+                    if !exempt {
+                        add_window(&mut violations, *region_window);
+                    }
+                }
+            }
+            let rule = index;
+            findings.extend(
+                violations
+                    .into_iter()
+                    .map(|violation| Finding { rule, violation }),
+            );
+        }
+        RuleBody::Requires(requirement) => {
+            if requirement.first_publication_only && publication.is_later_copy() {
+                return;
+            }
+            let missing: Vec<String> = requirement
+                .attributes
+                .iter()
+                .filter(|key| publication.field(key).is_none_or(|v| v.trim().is_empty()))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                findings.push(Finding {
+                    rule: index,
+                    violation: Violation::MissingAttributes(missing),
+                });
+            }
+        }
+    }
+}
+
+/// A window that contains the publication, with the others of its round.
+fn add_window(violations: &mut Vec<Violation>, region_window: RegionWindow) {
+    let same_round = violations.iter_mut().find_map(|v| match v {
+        Violation::InsideWindow { round, windows } if *round == region_window.round => {
+            Some(windows)
+        }
+        _ => None,
+    });
+    match same_round {
+        Some(windows) => windows.push(region_window),
+        None => violations.push(Violation::InsideWindow {
+            round: region_window.round,
+            windows: vec![region_window],
+        }),
+    }
+}
+
+/// Is a rule with this filter about this publication (regions aside)?
+fn about(filter: &Filter, publication: &Publication) -> bool {
     let listed = |list: &Option<Vec<String>>, value: &str| {
         list.as_ref().is_none_or(|l| l.iter().any(|x| x == value))
     };
-    let kind_matches = listed(&filter.kinds, &publication.kind);
-    let channel_matches = match (&filter.channels, &publication.channel) {
-        (None, _) => true,
-        (Some(channels), Some(channel)) => channels.contains(channel),
+    let channel_matches = match (&filter.channels, publication.channel()) {
+        (Some(channels), Some(channel)) => channels.iter().any(|c| c == channel),
         // A publication that does not say its channel may have gone out on any.
-        (Some(_), None) => true,
+        _ => true,
     };
     let tags_match = filter
         .tags
         .as_ref()
-        .is_none_or(|tags| publication.tags.iter().any(|t| tags.contains(t)));
+        .is_none_or(|tags| publication.tags().any(|t| tags.iter().any(|x| x == t)));
     let attributes_match = filter
         .attributes
         .iter()
         .all(|(key, value)| publication.field(key) == Some(value.as_str()));
-    if !(kind_matches && channel_matches && tags_match && attributes_match) {
-        return None;
-    }
-    let regions: Vec<usize> = match &filter.regions {
-        None => publication.regions.clone(),
-        Some(allowed) => publication
-            .regions
-            .iter()
-            .copied()
-            .filter(|r| allowed.contains(r))
-            .collect(),
-    };
-    (!regions.is_empty()).then_some(regions)
+    listed(&filter.kinds, publication.kind()) && channel_matches && tags_match && attributes_match
 }
 
-fn window_violations(
-    rule: &WindowRule,
-    publication: &Publication,
-    regions: &[usize],
-) -> Vec<Violation> {
-    let mut violations: Vec<Violation> = Vec::new();
-    for &region in regions {
-        let open = rule
-            .windows
-            .iter()
-            .filter(|w| w.region == region && w.window.contains(publication.instant));
-        for region_window in open {
-            if rule.exempt_earlier_publications
-                && publication
-                    .first_published
-                    .is_some_and(|first| first < region_window.window.start)
-            {
-                continue;
-            }
-            let same_round = violations.iter_mut().find_map(|v| match v {
-                Violation::InsideWindow { round, windows } if *round == region_window.round => {
-                    Some(windows)
-                }
-                _ => None,
-            });
-            match same_round {
-                Some(windows) => windows.push(*region_window),
-                None => violations.push(Violation::InsideWindow {
-                    round: region_window.round,
-                    windows: vec![*region_window],
-                }),
-            }
-        }
-    }
-    violations
+/// Does the filter keep a publication received in `region`?
+fn in_regions(filter: &Filter, region: usize) -> bool {
+    filter.regions.as_ref().is_none_or(|r| r.contains(&region))
 }

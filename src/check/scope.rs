@@ -73,7 +73,7 @@ impl Scope {
         if !self.rules.is_empty() && !self.rules.contains(&finding.rule) {
             return None;
         }
-        let instant = publication.instant;
+        let instant = publication.instant();
         if self.since.is_some_and(|since| instant < since)
             || self.until.is_some_and(|until| instant >= until)
         {
@@ -89,7 +89,7 @@ impl Scope {
                 (!windows.is_empty()).then_some(finding)
             }
             Violation::MissingAttributes(_) => publication
-                .regions
+                .regions()
                 .iter()
                 .any(|r| self.regions.contains(r))
                 .then_some(finding),

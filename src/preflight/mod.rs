@@ -116,7 +116,7 @@ pub fn preflight(rulebook: &Rulebook, publication: &Publication) -> Answer {
     } else {
         Vec::new()
     };
-    let election_over = election_end(rulebook).filter(|&end| publication.instant >= end);
+    let election_over = election_end(rulebook).filter(|&end| publication.instant() >= end);
     Answer {
         blocking,
         to_add,
@@ -130,7 +130,7 @@ pub fn preflight(rulebook: &Rulebook, publication: &Publication) -> Answer {
 /// would forbid it, as `check` finds it at each window's start (so filters,
 /// regions and the `first_published` exemption count exactly as they will).
 pub fn upcoming(rulebook: &Rulebook, publication: &Publication) -> Vec<Upcoming> {
-    let horizon = publication.instant + SOON;
+    let horizon = publication.instant() + SOON;
     let mut found = Vec::new();
     let mut moved = publication.clone();
     for (index, rule) in rulebook.rules.iter().enumerate() {
@@ -138,12 +138,12 @@ pub fn upcoming(rulebook: &Rulebook, publication: &Publication) -> Vec<Upcoming>
             continue;
         };
         let opening = window_rule.windows.iter().filter(|w| {
-            publication.regions.contains(&w.region)
-                && publication.instant < w.window.start
+            publication.regions().contains(&w.region)
+                && publication.instant() < w.window.start
                 && w.window.start <= horizon
         });
         for region_window in opening {
-            moved.instant = region_window.window.start;
+            moved.set_instant(region_window.window.start);
             let forbids = check(rulebook, &moved).iter().any(|f| {
                 f.rule == index
                     && matches!(&f.violation, Violation::InsideWindow { windows, .. }
@@ -202,16 +202,16 @@ pub fn earliest_allowed_except(
             RuleBody::Requires(_) => None,
         })
         .flatten()
-        .filter(|&end| end > publication.instant)
+        .filter(|&end| end > publication.instant())
         .collect();
-    candidates.push(publication.instant);
+    candidates.push(publication.instant());
     candidates.sort_unstable();
     candidates.dedup();
     let mut moved = publication.clone();
     candidates
         .into_iter()
         .find(|&candidate| {
-            moved.instant = candidate;
+            moved.set_instant(candidate);
             !blocked(rulebook, &moved, accepted)
         })
         .expect("after the end of the last window nothing blocks")

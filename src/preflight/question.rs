@@ -112,10 +112,13 @@ impl Question {
         &self,
         rulebook: &Rulebook,
         now: DateTime<Utc>,
-    ) -> Result<Publication, QuestionError> {
+    ) -> Result<Publication<'static>, QuestionError> {
         self.check_parts(rulebook).map_err(QuestionError::Part)?;
         let line = self.to_line(now);
-        publication::read(&line, rulebook).map_err(|error| QuestionError::Line { line, error })
+        match publication::read(&line, rulebook) {
+            Ok(publication) => Ok(publication.into_owned()),
+            Err(error) => Err(QuestionError::Line { line, error }),
+        }
     }
 
     fn check_parts(&self, rulebook: &Rulebook) -> Result<(), PartError> {

@@ -14,17 +14,17 @@ use crate::rulebook::Rulebook;
 
 /// The log line that reads back as `publication` under `rulebook`.
 pub fn to_line(publication: &Publication, rulebook: &Rulebook) -> String {
-    let mut line = timestamp(publication.instant);
-    if let Some(zone) = publication.zone {
+    let mut line = timestamp(publication.instant());
+    if let Some(zone) = publication.zone() {
         let _ = write!(line, "[{}]", zone.name());
     }
-    field(&mut line, "outlet", &publication.outlet);
-    field(&mut line, "kind", &publication.kind);
+    field(&mut line, "outlet", publication.outlet());
+    field(&mut line, "kind", publication.kind());
     let optional = [
-        ("channel", publication.channel.as_deref()),
-        ("id", publication.id.as_deref()),
-        ("title", publication.title.as_deref()),
-        ("url", publication.url.as_deref()),
+        ("channel", publication.channel()),
+        ("id", publication.id()),
+        ("title", publication.title()),
+        ("url", publication.url()),
     ];
     for (key, value) in optional {
         if let Some(value) = value {
@@ -32,18 +32,19 @@ pub fn to_line(publication: &Publication, rulebook: &Rulebook) -> String {
         }
     }
     let regions: Vec<&str> = publication
-        .regions
+        .regions()
         .iter()
         .map(|&r| rulebook.regions[r].id.as_str())
         .collect();
     field(&mut line, "region", &regions.join(","));
-    if !publication.tags.is_empty() {
-        field(&mut line, "tags", &publication.tags.join(","));
+    let tags: Vec<&str> = publication.tags().collect();
+    if !tags.is_empty() {
+        field(&mut line, "tags", &tags.join(","));
     }
-    if let Some(first) = publication.first_published {
+    if let Some(first) = publication.first_published() {
         field(&mut line, "first_published", &timestamp(first));
     }
-    for (key, value) in &publication.attributes {
+    for (key, value) in publication.attributes() {
         field(&mut line, key, value);
     }
     line

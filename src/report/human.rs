@@ -412,7 +412,7 @@ fn compact_diagnostic(
     width: usize,
 ) -> LineDiagnostic {
     let rule = &rulebook.rules[finding.rule];
-    let spans = &publication.spans;
+    let spans = &publication.spans();
     let (message, span, label, help) = match &finding.violation {
         Violation::InsideWindow { round, windows } => {
             let regions: Vec<usize> = windows.iter().map(|w| w.region).collect();
@@ -420,8 +420,8 @@ fn compact_diagnostic(
             let message = format!(
                 "{}: `{}` at {} in {}",
                 rule.id,
-                publication.kind,
-                local_time(publication.instant, zone),
+                publication.kind(),
+                local_time(publication.instant(), zone),
                 region_list(rulebook, &regions)
             );
             let first = &windows[0];
@@ -449,7 +449,7 @@ fn compact_diagnostic(
             let message = format!(
                 "{}: `{}` published without {}",
                 rule.id,
-                publication.kind,
+                publication.kind(),
                 missing.join(", ")
             );
             // The message says what is missing; the underline says where.
@@ -518,7 +518,7 @@ fn finding_diagnostic(
     finding: &Finding,
 ) -> LineDiagnostic {
     let rule = &rulebook.rules[finding.rule];
-    let spans = &publication.spans;
+    let spans = &publication.spans();
     let (labels, window_text) = match &finding.violation {
         Violation::InsideWindow { round, windows } => {
             let zone = rulebook.regions[windows[0].region].zone;
@@ -526,12 +526,16 @@ fn finding_diagnostic(
                 LabeledSpan::new_primary_with_span(
                     Some(format!(
                         "{}: inside the window",
-                        local_time(publication.instant, zone)
+                        local_time(publication.instant(), zone)
                     )),
                     spans.timestamp,
                 ),
                 LabeledSpan::new_with_span(
-                    Some(format!("`{}` is covered by {}", publication.kind, rule.id)),
+                    Some(format!(
+                        "`{}` is covered by {}",
+                        publication.kind(),
+                        rule.id
+                    )),
                     spans.kind,
                 ),
             ];
@@ -551,7 +555,11 @@ fn finding_diagnostic(
             (labels, window_text)
         }
         Violation::MissingAttributes(missing) => {
-            let label = format!("a `{}` must state {}", publication.kind, missing.join(", "));
+            let label = format!(
+                "a `{}` must state {}",
+                publication.kind(),
+                missing.join(", ")
+            );
             (
                 vec![LabeledSpan::new_primary_with_span(Some(label), spans.kind)],
                 String::new(),

@@ -188,7 +188,7 @@ impl<W: Write> JsonReport<'_, W> {
                 Vec::new(),
             ),
             Violation::MissingAttributes(missing) => (
-                publication.regions.clone(),
+                publication.regions().to_vec(),
                 None,
                 Vec::new(),
                 missing.clone(),
@@ -200,10 +200,10 @@ impl<W: Write> JsonReport<'_, W> {
             file: line.file.to_string(),
             line: line.number,
             column: char_column(line.text, finding_offset(publication, finding)),
-            timestamp: utc_time(publication.instant),
-            outlet: publication.outlet.clone(),
-            kind: publication.kind.clone(),
-            id: publication.id.clone(),
+            timestamp: utc_time(publication.instant()),
+            outlet: publication.outlet().to_string(),
+            kind: publication.kind().to_string(),
+            id: publication.id().map(str::to_string),
             message: message(rulebook, publication, finding),
             regions: regions
                 .iter()

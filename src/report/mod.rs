@@ -31,42 +31,11 @@ pub use junit::JunitReport;
 pub use sarif::SarifReport;
 pub use short::ShortReport;
 
-use crate::audit::{LogLine, Outcome, Summary};
+pub use crate::audit::Report;
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{Rulebook, Window};
 use crate::source::escape_unsafe;
-use crate::waiver::{Acceptance, WaiverWarning};
-
-/// Receives a log's outcomes, line by line, then the summary.
-pub trait Report {
-    /// A log file starts; its lines follow.
-    fn begin(&mut self, file: &str) -> io::Result<()> {
-        let _ = file;
-        Ok(())
-    }
-    /// A line with something to report, in the order of the log.
-    fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()>;
-    /// A file that could not be read, or not to its end.
-    fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()>;
-    /// A finding a waiver accepted; it follows its line's `line` call.
-    fn waived(
-        &mut self,
-        line: &LogLine,
-        publication: &Publication,
-        finding: &Finding,
-        acceptance: &Acceptance,
-    ) -> io::Result<()> {
-        let _ = (line, publication, finding, acceptance);
-        Ok(())
-    }
-    /// A waiver that accepted nothing or has expired.
-    fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
-        let _ = warning;
-        Ok(())
-    }
-    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
-}
 
 /// Writes through to `W`, flushing at the end of every write that ends a
 /// line: for a log that is a stream (`tail -f … | scrutin check -`), each
@@ -177,8 +146,8 @@ pub fn round_name(rulebook: &Rulebook, round: Option<usize>) -> String {
 /// for missing attributes.
 pub fn finding_offset(publication: &Publication, finding: &Finding) -> usize {
     match finding.violation {
-        Violation::InsideWindow { .. } => publication.spans.timestamp.offset,
-        Violation::MissingAttributes(_) => publication.spans.kind.offset,
+        Violation::InsideWindow { .. } => publication.spans().timestamp.offset,
+        Violation::MissingAttributes(_) => publication.spans().kind.offset,
     }
 }
 
@@ -198,15 +167,15 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
                 "{} ({}): `{}` published {} in {}",
                 rule.title,
                 round_name(rulebook, *round),
-                publication.kind,
-                local_time(publication.instant, zone),
+                publication.kind(),
+                local_time(publication.instant(), zone),
                 region_list(rulebook, &regions)
             )
         }
         Violation::MissingAttributes(missing) => format!(
             "{}: `{}` published without {}",
             rule.title,
-            publication.kind,
+            publication.kind(),
             missing.join(", ")
         ),
     }

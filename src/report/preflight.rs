@@ -16,9 +16,9 @@ pub fn answer_text(
     answer: &Answer,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let zone = rulebook.regions[publication.regions[0]].zone;
+    let zone = rulebook.regions[publication.regions()[0]].zone;
     let regions: Vec<&str> = publication
-        .regions
+        .regions()
         .iter()
         .map(|&r| rulebook.regions[r].id.as_str())
         .collect();
@@ -30,9 +30,9 @@ pub fn answer_text(
     writeln!(
         out,
         "{verdict}: a `{}` at {} ({}) in {}",
-        publication.kind,
-        local_time(publication.instant, zone),
-        utc_time(publication.instant),
+        publication.kind(),
+        local_time(publication.instant(), zone),
+        utc_time(publication.instant()),
         regions.join(", ")
     )?;
     upcoming_text(rulebook, publication, answer, out)?;
@@ -73,7 +73,7 @@ pub fn answer_text(
             local_time(from, zone),
             utc_time(from)
         )?;
-        for &region in publication.regions.iter().skip(1) {
+        for &region in publication.regions().iter().skip(1) {
             let region = &rulebook.regions[region];
             writeln!(out, "  in {}: {}", region.id, local_time(from, region.zone))?;
         }
@@ -124,7 +124,7 @@ fn upcoming_text(
             out,
             "{now}; from {} a `{}` is forbidden until {} in {} ({})",
             local_time(upcoming.window.start, region.zone),
-            publication.kind,
+            publication.kind(),
             local_time(upcoming.window.end, region.zone),
             region.id,
             rulebook.rules[upcoming.rule].id
@@ -220,10 +220,10 @@ pub fn answer_json(
     let document = JsonAnswer {
         verdict: answer.verdict().name(),
         allowed: answer.verdict() == Verdict::Allowed,
-        at: utc_time(publication.instant),
-        kind: &publication.kind,
+        at: utc_time(publication.instant()),
+        kind: publication.kind(),
         regions: publication
-            .regions
+            .regions()
             .iter()
             .map(|&r| rulebook.regions[r].id.as_str())
             .collect(),

@@ -300,12 +300,12 @@ fn uri(file: &str) -> String {
 /// What identifies a finding across runs, whatever line it moved to.
 fn fingerprint(rulebook: &Rulebook, publication: &Publication, finding: &Finding) -> String {
     let rule = &rulebook.rules[finding.rule].id;
-    let item = match &publication.id {
+    let item = match &publication.id() {
         Some(id) => format!("id={id}"),
         None => format!(
             "outlet={}|at={}",
-            publication.outlet,
-            utc_time(publication.instant)
+            publication.outlet(),
+            utc_time(publication.instant())
         ),
     };
     let scope = match &finding.violation {
@@ -332,8 +332,8 @@ impl<W: Write> SarifReport<'_, W> {
     ) -> SarifResult {
         let rule = &self.rulebook.rules[finding.rule];
         let column = match finding.violation {
-            Violation::InsideWindow { .. } => publication.spans.timestamp.offset,
-            Violation::MissingAttributes(_) => publication.spans.kind.offset,
+            Violation::InsideWindow { .. } => publication.spans().timestamp.offset,
+            Violation::MissingAttributes(_) => publication.spans().kind.offset,
         };
         SarifResult {
             rule_id: rule.id.clone(),

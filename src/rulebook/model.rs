@@ -276,6 +276,15 @@ impl Window {
     }
 }
 
+/// A kind of publication, as an index into `Rulebook::kinds`: a log's
+/// `kind=` resolved once, when the line is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct KindId(pub usize);
+
+/// A channel, as an index into `Rulebook::channels`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct ChannelId(pub usize);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -491,7 +491,7 @@ async fn preflight_route(
 impl PreflightRequest {
     /// The publication asked about, read against the selected rulebook: a
     /// kind, channel or region it does not know is a 400 naming it.
-    fn publication(self, rulebook: &Rulebook) -> Result<Publication, ApiError> {
+    fn publication(self, rulebook: &Rulebook) -> Result<Publication<'static>, ApiError> {
         let parts_given = self.at.is_some()
             || self.kind.is_some()
             || self.channel.is_some()
@@ -499,10 +499,13 @@ impl PreflightRequest {
             || self.outlet.is_some()
             || !self.attributes.is_empty();
         match (self.line, self.kind) {
-            (Some(line), None) if !parts_given => publication::read(&line, rulebook).map_err(|e| {
-                let help = e.help.map(|h| format!(" ({h})")).unwrap_or_default();
-                ApiError::bad_request(format!("{}{help}", e.message))
-            }),
+            (Some(line), None) if !parts_given => match publication::read(&line, rulebook) {
+                Ok(publication) => Ok(publication.into_owned()),
+                Err(e) => {
+                    let help = e.help.map(|h| format!(" ({h})")).unwrap_or_default();
+                    Err(ApiError::bad_request(format!("{}{help}", e.message)))
+                }
+            },
             (None, Some(kind)) => {
                 let question = Question {
                     at: self.at,

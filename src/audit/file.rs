@@ -1,0 +1,257 @@
+//! One file's lines, in order, on their way to the report: the counts, the
+//! waivers (inline and from a waiver file), the scope. The lines come read
+//! and checked already; this is the only state that crosses lines.
+
+use std::io;
+
+use super::{Limits, LogLine, Outcome, Report, Summary};
+use crate::check::{Finding, Scope};
+use crate::publication::{LineError, Publication};
+use crate::rulebook::{Rulebook, Severity};
+use crate::waiver::{self, Acceptance, Directive, Origin, WaiverWarning, Waivers};
+
+pub(crate) struct FileAudit<'a> {
+    rulebook: &'a Rulebook,
+    file: &'a str,
+    report: &'a mut dyn Report,
+    summary: &'a mut Summary,
+    limits: Limits,
+    waivers: &'a mut Waivers,
+    /// Lines of this file so far.
+    lines: usize,
+    /// Inline waivers read on the comment lines just above the current line.
+    pending: Vec<(Directive, Origin)>,
+    /// The findings to report; the others are only counted.
+    scope: Option<&'a Scope>,
+}
+
+impl<'a> FileAudit<'a> {
+    pub(crate) fn begin(
+        rulebook: &'a Rulebook,
+        file: &'a str,
+        report: &'a mut dyn Report,
+        summary: &'a mut Summary,
+        limits: Limits,
+        waivers: &'a mut Waivers,
+    ) -> io::Result<Self> {
+        summary.files += 1;
+        report.begin(file)?;
+        Ok(FileAudit {
+            rulebook,
+            file,
+            report,
+            summary,
+            limits,
+            waivers,
+            lines: 0,
+            pending: Vec::new(),
+            scope: None,
+        })
+    }
+
+    /// Reports only the findings inside `scope`.
+    pub(crate) fn scoped(mut self, scope: &'a Scope) -> Self {
+        self.scope = (!scope.is_everything()).then_some(scope);
+        self
+    }
+
+    /// Lines of this file so far.
+    pub(crate) fn lines(&self) -> usize {
+        self.lines
+    }
+
+    /// Has `Limits::max_invalid` been reached? Then later lines are not read.
+    pub(crate) fn must_stop(&mut self) -> bool {
+        let stop = self
+            .limits
+            .max_invalid
+            .is_some_and(|max| self.summary.invalid >= max);
+        self.summary.stopped_early |= stop;
+        stop
+    }
+
+    /// Lines that need no report: `publications` without findings and
+    /// `skipped` blank or comment lines that are not waivers. The first of
+    /// them ends any run of inline waivers, which then accepted nothing.
+    pub(crate) fn clean(&mut self, publications: usize, skipped: usize) -> io::Result<()> {
+        self.flush()?;
+        self.lines += publications + skipped;
+        self.summary.lines += publications + skipped;
+        self.summary.publications += publications;
+        self.summary.skipped += skipped;
+        Ok(())
+    }
+
+    /// The next line, invalid.
+    pub(crate) fn invalid(&mut self, text: &str, error: &LineError) -> io::Result<()> {
+        let line = self.next_line(text);
+        self.flush()?;
+        self.summary.invalid += 1;
+        self.report.line(&line, Outcome::Invalid(error))
+    }
+
+    /// The next line, a comment that may be an inline waiver.
+    pub(crate) fn comment(&mut self, text: &str) -> io::Result<()> {
+        let line = self.next_line(text);
+        match waiver::directive(line.text, self.rulebook) {
+            Some(Ok(directive)) => {
+                let origin = Origin {
+                    file: line.file.to_string(),
+                    line: line.number,
+                    inline: true,
+                };
+                // A run of directives longer than the rulebook's rules cannot
+                // all apply to the next publication: the oldest is unused now,
+                // so that the run never holds more than that in memory.
+                if self.pending.len() >= self.rulebook.rules.len().max(1) {
+                    let (directive, origin) = self.pending.remove(0);
+                    self.unused(directive, origin)?;
+                }
+                self.pending.push((directive, origin));
+                self.summary.skipped += 1;
+                Ok(())
+            }
+            // A malformed waiver never allows anything: the line is invalid.
+            Some(Err(error)) => {
+                self.flush()?;
+                self.summary.invalid += 1;
+                self.report.line(&line, Outcome::Invalid(&error))
+            }
+            None => {
+                self.flush()?;
+                self.summary.skipped += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// The next line, a publication that breaks rules (`findings`, in rule order).
+    pub(crate) fn checked(
+        &mut self,
+        publication: &Publication,
+        mut findings: Vec<Finding>,
+    ) -> io::Result<()> {
+        let line = self.next_line(publication.text());
+        let rulebook = self.rulebook;
+        self.summary.publications += 1;
+        findings.sort_by(|a, b| rulebook.rules[a.rule].id.cmp(&rulebook.rules[b.rule].id));
+        let mut used = vec![false; self.pending.len()];
+        let mut kept = Vec::new();
+        let mut waived = Vec::new();
+        for finding in findings {
+            // Waivers see every finding, so that one waiving a finding out of
+            // scope is not reported as unused.
+            let acceptance = self.acceptance(&line, publication, &finding, &mut used);
+            let finding = match self.scope {
+                Some(scope) => match scope.narrow(publication, finding) {
+                    Some(finding) => finding,
+                    None => {
+                        self.summary.out_of_scope += 1;
+                        continue;
+                    }
+                },
+                None => finding,
+            };
+            match acceptance {
+                Some(acceptance) => waived.push((finding, acceptance)),
+                None => kept.push(finding),
+            }
+        }
+        for finding in &kept {
+            self.summary.violations += 1;
+            match rulebook.rules[finding.rule].severity {
+                Severity::Error => self.summary.errors += 1,
+                Severity::Warning => self.summary.warnings += 1,
+                Severity::Info => self.summary.infos += 1,
+            }
+        }
+        if !kept.is_empty() {
+            self.report
+                .line(&line, Outcome::Checked(publication, &kept))?;
+        }
+        for (finding, acceptance) in &waived {
+            self.summary.waived += 1;
+            self.report
+                .waived(&line, publication, finding, acceptance)?;
+        }
+        let mut index = 0;
+        self.pending.retain(|_| {
+            index += 1;
+            !used[index - 1]
+        });
+        self.flush()
+    }
+
+    /// The end of the file: waivers still pending accepted nothing.
+    pub(crate) fn end(mut self) -> io::Result<()> {
+        self.flush()
+    }
+
+    /// A read error ends the file, which is counted as unreadable.
+    pub(crate) fn unreadable(self, lines_read: usize, error: &io::Error) -> io::Result<()> {
+        self.summary.unreadable_files += 1;
+        self.report.unreadable(
+            self.file,
+            &format!("read error after line {lines_read}: {error}"),
+        )
+    }
+
+    fn next_line<'t>(&mut self, text: &'t str) -> LogLine<'t>
+    where
+        'a: 't,
+    {
+        self.lines += 1;
+        self.summary.lines += 1;
+        LogLine {
+            file: self.file,
+            number: self.lines,
+            text,
+        }
+    }
+
+    /// Reports the pending inline waivers as unused: no publication followed them.
+    fn flush(&mut self) -> io::Result<()> {
+        for (directive, origin) in std::mem::take(&mut self.pending) {
+            self.unused(directive, origin)?;
+        }
+        Ok(())
+    }
+
+    /// An inline waiver that accepted nothing.
+    fn unused(&mut self, directive: Directive, origin: Origin) -> io::Result<()> {
+        self.summary.waiver_warnings += 1;
+        self.report.waiver_warning(&WaiverWarning {
+            origin,
+            rule: self.rulebook.rules[directive.rule].id.clone(),
+            message: "unused: the next line breaks no such rule".to_string(),
+        })
+    }
+
+    /// The waiver that accepts `finding`, if any: inline first, then the file's.
+    fn acceptance(
+        &mut self,
+        line: &LogLine,
+        publication: &Publication,
+        finding: &Finding,
+        used: &mut [bool],
+    ) -> Option<Acceptance> {
+        if let Some(index) = self
+            .pending
+            .iter()
+            .position(|(d, _)| d.rule == finding.rule)
+        {
+            used[index] = true;
+            let (directive, origin) = &self.pending[index];
+            return Some(Acceptance {
+                reason: directive.reason.clone(),
+                origin: origin.clone(),
+            });
+        }
+        self.waivers
+            .accept(line.file, line.number, publication, finding.rule)
+            .map(|w| Acceptance {
+                reason: w.reason.clone(),
+                origin: w.origin.clone(),
+            })
+    }
+}

@@ -1,0 +1,289 @@
+//! Bytes → lines, with one policy for every reader: a line ends with `\n`
+//! or `\r\n`; a UTF-8 byte-order mark at the start of the input is dropped;
+//! a line longer than `MAX_LINE_BYTES` (its ending aside) or not UTF-8 is
+//! still a line: numbered and reported, never silently dropped, and reading
+//! goes on with the next one.
+//!
+//! The input is read in chunks of whole lines, never whole: a fixed set of
+//! buffers goes round between the reader and whoever takes the lines.
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+use std::ops::Range;
+
+use super::{LineError, LineErrorKind};
+use crate::source::Span;
+
+/// Longer lines are reported as invalid without being held in memory.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Room for a line of `MAX_LINE_BYTES` and its `\r\n`: a line without a
+/// newline in that many bytes is too long.
+const LINE_LIMIT: usize = MAX_LINE_BYTES + 2;
+
+/// One line, as text or as the reason it has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineText<'a> {
+    Text(&'a str),
+    /// Not UTF-8: the text up to the first bad byte, kept for the diagnostic.
+    NotUtf8 {
+        valid_prefix: &'a str,
+        bad_byte: u8,
+    },
+    /// Longer than `MAX_LINE_BYTES`, line ending aside; only the start is kept.
+    TooLong {
+        start: Cow<'a, str>,
+    },
+}
+
+impl<'a> LineText<'a> {
+    /// A line's bytes, its line ending removed.
+    pub fn new(line: &'a [u8]) -> Self {
+        if line.len() > MAX_LINE_BYTES {
+            return LineText::too_long(line);
+        }
+        match std::str::from_utf8(line) {
+            Ok(text) => LineText::Text(text),
+            Err(e) => {
+                let valid = &line[..e.valid_up_to()];
+                LineText::NotUtf8 {
+                    valid_prefix: std::str::from_utf8(valid).unwrap_or_default(),
+                    bad_byte: line[e.valid_up_to()],
+                }
+            }
+        }
+    }
+
+    /// Why the line cannot be read, if it cannot.
+    pub fn error(&self) -> Option<LineError> {
+        match self {
+            LineText::Text(_) => None,
+            LineText::NotUtf8 {
+                valid_prefix,
+                bad_byte,
+            } => Some(LineError::new(
+                LineErrorKind::NotUtf8,
+                Span::new(valid_prefix.len(), 0),
+                format!("this line is not UTF-8: byte 0x{bad_byte:02X} follows"),
+            )),
+            LineText::TooLong { .. } => Some(LineError::new(
+                LineErrorKind::TooLong,
+                Span::new(0, 0),
+                format!("this line is longer than the {MAX_LINE_BYTES} bytes a line may have"),
+            )),
+        }
+    }
+
+    /// An over-long line, of which only the start is kept for the diagnostic.
+    pub fn too_long(line: &'a [u8]) -> Self {
+        let start = &line[..200.min(line.len())];
+        LineText::TooLong {
+            start: String::from_utf8_lossy(start),
+        }
+    }
+}
+
+/// A piece of the input.
+pub(crate) enum Chunk {
+    /// Whole lines (the last line of the input may lack its newline), from
+    /// byte `start` (3 for a byte-order mark at the start of the input).
+    Lines { bytes: Vec<u8>, start: usize },
+    /// A line longer than `LINE_LIMIT`: its start, the rest skipped; and the
+    /// buffer it was read into, to go back to the pool.
+    TooLong { start: Vec<u8>, spare: Vec<u8> },
+    /// Reading failed: the input ends here. `uncounted` is 1 when the error
+    /// came inside an over-long line, which counts as a line read (and is
+    /// not reported).
+    Failed { error: io::Error, uncounted: usize },
+}
+
+/// The lines of a chunk from byte `start`, each without its line ending
+/// (`\n`, `\r\n`). A chunk holds one line at least, if only a byte-order mark.
+pub(crate) fn lines(bytes: &[u8], mut start: usize) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut first = !bytes.is_empty();
+    std::iter::from_fn(move || {
+        if start >= bytes.len() && !std::mem::take(&mut first) {
+            return None;
+        }
+        first = false;
+        start = start.min(bytes.len());
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+        let line = start..end;
+        start = end + 1;
+        let content_end = if bytes[line.clone()].ends_with(b"\r") {
+            end - 1
+        } else {
+            end
+        };
+        Some(line.start..content_end)
+    })
+}
+
+/// Cuts the input into chunks of whole lines.
+pub(crate) struct ChunkReader<R> {
+    input: R,
+    chunk_bytes: usize,
+    /// The start of a line that the last chunk cut.
+    carry: Vec<u8>,
+    /// A piece due after the one just given.
+    queued: Option<Chunk>,
+    /// Every piece has been given.
+    ended: bool,
+    /// The input said it has no more (a terminal is not asked twice).
+    input_ended: bool,
+    /// No piece has been given yet: the next may start with a byte-order mark.
+    at_start: bool,
+}
+
+impl<R: Read> ChunkReader<R> {
+    pub(crate) fn new(input: R, chunk_bytes: usize) -> Self {
+        ChunkReader {
+            input,
+            chunk_bytes,
+            carry: Vec::new(),
+            queued: None,
+            ended: false,
+            input_ended: false,
+            at_start: true,
+        }
+    }
+
+    /// The next piece, read into `buffer`; `None` at the end of the input.
+    pub(crate) fn next(&mut self, buffer: Vec<u8>) -> Option<Chunk> {
+        let mut chunk = self.read_chunk(buffer)?;
+        if std::mem::take(&mut self.at_start) {
+            match &mut chunk {
+                Chunk::Lines { bytes, start } if bytes.starts_with(BOM) => *start = BOM.len(),
+                Chunk::TooLong { start, .. } if start.starts_with(BOM) => {
+                    drop(start.drain(..BOM.len()));
+                }
+                _ => {}
+            }
+        }
+        Some(chunk)
+    }
+
+    fn read_chunk(&mut self, mut buffer: Vec<u8>) -> Option<Chunk> {
+        if let Some(piece) = self.queued.take() {
+            return Some(piece);
+        }
+        if self.ended {
+            return None;
+        }
+        buffer.clear();
+        buffer.append(&mut self.carry);
+        // The carried start of a line holds no newline: search after it.
+        let mut searched = buffer.len();
+        let mut wanted = self.chunk_bytes;
+        loop {
+            let at_end = match self.fill(&mut buffer, wanted) {
+                Ok(at_end) => at_end,
+                Err(error) => return Some(self.failed(buffer, error)),
+            };
+            let newline = memchr::memrchr(b'\n', &buffer[searched..]).map(|n| searched + n);
+            searched = buffer.len();
+            if let Some(newline) = newline {
+                self.carry.extend_from_slice(&buffer[newline + 1..]);
+                buffer.truncate(newline + 1);
+                self.ended = at_end && self.carry.is_empty();
+                return Some(Chunk::Lines {
+                    bytes: buffer,
+                    start: 0,
+                });
+            }
+            if buffer.len() >= LINE_LIMIT {
+                return Some(self.too_long(buffer));
+            }
+            if at_end {
+                self.ended = true;
+                return (!buffer.is_empty()).then_some(Chunk::Lines {
+                    bytes: buffer,
+                    start: 0,
+                });
+            }
+            // One line longer than a chunk: read on until it ends, in
+            // growing steps, so that small chunks do not make it quadratic.
+            let step = self.chunk_bytes.max(buffer.len()).min(LINE_LIMIT);
+            wanted = buffer.len().saturating_add(step);
+        }
+    }
+
+    /// Reads once, up to `wanted` bytes in `buffer`: what is there, so that
+    /// a slow stream (`tail -f`) is checked as it comes. True at the end of
+    /// the input.
+    fn fill(&mut self, buffer: &mut Vec<u8>, wanted: usize) -> io::Result<bool> {
+        let missing = wanted.saturating_sub(buffer.len());
+        if self.input_ended || missing == 0 {
+            return Ok(self.input_ended);
+        }
+        let start = buffer.len();
+        buffer.resize(wanted.max(start), 0);
+        let read = loop {
+            match self.input.read(&mut buffer[start..]) {
+                Ok(read) => break read,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    buffer.truncate(start);
+                    return Err(e);
+                }
+            }
+        };
+        buffer.truncate(start + read);
+        self.input_ended = read == 0;
+        Ok(self.input_ended)
+    }
+
+    /// A read error: the whole lines read before it still count, and so
+    /// does a partial line already too long, as the line reader counts them.
+    fn failed(&mut self, mut buffer: Vec<u8>, error: io::Error) -> Chunk {
+        self.ended = true;
+        let whole = memchr::memrchr(b'\n', &buffer).map_or(0, |newline| newline + 1);
+        let uncounted = usize::from(buffer.len() - whole >= LINE_LIMIT);
+        let failed = Chunk::Failed { error, uncounted };
+        if whole == 0 {
+            return failed;
+        }
+        buffer.truncate(whole);
+        self.queued = Some(failed);
+        Chunk::Lines {
+            bytes: buffer,
+            start: 0,
+        }
+    }
+
+    /// A line with no newline in `LINE_LIMIT` bytes: keeps its start, drops
+    /// the rest up to its newline.
+    fn too_long(&mut self, mut buffer: Vec<u8>) -> Chunk {
+        let start = buffer[..200.min(buffer.len())].to_vec();
+        loop {
+            buffer.clear();
+            match self.fill(&mut buffer, self.chunk_bytes.max(64 * 1024)) {
+                Err(error) => {
+                    // The line reader counts the line, then fails skipping it.
+                    self.ended = true;
+                    return Chunk::Failed {
+                        error,
+                        uncounted: 1,
+                    };
+                }
+                Ok(at_end) => {
+                    if let Some(newline) = buffer.iter().position(|&b| b == b'\n') {
+                        self.carry.extend_from_slice(&buffer[newline + 1..]);
+                        self.ended = at_end && self.carry.is_empty();
+                        break;
+                    }
+                    if at_end {
+                        self.ended = true;
+                        break;
+                    }
+                }
+            }
+        }
+        Chunk::TooLong {
+            start,
+            spare: buffer,
+        }
+    }
+}
