@@ -1,13 +1,14 @@
 //! YAML → validated, resolved rulebook.
 //!
 //! `schema` mirrors the YAML and keeps spans; `expr` reads window anchors;
-//! `resolve` validates everything and, with `calendar`, turns anchors into UTC
-//! windows; `model` is what the rest of the program uses.
+//! `resolve` validates everything and, with `instants` (an anchor's instant
+//! in a round and region), turns anchors into UTC windows; `model` is what
+//! the rest of the program uses.
 
-mod calendar;
 mod compose;
 mod error;
 pub mod expr;
+mod instants;
 pub mod model;
 mod resolve;
 pub mod schema;
@@ -15,8 +16,8 @@ pub mod shipped;
 
 use std::path::{Path, PathBuf};
 
-pub use calendar::wall_clock;
 pub use error::{Problem, RulebookError};
+pub use instants::wall_clock;
 pub use model::*;
 
 use crate::side_file::{self, SideFile};

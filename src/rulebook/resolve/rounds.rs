@@ -6,9 +6,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::places::Places;
 use super::required;
-use crate::rulebook::calendar::wall_clock;
 use crate::rulebook::error::Problems;
 use crate::rulebook::expr;
+use crate::rulebook::instants::wall_clock;
 use crate::rulebook::model::*;
 use crate::rulebook::schema::*;
 use crate::source::escape_unsafe;

@@ -2,9 +2,9 @@
 //! places and resolved to UTC intervals for each round and region.
 
 use super::unknown;
-use crate::rulebook::calendar::{Context, Election};
 use crate::rulebook::error::Problems;
 use crate::rulebook::expr::{self, Anchor, Base, Day, Name};
+use crate::rulebook::instants::{Context, Election};
 use crate::rulebook::model::*;
 use crate::rulebook::schema::*;
 use crate::source::{Span, did_you_mean};
