@@ -3,7 +3,7 @@
 //! `schema` mirrors the YAML and keeps spans; `expr` reads window anchors;
 //! `resolve` validates everything and, with `instants` (an anchor's instant
 //! in a round and region), turns anchors into UTC windows; `model` is what
-//! the rest of the program uses.
+//! the rest of the program uses, and `timeline` lists its windows in order.
 
 mod compose;
 mod error;
@@ -13,12 +13,14 @@ pub mod model;
 mod resolve;
 pub mod schema;
 pub mod shipped;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 
 pub use error::{Problem, RulebookError};
 pub use instants::wall_clock;
 pub use model::*;
+pub use timeline::{TimelineEntry, timeline};
 
 use crate::side_file::{self, SideFile};
 use crate::source::{LineIndex, SourceFile, Span};
