@@ -1,4 +1,5 @@
-//! The election's restricted windows for calendars: `scrutin calendar`.
+//! `scrutin calendar`: the election's timeline (`rulebook::timeline`) for
+//! people and calendar apps.
 //!
 //! Every window of every rule, per region, with a rule's overlapping windows
 //! in one region merged into one; as a table, JSON, or an iCalendar file
@@ -11,9 +12,8 @@ use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Serialize;
 
-use super::rules::calendar;
 use super::{column_width, local_time, utc_time};
-use crate::rulebook::{Rulebook, Window};
+use crate::rulebook::{Rulebook, Window, timeline};
 
 /// One restricted window of one rule in one region.
 pub struct Restriction {
@@ -25,7 +25,7 @@ pub struct Restriction {
 /// The windows of the election in `regions` (all when empty), a rule's
 /// overlapping windows in a region merged, sorted by start.
 pub fn restrictions(rulebook: &Rulebook, regions: &[usize]) -> Vec<Restriction> {
-    let mut entries: Vec<Restriction> = calendar(rulebook)
+    let mut entries: Vec<Restriction> = timeline(rulebook)
         .into_iter()
         .filter(|e| regions.is_empty() || regions.contains(&e.region))
         .map(|e| Restriction {
@@ -53,7 +53,7 @@ pub fn restrictions(rulebook: &Rulebook, regions: &[usize]) -> Vec<Restriction> 
 }
 
 /// The windows as a table, each column as wide as its widest cell (header
-/// included), as `rules show` prints its calendar; time first, since the
+/// included), as `rules show` prints its windows; time first, since the
 /// rows are sorted by start.
 pub fn table(
     rulebook: &Rulebook,

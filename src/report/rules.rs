@@ -6,40 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{column_width, local_time, round_name, utc_time, utc_window};
-use crate::rulebook::{Filter, Round, Rule, RuleBody, Rulebook, Severity, Window};
-
-/// One restricted window: a rule, in a region, in a round (or the whole election).
-pub struct CalendarEntry {
-    pub round: Option<usize>,
-    pub region: usize,
-    pub rule: usize,
-    pub window: Window,
-}
-
-/// Every restricted window of the election, per round (whole-election windows
-/// first), sorted by start, then end, then region and rule as declared.
-pub fn calendar(rulebook: &Rulebook) -> Vec<CalendarEntry> {
-    let mut entries: Vec<CalendarEntry> = rulebook
-        .rules
-        .iter()
-        .enumerate()
-        .flat_map(|(index, rule)| {
-            match &rule.body {
-                RuleBody::Window(window) => window.windows.as_slice(),
-                RuleBody::Requires(_) => &[],
-            }
-            .iter()
-            .map(move |w| CalendarEntry {
-                round: w.round,
-                region: w.region,
-                rule: index,
-                window: w.window,
-            })
-        })
-        .collect();
-    entries.sort_by_key(|e| (e.round, e.window.start, e.window.end, e.region, e.rule));
-    entries
-}
+use crate::rulebook::{
+    Filter, Round, Rule, RuleBody, Rulebook, Severity, TimelineEntry, Window, timeline,
+};
 
 pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
@@ -55,7 +24,7 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         show_rule(rulebook, rule, out)?;
     }
     show_adjustments(rulebook, out)?;
-    show_calendar(rulebook, out)
+    show_timeline(rulebook, out)
 }
 
 fn show_polls(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
@@ -144,10 +113,10 @@ fn show_adjustments(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> 
     Ok(())
 }
 
-/// The calendar as a table, one section per round: windows are `[start, end)`.
-fn show_calendar(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+/// The timeline as a table, one section per round: windows are `[start, end)`.
+fn show_timeline(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nrestricted windows, [start, end), sorted by start:")?;
-    let entries = calendar(rulebook);
+    let entries = timeline(rulebook);
     // Each column as wide as its widest cell, header included.
     let region_width = column_width(
         entries
@@ -228,12 +197,13 @@ struct JsonRulebook<'a> {
     file: &'a str,
     rounds: Vec<JsonRound<'a>>,
     rules: Vec<JsonRule<'a>>,
-    /// Every restricted window, sorted as in `calendar`.
-    calendar: Vec<JsonCalendarEntry<'a>>,
+    /// Every restricted window, sorted as in `rulebook::timeline` (the
+    /// key, `calendar`, is part of the JSON output and keeps its name).
+    calendar: Vec<JsonTimelineEntry<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonCalendarEntry<'a> {
+struct JsonTimelineEntry<'a> {
     round: Option<&'a str>,
     region: &'a str,
     rule: &'a str,
@@ -243,12 +213,12 @@ struct JsonCalendarEntry<'a> {
     local_end: String,
 }
 
-fn json_calendar(rulebook: &Rulebook) -> Vec<JsonCalendarEntry<'_>> {
-    calendar(rulebook)
+fn json_timeline(rulebook: &Rulebook) -> Vec<JsonTimelineEntry<'_>> {
+    timeline(rulebook)
         .iter()
         .map(|entry| {
             let region = &rulebook.regions[entry.region];
-            JsonCalendarEntry {
+            JsonTimelineEntry {
                 round: entry.round.map(|r| rulebook.rounds[r].id.as_str()),
                 region: &region.id,
                 rule: &rulebook.rules[entry.rule].id,
@@ -324,7 +294,7 @@ pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
             .map(|round| json_round(rulebook, round))
             .collect(),
         rules,
-        calendar: json_calendar(rulebook),
+        calendar: json_timeline(rulebook),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
@@ -460,7 +430,7 @@ pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
     };
     let mut rule_json = json_rule(rulebook, rule_ref);
     // Per round, then by start, as the human explanation lists them.
-    rule_json.windows = calendar(rulebook)
+    rule_json.windows = timeline(rulebook)
         .iter()
         .filter(|entry| entry.rule == rule)
         .map(|entry| json_window(rulebook, entry.round, entry.region, &entry.window))
@@ -515,7 +485,7 @@ pub fn explain_text(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
         )?;
     }
     writeln!(out, "\n{}", textwrap::fill(&rule_ref.help, 100))?;
-    let windows: Vec<CalendarEntry> = calendar(rulebook)
+    let windows: Vec<TimelineEntry> = timeline(rulebook)
         .into_iter()
         .filter(|e| e.rule == rule)
         .collect();

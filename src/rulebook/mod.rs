@@ -1,23 +1,26 @@
 //! YAML → validated, resolved rulebook.
 //!
 //! `schema` mirrors the YAML and keeps spans; `expr` reads window anchors;
-//! `resolve` validates everything and, with `calendar`, turns anchors into UTC
-//! windows; `model` is what the rest of the program uses.
+//! `resolve` validates everything and, with `instants` (an anchor's instant
+//! in a round and region), turns anchors into UTC windows; `model` is what
+//! the rest of the program uses, and `timeline` lists its windows in order.
 
-mod calendar;
 mod compose;
 mod error;
 pub mod expr;
+mod instants;
 pub mod model;
 mod resolve;
 pub mod schema;
 pub mod shipped;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 
-pub use calendar::wall_clock;
 pub use error::{Problem, RulebookError};
+pub use instants::wall_clock;
 pub use model::*;
+pub use timeline::{TimelineEntry, timeline};
 
 use crate::side_file::{self, SideFile};
 use crate::source::{LineIndex, SourceFile, Span};

@@ -1,0 +1,252 @@
+//! Rules: their severity, citation, filter (`applies_to`) and body, a window
+//! or required attributes.
+
+use super::places::Places;
+use super::unknown;
+use super::windows::{Scope, window_rule};
+use crate::field::LIST_FIELDS;
+use crate::rulebook::error::Problems;
+use crate::rulebook::instants::Election;
+use crate::rulebook::model::*;
+use crate::rulebook::schema::*;
+use crate::source::{escape_unsafe, escape_unsafe_lines};
+
+pub(super) fn rules(
+    raw: &[RawRule],
+    kinds: &[Term],
+    channels: &[Term],
+    places: &Places,
+    rounds: &[Round],
+    sound_calendar: bool,
+    problems: &mut Problems,
+) -> Vec<Rule> {
+    let election = Election {
+        regions: places.regions,
+        groups: places.groups,
+        rounds,
+    };
+    let mut rules = Vec::new();
+    // Duplicate rule ids were reported when the files were composed.
+    for rule in raw {
+        let severity = Severity::from_name(&rule.severity.value);
+        if severity.is_none() {
+            unknown(
+                problems,
+                &rule.severity,
+                "severity",
+                Severity::NAMES.into_iter(),
+            );
+        }
+        check_citation(&rule.citation, problems);
+        let filter = filter(&rule.applies_to, kinds, channels, places, problems);
+        let round_filter = rule
+            .applies_to
+            .rounds
+            .as_ref()
+            // A law has no rounds yet: its election files are checked against them.
+            .map(|names| {
+                if rounds.is_empty() {
+                    Vec::new()
+                } else {
+                    round_indices(names, rounds, problems)
+                }
+            });
+        let scope = Scope {
+            rounds: round_filter,
+            regions: filter.regions.clone(),
+        };
+        let body = body(rule, scope, &election, sound_calendar, problems);
+        if let (Some(severity), Some(body)) = (severity, body) {
+            rules.push(Rule {
+                id: rule.id.value.clone(),
+                title: escape_unsafe(&rule.title.value),
+                severity,
+                citation: Citation {
+                    article: escape_unsafe(&rule.citation.article.value),
+                    law: escape_unsafe(&rule.citation.law.value),
+                    url: escape_unsafe(&rule.citation.url.value),
+                },
+                help: escape_unsafe_lines(rule.help.value.trim()),
+                filter,
+                body,
+                place: rule.id.place(),
+            });
+        }
+    }
+    rules
+}
+
+fn check_citation(citation: &RawCitation, problems: &mut Problems) {
+    let url = &citation.url;
+    if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
+        problems.add(
+            url.place(),
+            "a citation's url must be a web address",
+            "expected https://…",
+        );
+    }
+    for field in [&citation.article, &citation.law] {
+        if field.value.trim().is_empty() {
+            problems.add(
+                field.place(),
+                "a citation names its article and its law",
+                "empty",
+            );
+        }
+    }
+}
+
+fn filter(
+    raw: &RawFilter,
+    kinds: &[Term],
+    channels: &[Term],
+    places: &Places,
+    problems: &mut Problems,
+) -> Filter {
+    let vocabulary =
+        |names: &Option<Vec<Text>>, terms: &[Term], what: &str, problems: &mut Problems| {
+            names.as_ref().map(|names| {
+                for name in names
+                    .iter()
+                    .filter(|n| !terms.iter().any(|t| t.id == n.value))
+                {
+                    unknown(problems, name, what, terms.iter().map(|t| t.id.as_str()));
+                }
+                names.iter().map(|n| n.value.clone()).collect()
+            })
+        };
+    Filter {
+        kinds: vocabulary(&raw.kinds, kinds, "kind", problems),
+        channels: vocabulary(&raw.channels, channels, "channel", problems),
+        regions: raw
+            .regions
+            .as_ref()
+            .map(|names| places.expand(names, problems)),
+        tags: raw
+            .tags
+            .as_ref()
+            .map(|tags| tags.iter().map(|t| t.value.clone()).collect()),
+        attributes: raw
+            .attributes
+            .iter()
+            .flat_map(|entries| &entries.0)
+            .map(|(key, value)| {
+                reject_list_field(key, problems);
+                (key.value.clone(), value.value.clone())
+            })
+            .collect(),
+    }
+}
+
+/// `region`, `tags` and `first_published` are not single values to require or compare.
+fn reject_list_field(key: &Text, problems: &mut Problems) {
+    if LIST_FIELDS.contains(&key.value.as_str()) {
+        problems.add_with_help(
+            key.place(),
+            format!(
+                "`{}` cannot be required or compared as an attribute",
+                key.value
+            ),
+            "not a single-valued field",
+            Some("filter regions and tags with `applies_to.regions` and `applies_to.tags`"),
+        );
+    }
+}
+
+fn round_indices(names: &[Text], rounds: &[Round], problems: &mut Problems) -> Vec<usize> {
+    names
+        .iter()
+        .filter_map(|name| {
+            let found = rounds.iter().position(|r| r.id == name.value);
+            if found.is_none() {
+                unknown(
+                    problems,
+                    name,
+                    "round",
+                    rounds.iter().map(|r| r.id.as_str()),
+                );
+            }
+            found
+        })
+        .collect()
+}
+
+fn body(
+    rule: &RawRule,
+    scope: Scope,
+    election: &Election,
+    sound_calendar: bool,
+    problems: &mut Problems,
+) -> Option<RuleBody> {
+    if let (Some(flag), None) = (&rule.first_publication_only, &rule.requires) {
+        problems.add(
+            flag.place(),
+            "`first_publication_only` belongs to `requires` rules",
+            "not a `requires` rule",
+        );
+    }
+    if let (Some(window), Some(rounds)) = (&rule.window, &rule.applies_to.rounds)
+        && window
+            .value
+            .per
+            .as_ref()
+            .is_some_and(|p| p.value == "election")
+    {
+        let span = rounds.first().map_or(rule.id.place(), |r| r.place());
+        problems.add(
+            span,
+            "`rounds` cannot narrow a `per: election` window",
+            "the window spans the whole election",
+        );
+    }
+    match (&rule.window, &rule.requires) {
+        (Some(window), None) => {
+            window_rule(window, scope, election, sound_calendar, problems).map(RuleBody::Window)
+        }
+        (None, Some(attributes)) => {
+            if let Some(rounds) = &rule.applies_to.rounds {
+                let span = rounds.first().map_or(rule.id.place(), |r| r.place());
+                problems.add(
+                    span,
+                    "`rounds` narrows window rules only",
+                    "a `requires` rule holds in every round",
+                );
+            }
+            if attributes.is_empty() {
+                problems.add(
+                    rule.id.place(),
+                    "`requires` lists no attribute",
+                    "this rule would never fire",
+                );
+            }
+            attributes
+                .iter()
+                .for_each(|a| reject_list_field(a, problems));
+            Some(RuleBody::Requires(Requirement {
+                attributes: attributes.iter().map(|a| a.value.clone()).collect(),
+                first_publication_only: rule
+                    .first_publication_only
+                    .as_ref()
+                    .is_some_and(|f| f.value),
+            }))
+        }
+        (Some(_), Some(attributes)) => {
+            let span = attributes.first().map_or(rule.id.place(), |a| a.place());
+            problems.add(
+                span,
+                "a rule has one body: `window` or `requires`, not both",
+                "second body",
+            );
+            None
+        }
+        (None, None) => {
+            problems.add_with_help(
+                rule.id.place(),
+                format!("rule `{}` has no body", rule.id.value),
+                "missing `window` or `requires`",
+                Some("add `window: {start: …, end: …}` or `requires: [attribute, …]`"),
+            );
+            None
+        }
+    }
+}
