@@ -13,8 +13,32 @@
 # 2. the same log checked with a rulebook of 500 rules against one of 10;
 # 3. peak RSS on 1,000,000 lines against 10,000,000 lines;
 # 4. a newsroom's schedule of 1,000 lines checked end to end, process start
-#    included.
-# Logs and rulebooks are generated once into target/bench/ (about 1.6 GB).
+#    included;
+# 5. on a second log of as many lines, a commission's merged export (genlog
+#    --unsorted: outlets interleaved, lines in no time order, 5% breaking a
+#    rule), for wc -l, a naive awk filter (campaign items, polls, results and
+#    paid ads inside the metropolitan windows, comparing timestamps as
+#    strings), scrutin check --format json and DuckDB (benches/duckdb_peer.py:
+#    the log converted to CSV beforehand, untimed; the SQL query alone timed,
+#    in Python, reading the CSV, parsing TIMESTAMPTZ, joining with the windows
+#    scrutin resolves and writing the violations with COPY): seconds, MB/s
+#    (of the log), lines/s and the ratios; the findings of scrutin on both
+#    logs (with what awk and DuckDB select), and the cost of a finding:
+#
+#      cost = (cpu_unsorted / lines_unsorted - cpu_main / lines_main)
+#             x lines_unsorted / findings_unsorted
+#
+#    where cpu is scrutin's user + system CPU seconds (/usr/bin/time, best of
+#    3) on each log, counted in steps of 10 ms: meaningless on small logs.
+#    This charges the difference to every finding of the merged export,
+#    though the main log has findings too (about 2% of lines), so the cost
+#    per finding beyond the main log's rate is printed as well: the same
+#    difference divided by
+#    (findings_unsorted - findings_main x lines_unsorted / lines_main).
+#    DuckDB is the duckdb module of python3, or installed with pip into a venv
+#    under target/bench/venv when python3 has none.
+# Logs and rulebooks are generated once into target/bench/ (about 1.6 GB, and
+# 0.5 GB more for the merged export and its CSV).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-2000000}
@@ -114,3 +138,108 @@ schedule=target/bench/schedule-1000.log
 [ -s "$schedule" ] || target/release/examples/genlog --lines 1000 --rules "$french" --seed 2 > "$schedule"
 schedule_s=$(best -n 10 "$scrutin" check --rules "$french" --fail-on never "$schedule")
 awk -v s="$schedule_s" 'BEGIN { printf "1,000 lines, human output, process start included: %.1f ms (best of 10)\n", s * 1000 }'
+
+echo
+echo "## 5. A commission's merged export: lines in no time order, 5% breaking a rule"
+unsorted=target/bench/genlog-unsorted-$lines.log
+[ -s "$unsorted" ] ||
+    target/release/examples/genlog --lines "$lines" --rules "$french" --seed 1 --unsorted --violations 0.05 > "$unsorted"
+unsorted_bytes=$(stat -c %s "$unsorted")
+
+# The same kinds inside the same windows as the rulebook's, for metropolitan
+# France only, by comparing timestamps as strings: right for +02:00 alone.
+naive_awk_unsorted() {
+    awk '
+        function weekend(t) {
+            return (t >= "2017-04-22T00:00:00+02:00" && t < "2017-04-23T20:00:00+02:00") ||
+                   (t >= "2017-05-06T00:00:00+02:00" && t < "2017-05-07T20:00:00+02:00")
+        }
+        function sunday(t) {
+            return (t >= "2017-04-23T00:00:00+02:00" && t < "2017-04-23T20:00:00+02:00") ||
+                   (t >= "2017-05-07T00:00:00+02:00" && t < "2017-05-07T20:00:00+02:00")
+        }
+        function results(t) {
+            return (t >= "2017-04-22T12:00:00+02:00" && t < "2017-04-23T20:00:00+02:00") ||
+                   (t >= "2017-05-06T12:00:00+02:00" && t < "2017-05-07T20:00:00+02:00")
+        }
+        /kind=paid_ad/ { if ($1 >= "2016-10-01T00:00:00+02:00" && $1 < "2017-05-08T00:00:00+02:00") print; next }
+        /kind=campaign/ { if (/channel=print/ ? sunday($1) : weekend($1)) print; next }
+        /kind=poll/ { if (weekend($1)) print; next }
+        /kind=result/ { if (results($1)) print }
+    ' "$unsorted"
+}
+
+# scrutin's findings on a log (the summary's count of violations).
+findings() {
+    check_json "$french" "$1" | tail -20 | sed -n 's/^ *"violations": \([0-9]*\),*$/\1/p'
+}
+
+# User + system CPU seconds of a command (a program), the least of 3 runs.
+cpu_s() {
+    local best=""
+    for _ in 1 2 3; do
+        local used
+        used=$( { /usr/bin/time -f '%U %S' "$@" > /dev/null; } 2>&1 | tail -1)
+        best=$(awk -v b="$best" -v u="$used" 'BEGIN { split(u, t, " "); s = t[1] + t[2]; print (b == "" || s < b) ? s : b }')
+    done
+    echo "$best"
+}
+
+# A python3 that has duckdb: the system's, or a venv's under target/bench.
+duckdb_python() {
+    if python3 -c 'import duckdb' 2> /dev/null; then
+        echo python3
+        return
+    fi
+    local venv=target/bench/venv
+    if ! "$venv/bin/python" -c 'import duckdb' 2> /dev/null; then
+        python3 -m venv "$venv" >&2
+        "$venv/bin/pip" install --quiet duckdb >&2
+    fi
+    echo "$venv/bin/python"
+}
+
+python=$(duckdb_python)
+windows_csv=target/bench/windows-fr-2017.csv
+unsorted_csv=${unsorted%.log}.csv
+[ -s "$windows_csv" ] || "$python" benches/duckdb_peer.py windows "$scrutin" "$french" "$windows_csv"
+[ -s "$unsorted_csv" ] || "$python" benches/duckdb_peer.py convert "$unsorted" "$unsorted_csv"
+
+uwc_s=$(best wc -l "$unsorted")
+uawk_s=$(best naive_awk_unsorted)
+uscrutin_s=$(best check_json "$french" "$unsorted")
+duckdb=$("$python" benches/duckdb_peer.py query "$unsorted_csv" "$windows_csv" target/bench/duckdb-violations.csv 3)
+read -r duckdb_s duckdb_rows <<< "$duckdb"
+awk_rows=$(naive_awk_unsorted | wc -l)
+main_findings=$(findings "$log")
+unsorted_findings=$(findings "$unsorted")
+main_cpu=$(cpu_s "$scrutin" check --rules "$french" --format json --fail-on never "$log")
+unsorted_cpu=$(cpu_s "$scrutin" check --rules "$french" --format json --fail-on never "$unsorted")
+
+awk -v f="$unsorted" -v l="$lines" -v b="$unsorted_bytes" -v c="$(stat -c %s "$unsorted_csv")" \
+    'BEGIN { printf "log: %s, %d lines, %.1f MB (as CSV for DuckDB: %.1f MB)\n\n", f, l, b / 1e6, c / 1e6 }'
+printf '%-22s %9s %10s %14s\n' tool seconds MB/s lines/s
+for row in "wc -l:$uwc_s" "naive awk:$uawk_s" "scrutin check:$uscrutin_s" "DuckDB (query only):$duckdb_s"; do
+    name=${row%%:*}; s=${row#*:}
+    awk -v n="$name" -v s="$s" -v b="$unsorted_bytes" -v l="$lines" \
+        'BEGIN { printf "%-22s %9.3f %10.1f %14.0f\n", n, s, b / s / 1e6, l / s }'
+done
+echo
+awk -v w="$uwc_s" -v a="$uawk_s" -v s="$uscrutin_s" -v d="$duckdb_s" 'BEGIN {
+    printf "scrutin / wc -l:      %.1fx the time\n", s / w
+    printf "scrutin / naive awk:  %.2fx the time\n", s / a
+    printf "scrutin / DuckDB:     %.2fx the time (scrutin at %.2fx DuckDB'"'"'s speed)\n", s / d, d / s
+}'
+echo
+# The cost of a finding, as in the header: ml and ul are the two logs' lines.
+awk -v ml="$lines" -v ul="$lines" -v mf="$main_findings" -v uf="$unsorted_findings" \
+    -v ar="$awk_rows" -v dr="$duckdb_rows" -v mc="$main_cpu" -v uc="$unsorted_cpu" 'BEGIN {
+    printf "scrutin findings:     %d on the main log (%.2f%% of lines), %d on the merged export (%.2f%%)\n", mf, 100 * mf / ml, uf, 100 * uf / ul
+    printf "selected by awk:      %d lines (right for +02:00 only); by DuckDB: %d rows\n", ar, dr
+    printf "scrutin CPU:          %.2f s on the main log, %.2f s on the merged export (user + sys, best of 3)\n", mc, uc
+    extra = (uc / ul - mc / ml) * ul
+    printf "cost of a finding:    %.2f us (the difference / the export'"'"'s findings)", extra / uf * 1e6
+    beyond = uf - mf * ul / ml
+    if (beyond > 0) printf ", %.2f us (/ the findings beyond the main log'"'"'s rate)", extra / beyond * 1e6
+    printf "\n"
+}'

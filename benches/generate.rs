@@ -5,14 +5,17 @@
 //! set of outlets. Most are news; campaign items, polls and results come at
 //! their real-life share, so a small part of them breaks a rule. The same seed
 //! gives the same log.
+//!
+//! The pieces below (the random numbers, the campaign, the draws and the line)
+//! are shared with `merged.rs`, `genlog --unsorted`'s other kind of log.
 
 use std::io::{self, Write};
 
-use chrono::{Duration, NaiveTime, TimeZone, Utc};
-use scrutin::rulebook::Rulebook;
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use scrutin::rulebook::{Region, Rulebook};
 
 /// SplitMix64: small, fast, and deterministic from its seed.
-struct Random(u64);
+pub struct Random(pub u64);
 
 impl Random {
     fn next(&mut self) -> u64 {
@@ -23,12 +26,12 @@ impl Random {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }
 
-const OUTLETS: [&str; 12] = [
+pub const OUTLETS: [&str; 12] = [
     "lemonde.fr",
     "lefigaro.fr",
     "liberation.fr",
@@ -51,22 +54,99 @@ const SHARES: [(&str, usize); 4] = [
     ("paid_ad", 5),
 ];
 
+/// A poll's notice: every attribute the French poll-notice rule requires.
+const POLL_NOTICE: &str =
+    " pollster=Ipsos sponsor=\"Le Monde\" sample_size=1000 fieldwork=2017-05-01 margin_of_error=3";
+
+/// The time a log covers: from 30 days before the first vote (00:00 UTC) to
+/// 2 days after the last.
+pub struct Campaign {
+    pub start: DateTime<Utc>,
+    /// Its length, in seconds.
+    pub seconds: usize,
+}
+
+impl Campaign {
+    pub fn of(rulebook: &Rulebook) -> Campaign {
+        let first = rulebook
+            .rounds
+            .first()
+            .expect("an election has rounds")
+            .polls[rulebook.default_region]
+            .vote;
+        let last = rulebook
+            .rounds
+            .last()
+            .expect("an election has rounds")
+            .polls[rulebook.default_region]
+            .vote;
+        let start = Utc.from_utc_datetime(&(first - Duration::days(30)).and_time(NaiveTime::MIN));
+        let seconds =
+            ((last + Duration::days(2)) - (first - Duration::days(30))).num_seconds() as usize;
+        Campaign { start, seconds }
+    }
+}
+
+/// A region: the default one for eight publications in ten, any for the rest.
+pub fn region(rulebook: &Rulebook, random: &mut Random) -> usize {
+    if random.below(10) < 8 {
+        rulebook.default_region
+    } else {
+        random.below(rulebook.regions.len())
+    }
+}
+
+/// A kind at its real-life share (`SHARES`), among those the rulebook has;
+/// news otherwise.
+pub fn kind(kinds: &[&str], random: &mut Random) -> &'static str {
+    let roll = random.below(1000);
+    let mut threshold = 0;
+    for (candidate, share) in SHARES {
+        threshold += share;
+        if roll < threshold && kinds.contains(&candidate) {
+            return candidate;
+        }
+    }
+    "news"
+}
+
+/// What one line says; `write` gives it the log syntax.
+pub struct Line<'a> {
+    pub n: usize,
+    pub instant: DateTime<Utc>,
+    pub region: &'a Region,
+    pub outlet: &'a str,
+    pub kind: &'a str,
+    pub channel: &'a str,
+    /// Does a poll carry its notice?
+    pub notice: bool,
+}
+
+impl Line<'_> {
+    pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        let n = self.n;
+        write!(
+            out,
+            "{} outlet={} kind={} channel={} region={} id=item-{n} title=\"Publication {n}\"",
+            self.instant
+                .with_timezone(&self.region.zone)
+                .format("%Y-%m-%dT%H:%M:%S%:z"),
+            self.outlet,
+            self.kind,
+            self.channel,
+            self.region.id,
+        )?;
+        if self.notice {
+            out.write_all(POLL_NOTICE.as_bytes())?;
+        }
+        writeln!(out)
+    }
+}
+
 /// Writes `lines` publications for `rulebook`, the same for the same `seed`.
 pub fn log(rulebook: &Rulebook, lines: usize, seed: u64, mut out: impl Write) -> io::Result<()> {
-    let first = rulebook
-        .rounds
-        .first()
-        .expect("an election has rounds")
-        .polls[rulebook.default_region]
-        .vote;
-    let last = rulebook
-        .rounds
-        .last()
-        .expect("an election has rounds")
-        .polls[rulebook.default_region]
-        .vote;
-    let start = Utc.from_utc_datetime(&(first - Duration::days(30)).and_time(NaiveTime::MIN));
-    let span = ((last + Duration::days(2)) - (first - Duration::days(30))).num_seconds() as usize;
+    let campaign = Campaign::of(rulebook);
+    let span = campaign.seconds;
     let kinds: Vec<&str> = rulebook.kinds.iter().map(|k| k.id.as_str()).collect();
     let channels: Vec<&str> = rulebook.channels.iter().map(|c| c.id.as_str()).collect();
 
@@ -74,39 +154,23 @@ pub fn log(rulebook: &Rulebook, lines: usize, seed: u64, mut out: impl Write) ->
     for n in 0..lines {
         // Logs are exported in time order, roughly: time grows with n, jittered.
         let second = (n * span / lines.max(1) + random.below(600)).min(span);
-        let instant = start + Duration::seconds(second as i64);
-        let region = if random.below(10) < 8 {
-            rulebook.default_region
-        } else {
-            random.below(rulebook.regions.len())
-        };
-        let region = &rulebook.regions[region];
-        let roll = random.below(1000);
-        let mut kind = "news";
-        let mut threshold = 0;
-        for (candidate, share) in SHARES {
-            threshold += share;
-            if roll < threshold && kinds.contains(&candidate) {
-                kind = candidate;
-                break;
-            }
+        let instant = campaign.start + Duration::seconds(second as i64);
+        let region = &rulebook.regions[region(rulebook, &mut random)];
+        let kind = kind(&kinds, &mut random);
+        let outlet = OUTLETS[random.below(OUTLETS.len())];
+        let channel = channels[random.below(channels.len())];
+        // Nine polls in ten state their notice; the tenth breaks poll-notice.
+        let notice = kind == "poll" && random.below(10) < 9;
+        Line {
+            n,
+            instant,
+            region,
+            outlet,
+            kind,
+            channel,
+            notice,
         }
-        let local = instant.with_timezone(&region.zone);
-        write!(
-            out,
-            "{} outlet={} kind={kind} channel={} region={} id=item-{n} title=\"Publication {n}\"",
-            local.format("%Y-%m-%dT%H:%M:%S%:z"),
-            OUTLETS[random.below(OUTLETS.len())],
-            channels[random.below(channels.len())],
-            region.id,
-        )?;
-        if kind == "poll" && random.below(10) < 9 {
-            write!(
-                out,
-                " pollster=Ipsos sponsor=\"Le Monde\" sample_size=1000 fieldwork=2017-05-01 margin_of_error=3"
-            )?;
-        }
-        writeln!(out)?;
+        .write(&mut out)?;
     }
     out.flush()
 }

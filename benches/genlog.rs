@@ -8,11 +8,29 @@
 //! set of outlets. Most are news; campaign items, polls and results come at
 //! their real-life share, so a small part of them breaks a rule. The same seed
 //! gives the same log.
+//!
+//! With `--unsorted [--violations 0.05]`, the log is a commission's merged
+//! export instead (`merged.rs`): lines in no time order, and that share of
+//! them (5% unless given) breaking a window rule.
 
 use std::io::{self, BufWriter};
 
 #[path = "generate.rs"]
 mod generate;
+#[path = "merged.rs"]
+mod merged;
+
+const USAGE: &str = "\
+genlog: a generated publication log, on standard output
+
+Usage: genlog [--lines N] [--rules FILE] [--seed S] [--unsorted [--violations SHARE]]
+
+  --lines N            lines to write (default 1000000)
+  --rules FILE         the rulebook (default rules/fr/presidential-2017.yaml)
+  --seed S             the same seed gives the same log (default 1)
+  --unsorted           a commission's merged export: lines in no time order
+  --violations SHARE   with --unsorted, the share of lines that break a
+                       window rule, from 0 to 1 (default 0.05)";
 
 fn argument(args: &[String], name: &str) -> Option<String> {
     args.iter()
@@ -22,6 +40,10 @@ fn argument(args: &[String], name: &str) -> Option<String> {
 
 fn main() -> io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let lines: usize = argument(&args, "--lines")
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
@@ -30,9 +52,27 @@ fn main() -> io::Result<()> {
         .unwrap_or(1);
     let path =
         argument(&args, "--rules").unwrap_or_else(|| "rules/fr/presidential-2017.yaml".into());
+    let unsorted = args.iter().any(|a| a == "--unsorted");
+    let violations = match argument(&args, "--violations") {
+        None => 0.05,
+        Some(_) if !unsorted => usage("--violations goes with --unsorted"),
+        Some(share) => match share.parse::<f64>() {
+            Ok(share) if (0.0..=1.0).contains(&share) => share,
+            _ => usage("--violations takes a share from 0 to 1, such as 0.05"),
+        },
+    };
     let rulebook =
         scrutin::rulebook::load(path.as_ref()).map_err(|e| io::Error::other(e.to_string()))?;
 
     let out = BufWriter::with_capacity(1 << 20, io::stdout().lock());
-    generate::log(&rulebook, lines, seed, out)
+    if unsorted {
+        merged::log(&rulebook, lines, seed, violations, out)
+    } else {
+        generate::log(&rulebook, lines, seed, out)
+    }
+}
+
+fn usage(problem: &str) -> ! {
+    eprintln!("genlog: {problem}\n\n{USAGE}");
+    std::process::exit(2)
 }
