@@ -1,0 +1,122 @@
+//! The windows and poll closes the shipped rulebooks resolve to, checked
+//! against the dates and hours the law gives. What publications break at
+//! these boundaries is data: tests/jurisdictions/.
+
+use chrono::{DateTime, Utc};
+use scrutin::check::{Finding, Violation, check};
+use scrutin::publication;
+use scrutin::rulebook::{self, RuleBody, Rulebook, Window};
+
+fn load(path: &str) -> Rulebook {
+    rulebook::load(path.as_ref()).unwrap_or_else(|e| panic!("{path}: {e:?}"))
+}
+
+fn utc(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+/// The only window of a window rule.
+fn only_window(rulebook: &Rulebook, id: &str) -> Window {
+    let rule = rulebook.rules.iter().find(|r| r.id == id).unwrap();
+    let RuleBody::Window(window_rule) = &rule.body else {
+        panic!("{id} is not a window rule");
+    };
+    assert_eq!(window_rule.windows.len(), 1, "{id}");
+    window_rule.windows[0].window
+}
+
+/// What the library finds in a log line (the only call of the reader and
+/// the checker here).
+fn findings(rulebook: &Rulebook, line: &str) -> Vec<Finding> {
+    let publication = publication::read(line, rulebook).unwrap();
+    check(rulebook, &publication)
+}
+
+#[test]
+fn france_2017_each_region_received_has_its_own_silence() {
+    let rulebook = load("rules/fr/presidential-2017.yaml");
+    let line = "2017-05-06T12:00:00+02:00 outlet=a kind=campaign channel=web region=metropole,guadeloupe,reunion";
+    let findings = findings(&rulebook, line);
+    assert_eq!(findings.len(), 1);
+    let Violation::InsideWindow { windows, .. } = &findings[0].violation else {
+        panic!("not a window violation: {findings:?}");
+    };
+    // Guadeloupe's silence starts at its own midnight, Réunion's at its own.
+    let starts: Vec<(&str, String)> = windows
+        .iter()
+        .map(|w| {
+            (
+                rulebook.regions[w.region].id.as_str(),
+                w.window.start.to_rfc3339(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            ("metropole", "2017-05-05T22:00:00+00:00".to_string()),
+            ("guadeloupe", "2017-05-05T04:00:00+00:00".to_string()),
+            ("reunion", "2017-05-05T20:00:00+00:00".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn uk_in_july_2024_the_poll_closed_at_21_00_utc() {
+    let rulebook = load("rules/uk/general-2024.yaml");
+    let window = only_window(&rulebook, "exit-poll-embargo");
+    assert_eq!(window.end, utc("2024-07-04T21:00:00Z"));
+    // Six weeks before polling day, 00:00 BST.
+    assert_eq!(window.start, utc("2024-05-22T23:00:00Z"));
+}
+
+#[test]
+fn uk_at_all_times_is_encoded_from_royal_assent_to_the_end_of_year_9999() {
+    let rulebook = load("rules/uk/general-2024.yaml");
+    let window = only_window(&rulebook, "broadcast-political-advertising");
+    assert_eq!(window.start, utc("2003-07-16T23:00:00Z"));
+    assert_eq!(window.end, utc("9999-12-31T23:59:59Z"));
+}
+
+#[test]
+fn uk_in_december_2019_the_poll_closed_at_22_00_utc() {
+    // The same law in winter: GMT, so 22:00 local is 22:00Z, an hour later in
+    // UTC than in July.
+    let rulebook = load("tests/fixtures/uk/general-2019.yaml");
+    let window = only_window(&rulebook, "exit-poll-embargo");
+    assert_eq!(window.end, utc("2019-12-12T22:00:00Z"));
+}
+
+#[test]
+fn canada_polls_close_at_the_staggered_hours_of_section_128() {
+    let rulebook = load("rules/ca/federal-2021.yaml");
+    let round = &rulebook.rounds[0];
+    let closes: Vec<(&str, String)> = rulebook
+        .regions
+        .iter()
+        .zip(&round.polls)
+        .map(|(region, polls)| (region.id.as_str(), polls.close.to_rfc3339()))
+        .collect();
+    assert_eq!(
+        closes,
+        [
+            ("newfoundland", "2021-09-20T23:00:00+00:00".to_string()),
+            ("atlantic", "2021-09-20T23:30:00+00:00".to_string()),
+            ("eastern", "2021-09-21T01:30:00+00:00".to_string()),
+            ("central", "2021-09-21T01:30:00+00:00".to_string()),
+            ("saskatchewan", "2021-09-21T01:30:00+00:00".to_string()),
+            ("mountain", "2021-09-21T01:30:00+00:00".to_string()),
+            ("pacific", "2021-09-21T02:00:00+00:00".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn poland_silence_and_poll_ban_run_from_saturday_midnight_to_sunday_21_warsaw() {
+    let rulebook = load("rules/pl/parliamentary-2023.yaml");
+    for rule in &rulebook.rules {
+        let window = only_window(&rulebook, &rule.id);
+        assert_eq!(window.start, utc("2023-10-13T22:00:00Z"), "{}", rule.id);
+        assert_eq!(window.end, utc("2023-10-15T19:00:00Z"), "{}", rule.id);
+    }
+}
