@@ -46,6 +46,8 @@ pub fn excerpt(line: &str, start: usize, end: usize, width: usize) -> Excerpt {
             .nth(LEAD - 1)
             .map_or(0, |(i, _)| i)
     };
+    // Fewer bytes than the `…` that would stand for them: kept.
+    let from = if from < ELLIPSIS.len_utf8() { 0 } else { from };
     let mut text = String::new();
     let mut used = 0;
     if from > 0 {
@@ -137,5 +139,19 @@ mod tests {
         let e = excerpt(&line, 0, 3, 21);
         assert!(display_width(&e.text) <= 21, "{}", e.text);
         assert_eq!(e.text.chars().count(), 11, "ten columns of text and `…`");
+    }
+
+    /// A span a character or two after the lead it keeps: the one or two
+    /// bytes before are kept rather than stood for by a longer `…` (the
+    /// shift once went below zero).
+    #[test]
+    fn a_span_just_after_the_lead_keeps_the_start() {
+        for first in ["a", "é"] {
+            let line = format!("{first}{}{}", "x".repeat(LEAD), "y".repeat(200));
+            let start = first.len() + LEAD;
+            let e = excerpt(&line, start, start + 100, 40);
+            assert_eq!((e.shift, e.column_shift), (0, 0), "{first}");
+            assert!(e.text.starts_with(first), "{}", e.text);
+        }
     }
 }

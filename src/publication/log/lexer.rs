@@ -27,7 +27,7 @@ pub(crate) fn line(
     unescaped: &mut String,
 ) -> Result<Range<usize>, SyntaxError> {
     let start = skip_blanks(line.as_bytes(), 0);
-    let end = token_end(line, start, *b" \t\t\t");
+    let end = token_end(line, start, b' ');
     if end == start {
         return Err(located(line, start, None, None));
     }
@@ -80,7 +80,7 @@ fn fields_from(
 /// without being an error yet), or an error that is one.
 fn field(line: &str, start: usize, unescaped: &mut String) -> Result<Option<FieldAt>, SyntaxError> {
     let bytes = line.as_bytes();
-    let key_end = token_end(line, start, *b" \t=\t");
+    let key_end = token_end(line, start, b'=');
     if key_end == start {
         return Ok(None);
     }
@@ -103,7 +103,7 @@ fn field(line: &str, start: usize, unescaped: &mut String) -> Result<Option<Fiel
     let (value, after) = if quoted {
         quoted_value(line, value_start, unescaped)?
     } else {
-        let end = token_end(line, value_start, *b" \t\"\t");
+        let end = token_end(line, value_start, b'"');
         if end == value_start {
             return fail(start, format!("`{key}=` has no value"));
         }
@@ -196,15 +196,24 @@ fn starts_with_whitespace(line: &str, at: usize) -> bool {
     line[at..].chars().next().is_some_and(char::is_whitespace)
 }
 
-/// The end of a token from `at`: the first of `stops` or Unicode whitespace,
-/// or the end of the line. ASCII is crossed a word at a time; a byte that is
-/// not ASCII is looked at as the character it starts.
-fn token_end(line: &str, mut at: usize, stops: [u8; 4]) -> usize {
+/// The end of a token from `at`: the first `stop` or Unicode whitespace
+/// (a space, a tab, `\n`, `\x0b`, `\x0c`, `\r`, or beyond ASCII), or the
+/// end of the line. ASCII is crossed a word at a time; other bytes, rare,
+/// are looked at one by one: a control character that is not whitespace
+/// belongs to the token, and a byte beyond ASCII to the character it starts.
+fn token_end(line: &str, mut at: usize, stop: u8) -> usize {
     let bytes = line.as_bytes();
     loop {
-        at = find_stop(bytes, at, stops);
-        if at == bytes.len() || bytes[at].is_ascii() {
+        at = find_candidate(bytes, at, stop);
+        let Some(&byte) = bytes.get(at) else {
             return at;
+        };
+        if byte == b' ' || byte == stop || byte.is_ascii_whitespace() || byte == 0x0b {
+            return at;
+        }
+        if byte.is_ascii() {
+            at += 1;
+            continue;
         }
         match line[at..].chars().next() {
             Some(c) if !c.is_whitespace() => at += c.len_utf8(),
@@ -213,20 +222,22 @@ fn token_end(line: &str, mut at: usize, stops: [u8; 4]) -> usize {
     }
 }
 
-/// Where the first byte from `at` that is one of `stops` or not ASCII is, or
-/// the end of `bytes`. Eight bytes at a time, with the classic "which byte is
-/// zero" arithmetic: a branch per word rather than per byte, since tokens end
-/// at unpredictable places.
-fn find_stop(bytes: &[u8], mut at: usize, stops: [u8; 4]) -> usize {
+/// Where the first byte from `at` that may end a token is: a space, `stop`,
+/// a control byte or a byte beyond ASCII; or the end of `bytes`. Eight bytes
+/// at a time, with the classic "which byte is zero" and "which byte is less"
+/// arithmetic: a branch per word rather than per byte, since tokens end at
+/// unpredictable places.
+fn find_candidate(bytes: &[u8], mut at: usize, stop: u8) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     while let Some(word) = bytes.get(at..at + 8) {
         let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        let mut found = word & HIGHS;
-        for stop in stops {
-            let zero_where_stop = word ^ (ONES * u64::from(stop));
-            // Exact for the lowest byte flagged, the only one used.
-            found |= zero_where_stop.wrapping_sub(ONES) & !zero_where_stop & HIGHS;
+        // Exact for the lowest byte flagged, the only one used.
+        let control = word.wrapping_sub(ONES * 0x20) & !word;
+        let mut found = (word | control) & HIGHS;
+        for byte in [b' ', stop] {
+            let zero_where_byte = word ^ (ONES * u64::from(byte));
+            found |= zero_where_byte.wrapping_sub(ONES) & !zero_where_byte & HIGHS;
         }
         if found != 0 {
             return at + (found.trailing_zeros() / 8) as usize;
@@ -235,7 +246,7 @@ fn find_stop(bytes: &[u8], mut at: usize, stops: [u8; 4]) -> usize {
     }
     let tail = bytes[at..]
         .iter()
-        .position(|&b| !b.is_ascii() || stops.contains(&b));
+        .position(|&b| b <= b' ' || b == stop || !b.is_ascii());
     tail.map_or(bytes.len(), |n| at + n)
 }
 
@@ -352,5 +363,22 @@ mod tests {
             assert_eq!((found.0, found.1), (offset, len), "{text}: {found:?}");
             assert!(found.2.contains(message), "{text}: {found:?}");
         }
+    }
+
+    /// A waiver directive is a comment: control characters reach the lexer
+    /// there, and those that are whitespace end tokens as spaces do.
+    #[test]
+    fn whitespace_control_characters_end_tokens() {
+        for blank in ["\x0c", "\x0b", "\r", "\n"] {
+            let text = format!("# scrutin: allow poll-ban{blank}\0 reason=x");
+            let from = text.find(blank).unwrap();
+            let e = fields(&text, from, &mut Vec::new(), &mut String::new()).unwrap_err();
+            assert_eq!(e.message, "expected a key=value field", "{blank:?}");
+            assert_eq!((e.offset, e.len), (from + 1, 1), "{blank:?}");
+        }
+        let text = "# scrutin: allow poll-ban reason=a\x01b";
+        let (mut found, mut unescaped) = (Vec::new(), String::new());
+        fields(text, 25, &mut found, &mut unescaped).unwrap();
+        assert_eq!(value(text, &unescaped, &found[0]), "a\x01b");
     }
 }
