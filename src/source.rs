@@ -239,17 +239,28 @@ pub fn blank_unsafe(text: &str) -> String {
     blank(text, false)
 }
 
+/// Is the text free of unsafe characters? Most text is printable ASCII,
+/// which is looked at a byte at a time, without decoding.
+pub fn is_safe(text: &str) -> bool {
+    text.bytes()
+        .all(|b| (b' '..0x7f).contains(&b) || b == b'\t')
+        || !text.chars().any(is_unsafe)
+}
+
 /// A message quoting outside text, with unsafe characters written as escapes.
 pub fn escape_unsafe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if is_unsafe(c) {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    if is_safe(text) {
+        return text.to_string();
+    }
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
 }
 
 /// `escape_unsafe` for text of several lines (a rule's help): its line

@@ -81,6 +81,11 @@ impl Waivers {
         Waivers::default()
     }
 
+    /// Are there no waivers to consult?
+    pub fn is_empty(&self) -> bool {
+        self.waivers.is_empty()
+    }
+
     /// Reads a waiver file; `today` decides which waivers have expired.
     pub fn load(
         path: &Path,

@@ -135,6 +135,13 @@ impl<'a> FileAudit<'a> {
         let rulebook = self.rulebook;
         self.summary.publications += 1;
         findings.sort_by(|a, b| rulebook.rules[a.rule].id.cmp(&rulebook.rules[b.rule].id));
+        if self.pending.is_empty() && self.scope.is_none() && self.waivers.is_empty() {
+            // Nothing to waive or leave out: every finding is reported.
+            self.count(&findings);
+            return self
+                .report
+                .line(&line, Outcome::Checked(publication, &findings));
+        }
         let mut used = vec![false; self.pending.len()];
         let mut kept = Vec::new();
         let mut waived = Vec::new();
@@ -157,14 +164,7 @@ impl<'a> FileAudit<'a> {
                 None => kept.push(finding),
             }
         }
-        for finding in &kept {
-            self.summary.violations += 1;
-            match rulebook.rules[finding.rule].severity {
-                Severity::Error => self.summary.errors += 1,
-                Severity::Warning => self.summary.warnings += 1,
-                Severity::Info => self.summary.infos += 1,
-            }
-        }
+        self.count(&kept);
         if !kept.is_empty() {
             self.report
                 .line(&line, Outcome::Checked(publication, &kept))?;
@@ -180,6 +180,18 @@ impl<'a> FileAudit<'a> {
             !used[index - 1]
         });
         self.flush()
+    }
+
+    /// Counts findings reported.
+    fn count(&mut self, findings: &[Finding]) {
+        for finding in findings {
+            self.summary.violations += 1;
+            match self.rulebook.rules[finding.rule].severity {
+                Severity::Error => self.summary.errors += 1,
+                Severity::Warning => self.summary.warnings += 1,
+                Severity::Info => self.summary.infos += 1,
+            }
+        }
     }
 
     /// The end of the file: waivers still pending accepted nothing.

@@ -12,7 +12,11 @@
 //! 1-based, columns counted in characters. `version` changes only when a field
 //! changes meaning or disappears.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
 
 use serde::Serialize;
 
@@ -21,7 +25,7 @@ use super::{Report, finding_offset, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
-use crate::rulebook::{RegionWindow, Rulebook, Severity};
+use crate::rulebook::{RegionWindow, RuleBody, Rulebook, Severity};
 use crate::source::{char_column, escape_unsafe};
 use crate::waiver::{Acceptance, WaiverWarning};
 
@@ -36,13 +40,14 @@ pub struct JsonReport<'r, W> {
     unreadable: SpilledList,
     waived: SpilledList,
     waiver_warnings: SpilledList,
+    times: HashMap<DateTime<Utc>, String>,
 }
 
 /// A finding a waiver accepted: the finding, and why.
 #[derive(Serialize)]
-struct JsonWaived {
+struct JsonWaived<'a> {
     #[serde(flatten)]
-    finding: JsonViolation,
+    finding: JsonViolation<'a>,
     waiver: JsonWaiver,
 }
 
@@ -73,6 +78,7 @@ impl<'r, W: Write> JsonReport<'r, W> {
             unreadable: SpilledList::new(2),
             waived: SpilledList::new(2),
             waiver_warnings: SpilledList::new(2),
+            times: window_times(rulebook),
         }
     }
 }
@@ -91,48 +97,94 @@ struct JsonRulebook<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonViolation {
-    rule: String,
+struct JsonViolation<'a> {
+    rule: &'a str,
     severity: Severity,
-    file: String,
+    file: &'a str,
     line: usize,
     column: usize,
     timestamp: String,
-    outlet: String,
-    kind: String,
-    id: Option<String>,
+    outlet: &'a str,
+    kind: &'a str,
+    id: Option<&'a str>,
     message: String,
     /// Regions where the publication broke the rule.
-    regions: Vec<String>,
-    round: Option<String>,
+    regions: RegionIds<'a>,
+    round: Option<&'a str>,
     /// The first region's window, or null for a `requires` rule.
-    window: Option<JsonWindow>,
+    window: Option<JsonWindow<'a>>,
     /// Each region's window.
-    windows: Vec<JsonWindow>,
-    missing: Vec<String>,
-    citation: JsonCitation,
+    windows: JsonWindows<'a>,
+    missing: &'a [String],
+    citation: JsonCitation<'a>,
 }
 
-#[derive(Serialize, Clone)]
-struct JsonWindow {
-    region: String,
-    start: String,
-    end: String,
+#[derive(Serialize)]
+struct JsonWindow<'a> {
+    region: &'a str,
+    start: Cow<'a, str>,
+    end: Cow<'a, str>,
 }
 
-fn json_window(rulebook: &Rulebook, window: &RegionWindow) -> JsonWindow {
-    JsonWindow {
-        region: rulebook.regions[window.region].id.clone(),
-        start: utc_time(window.window.start),
-        end: utc_time(window.window.end),
+/// Region ids, written as a list without being collected into one.
+struct RegionIds<'a> {
+    rulebook: &'a Rulebook,
+    regions: &'a [usize],
+    windows: &'a [RegionWindow],
+}
+
+impl Serialize for RegionIds<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let id = |r: usize| self.rulebook.regions[r].id.as_str();
+        let from_windows = self.windows.iter().map(|w| w.region);
+        serializer.collect_seq(self.regions.iter().copied().chain(from_windows).map(id))
+    }
+}
+
+/// Windows, written as a list without being collected into one.
+struct JsonWindows<'a> {
+    rulebook: &'a Rulebook,
+    times: &'a HashMap<DateTime<Utc>, String>,
+    windows: &'a [RegionWindow],
+}
+
+impl<'a> JsonWindows<'a> {
+    fn window(&self, window: &RegionWindow) -> JsonWindow<'a> {
+        let time = |instant: DateTime<Utc>| match self.times.get(&instant) {
+            Some(text) => Cow::Borrowed(text.as_str()),
+            None => Cow::Owned(utc_time(instant)),
+        };
+        JsonWindow {
+            region: &self.rulebook.regions[window.region].id,
+            start: time(window.window.start),
+            end: time(window.window.end),
+        }
+    }
+}
+
+impl Serialize for JsonWindows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.windows.iter().map(|w| self.window(w)))
     }
 }
 
 #[derive(Serialize)]
-struct JsonCitation {
-    article: String,
-    law: String,
-    url: String,
+struct JsonCitation<'a> {
+    article: &'a str,
+    law: &'a str,
+    url: &'a str,
+}
+
+/// Every window bound of a rulebook, written in UTC once: findings repeat them.
+fn window_times(rulebook: &Rulebook) -> HashMap<DateTime<Utc>, String> {
+    let windows = rulebook.rules.iter().flat_map(|rule| match &rule.body {
+        RuleBody::Window(window_rule) => window_rule.windows.as_slice(),
+        RuleBody::Requires(_) => &[],
+    });
+    windows
+        .flat_map(|w| [w.window.start, w.window.end])
+        .map(|instant| (instant, utc_time(instant)))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -163,63 +215,6 @@ impl<W: Write> JsonReport<'_, W> {
         let fields = text.strip_suffix("\n}").unwrap_or(&text);
         write!(self.out, "{fields},\n  \"violations\": [")
     }
-
-    /// Writes one violation, pretty and indented as an item of the list.
-    fn stream(&mut self, violation: &JsonViolation) -> io::Result<()> {
-        if self.violations.is_empty() {
-            self.open()?;
-        }
-        self.violations.push(&mut self.out, violation)
-    }
-
-    fn violation(
-        &self,
-        line: &LogLine,
-        publication: &Publication,
-        finding: &Finding,
-    ) -> JsonViolation {
-        let rulebook = self.rulebook;
-        let rule = &rulebook.rules[finding.rule];
-        let (regions, round, windows, missing) = match &finding.violation {
-            Violation::InsideWindow { round, windows } => (
-                windows.iter().map(|w| w.region).collect(),
-                round.map(|r| rulebook.rounds[r].id.clone()),
-                windows.iter().map(|w| json_window(rulebook, w)).collect(),
-                Vec::new(),
-            ),
-            Violation::MissingAttributes(missing) => (
-                publication.regions().to_vec(),
-                None,
-                Vec::new(),
-                missing.clone(),
-            ),
-        };
-        JsonViolation {
-            rule: rule.id.clone(),
-            severity: rule.severity,
-            file: line.file.to_string(),
-            line: line.number,
-            column: char_column(line.text, finding_offset(publication, finding)),
-            timestamp: utc_time(publication.instant()),
-            outlet: publication.outlet().to_string(),
-            kind: publication.kind().to_string(),
-            id: publication.id().map(str::to_string),
-            message: message(rulebook, publication, finding),
-            regions: regions
-                .iter()
-                .map(|&r| rulebook.regions[r].id.clone())
-                .collect(),
-            round,
-            window: windows.first().cloned(),
-            windows,
-            missing,
-            citation: JsonCitation {
-                article: rule.citation.article.clone(),
-                law: rule.citation.law.clone(),
-                url: rule.citation.url.clone(),
-            },
-        }
-    }
 }
 
 impl<W: Write> Report for JsonReport<'_, W> {
@@ -233,8 +228,12 @@ impl<W: Write> Report for JsonReport<'_, W> {
             })?,
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
-                    let violation = self.violation(line, publication, finding);
-                    self.stream(&violation)?;
+                    if self.violations.is_empty() {
+                        self.open()?;
+                    }
+                    let violation =
+                        violation(self.rulebook, &self.times, line, publication, finding);
+                    self.violations.push(&mut self.out, &violation)?;
                 }
             }
         }
@@ -248,7 +247,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
         finding: &Finding,
         acceptance: &Acceptance,
     ) -> io::Result<()> {
-        let finding = self.violation(line, publication, finding);
+        let finding = violation(self.rulebook, &self.times, line, publication, finding);
         self.waived.push(&JsonWaived {
             finding,
             waiver: JsonWaiver {
@@ -295,5 +294,58 @@ impl<W: Write> Report for JsonReport<'_, W> {
         write_pretty(&mut self.out, summary, 1)?;
         self.out.write_all(b"\n}\n")?;
         self.out.flush()
+    }
+}
+
+/// A finding as the JSON report writes it.
+fn violation<'a>(
+    rulebook: &'a Rulebook,
+    times: &'a HashMap<DateTime<Utc>, String>,
+    line: &LogLine<'a>,
+    publication: &'a Publication,
+    finding: &'a Finding,
+) -> JsonViolation<'a> {
+    let rule = &rulebook.rules[finding.rule];
+    let (regions, round, windows, missing) = match &finding.violation {
+        Violation::InsideWindow { round, windows } => (
+            &[][..],
+            round.map(|r| rulebook.rounds[r].id.as_str()),
+            windows.as_slice(),
+            &[][..],
+        ),
+        Violation::MissingAttributes(missing) => {
+            (publication.regions(), None, &[][..], missing.as_slice())
+        }
+    };
+    let windows = JsonWindows {
+        rulebook,
+        times,
+        windows,
+    };
+    JsonViolation {
+        rule: &rule.id,
+        severity: rule.severity,
+        file: line.file,
+        line: line.number,
+        column: char_column(line.text, finding_offset(publication, finding)),
+        timestamp: utc_time(publication.instant()),
+        outlet: publication.outlet(),
+        kind: publication.kind(),
+        id: publication.id(),
+        message: message(rulebook, publication, finding),
+        regions: RegionIds {
+            rulebook,
+            regions,
+            windows: windows.windows,
+        },
+        round,
+        window: windows.windows.first().map(|w| windows.window(w)),
+        windows,
+        missing,
+        citation: JsonCitation {
+            article: &rule.citation.article,
+            law: &rule.citation.law,
+            url: &rule.citation.url,
+        },
     }
 }

@@ -14,42 +14,78 @@ use std::fs::File;
 use std::io::{self, Seek, Write};
 
 use serde::Serialize;
+use serde_json::ser::Formatter;
 
 /// Bytes of a spilled list held in memory before it moves to a file.
 pub const SPILL_BYTES: usize = 1 << 20;
 
-/// Writes through to `W`, indenting every new line by `depth` levels (two
-/// spaces each), as the pretty printer indents an item nested that deep.
-struct Indented<W> {
-    out: W,
+/// serde_json's pretty printer, as it prints a value nested `depth` levels
+/// deep in a document: the same bytes, indented from there.
+struct Nested {
     depth: usize,
+    has_value: bool,
 }
 
-impl<W: Write> Write for Indented<W> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.write_all(bytes)?;
-        Ok(bytes.len())
+impl Nested {
+    fn line<W: ?Sized + Write>(&self, out: &mut W, prefix: &[u8]) -> io::Result<()> {
+        out.write_all(prefix)?;
+        indent(out, self.depth)
+    }
+}
+
+impl Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"[")
     }
 
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let mut lines = bytes.split(|&b| b == b'\n');
-        if let Some(first) = lines.next() {
-            self.out.write_all(first)?;
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(out, b"\n")?;
         }
-        for line in lines {
-            self.out.write_all(b"\n")?;
-            indent(&mut self.out, self.depth)?;
-            self.out.write_all(line)?;
-        }
+        out.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.line(out, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(out, b"\n")?;
+        }
+        out.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.line(out, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
-fn indent(out: &mut impl Write, depth: usize) -> io::Result<()> {
+fn indent<W: ?Sized + Write>(out: &mut W, depth: usize) -> io::Result<()> {
     for _ in 0..depth {
         out.write_all(b"  ")?;
     }
@@ -58,7 +94,21 @@ fn indent(out: &mut impl Write, depth: usize) -> io::Result<()> {
 
 /// `value`, pretty, as it is printed `depth` levels deep in a document.
 pub fn write_pretty(out: &mut impl Write, value: &impl Serialize, depth: usize) -> io::Result<()> {
-    serde_json::to_writer_pretty(Indented { out, depth }, value)?;
+    let mut buffer = Vec::new();
+    pretty_into(&mut buffer, value, depth)?;
+    out.write_all(&buffer)
+}
+
+/// `value`, pretty, `depth` levels deep, appended to `buffer`: serde_json
+/// writes many small pieces, which cost least in memory.
+fn pretty_into(buffer: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> io::Result<()> {
+    let formatter = Nested {
+        depth,
+        has_value: false,
+    };
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        buffer, formatter,
+    ))?;
     Ok(())
 }
 
@@ -68,11 +118,17 @@ pub fn write_pretty(out: &mut impl Write, value: &impl Serialize, depth: usize) 
 pub struct JsonList {
     depth: usize,
     items: usize,
+    /// An item is written here first, then to the output at once.
+    buffer: Vec<u8>,
 }
 
 impl JsonList {
     pub fn new(depth: usize) -> Self {
-        JsonList { depth, items: 0 }
+        JsonList {
+            depth,
+            items: 0,
+            buffer: Vec::new(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -81,13 +137,15 @@ impl JsonList {
 
     /// Writes `item` after the `[` or the previous item.
     pub fn push(&mut self, out: &mut impl Write, item: &impl Serialize) -> io::Result<()> {
+        self.buffer.clear();
         if self.items > 0 {
-            out.write_all(b",")?;
+            self.buffer.push(b',');
         }
         self.items += 1;
-        out.write_all(b"\n")?;
-        indent(out, self.depth)?;
-        write_pretty(out, item, self.depth)
+        self.buffer.push(b'\n');
+        indent(&mut self.buffer, self.depth)?;
+        pretty_into(&mut self.buffer, item, self.depth)?;
+        out.write_all(&self.buffer)
     }
 
     /// Writes the closing `]`, as the pretty printer does: `[]` when empty.

@@ -19,10 +19,11 @@ pub mod shipped;
 mod short;
 pub mod vocabulary;
 
+use std::fmt::Write as _;
 use std::io;
 
-use chrono::{DateTime, Timelike, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::{OffsetName, Tz};
 
 pub use github::GithubReport;
 pub use human::{ColorChoice, DEFAULT_WIDTH, HumanReport};
@@ -35,7 +36,7 @@ pub use crate::audit::Report;
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{Rulebook, Window};
-use crate::source::escape_unsafe;
+use crate::source::{escape_unsafe, is_safe};
 
 /// Writes through to `W`, flushing at the end of every write that ends a
 /// line: for a log that is a stream (`tail -f … | scrutin check -`), each
@@ -85,7 +86,41 @@ pub fn graphical_handler(color: bool) -> miette::GraphicalReportHandler {
 /// A local wall-clock reading, such as `Sat 2017-05-06 09:30 CEST`.
 pub fn local_time(instant: DateTime<Utc>, zone: Tz) -> String {
     let local = instant.with_timezone(&zone);
+    let offset = local.offset();
+    if !(0..=9999).contains(&local.year()) {
+        return local_time_formatted(instant, zone);
+    }
+    // Written field by field: this runs for every finding.
+    let mut text = String::with_capacity(32);
+    let _ = write!(
+        text,
+        "{} {:04}-{:02}-{:02} {:02}:{:02}",
+        local.weekday(),
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute()
+    );
+    if local.second() != 0 {
+        let _ = write!(text, ":{:02}", local.second());
+    }
     // What `%Z` writes: the abbreviation, or for some zones a bare offset (`-10`).
+    match offset.abbreviation() {
+        Some(name) if !name.starts_with(['+', '-']) => {
+            text.push(' ');
+            text.push_str(name);
+        }
+        _ => {
+            let _ = write!(text, " {}", local.format("UTC%:z"));
+        }
+    }
+    text
+}
+
+/// `local_time` through chrono's formatting, for years it writes otherwise.
+fn local_time_formatted(instant: DateTime<Utc>, zone: Tz) -> String {
+    let local = instant.with_timezone(&zone);
     let abbreviation = local.offset().to_string();
     let zone_text = if abbreviation.starts_with(['+', '-']) {
         local.format("UTC%:z").to_string()
@@ -108,7 +143,30 @@ pub(crate) fn column_width(cells: impl Iterator<Item = usize>, header: &str) -> 
 }
 
 pub fn utc_time(instant: DateTime<Utc>) -> String {
-    instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    if !(0..=9999).contains(&instant.year()) {
+        return instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    }
+    // Written field by field, as chrono writes it: this runs for every finding.
+    let mut text = String::with_capacity(30);
+    let _ = write!(
+        text,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        instant.year(),
+        instant.month(),
+        instant.day(),
+        instant.hour(),
+        instant.minute(),
+        instant.second()
+    );
+    let nanos = instant.nanosecond();
+    let _ = match nanos {
+        0 => Ok(()),
+        n if n % 1_000_000 == 0 => write!(text, ".{:03}", n / 1_000_000),
+        n if n % 1_000 == 0 => write!(text, ".{:06}", n / 1_000),
+        n => write!(text, ".{n:09}"),
+    };
+    text.push('Z');
+    text
 }
 
 /// `[start, end)` in a region's local time.
@@ -154,29 +212,82 @@ pub fn finding_offset(publication: &Publication, finding: &Finding) -> usize {
 /// The one-line message of a finding, the same in every format; quoted, as
 /// every text from a log or a rulebook is before it is shown.
 pub fn message(rulebook: &Rulebook, publication: &Publication, finding: &Finding) -> String {
-    escape_unsafe(&unquoted_message(rulebook, publication, finding))
+    let text = unquoted_message(rulebook, publication, finding);
+    if is_safe(&text) {
+        return text;
+    }
+    escape_unsafe(&text)
 }
 
 fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Finding) -> String {
     let rule = &rulebook.rules[finding.rule];
+    let mut text = String::with_capacity(160);
     match &finding.violation {
         Violation::InsideWindow { round, windows } => {
-            let regions: Vec<usize> = windows.iter().map(|w| w.region).collect();
-            let zone = rulebook.regions[regions[0]].zone;
-            format!(
-                "{} ({}): `{}` published {} in {}",
+            let zone = rulebook.regions[windows[0].region].zone;
+            let round = round.map_or("whole election", |r| &rulebook.rounds[r].name);
+            let _ = write!(
+                text,
+                "{} ({round}): `{}` published {} in ",
                 rule.title,
-                round_name(rulebook, *round),
                 publication.kind(),
                 local_time(publication.instant(), zone),
-                region_list(rulebook, &regions)
-            )
+            );
+            for (n, window) in windows.iter().enumerate() {
+                if n > 0 {
+                    text.push_str(", ");
+                }
+                text.push_str(&rulebook.regions[window.region].id);
+            }
         }
-        Violation::MissingAttributes(missing) => format!(
-            "{}: `{}` published without {}",
-            rule.title,
-            publication.kind(),
-            missing.join(", ")
-        ),
+        Violation::MissingAttributes(missing) => {
+            let _ = write!(
+                text,
+                "{}: `{}` published without {}",
+                rule.title,
+                publication.kind(),
+                missing.join(", ")
+            );
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Written field by field, a UTC time reads as chrono writes it.
+    #[test]
+    fn utc_times_read_as_chrono_writes_them() {
+        let nanos = [0, 1, 500_000_000, 120_000, 999_999_999, 7_000];
+        let mut seconds: i64 = -62_167_219_200;
+        while seconds < 253_402_300_799 {
+            for n in nanos {
+                let instant = DateTime::from_timestamp(seconds, n).unwrap();
+                let expected = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+                assert_eq!(utc_time(instant), expected);
+            }
+            seconds += 86_400 * 3_001 + 4_271;
+        }
+    }
+
+    /// Written field by field, a local time reads as chrono's formatting
+    /// writes it: in every zone, across the years and their transitions.
+    #[test]
+    fn local_times_read_as_chrono_formats_them() {
+        let mut seconds: i64 = -5_000_000_000;
+        while seconds < 4_000_000_000 {
+            let instant = DateTime::from_timestamp(seconds, 0).unwrap();
+            for zone in chrono_tz::TZ_VARIANTS.iter().step_by(7) {
+                assert_eq!(
+                    local_time(instant, *zone),
+                    local_time_formatted(instant, *zone),
+                    "{instant} in {}",
+                    zone.name()
+                );
+            }
+            seconds += 86_400 * 37 + 3_607;
+        }
     }
 }

@@ -193,7 +193,11 @@ fn skip_blanks(bytes: &[u8], mut at: usize) -> usize {
 }
 
 fn starts_with_whitespace(line: &str, at: usize) -> bool {
-    line[at..].chars().next().is_some_and(char::is_whitespace)
+    match line.as_bytes().get(at) {
+        Some(b' ' | b'\t') => true,
+        Some(b) if b.is_ascii() => b.is_ascii_whitespace() || *b == 0x0b,
+        _ => line[at..].chars().next().is_some_and(char::is_whitespace),
+    }
 }
 
 /// The end of a token from `at`: the first `stop` or Unicode whitespace

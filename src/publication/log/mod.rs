@@ -61,7 +61,7 @@ impl<'r> LogReader<'r> {
             LineError::new(LineErrorKind::Timestamp, span, e.message)
         })?;
         let mut meaning = Meaning::default();
-        let mut seen = None;
+        let mut seen = Seen::default();
         for index in 0..self.parts.fields.len() {
             self.take(line, index, &mut meaning, &mut seen)?;
         }
@@ -116,7 +116,7 @@ impl<'r> LogReader<'r> {
         line: &'l str,
         index: usize,
         meaning: &mut Meaning,
-        seen: &mut Option<HashMap<&'l str, usize>>,
+        seen: &mut Seen<'l>,
     ) -> Result<(), LineError> {
         let rulebook = self.rulebook;
         let field = &self.parts.fields[index];
@@ -141,7 +141,9 @@ impl<'r> LogReader<'r> {
         let at = Some(index as u32);
         match key {
             "outlet" => {
-                if value.trim().is_empty() {
+                let blank = |b: u8| b == b' ' || b == b'\t';
+                // Most outlets start with a letter; any other is looked at whole.
+                if value.bytes().next().is_none_or(blank) && value.trim().is_empty() {
                     return Err(LineError::new(
                         LineErrorKind::EmptyValue,
                         value_span,
@@ -185,32 +187,55 @@ impl<'r> LogReader<'r> {
     }
 }
 
-/// Where the key of field `index` was given before, if it was. The first
-/// few fields are compared in turn; past them, keys go in a map (`seen`).
+/// The keys of a line read so far, to find one given twice: a set of bits
+/// that says "maybe seen" (a key is compared only when its bit is set), and
+/// past the first few fields, a map.
+#[derive(Default)]
+struct Seen<'l> {
+    bits: u64,
+    map: Option<HashMap<&'l str, usize>>,
+}
+
+/// Where the key of field `index` was given before, if it was.
 fn earlier<'l>(
     fields: &[FieldAt],
     line: &'l str,
     index: usize,
-    seen: &mut Option<HashMap<&'l str, usize>>,
+    seen: &mut Seen<'l>,
 ) -> Option<usize> {
     let key = &line[fields[index].key.clone()];
     if index < FEW_FIELDS {
+        let bit = key_bit(key.as_bytes());
+        let maybe = seen.bits & bit != 0;
+        seen.bits |= bit;
+        if !maybe {
+            return None;
+        }
         let earlier = fields[..index].iter().find(|f| &line[f.key.clone()] == key);
         return earlier.map(|f| f.key.start);
     }
-    let seen = seen.get_or_insert_with(|| {
+    let map = seen.map.get_or_insert_with(|| {
         let earlier = fields[..index].iter();
         earlier
             .map(|f| (&line[f.key.clone()], f.key.start))
             .collect()
     });
-    match seen.get(key) {
+    match map.get(key) {
         Some(&first) => Some(first),
         None => {
-            seen.insert(key, fields[index].key.start);
+            map.insert(key, fields[index].key.start);
             None
         }
     }
+}
+
+/// One of 64 bits for a key, from its length and its ends: keys that differ
+/// there never share a bit.
+fn key_bit(key: &[u8]) -> u64 {
+    let (first, last) = (key.first().copied(), key.last().copied());
+    let mixed =
+        key.len() * 31 + usize::from(first.unwrap_or(0)) * 7 + usize::from(last.unwrap_or(0));
+    1 << (mixed % 64)
 }
 
 /// What the fields of a line mean, as they are read.
@@ -315,6 +340,15 @@ fn regions(
     regions: &mut Vec<usize>,
 ) -> Result<(), LineError> {
     regions.clear();
+    // Most lines name one region, plainly.
+    if !value
+        .bytes()
+        .any(|b| b == b',' || b == b' ' || b == b'\t' || !b.is_ascii())
+        && let Some(region) = rulebook.region_index(value)
+    {
+        regions.push(region);
+        return Ok(());
+    }
     for (id, offset) in list(value) {
         let Some(region) = rulebook.region_index(id) else {
             let span = span_in_value(line, field, offset, id.len());
