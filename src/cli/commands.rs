@@ -33,6 +33,11 @@ fn load(path: &Path, expect: Expect, named: Named) -> Result<Rulebook, RulebookE
     })
 }
 
+/// A path given on the command line, as an error message quotes it.
+fn shown(path: &Path) -> String {
+    escape_unsafe(&path.display().to_string())
+}
+
 pub(crate) fn check(settings: &CheckSettings) -> Result<Status, CliError> {
     let rulebook = load(&settings.rules, Expect::Election, Named::ByOption)?;
     // A log that is a stream is checked as it comes, and what it breaks is
@@ -121,7 +126,7 @@ pub(crate) fn explain(rule: &str, file: &Path, format: ShowFormat) -> Result<Sta
     let Some(index) = rulebook.rules.iter().position(|r| r.id == rule) else {
         return Err(CliError::NoRule {
             id: escape_unsafe(rule),
-            file: file.display().to_string(),
+            file: shown(file),
             hint: rulebook.rule_hint(rule),
         });
     };
@@ -144,8 +149,8 @@ pub(crate) fn calendar(
         .iter()
         .map(|id| {
             rulebook.region_index(id).ok_or_else(|| CliError::NoRegion {
-                id: id.clone(),
-                file: file.display().to_string(),
+                id: escape_unsafe(id),
+                file: shown(file),
                 hint: rulebook.region_hint(id),
             })
         })
@@ -214,7 +219,7 @@ fn question(args: &PreflightArgs) -> Result<Question, CliError> {
             attribute
                 .split_once('=')
                 .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| CliError::Attribute(attribute.clone()))
+                .ok_or_else(|| CliError::Attribute(escape_unsafe(attribute)))
         })
         .collect::<Result<_, _>>()?;
     Ok(Question {

@@ -12,6 +12,7 @@ use scrutin::report::{self, ColorChoice};
 use scrutin::rulebook::RulebookError;
 use scrutin::run::RunError;
 use scrutin::serve::SameId;
+use scrutin::source::escape_unsafe;
 
 #[derive(Debug, Error, Diagnostic)]
 pub(crate) enum CliError {
@@ -28,18 +29,19 @@ pub(crate) enum CliError {
     #[diagnostic(transparent)]
     Serve(#[from] SameId),
 
-    /// `--attr` without its `=`.
+    /// `--attr` without its `=` (escaped, as every text the user gave).
     #[error("--attr {0}: expected KEY=VALUE")]
     #[diagnostic(code(scrutin::cli::attribute))]
     Attribute(String),
 
     /// A part of a preflight question that is wrong on its own, named by
     /// its option.
-    #[error("--{} {}: {}", .0.part.name(), .0.value, .0.message())]
+    #[error("--{} {}: {}", .0.part.name(), escape_unsafe(&.0.value), .0.message())]
     #[diagnostic(code(scrutin::cli::question))]
     Question(PartError),
 
-    /// `explain RULE`, a rule the rulebook at `file` does not have.
+    /// `explain RULE`, a rule the rulebook at `file` does not have (both
+    /// escaped).
     #[error("no rule `{id}` in {file}; {hint}")]
     #[diagnostic(code(scrutin::cli::no_rule))]
     NoRule {
