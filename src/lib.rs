@@ -8,7 +8,8 @@
 //! 3. [`check`]: each publication is checked against the rules (pure: no I/O);
 //! 4. [`report`]: findings are written for people or machines.
 //!
-//! [`audit`] runs a whole log through steps 2 to 4.
+//! [`audit`] runs a whole log through steps 2 to 4; [`run`] runs several, with
+//! a waiver file, a scope and `--fix`, as `scrutin check` does.
 //!
 //! ```
 //! use scrutin::{audit, report, rulebook};
@@ -35,6 +36,7 @@ pub mod publication;
 pub mod report;
 pub mod reschedule;
 pub mod rulebook;
+pub mod run;
 pub mod serve;
 pub mod side_file;
 pub mod source;

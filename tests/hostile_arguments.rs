@@ -117,6 +117,48 @@ const CASES: &[Case] = &[
         code: 2,
         says: "falls in the year 10000 in UTC",
     },
+    // What the user typed is quoted in errors, as what a log says is: an
+    // escape sequence in an argument must not reach the terminal raw.
+    Case {
+        args: &["calendar", "--rules", RULES, "--region", "\u{1b}[2Jx"],
+        stdin: "",
+        code: 2,
+        says: "no region `\\u{1b}[2Jx` in",
+    },
+    Case {
+        args: &["explain", "\u{1b}[2Jx", "--rules", RULES],
+        stdin: "",
+        code: 2,
+        says: "no rule `\\u{1b}[2Jx` in",
+    },
+    Case {
+        args: &[
+            "preflight",
+            "--rules",
+            RULES,
+            "--kind",
+            "poll",
+            "--attr",
+            "\u{1b}[2Jx",
+        ],
+        stdin: "",
+        code: 2,
+        says: "--attr \\u{1b}[2Jx: expected KEY=VALUE",
+    },
+    Case {
+        args: &[
+            "preflight",
+            "--rules",
+            RULES,
+            "--kind",
+            "poll",
+            "--channel",
+            "\u{1b}[2Jx",
+        ],
+        stdin: "",
+        code: 2,
+        says: "--channel \\u{1b}[2Jx: not a channel",
+    },
 ];
 
 #[test]

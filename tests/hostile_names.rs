@@ -91,3 +91,33 @@ fn text_from_a_rulebook_is_quoted_wherever_it_is_shown() {
         }
     }
 }
+
+#[test]
+fn a_rulebook_path_is_quoted_in_the_errors_that_name_it() {
+    let dir = std::env::temp_dir()
+        .join(format!("scrutin-hostile-path-{}", std::process::id()))
+        .join("r\u{1b}[2J\u{202e}");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("rules/fr/law.yaml", dir.join("law.yaml")).unwrap();
+    std::fs::copy("rules/fr/presidential-2017.yaml", dir.join("e.yaml")).unwrap();
+    let rules = dir.join("e.yaml");
+    let rules = rules.to_str().unwrap();
+    let commands: [&[&str]; 2] = [
+        &["explain", "nope", "--rules", rules],
+        &["calendar", "--rules", rules, "--region", "nope"],
+    ];
+    for args in commands {
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("r\\u{1b}[2J\\u{202e}/e.yaml"), "{stderr}");
+        for c in RAW {
+            assert!(!stderr.contains(c), "{args:?}: raw {c:?} in\n{stderr}");
+        }
+    }
+    std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+}

@@ -14,7 +14,7 @@
 mod index;
 mod scope;
 
-pub use scope::Scope;
+pub use scope::{Scope, ScopeError};
 
 use crate::publication::Publication;
 use crate::rulebook::{Filter, RegionWindow, Rule, RuleBody, Rulebook};

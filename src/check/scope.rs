@@ -7,6 +7,8 @@
 //! the findings left out are counted in the summary.
 
 use chrono::{DateTime, Utc};
+use miette::Diagnostic;
+use thiserror::Error;
 
 use super::{Finding, Violation};
 use crate::publication::Publication;
@@ -35,25 +37,31 @@ impl Scope {
         region_ids: &[String],
         since: Option<DateTime<Utc>>,
         until: Option<DateTime<Utc>>,
-    ) -> Result<Scope, String> {
+    ) -> Result<Scope, ScopeError> {
         let rules = rule_ids
             .iter()
             .map(|id| {
                 let index = rulebook.rules.iter().position(|r| r.id == *id);
-                index.ok_or_else(|| unknown("--rule", "rule", id, rulebook.rule_hint(id)))
+                index.ok_or_else(|| ScopeError::UnknownRule {
+                    id: escape_unsafe(id),
+                    hint: rulebook.rule_hint(id),
+                })
             })
             .collect::<Result<_, _>>()?;
         let regions = region_ids
             .iter()
             .map(|id| {
                 let index = rulebook.region_index(id);
-                index.ok_or_else(|| unknown("--region", "region", id, rulebook.region_hint(id)))
+                index.ok_or_else(|| ScopeError::UnknownRegion {
+                    id: escape_unsafe(id),
+                    hint: rulebook.region_hint(id),
+                })
             })
             .collect::<Result<_, _>>()?;
         if let (Some(since), Some(until)) = (since, until)
             && since >= until
         {
-            return Err(format!("--since {since} is not before --until {until}"));
+            return Err(ScopeError::EmptyPeriod { since, until });
         }
         Ok(Scope {
             rules,
@@ -125,10 +133,30 @@ impl Scope {
     }
 }
 
-/// `--rule poll-bam: no rule `poll-bam` in this rulebook; did you mean …?`
-fn unknown(option: &str, noun: &str, id: &str, hint: String) -> String {
-    let id = escape_unsafe(id);
-    format!("{option} {id}: no {noun} `{id}` in this rulebook; {hint}")
+/// Why a scope asked for cannot be resolved. Scopes are asked for on the
+/// command line, so each mistake names its option.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+pub enum ScopeError {
+    /// `--rule poll-bam: no rule `poll-bam` in this rulebook; did you mean …?`
+    #[error("--rule {id}: no rule `{id}` in this rulebook; {hint}")]
+    #[diagnostic(code(scrutin::scope::unknown_rule))]
+    UnknownRule {
+        /// The id asked for, escaped: it may reach a terminal.
+        id: String,
+        hint: String,
+    },
+
+    #[error("--region {id}: no region `{id}` in this rulebook; {hint}")]
+    #[diagnostic(code(scrutin::scope::unknown_region))]
+    UnknownRegion { id: String, hint: String },
+
+    /// `[since, until)` holds no instant.
+    #[error("--since {since} is not before --until {until}")]
+    #[diagnostic(code(scrutin::scope::empty_period))]
+    EmptyPeriod {
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    },
 }
 
 #[cfg(test)]

@@ -124,6 +124,16 @@ impl Default for Config {
     }
 }
 
+/// Two rulebooks given to serve with one id: the second could never be
+/// selected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("two rulebooks have the id `{id}`: each must be reachable by `?rulebook=`")]
+#[diagnostic(code(scrutin::serve::same_id))]
+pub struct SameId {
+    /// The id, escaped: it comes from a rulebook and may reach a terminal.
+    pub id: String,
+}
+
 /// The rulebooks served, by id; the first is the default.
 pub struct Rulebooks {
     rulebooks: Vec<Rulebook>,
@@ -132,16 +142,15 @@ pub struct Rulebooks {
 impl Rulebooks {
     /// The rulebooks to serve; two with one id would leave the second
     /// unreachable, so that is refused with the id.
-    pub fn new(rulebooks: Vec<Rulebook>) -> Result<Self, String> {
+    pub fn new(rulebooks: Vec<Rulebook>) -> Result<Self, SameId> {
         for (n, rulebook) in rulebooks.iter().enumerate() {
             if rulebooks[..n]
                 .iter()
                 .any(|earlier| earlier.id == rulebook.id)
             {
-                return Err(format!(
-                    "two rulebooks have the id `{}`: each must be reachable by `?rulebook=`",
-                    escape_unsafe(&rulebook.id)
-                ));
+                return Err(SameId {
+                    id: escape_unsafe(&rulebook.id),
+                });
             }
         }
         let rulebooks = rulebooks.into_iter().map(without_server_paths).collect();
