@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::publication::{LineError, LineErrorKind, Publication, log};
 use crate::rulebook::schema::{Located, Place, Text, from_file};
-use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
+use crate::rulebook::{ProblemKind, Problems, Rulebook, RulebookError, read_yaml_file};
 use crate::side_file::{self, SideFile};
 use crate::source::{SourceFile, Span, did_you_mean, escape_unsafe};
 use crate::time::parse_date;
@@ -106,9 +106,12 @@ impl Waivers {
         let raw: RawWaiverFile =
             match from_file(file, || read_yaml_file(problems.file(file).text())) {
                 Ok(raw) => raw,
-                Err(place_and_message) => {
-                    let (place, message) = place_and_message;
-                    problems.add(Place { file, span: place }, message, "here");
+                Err(error) => {
+                    let at = Place {
+                        file,
+                        span: error.span,
+                    };
+                    problems.add(error.kind, at, error.message, "here");
                     return Err(problems.into_waiver_error());
                 }
             };
@@ -205,6 +208,7 @@ fn rule_index(rule: &Text, rulebook: &Rulebook, problems: &mut Problems) -> Opti
         let help = did_you_mean(&rule.value, rulebook.rules.iter().map(|r| r.id.as_str()))
             .map(|near| format!("did you mean `{near}`?"));
         problems.add_with_help(
+            ProblemKind::WaiverUnknownRule,
             rule.place(),
             format!("unknown rule `{}`", rule.value),
             "not in the rulebook",
@@ -218,6 +222,7 @@ fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Opti
     let rule = rule_index(&raw.rule, rulebook, problems);
     if raw.reason.value.trim().is_empty() {
         problems.add(
+            ProblemKind::WaiverWithoutReason,
             raw.reason.place(),
             "a waiver gives its reason",
             "empty reason",
@@ -234,6 +239,7 @@ fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Opti
         }),
         _ => {
             problems.add_with_help(
+                ProblemKind::WaiverBadMatch,
                 raw.rule.place(),
                 "a waiver matches by `id`, by `outlet`, or by `file` and `line`: exactly one of them",
                 "what does it match?",
@@ -246,6 +252,7 @@ fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Opti
         let date = parse_date(&text.value);
         if date.is_none() {
             problems.add(
+                ProblemKind::WaiverBadDate,
                 text.place(),
                 format!("`{}` is not a date", text.value),
                 "expected YYYY-MM-DD",
