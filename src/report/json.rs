@@ -140,6 +140,8 @@ struct JsonInvalid {
     file: String,
     line: usize,
     column: usize,
+    /// What is wrong: `scrutin::log::syntax`… (docs/diagnostics.md).
+    code: &'static str,
     message: String,
 }
 
@@ -229,6 +231,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
                 file: line.file.to_string(),
                 line: line.number,
                 column: char_column(line.text, error.span.offset),
+                code: error.code(),
                 message: escape_unsafe(&error.message),
             })?,
             Outcome::Checked(publication, findings) => {

@@ -2,9 +2,10 @@
 //! editors' quickfix lists:
 //! `file:line:col: severity[rule-id]: message (window local / UTC)`.
 //!
-//! Invalid lines are `error[invalid-line]`, unreadable files
-//! `error[unreadable]`, waived findings `waived[rule-id]` with their reason;
-//! the summary closes the output.
+//! Invalid lines are `error[CODE]`, their code saying what is wrong
+//! (`error[scrutin::log::syntax]`, see docs/diagnostics.md), unreadable
+//! files `error[unreadable]`, waived findings `waived[rule-id]` with their
+//! reason; the summary closes the output.
 
 use std::io::{self, Write};
 
@@ -64,12 +65,10 @@ impl<'r, W: Write> ShortReport<'r, W> {
 impl<W: Write> Report for ShortReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
-            Outcome::Invalid(error) => self.write(
-                line,
-                error.span.offset,
-                "error[invalid-line]",
-                &error.message,
-            ),
+            Outcome::Invalid(error) => {
+                let tag = format!("error[{}]", error.code());
+                self.write(line, error.span.offset, &tag, &error.message)
+            }
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     let rule = &self.rulebook.rules[finding.rule];
