@@ -62,9 +62,39 @@ pub struct Acceptance {
 /// A waiver that did not do its job, reported as a warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaiverWarning {
+    pub kind: WaiverWarningKind,
     pub origin: Origin,
     pub rule: String,
     pub message: String,
+}
+
+/// How a waiver failed to do its job; each way has a stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WaiverWarningKind {
+    /// It accepted no finding.
+    Unused,
+    /// Its `expires` date has passed: it no longer applies.
+    Expired,
+}
+
+impl WaiverWarningKind {
+    /// Every kind, in the order `docs/diagnostics.md` lists them.
+    pub const ALL: [WaiverWarningKind; 2] = [WaiverWarningKind::Unused, WaiverWarningKind::Expired];
+
+    /// The stable code: `scrutin::waivers::…`.
+    pub fn code(self) -> &'static str {
+        match self {
+            WaiverWarningKind::Unused => "scrutin::waivers::unused",
+            WaiverWarningKind::Expired => "scrutin::waivers::expired",
+        }
+    }
+}
+
+impl WaiverWarning {
+    /// The stable code of its kind.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
 }
 
 /// The waivers of a waiver file, and which of them were used.
@@ -159,14 +189,17 @@ impl Waivers {
             .iter()
             .zip(&self.used)
             .filter_map(|(waiver, &used)| {
-                let message = if self.expired(waiver) {
-                    format!("expired on {}: it no longer applies", waiver.expires?)
+                let (kind, message) = if self.expired(waiver) {
+                    let expired = format!("expired on {}: it no longer applies", waiver.expires?);
+                    (WaiverWarningKind::Expired, expired)
                 } else if !used {
-                    "unused: it accepted no finding".to_string()
+                    let unused = "unused: it accepted no finding".to_string();
+                    (WaiverWarningKind::Unused, unused)
                 } else {
                     return None;
                 };
                 Some(WaiverWarning {
+                    kind,
                     origin: waiver.origin.clone(),
                     rule: rulebook.rules[waiver.rule].id.clone(),
                     message,

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::json_list::{JsonList, SpilledList, write_pretty};
 use super::{Report, finding_offset, message, utc_time};
-use crate::audit::{LogLine, Outcome, Summary};
+use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{RegionWindow, Rulebook, Severity};
@@ -59,6 +59,8 @@ struct JsonWaiverWarning {
     rule: String,
     file: String,
     line: usize,
+    /// `scrutin::waivers::unused` or `scrutin::waivers::expired`.
+    code: &'static str,
     message: String,
 }
 
@@ -148,6 +150,8 @@ struct JsonInvalid {
 #[derive(Serialize)]
 struct JsonUnreadable {
     file: String,
+    /// `scrutin::log::unreadable`.
+    code: &'static str,
     message: String,
 }
 
@@ -268,6 +272,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
             rule: warning.rule.clone(),
             file: warning.origin.file.clone(),
             line: warning.origin.line,
+            code: warning.code(),
             message: escape_unsafe(&warning.message),
         })
     }
@@ -275,6 +280,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         self.unreadable.push(&JsonUnreadable {
             file: file.to_string(),
+            code: UNREADABLE,
             message: escape_unsafe(reason),
         })
     }

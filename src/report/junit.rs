@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, Report as JunitXml, TestCase, TestCaseStatus, TestSuite};
 
 use super::{Report, message};
-use crate::audit::{LogLine, Outcome, Summary};
+use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::Finding;
 use crate::publication::{LineErrorKind, Publication};
 use crate::rulebook::Rulebook;
@@ -216,12 +216,13 @@ impl<W: Write> Report for JunitReport<'_, W> {
                     lines: vec![escape_unsafe(reason)],
                     count: 1,
                 };
-                suite.add_test_case(case(
+                suite.add_test_case(typed_case(
                     "unreadable",
                     &file.name,
                     &reason,
                     NonSuccessKind::Error,
                     "error",
+                    Some(UNREADABLE),
                 ));
             }
             let per_rule = self
@@ -252,6 +253,7 @@ impl<W: Write> Report for JunitReport<'_, W> {
             for warning in &self.waiver_warnings {
                 let mut status = TestCaseStatus::skipped();
                 status.set_message(escape_unsafe(&warning.message));
+                status.set_type(warning.code());
                 let name = format!(
                     "{} waiver at {}:{}",
                     escape_unsafe(&warning.rule),

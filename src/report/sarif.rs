@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::json_list::{JsonList, SpilledList};
 use super::{Report, message, utc_time};
-use crate::audit::{LogLine, Outcome, Summary};
+use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Finding, Violation};
 use crate::publication::{LineErrorKind, Publication};
 use crate::rulebook::{Rule, Rulebook, Severity};
@@ -231,8 +231,16 @@ struct Invocation<'a> {
 
 #[derive(Serialize)]
 struct Notification {
+    /// What the notification is: its code (`scrutin::waivers::unused`…).
+    descriptor: Descriptor,
     level: &'static str,
     message: Text,
+}
+
+/// A reference to a notification's descriptor, by its id alone.
+#[derive(Serialize)]
+struct Descriptor {
+    id: &'static str,
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -439,6 +447,7 @@ impl<W: Write> Report for SarifReport<'_, W> {
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
         self.notifications.push(&Notification {
+            descriptor: Descriptor { id: warning.code() },
             level: "warning",
             message: Text {
                 text: escape_unsafe(&format!(
@@ -451,6 +460,7 @@ impl<W: Write> Report for SarifReport<'_, W> {
 
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         self.notifications.push(&Notification {
+            descriptor: Descriptor { id: UNREADABLE },
             level: "error",
             message: Text {
                 text: escape_unsafe(&format!("cannot read {file}: {reason}")),

@@ -4,13 +4,14 @@
 //!
 //! Invalid lines are `error[CODE]`, their code saying what is wrong
 //! (`error[scrutin::log::syntax]`, see docs/diagnostics.md), unreadable
-//! files `error[unreadable]`, waived findings `waived[rule-id]` with their
-//! reason; the summary closes the output.
+//! files `error[scrutin::log::unreadable]`, waiver warnings
+//! `warning[scrutin::waivers::unused]` or `…expired`, waived findings
+//! `waived[rule-id]` with their reason; the summary closes the output.
 
 use std::io::{self, Write};
 
 use super::{Report, finding_offset, local_window, message, utc_window};
-use crate::audit::{LogLine, Outcome, Summary};
+use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::report::human::summary_text;
@@ -102,9 +103,10 @@ impl<W: Write> Report for ShortReport<'_, W> {
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
         writeln!(
             self.out,
-            "{}:{}:1: warning[waiver]: waiver for `{}`: {}",
+            "{}:{}:1: warning[{}]: waiver for `{}`: {}",
             escape_unsafe(&warning.origin.file),
             warning.origin.line,
+            warning.code(),
             escape_unsafe(&warning.rule),
             escape_unsafe(&warning.message)
         )
@@ -113,7 +115,7 @@ impl<W: Write> Report for ShortReport<'_, W> {
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         writeln!(
             self.out,
-            "{}: error[unreadable]: {}",
+            "{}: error[{UNREADABLE}]: {}",
             escape_unsafe(file),
             escape_unsafe(reason)
         )
