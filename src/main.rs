@@ -772,7 +772,12 @@ fn preflight_publication(
         }
         Err(QuestionError::Part(error)) => {
             let option = error.part.name();
-            eprintln!("scrutin: --{option} {}: {}", error.value, error.message());
+            eprintln!(
+                "scrutin: --{option} {}: {} [{}]",
+                error.value,
+                error.message(),
+                error.code()
+            );
             Ok(None)
         }
     }
