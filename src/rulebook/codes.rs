@@ -8,220 +8,134 @@
 //! a waiver file's (`scrutin::waivers::…`). A code, once published, keeps
 //! its meaning; a new mistake gets a new code.
 
-/// What is wrong in a rulebook or a waiver file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProblemKind {
+/// Declares the kinds with their codes, and `ALL`: one list, so that no
+/// kind goes without a code or missing from `ALL`.
+macro_rules! problem_kinds {
+    ($($(#[$doc:meta])* $kind:ident => $code:literal,)*) => {
+        /// What is wrong in a rulebook or a waiver file.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ProblemKind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        impl ProblemKind {
+            /// Every kind, in the order `docs/diagnostics.md` lists them.
+            pub const ALL: &[ProblemKind] = &[$(ProblemKind::$kind,)*];
+
+            /// The stable code: `scrutin::yaml::…`, `scrutin::rulebook::…` or
+            /// `scrutin::waivers::…`.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(ProblemKind::$kind => $code,)*
+                }
+            }
+        }
+    };
+}
+
+problem_kinds! {
     // The YAML of either file.
     /// Not YAML, or more than one document.
-    YamlSyntax,
+    YamlSyntax => "scrutin::yaml::syntax",
     /// A key the file's format does not have.
-    UnknownField,
+    UnknownField => "scrutin::yaml::unknown-field",
     /// A key the format requires is not there.
-    MissingField,
+    MissingField => "scrutin::yaml::missing-field",
     /// A key given twice in one mapping.
-    DuplicateKey,
+    DuplicateKey => "scrutin::yaml::duplicate-key",
     /// A value of the wrong type: a list for a text, a text for a flag…
-    WrongType,
+    WrongType => "scrutin::yaml::wrong-type",
     /// Past the reader's limits on nesting, aliases or size.
-    TooComplex,
+    TooComplex => "scrutin::yaml::too-complex",
 
     // How rulebook files build on each other (`extends`, `adjust`).
     /// Files that extend each other in a circle.
-    ExtendsCycle,
+    ExtendsCycle => "scrutin::rulebook::extends-cycle",
     /// A chain of `extends` longer than scrutin follows.
-    ExtendsTooDeep,
+    ExtendsTooDeep => "scrutin::rulebook::extends-too-deep",
     /// A file named by `extends` that cannot be read.
-    ExtendsUnreadable,
+    ExtendsUnreadable => "scrutin::rulebook::extends-unreadable",
     /// A kind, channel, region, group or rule defined in two places.
-    DefinedTwice,
+    DefinedTwice => "scrutin::rulebook::defined-twice",
     /// `default_region`, `polls` or `rounds` given by two files.
-    GivenTwice,
+    GivenTwice => "scrutin::rulebook::given-twice",
     /// One rule adjusted twice in a file.
-    AdjustedTwice,
+    AdjustedTwice => "scrutin::rulebook::adjusted-twice",
     /// `adjust` names a rule that no extended file defines.
-    AdjustUnknownRule,
+    AdjustUnknownRule => "scrutin::rulebook::adjust-unknown-rule",
     /// An adjustment without its reason.
-    AdjustWithoutReason,
+    AdjustWithoutReason => "scrutin::rulebook::adjust-without-reason",
     /// An adjustment that both disables and changes a rule, or does neither.
-    BadAdjustment,
+    BadAdjustment => "scrutin::rulebook::bad-adjustment",
 
     // What the rulebook says.
     /// `id`, `title`, `jurisdiction`, `default_region`, `polls` or `rounds`
     /// given by no file.
-    MissingPart,
+    MissingPart => "scrutin::rulebook::missing-part",
     /// No region declared.
-    NoRegions,
+    NoRegions => "scrutin::rulebook::no-regions",
     /// An empty list of rounds.
-    NoRounds,
+    NoRounds => "scrutin::rulebook::no-rounds",
     /// A time zone that is not an IANA name.
-    UnknownZone,
+    UnknownZone => "scrutin::rulebook::unknown-zone",
     /// `covers` names a region or a group.
-    CoversARegion,
+    CoversARegion => "scrutin::rulebook::covers-a-region",
     /// A place covered twice.
-    CoveredTwice,
+    CoveredTwice => "scrutin::rulebook::covered-twice",
     /// A name that is both a region's and a group's.
-    RegionAndGroup,
+    RegionAndGroup => "scrutin::rulebook::region-and-group",
     /// A polling hour that is not a time of day.
-    BadTime,
+    BadTime => "scrutin::rulebook::bad-time",
     /// A date that is not a date.
-    BadDate,
+    BadDate => "scrutin::rulebook::bad-date",
     /// A date outside the years windows can reach.
-    DateOutOfRange,
+    DateOutOfRange => "scrutin::rulebook::date-out-of-range",
     /// A round's overrides name a region twice.
-    OverriddenTwice,
+    OverriddenTwice => "scrutin::rulebook::overridden-twice",
     /// Polls that close no later than they open.
-    PollsCloseBeforeOpen,
+    PollsCloseBeforeOpen => "scrutin::rulebook::polls-close-before-open",
     /// Two rounds with one id.
-    DuplicateRound,
+    DuplicateRound => "scrutin::rulebook::duplicate-round",
     /// A severity other than error, warning or info.
-    UnknownSeverity,
+    UnknownSeverity => "scrutin::rulebook::unknown-severity",
     /// A kind the rulebook does not declare.
-    UnknownKind,
+    UnknownKind => "scrutin::rulebook::unknown-kind",
     /// A channel the rulebook does not declare.
-    UnknownChannel,
+    UnknownChannel => "scrutin::rulebook::unknown-channel",
     /// A region or group the rulebook does not declare.
-    UnknownRegion,
+    UnknownRegion => "scrutin::rulebook::unknown-region",
     /// A round the rulebook does not declare.
-    UnknownRound,
+    UnknownRound => "scrutin::rulebook::unknown-round",
     /// A `per` other than `round` or `election`.
-    UnknownPer,
+    UnknownPer => "scrutin::rulebook::unknown-per",
     /// A citation whose url is not a web address.
-    BadCitationUrl,
+    BadCitationUrl => "scrutin::rulebook::bad-citation-url",
     /// A citation without its article or its law.
-    MissingCitation,
+    MissingCitation => "scrutin::rulebook::missing-citation",
     /// `region`, `tags` or `first_published` used as a single attribute.
-    NotAnAttribute,
+    NotAnAttribute => "scrutin::rulebook::not-an-attribute",
     /// A field where it has no effect.
-    MisplacedField,
+    MisplacedField => "scrutin::rulebook::misplaced-field",
     /// `requires` with no attribute.
-    EmptyRequires,
+    EmptyRequires => "scrutin::rulebook::empty-requires",
     /// A rule with both `window` and `requires`.
-    TwoBodies,
+    TwoBodies => "scrutin::rulebook::two-bodies",
     /// A rule with neither `window` nor `requires`.
-    NoBody,
+    NoBody => "scrutin::rulebook::no-body",
     /// A window anchor that cannot be read.
-    BadAnchor,
+    BadAnchor => "scrutin::rulebook::bad-anchor",
     /// A window anchor that names no instant in some round or region.
-    UnresolvableAnchor,
+    UnresolvableAnchor => "scrutin::rulebook::unresolvable-anchor",
     /// A window that ends no later than it starts.
-    EmptyWindow,
+    EmptyWindow => "scrutin::rulebook::empty-window",
 
     // What a waiver file says.
     /// A waiver for a rule the rulebook does not have.
-    WaiverUnknownRule,
+    WaiverUnknownRule => "scrutin::waivers::unknown-rule",
     /// A waiver without its reason.
-    WaiverWithoutReason,
+    WaiverWithoutReason => "scrutin::waivers::missing-reason",
     /// A waiver that matches by none, or by more than one, of its ways.
-    WaiverBadMatch,
+    WaiverBadMatch => "scrutin::waivers::bad-match",
     /// An `expires` that is not a date.
-    WaiverBadDate,
-}
-
-impl ProblemKind {
-    /// Every kind, in the order `docs/diagnostics.md` lists them.
-    pub const ALL: [ProblemKind; 48] = [
-        ProblemKind::YamlSyntax,
-        ProblemKind::UnknownField,
-        ProblemKind::MissingField,
-        ProblemKind::DuplicateKey,
-        ProblemKind::WrongType,
-        ProblemKind::TooComplex,
-        ProblemKind::ExtendsCycle,
-        ProblemKind::ExtendsTooDeep,
-        ProblemKind::ExtendsUnreadable,
-        ProblemKind::DefinedTwice,
-        ProblemKind::GivenTwice,
-        ProblemKind::AdjustedTwice,
-        ProblemKind::AdjustUnknownRule,
-        ProblemKind::AdjustWithoutReason,
-        ProblemKind::BadAdjustment,
-        ProblemKind::MissingPart,
-        ProblemKind::NoRegions,
-        ProblemKind::NoRounds,
-        ProblemKind::UnknownZone,
-        ProblemKind::CoversARegion,
-        ProblemKind::CoveredTwice,
-        ProblemKind::RegionAndGroup,
-        ProblemKind::BadTime,
-        ProblemKind::BadDate,
-        ProblemKind::DateOutOfRange,
-        ProblemKind::OverriddenTwice,
-        ProblemKind::PollsCloseBeforeOpen,
-        ProblemKind::DuplicateRound,
-        ProblemKind::UnknownSeverity,
-        ProblemKind::UnknownKind,
-        ProblemKind::UnknownChannel,
-        ProblemKind::UnknownRegion,
-        ProblemKind::UnknownRound,
-        ProblemKind::UnknownPer,
-        ProblemKind::BadCitationUrl,
-        ProblemKind::MissingCitation,
-        ProblemKind::NotAnAttribute,
-        ProblemKind::MisplacedField,
-        ProblemKind::EmptyRequires,
-        ProblemKind::TwoBodies,
-        ProblemKind::NoBody,
-        ProblemKind::BadAnchor,
-        ProblemKind::UnresolvableAnchor,
-        ProblemKind::EmptyWindow,
-        ProblemKind::WaiverUnknownRule,
-        ProblemKind::WaiverWithoutReason,
-        ProblemKind::WaiverBadMatch,
-        ProblemKind::WaiverBadDate,
-    ];
-
-    /// The stable code: `scrutin::yaml::…`, `scrutin::rulebook::…` or
-    /// `scrutin::waivers::…`.
-    pub fn code(self) -> &'static str {
-        match self {
-            ProblemKind::YamlSyntax => "scrutin::yaml::syntax",
-            ProblemKind::UnknownField => "scrutin::yaml::unknown-field",
-            ProblemKind::MissingField => "scrutin::yaml::missing-field",
-            ProblemKind::DuplicateKey => "scrutin::yaml::duplicate-key",
-            ProblemKind::WrongType => "scrutin::yaml::wrong-type",
-            ProblemKind::TooComplex => "scrutin::yaml::too-complex",
-            ProblemKind::ExtendsCycle => "scrutin::rulebook::extends-cycle",
-            ProblemKind::ExtendsTooDeep => "scrutin::rulebook::extends-too-deep",
-            ProblemKind::ExtendsUnreadable => "scrutin::rulebook::extends-unreadable",
-            ProblemKind::DefinedTwice => "scrutin::rulebook::defined-twice",
-            ProblemKind::GivenTwice => "scrutin::rulebook::given-twice",
-            ProblemKind::AdjustedTwice => "scrutin::rulebook::adjusted-twice",
-            ProblemKind::AdjustUnknownRule => "scrutin::rulebook::adjust-unknown-rule",
-            ProblemKind::AdjustWithoutReason => "scrutin::rulebook::adjust-without-reason",
-            ProblemKind::BadAdjustment => "scrutin::rulebook::bad-adjustment",
-            ProblemKind::MissingPart => "scrutin::rulebook::missing-part",
-            ProblemKind::NoRegions => "scrutin::rulebook::no-regions",
-            ProblemKind::NoRounds => "scrutin::rulebook::no-rounds",
-            ProblemKind::UnknownZone => "scrutin::rulebook::unknown-zone",
-            ProblemKind::CoversARegion => "scrutin::rulebook::covers-a-region",
-            ProblemKind::CoveredTwice => "scrutin::rulebook::covered-twice",
-            ProblemKind::RegionAndGroup => "scrutin::rulebook::region-and-group",
-            ProblemKind::BadTime => "scrutin::rulebook::bad-time",
-            ProblemKind::BadDate => "scrutin::rulebook::bad-date",
-            ProblemKind::DateOutOfRange => "scrutin::rulebook::date-out-of-range",
-            ProblemKind::OverriddenTwice => "scrutin::rulebook::overridden-twice",
-            ProblemKind::PollsCloseBeforeOpen => "scrutin::rulebook::polls-close-before-open",
-            ProblemKind::DuplicateRound => "scrutin::rulebook::duplicate-round",
-            ProblemKind::UnknownSeverity => "scrutin::rulebook::unknown-severity",
-            ProblemKind::UnknownKind => "scrutin::rulebook::unknown-kind",
-            ProblemKind::UnknownChannel => "scrutin::rulebook::unknown-channel",
-            ProblemKind::UnknownRegion => "scrutin::rulebook::unknown-region",
-            ProblemKind::UnknownRound => "scrutin::rulebook::unknown-round",
-            ProblemKind::UnknownPer => "scrutin::rulebook::unknown-per",
-            ProblemKind::BadCitationUrl => "scrutin::rulebook::bad-citation-url",
-            ProblemKind::MissingCitation => "scrutin::rulebook::missing-citation",
-            ProblemKind::NotAnAttribute => "scrutin::rulebook::not-an-attribute",
-            ProblemKind::MisplacedField => "scrutin::rulebook::misplaced-field",
-            ProblemKind::EmptyRequires => "scrutin::rulebook::empty-requires",
-            ProblemKind::TwoBodies => "scrutin::rulebook::two-bodies",
-            ProblemKind::NoBody => "scrutin::rulebook::no-body",
-            ProblemKind::BadAnchor => "scrutin::rulebook::bad-anchor",
-            ProblemKind::UnresolvableAnchor => "scrutin::rulebook::unresolvable-anchor",
-            ProblemKind::EmptyWindow => "scrutin::rulebook::empty-window",
-            ProblemKind::WaiverUnknownRule => "scrutin::waivers::unknown-rule",
-            ProblemKind::WaiverWithoutReason => "scrutin::waivers::missing-reason",
-            ProblemKind::WaiverBadMatch => "scrutin::waivers::bad-match",
-            ProblemKind::WaiverBadDate => "scrutin::waivers::bad-date",
-        }
-    }
+    WaiverBadDate => "scrutin::waivers::bad-date",
 }

@@ -355,7 +355,8 @@ fn yaml_kind(error: &serde_saphyr::Error) -> ProblemKind {
         Error::SerdeUnknownField { .. } => ProblemKind::UnknownField,
         Error::SerdeMissingField { .. } => ProblemKind::MissingField,
         Error::DuplicateMappingKey { .. } => ProblemKind::DuplicateKey,
-        Error::SerdeInvalidType { .. }
+        Error::Unexpected { .. }
+        | Error::SerdeInvalidType { .. }
         | Error::SerdeInvalidValue { .. }
         | Error::SerdeInvalidLength { .. }
         | Error::SerdeUnknownVariant { .. }
