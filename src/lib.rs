@@ -8,7 +8,8 @@
 //! 3. [`check`]: each publication is checked against the rules (pure: no I/O);
 //! 4. [`report`]: findings are written for people or machines.
 //!
-//! [`audit`] runs a whole log through steps 2 to 4.
+//! [`audit`] runs a whole log through steps 2 to 4. Every mistake each step
+//! reports has a stable code, all listed by [`diagnostics::all_codes`].
 //!
 //! ```
 //! use scrutin::{audit, report, rulebook};
@@ -27,6 +28,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod diagnostics;
 pub mod field;
 #[doc(hidden)]
 pub mod fuzzing;
