@@ -9,7 +9,8 @@
 //! 4. [`report`]: findings are written for people or machines.
 //!
 //! [`audit`] runs a whole log through steps 2 to 4; [`run`] runs several, with
-//! a waiver file, a scope and `--fix`, as `scrutin check` does.
+//! a waiver file, a scope and `--fix`, as `scrutin check` does. Every mistake
+//! each step reports has a stable code, all listed by [`diagnostics::all_codes`].
 //!
 //! ```
 //! use scrutin::{audit, report, rulebook};
@@ -28,6 +29,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod diagnostics;
 pub mod field;
 #[doc(hidden)]
 pub mod fuzzing;

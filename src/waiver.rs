@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::publication::{LineError, LineErrorKind, Publication, log};
 use crate::rulebook::schema::{Located, Place, Text, from_file};
-use crate::rulebook::{Problems, Rulebook, RulebookError, read_yaml_file};
+use crate::rulebook::{ProblemKind, Problems, Rulebook, RulebookError, read_yaml_file};
 use crate::side_file::{self, SideFile};
 use crate::source::{SourceFile, Span, did_you_mean, escape_unsafe};
 use crate::time::parse_date;
@@ -62,9 +62,39 @@ pub struct Acceptance {
 /// A waiver that did not do its job, reported as a warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaiverWarning {
+    pub kind: WaiverWarningKind,
     pub origin: Origin,
     pub rule: String,
     pub message: String,
+}
+
+/// How a waiver failed to do its job; each way has a stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WaiverWarningKind {
+    /// It accepted no finding.
+    Unused,
+    /// Its `expires` date has passed: it no longer applies.
+    Expired,
+}
+
+impl WaiverWarningKind {
+    /// Every kind, in the order `docs/diagnostics.md` lists them.
+    pub const ALL: [WaiverWarningKind; 2] = [WaiverWarningKind::Unused, WaiverWarningKind::Expired];
+
+    /// The stable code: `scrutin::waivers::…`.
+    pub fn code(self) -> &'static str {
+        match self {
+            WaiverWarningKind::Unused => "scrutin::waivers::unused",
+            WaiverWarningKind::Expired => "scrutin::waivers::expired",
+        }
+    }
+}
+
+impl WaiverWarning {
+    /// The stable code of its kind.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
 }
 
 /// The waivers of a waiver file, and which of them were used.
@@ -111,9 +141,12 @@ impl Waivers {
         let raw: RawWaiverFile =
             match from_file(file, || read_yaml_file(problems.file(file).text())) {
                 Ok(raw) => raw,
-                Err(place_and_message) => {
-                    let (place, message) = place_and_message;
-                    problems.add(Place { file, span: place }, message, "here");
+                Err(error) => {
+                    let at = Place {
+                        file,
+                        span: error.span,
+                    };
+                    problems.add(error.kind, at, error.message, "here");
                     return Err(problems.into_waiver_error());
                 }
             };
@@ -161,14 +194,17 @@ impl Waivers {
             .iter()
             .zip(&self.used)
             .filter_map(|(waiver, &used)| {
-                let message = if self.expired(waiver) {
-                    format!("expired on {}: it no longer applies", waiver.expires?)
+                let (kind, message) = if self.expired(waiver) {
+                    let expired = format!("expired on {}: it no longer applies", waiver.expires?);
+                    (WaiverWarningKind::Expired, expired)
                 } else if !used {
-                    "unused: it accepted no finding".to_string()
+                    let unused = "unused: it accepted no finding".to_string();
+                    (WaiverWarningKind::Unused, unused)
                 } else {
                     return None;
                 };
                 Some(WaiverWarning {
+                    kind,
                     origin: waiver.origin.clone(),
                     rule: rulebook.rules[waiver.rule].id.clone(),
                     message,
@@ -210,6 +246,7 @@ fn rule_index(rule: &Text, rulebook: &Rulebook, problems: &mut Problems) -> Opti
         let help = did_you_mean(&rule.value, rulebook.rules.iter().map(|r| r.id.as_str()))
             .map(|near| format!("did you mean `{near}`?"));
         problems.add_with_help(
+            ProblemKind::WaiverUnknownRule,
             rule.place(),
             format!("unknown rule `{}`", rule.value),
             "not in the rulebook",
@@ -223,6 +260,7 @@ fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Opti
     let rule = rule_index(&raw.rule, rulebook, problems);
     if raw.reason.value.trim().is_empty() {
         problems.add(
+            ProblemKind::WaiverWithoutReason,
             raw.reason.place(),
             "a waiver gives its reason",
             "empty reason",
@@ -239,6 +277,7 @@ fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Opti
         }),
         _ => {
             problems.add_with_help(
+                ProblemKind::WaiverBadMatch,
                 raw.rule.place(),
                 "a waiver matches by `id`, by `outlet`, or by `file` and `line`: exactly one of them",
                 "what does it match?",
@@ -251,6 +290,7 @@ fn waiver(raw: &RawWaiver, rulebook: &Rulebook, problems: &mut Problems) -> Opti
         let date = parse_date(&text.value);
         if date.is_none() {
             problems.add(
+                ProblemKind::WaiverBadDate,
                 text.place(),
                 format!("`{}` is not a date", text.value),
                 "expected YYYY-MM-DD",

@@ -774,9 +774,9 @@ fn short_format_is_one_line_per_finding_at_the_json_positions() {
     insta::assert_snapshot!("weekend-short", short);
     let (code, malformed) = check_sample("samples/malformed.log", "short");
     assert_eq!(code, 2);
-    assert!(
-        malformed.contains("samples/malformed.log:23:45: error[invalid-line]: unknown kind `pol`")
-    );
+    assert!(malformed.contains(
+        "samples/malformed.log:23:45: error[scrutin::log::unknown-term]: unknown kind `pol`"
+    ));
 }
 
 /// `check --format json` on the weekend sample with `extra` options.

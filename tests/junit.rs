@@ -59,8 +59,13 @@ fn one_case_per_rule_and_file() {
 fn invalid_lines_and_unreadable_files_are_errors() {
     let xml = junit(&["no/such.log", "samples/malformed.log"], b"");
     let (cases, failures, errors) = parse(&xml);
-    assert_eq!((cases, failures, errors), (17, 2, 2));
-    assert!(xml.contains(r#"<error message="17 invalid lines">"#));
+    // no/such.log: unreadable, 7 rules and a passing invalid-line; the
+    // sample: 7 rules and a case per code of its invalid lines (6 codes).
+    assert_eq!((cases, failures, errors), (22, 2, 7));
+    assert!(xml.contains(r#"<testcase name="invalid-line" classname="no/such.log"/>"#));
+    assert!(
+        xml.contains(r#"<error message="7 invalid lines" type="scrutin::log::bad-timestamp">"#)
+    );
 }
 
 #[test]

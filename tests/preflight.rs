@@ -184,27 +184,27 @@ fn a_bad_option_is_named_with_what_it_expects() {
     let cases: [(&[&str], String); 6] = [
         (
             &["--kind", "poll", "--at", "2017-13-45"],
-            format!("scrutin: --at 2017-13-45: not a date and time {expected_at}\n"),
+            format!("scrutin: --at 2017-13-45: not a date and time {expected_at} [scrutin::option::bad-instant]\n"),
         ),
         (
             &["--kind", "poll", "--at", "tomorrow"],
-            format!("scrutin: --at tomorrow: not a date and time {expected_at}\n"),
+            format!("scrutin: --at tomorrow: not a date and time {expected_at} [scrutin::option::bad-instant]\n"),
         ),
         (
             &["--kind", "poll", "--at", "2017-13-45T09:30:00Z"],
-            format!("scrutin: --at 2017-13-45T09:30:00Z: 2017-13-45 is not a date {expected_at}\n"),
+            format!("scrutin: --at 2017-13-45T09:30:00Z: 2017-13-45 is not a date {expected_at} [scrutin::option::bad-instant]\n"),
         ),
         (
             &["--kind", "pol"],
-            "scrutin: --kind pol: not a kind of fr-presidential-2017 (did you mean `poll`? valid: news, campaign, poll, result, paid_ad)\n".into(),
+            "scrutin: --kind pol: not a kind of fr-presidential-2017 (did you mean `poll`? valid: news, campaign, poll, result, paid_ad) [scrutin::option::unknown-kind]\n".into(),
         ),
         (
             &["--kind", "poll", "--channel", "telex"],
-            "scrutin: --channel telex: not a channel of fr-presidential-2017 (valid: web, print, tv, radio, social)\n".into(),
+            "scrutin: --channel telex: not a channel of fr-presidential-2017 (valid: web, print, tv, radio, social) [scrutin::option::unknown-channel]\n".into(),
         ),
         (
             &["--kind", "poll", "--region", "metropole", "--region", "guadelupe"],
-            "scrutin: --region guadelupe: not a region of fr-presidential-2017 (did you mean `guadeloupe`? valid: metropole, guadeloupe, martinique, guyane, reunion, mayotte, saint-pierre-et-miquelon, saint-barthelemy, saint-martin, polynesie, nouvelle-caledonie, wallis-et-futuna)\n".into(),
+            "scrutin: --region guadelupe: not a region of fr-presidential-2017 (did you mean `guadeloupe`? valid: metropole, guadeloupe, martinique, guyane, reunion, mayotte, saint-pierre-et-miquelon, saint-barthelemy, saint-martin, polynesie, nouvelle-caledonie, wallis-et-futuna) [scrutin::option::unknown-region]\n".into(),
         ),
     ];
     for (args, expected) in cases {

@@ -69,7 +69,17 @@ fn results_carry_what_github_needs() {
     assert_eq!(document["version"], "2.1.0");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert!(ids.contains(&"poll-ban") && ids.contains(&"invalid-line"));
+    assert!(ids.contains(&"poll-ban") && ids.contains(&"scrutin::log::syntax"));
+    // Invalid lines have a rule per code, tagged with their category.
+    let log_rules = rules
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("scrutin::log::"));
+    assert!(log_rules.clone().count() > 5);
+    assert!(
+        log_rules
+            .clone()
+            .all(|r| r["properties"]["tags"][0] == "invalid-line")
+    );
     assert!(rules.iter().all(|r| r["help"]["text"].is_string()));
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 66);
@@ -116,7 +126,11 @@ fn invalid_lines_and_unreadable_files_are_visible() {
     );
     assert_valid(&document);
     let run = &document["runs"][0];
-    assert_eq!(run["results"][0]["ruleId"], "invalid-line");
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "scrutin::log::unknown-term");
+    let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "scrutin::log::unknown-term");
+    assert_eq!(rule["properties"]["tags"][0], "invalid-line");
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
     let notification = &run["invocations"][0]["toolExecutionNotifications"][0];
     assert!(

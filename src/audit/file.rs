@@ -8,7 +8,9 @@ use super::{Limits, LogLine, Outcome, Report, Summary};
 use crate::check::{Finding, Scope};
 use crate::publication::{LineError, Publication};
 use crate::rulebook::{Rulebook, Severity};
-use crate::waiver::{self, Acceptance, Directive, Origin, WaiverWarning, Waivers};
+use crate::waiver::{
+    self, Acceptance, Directive, Origin, WaiverWarning, WaiverWarningKind, Waivers,
+};
 
 pub(crate) struct FileAudit<'a> {
     rulebook: &'a Rulebook,
@@ -233,6 +235,7 @@ impl<'a> FileAudit<'a> {
     fn unused(&mut self, directive: Directive, origin: Origin) -> io::Result<()> {
         self.summary.waiver_warnings += 1;
         self.report.waiver_warning(&WaiverWarning {
+            kind: WaiverWarningKind::Unused,
             origin,
             rule: self.rulebook.rules[directive.rule].id.clone(),
             message: "unused: the next line breaks no such rule".to_string(),

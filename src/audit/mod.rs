@@ -41,6 +41,9 @@ pub enum Outcome<'a> {
     Checked(&'a Publication<'a>, &'a [Finding]),
 }
 
+/// The code of a log file that could not be read, or not to its end.
+pub const UNREADABLE: &str = "scrutin::log::unreadable";
+
 /// Receives a log's outcomes, line by line, then the summary.
 pub trait Report {
     /// A log file starts; its lines follow.
@@ -50,7 +53,7 @@ pub trait Report {
     }
     /// A line with something to report, in the order of the log.
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()>;
-    /// A file that could not be read, or not to its end.
+    /// A file that could not be read, or not to its end (`UNREADABLE`).
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()>;
     /// A finding a waiver accepted; it follows its line's `line` call.
     fn waived(

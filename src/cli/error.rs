@@ -36,7 +36,7 @@ pub(crate) enum CliError {
 
     /// A part of a preflight question that is wrong on its own, named by
     /// its option.
-    #[error("--{} {}: {}", .0.part.name(), escape_unsafe(&.0.value), .0.message())]
+    #[error("--{} {}: {} [{}]", .0.part.name(), escape_unsafe(&.0.value), .0.message(), .0.code())]
     #[diagnostic(code(scrutin::cli::question))]
     Question(PartError),
 

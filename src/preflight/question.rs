@@ -45,6 +45,27 @@ pub enum Part {
 }
 
 impl Part {
+    /// Every part, in the order `docs/diagnostics.md` lists their codes.
+    pub const ALL: [Part; 5] = [
+        Part::At,
+        Part::Kind,
+        Part::Channel,
+        Part::Region,
+        Part::Attribute,
+    ];
+
+    /// The stable code of a mistake in this part: `scrutin::option::…`, as
+    /// the parts are the options of `scrutin preflight`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Part::At => "scrutin::option::bad-instant",
+            Part::Kind => "scrutin::option::unknown-kind",
+            Part::Channel => "scrutin::option::unknown-channel",
+            Part::Region => "scrutin::option::unknown-region",
+            Part::Attribute => "scrutin::option::bad-attribute-key",
+        }
+    }
+
     /// The name of the part, as `--NAME` on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -79,6 +100,11 @@ pub struct PartError {
 }
 
 impl PartError {
+    /// The stable code of the mistake, by its part.
+    pub fn code(&self) -> &'static str {
+        self.part.code()
+    }
+
     /// `<problem> (<expected>)`; the caller names the part its own way
     /// (`--kind pol`, `` `kind` pol``).
     pub fn message(&self) -> String {

@@ -41,6 +41,10 @@ pub enum LineErrorKind {
 }
 
 impl LineErrorKind {
+    /// What every kind is, a line that was not checked: the rule under which
+    /// reports group them, and the name of their list.
+    pub const CATEGORY: &'static str = "invalid-line";
+
     /// Every kind, in the order `docs/diagnostics.md` lists them.
     pub const ALL: [LineErrorKind; 11] = [
         LineErrorKind::NotUtf8,
@@ -70,6 +74,26 @@ impl LineErrorKind {
             LineErrorKind::UnknownTerm => "scrutin::log::unknown-term",
             LineErrorKind::FirstPublished => "scrutin::log::bad-first-published",
             LineErrorKind::Waiver => "scrutin::log::bad-waiver",
+        }
+    }
+
+    /// What is wrong, in a few words, for the reports that describe each
+    /// code (SARIF's rules).
+    pub fn summary(self) -> &'static str {
+        match self {
+            LineErrorKind::NotUtf8 => "A line that is not UTF-8",
+            LineErrorKind::TooLong => "A line longer than a line may be",
+            LineErrorKind::ControlCharacter => "A line with a control character",
+            LineErrorKind::Syntax => "A line that is not a timestamp followed by key=value fields",
+            LineErrorKind::Timestamp => "A timestamp that names no instant scrutin accepts",
+            LineErrorKind::MissingField => "A publication without its outlet or kind",
+            LineErrorKind::DuplicateKey => "A key given twice on one line",
+            LineErrorKind::EmptyValue => "An empty value where one is needed",
+            LineErrorKind::UnknownTerm => "A kind, channel or region the rulebook does not declare",
+            LineErrorKind::FirstPublished => {
+                "A first_published that is not a timestamp or is later than the line's"
+            }
+            LineErrorKind::Waiver => "An inline waiver directive that cannot be read",
         }
     }
 }

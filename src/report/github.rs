@@ -82,7 +82,8 @@ impl<W: Write> Report for GithubReport<'_, W> {
         match outcome {
             Outcome::Invalid(error) => {
                 let column = char_column(line.text, error.span.offset);
-                self.command("error", line, column, "invalid line", &error.message)
+                let title = format!("invalid line ({})", error.code());
+                self.command("error", line, column, &title, &error.message)
             }
             Outcome::Checked(publication, findings) => {
                 for finding in findings {

@@ -378,17 +378,18 @@ fn line_source(line: &LogLine, span: Span, width: Option<usize>) -> (LineSource,
 }
 
 /// An invalid line; cut to `width` (`None` in verbose output, which draws
-/// it as a whole line with its code as a heading).
+/// it as a whole line with its code as a heading). The compact output heads
+/// it with its code as it heads a finding with its rule: `CODE: problem`.
 fn invalid_line(line: &LogLine, error: &LineError, width: Option<usize>) -> LineDiagnostic {
     let (source, span) = line_source(line, error.span, width);
     // The problem is the title: a label at the end of a line (a missing
     // field, a bad byte) may have no character to be drawn under.
     let problem = escape_unsafe(&error.message);
     let (message, code) = match width {
-        Some(_) => (format!("invalid-line: {problem}"), None),
+        Some(_) => (format!("{}: {problem}", error.code()), None),
         None => (
             format!("invalid line: {problem}"),
-            Some("invalid-line".to_string()),
+            Some(error.code().to_string()),
         ),
     };
     LineDiagnostic {

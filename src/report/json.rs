@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::json_list::{JsonList, SpilledList, write_pretty};
 use super::{Report, finding_offset, message, utc_time};
-use crate::audit::{LogLine, Outcome, Summary};
+use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{RegionWindow, RuleBody, Rulebook, Severity};
@@ -64,6 +64,8 @@ struct JsonWaiverWarning {
     rule: String,
     file: String,
     line: usize,
+    /// `scrutin::waivers::unused` or `scrutin::waivers::expired`.
+    code: &'static str,
     message: String,
 }
 
@@ -192,12 +194,16 @@ struct JsonInvalid {
     file: String,
     line: usize,
     column: usize,
+    /// What is wrong: `scrutin::log::syntax`… (docs/diagnostics.md).
+    code: &'static str,
     message: String,
 }
 
 #[derive(Serialize)]
 struct JsonUnreadable {
     file: String,
+    /// `scrutin::log::unreadable`.
+    code: &'static str,
     message: String,
 }
 
@@ -224,6 +230,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
                 file: line.file.to_string(),
                 line: line.number,
                 column: char_column(line.text, error.span.offset),
+                code: error.code(),
                 message: escape_unsafe(&error.message),
             })?,
             Outcome::Checked(publication, findings) => {
@@ -264,6 +271,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
             rule: warning.rule.clone(),
             file: warning.origin.file.clone(),
             line: warning.origin.line,
+            code: warning.code(),
             message: escape_unsafe(&warning.message),
         })
     }
@@ -271,6 +279,7 @@ impl<W: Write> Report for JsonReport<'_, W> {
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         self.unreadable.push(&JsonUnreadable {
             file: file.to_string(),
+            code: UNREADABLE,
             message: escape_unsafe(reason),
         })
     }

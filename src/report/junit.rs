@@ -1,7 +1,9 @@
 //! Findings as a JUnit XML report, for CI test views: one test suite per log
 //! file, one test case per rule of the rulebook in it, failing with the
-//! findings of that rule in that file; invalid lines fail a case of their own
-//! (`invalid-line`) and an unreadable file an `unreadable` case.
+//! findings of that rule in that file. A file whose every line was read passes
+//! an `invalid-line` case; its invalid lines instead fail a case per code
+//! (`scrutin::log::syntax`…, also the error's `type`), and an unreadable file
+//! an `unreadable` case.
 //!
 //! quick-junit writes the XML and cleans what XML cannot carry. A JUnit
 //! report is one document built at the end, so memory is bounded by listing
@@ -14,9 +16,9 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, Report as JunitXml, TestCase, TestCaseStatus, TestSuite};
 
 use super::{Report, message};
-use crate::audit::{LogLine, Outcome, Summary};
+use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::Finding;
-use crate::publication::Publication;
+use crate::publication::{LineErrorKind, Publication};
 use crate::rulebook::Rulebook;
 use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
@@ -67,7 +69,9 @@ struct FileResults {
     findings: Vec<Listed>,
     /// For each rule, the findings waivers accepted, with their reasons.
     waived: Vec<Listed>,
-    invalid: Listed,
+    /// For each kind of invalid line (in `LineErrorKind::ALL`'s order),
+    /// `line N: message` of each.
+    invalid: Vec<Listed>,
     unreadable: Option<String>,
 }
 
@@ -98,7 +102,7 @@ impl<'r, W: Write> JunitReport<'r, W> {
                 name: file.to_string(),
                 findings: vec![Listed::default(); self.rulebook.rules.len()],
                 waived: vec![Listed::default(); self.rulebook.rules.len()],
-                invalid: Listed::default(),
+                invalid: vec![Listed::default(); LineErrorKind::ALL.len()],
                 unreadable: None,
             });
         }
@@ -114,6 +118,18 @@ fn case(
     kind: NonSuccessKind,
     noun: &str,
 ) -> TestCase {
+    typed_case(name, classname, failures, kind, noun, None)
+}
+
+/// A test case as `case` makes it, its failure of type `ty`, if any.
+fn typed_case(
+    name: &str,
+    classname: &str,
+    failures: &Listed,
+    kind: NonSuccessKind,
+    noun: &str,
+    ty: Option<&str>,
+) -> TestCase {
     let status = if failures.count == 0 {
         TestCaseStatus::success()
     } else {
@@ -121,6 +137,9 @@ fn case(
         let plural = if failures.count == 1 { "" } else { "s" };
         status.set_message(format!("{} {noun}{plural}", failures.count));
         status.set_description(failures.text());
+        if let Some(ty) = ty {
+            status.set_type(ty);
+        }
         status
     };
     let mut case = TestCase::new(name, status);
@@ -138,9 +157,11 @@ impl<W: Write> Report for JunitReport<'_, W> {
         let rulebook = self.rulebook;
         let results = self.file(line.file);
         match outcome {
-            Outcome::Invalid(error) => results
-                .invalid
-                .push(|| format!("line {}: {}", line.number, escape_unsafe(&error.message))),
+            Outcome::Invalid(error) => {
+                let kind = LineErrorKind::ALL.iter().position(|&k| k == error.kind);
+                results.invalid[kind.unwrap_or(0)]
+                    .push(|| format!("line {}: {}", line.number, escape_unsafe(&error.message)));
+            }
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     results.findings[finding.rule].push(|| {
@@ -195,12 +216,13 @@ impl<W: Write> Report for JunitReport<'_, W> {
                     lines: vec![escape_unsafe(reason)],
                     count: 1,
                 };
-                suite.add_test_case(case(
+                suite.add_test_case(typed_case(
                     "unreadable",
                     &file.name,
                     &reason,
                     NonSuccessKind::Error,
                     "error",
+                    Some(UNREADABLE),
                 ));
             }
             let per_rule = self
@@ -222,13 +244,7 @@ impl<W: Write> Report for JunitReport<'_, W> {
                 }
                 suite.add_test_case(case);
             }
-            suite.add_test_case(case(
-                "invalid-line",
-                &file.name,
-                &file.invalid,
-                NonSuccessKind::Error,
-                "invalid line",
-            ));
+            invalid_line_cases(&mut suite, file);
             xml.add_test_suite(suite);
         }
         if !self.waiver_warnings.is_empty() {
@@ -237,6 +253,7 @@ impl<W: Write> Report for JunitReport<'_, W> {
             for warning in &self.waiver_warnings {
                 let mut status = TestCaseStatus::skipped();
                 status.set_message(escape_unsafe(&warning.message));
+                status.set_type(warning.code());
                 let name = format!(
                     "{} waiver at {}:{}",
                     escape_unsafe(&warning.rule),
@@ -258,6 +275,36 @@ impl<W: Write> Report for JunitReport<'_, W> {
         xml.serialize(&mut self.out).map_err(write_error)?;
         writeln!(self.out)?;
         self.out.flush()
+    }
+}
+
+/// A passing `invalid-line` case when every line of `file` was read, else a
+/// failing case per code of its invalid lines.
+fn invalid_line_cases(suite: &mut TestSuite, file: &FileResults) {
+    let found = LineErrorKind::ALL
+        .iter()
+        .zip(&file.invalid)
+        .filter(|(_, lines)| lines.count > 0);
+    let mut any = false;
+    for (kind, lines) in found {
+        any = true;
+        suite.add_test_case(typed_case(
+            kind.code(),
+            &file.name,
+            lines,
+            NonSuccessKind::Error,
+            "invalid line",
+            Some(kind.code()),
+        ));
+    }
+    if !any {
+        suite.add_test_case(case(
+            LineErrorKind::CATEGORY,
+            &file.name,
+            &Listed::default(),
+            NonSuccessKind::Error,
+            "invalid line",
+        ));
     }
 }
 

@@ -3,7 +3,10 @@
 //! Typed structs of our own, with serde: scrutin writes a small, fixed subset
 //! of SARIF. Rules become reporting descriptors (help text and citation URL);
 //! findings become results located at their log line; invalid lines become
-//! results of a rule of their own, so that they are seen, not buried in a log.
+//! results of a rule of their own, one per code (`scrutin::log::syntax`…),
+//! each tagged `invalid-line`, so that they are seen, not buried in a log.
+//! The rules are written before the results stream, so every code has its
+//! rule, used or not.
 //! `partialFingerprints` are built from what identifies a finding (rule,
 //! publication, round, regions), not from line numbers: a re-sorted schedule
 //! keeps its alerts.
@@ -14,15 +17,12 @@ use serde::Serialize;
 
 use super::json_list::{JsonList, SpilledList};
 use super::{Report, message, utc_time};
-use crate::audit::{LogLine, Outcome, Summary};
+use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Finding, Violation};
-use crate::publication::Publication;
+use crate::publication::{LineErrorKind, Publication};
 use crate::rulebook::{Rule, Rulebook, Severity};
 use crate::source::{char_column, escape_unsafe};
 use crate::waiver::{Acceptance, WaiverWarning};
-
-/// The id of the rule under which invalid lines are reported.
-pub const INVALID_LINE: &str = "invalid-line";
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -62,7 +62,7 @@ impl<'r, W: Write> SarifReport<'r, W> {
     fn frame(&self, complete: bool) -> io::Result<(String, String, String)> {
         let mut rules: Vec<ReportingDescriptor> =
             self.rulebook.rules.iter().map(descriptor).collect();
-        rules.push(invalid_line_descriptor());
+        rules.extend(LineErrorKind::ALL.map(invalid_line_descriptor));
         let log = SarifLog {
             schema: SCHEMA,
             version: "2.1.0",
@@ -143,6 +143,14 @@ struct ReportingDescriptor {
     #[serde(skip_serializing_if = "Option::is_none")]
     help_uri: Option<String>,
     default_configuration: Configuration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties>,
+}
+
+/// A rule's property bag: its `tags`, which code scanning shows and filters on.
+#[derive(Serialize)]
+struct Properties {
+    tags: [&'static str; 1],
 }
 
 #[derive(Serialize)]
@@ -223,8 +231,16 @@ struct Invocation<'a> {
 
 #[derive(Serialize)]
 struct Notification {
+    /// What the notification is: its code (`scrutin::waivers::unused`…).
+    descriptor: Descriptor,
     level: &'static str,
     message: Text,
+}
+
+/// A reference to a notification's descriptor, by its id alone.
+#[derive(Serialize)]
+struct Descriptor {
+    id: &'static str,
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -257,28 +273,41 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         default_configuration: Configuration {
             level: level(rule.severity),
         },
+        properties: None,
     }
 }
 
-fn invalid_line_descriptor() -> ReportingDescriptor {
-    let help = "The line could not be read as a publication, so it was not checked. Fix it so \
-                that every publication is checked.";
+/// The rule of the invalid lines of one kind, tagged with their category.
+fn invalid_line_descriptor(kind: LineErrorKind) -> ReportingDescriptor {
+    let help = format!(
+        "{}. The line could not be read as a publication, so it was not checked. Fix it so \
+         that every publication is checked; docs/diagnostics.md shows an example of `{}`.",
+        kind.summary(),
+        kind.code()
+    );
     ReportingDescriptor {
-        id: INVALID_LINE.to_string(),
-        name: INVALID_LINE.to_string(),
+        id: kind.code().to_string(),
+        name: kind.code().to_string(),
         short_description: Text {
-            text: "A log line scrutin could not check".to_string(),
+            text: kind.summary().to_string(),
         },
-        full_description: Text {
-            text: help.to_string(),
-        },
+        full_description: Text { text: help.clone() },
         help: Help {
-            text: help.to_string(),
-            markdown: help.to_string(),
+            text: help.clone(),
+            markdown: help,
         },
         help_uri: None,
         default_configuration: Configuration { level: "error" },
+        properties: Some(Properties {
+            tags: [LineErrorKind::CATEGORY],
+        }),
     }
+}
+
+/// The index of the rule of invalid lines of `kind`: after the rulebook's.
+fn invalid_line_index(rulebook: &Rulebook, kind: LineErrorKind) -> usize {
+    let position = LineErrorKind::ALL.iter().position(|&k| k == kind);
+    rulebook.rules.len() + position.unwrap_or(0)
 }
 
 /// A file name as a URI reference relative to where scrutin runs (the
@@ -369,8 +398,8 @@ impl<W: Write> Report for SarifReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
             Outcome::Invalid(error) => self.push(&SarifResult {
-                rule_id: INVALID_LINE.to_string(),
-                rule_index: self.rulebook.rules.len(),
+                rule_id: error.code().to_string(),
+                rule_index: invalid_line_index(self.rulebook, error.kind),
                 level: "error",
                 message: Text {
                     text: escape_unsafe(&error.message),
@@ -378,7 +407,8 @@ impl<W: Write> Report for SarifReport<'_, W> {
                 locations: location(line, char_column(line.text, error.span.offset)),
                 partial_fingerprints: Fingerprints {
                     finding: escape_unsafe(&format!(
-                        "{INVALID_LINE}|{}|{}",
+                        "{}|{}|{}",
+                        error.code(),
                         uri(line.file),
                         line.text
                     )),
@@ -417,6 +447,7 @@ impl<W: Write> Report for SarifReport<'_, W> {
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
         self.notifications.push(&Notification {
+            descriptor: Descriptor { id: warning.code() },
             level: "warning",
             message: Text {
                 text: escape_unsafe(&format!(
@@ -429,6 +460,7 @@ impl<W: Write> Report for SarifReport<'_, W> {
 
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         self.notifications.push(&Notification {
+            descriptor: Descriptor { id: UNREADABLE },
             level: "error",
             message: Text {
                 text: escape_unsafe(&format!("cannot read {file}: {reason}")),

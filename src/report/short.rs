@@ -2,14 +2,16 @@
 //! editors' quickfix lists:
 //! `file:line:col: severity[rule-id]: message (window local / UTC)`.
 //!
-//! Invalid lines are `error[invalid-line]`, unreadable files
-//! `error[unreadable]`, waived findings `waived[rule-id]` with their reason;
-//! the summary closes the output.
+//! Invalid lines are `error[CODE]`, their code saying what is wrong
+//! (`error[scrutin::log::syntax]`, see docs/diagnostics.md), unreadable
+//! files `error[scrutin::log::unreadable]`, waiver warnings
+//! `warning[scrutin::waivers::unused]` or `…expired`, waived findings
+//! `waived[rule-id]` with their reason; the summary closes the output.
 
 use std::io::{self, Write};
 
 use super::{Report, finding_offset, local_window, message, utc_window};
-use crate::audit::{LogLine, Outcome, Summary};
+use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::report::human::summary_text;
@@ -64,12 +66,10 @@ impl<'r, W: Write> ShortReport<'r, W> {
 impl<W: Write> Report for ShortReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
-            Outcome::Invalid(error) => self.write(
-                line,
-                error.span.offset,
-                "error[invalid-line]",
-                &error.message,
-            ),
+            Outcome::Invalid(error) => {
+                let tag = format!("error[{}]", error.code());
+                self.write(line, error.span.offset, &tag, &error.message)
+            }
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     let rule = &self.rulebook.rules[finding.rule];
@@ -103,9 +103,10 @@ impl<W: Write> Report for ShortReport<'_, W> {
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
         writeln!(
             self.out,
-            "{}:{}:1: warning[waiver]: waiver for `{}`: {}",
+            "{}:{}:1: warning[{}]: waiver for `{}`: {}",
             escape_unsafe(&warning.origin.file),
             warning.origin.line,
+            warning.code(),
             escape_unsafe(&warning.rule),
             escape_unsafe(&warning.message)
         )
@@ -114,7 +115,7 @@ impl<W: Write> Report for ShortReport<'_, W> {
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         writeln!(
             self.out,
-            "{}: error[unreadable]: {}",
+            "{}: error[{UNREADABLE}]: {}",
             escape_unsafe(file),
             escape_unsafe(reason)
         )

@@ -10,6 +10,7 @@
 //! - `adjust`: the only way to change an inherited rule: disable it or change
 //!   its severity, with a reason.
 
+use super::codes::ProblemKind;
 use super::error::Problems;
 use super::schema::{Entries, Located, Place, RawAdjustment, RawRule, RawRulebook, Text};
 use crate::source::did_you_mean;
@@ -84,6 +85,7 @@ fn merge_file(merged: &mut RawRulebook, file: RawRulebook, problems: &mut Proble
         {
             let first = problems.describe(first.place());
             problems.add(
+                ProblemKind::AdjustedTwice,
                 adjustment.rule.place(),
                 format!("rule `{}` is adjusted twice", adjustment.rule.value),
                 format!("already adjusted at {first}"),
@@ -115,6 +117,7 @@ fn conflict(problems: &mut Problems, name: &Text, first: Place, what: &str) {
         "a file may not redefine what it extends; to change an inherited rule, use `adjust`",
     );
     problems.add_with_help(
+        ProblemKind::DefinedTwice,
         name.place(),
         format!("{what} `{}` is defined twice", name.value),
         format!("already defined at {}", problems.describe(first)),
@@ -137,6 +140,7 @@ fn once<T>(
         Some(first) => {
             let first = problems.describe(place(first));
             problems.add_with_help(
+                ProblemKind::GivenTwice,
                 place(&from),
                 format!("`{what}` is given twice"),
                 format!("already given at {first}"),
@@ -169,6 +173,7 @@ fn apply(rules: &mut Vec<RawRule>, adjustment: &RawAdjustment, problems: &mut Pr
         )
         .map(|near| format!("did you mean `{near}`?"));
         problems.add_with_help(
+            ProblemKind::AdjustUnknownRule,
             adjustment.rule.place(),
             format!(
                 "`adjust` names rule `{}`, which no extended file defines",
@@ -181,6 +186,7 @@ fn apply(rules: &mut Vec<RawRule>, adjustment: &RawAdjustment, problems: &mut Pr
     };
     if adjustment.reason.value.trim().is_empty() {
         problems.add(
+            ProblemKind::AdjustWithoutReason,
             adjustment.reason.place(),
             "an adjustment gives its reason",
             "empty reason",
@@ -199,6 +205,7 @@ fn apply(rules: &mut Vec<RawRule>, adjustment: &RawAdjustment, problems: &mut Pr
         }
         (true, Some(severity)) => {
             problems.add(
+                ProblemKind::BadAdjustment,
                 severity.place(),
                 "a disabled rule has no severity",
                 "disable, or change the severity, not both",
@@ -207,6 +214,7 @@ fn apply(rules: &mut Vec<RawRule>, adjustment: &RawAdjustment, problems: &mut Pr
         }
         (false, None) => {
             problems.add_with_help(
+                ProblemKind::BadAdjustment,
                 adjustment.rule.place(),
                 format!(
                     "this adjustment changes nothing in `{}`",

@@ -3,6 +3,7 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
+use super::codes::ProblemKind;
 use super::schema::Place;
 use crate::side_file::SideFile;
 use crate::source::{SourceFile, escape_unsafe};
@@ -34,7 +35,7 @@ pub enum RulebookError {
     /// election files that extend it.
     #[error("{file} is a law file (no rounds); {}", elections_of(elections))]
     #[diagnostic(
-        code(scrutin::rulebook::law_file),
+        code("scrutin::rulebook::law-file"),
         help(
             "a law gives the rules; each election file extends it with the rounds and their dates"
         )
@@ -62,6 +63,16 @@ pub enum RulebookError {
 }
 
 impl RulebookError {
+    /// The codes of the errors themselves (their problems have their own,
+    /// `ProblemKind::code`), in the order `docs/diagnostics.md` lists them.
+    pub const CODES: [&'static str; 5] = [
+        "scrutin::rulebook::unreadable",
+        "scrutin::rulebook::law-file",
+        "scrutin::rulebook::invalid",
+        "scrutin::waivers::unreadable",
+        "scrutin::waivers::invalid",
+    ];
+
     /// The side file at `path` is not read, for `reason`.
     pub fn unreadable(side: SideFile, path: &std::path::Path, reason: String) -> Self {
         let path = escape_unsafe(&path.display().to_string());
@@ -137,13 +148,16 @@ fn elections_of(elections: &[String]) -> String {
 #[derive(Debug, Error)]
 #[error("{message}")]
 pub struct Problem {
+    /// What is wrong, which gives the problem its code.
+    pub kind: ProblemKind,
     pub message: String,
     pub rulebook: SourceFile,
     pub at: SourceSpan,
     pub label: String,
     pub help: Option<String>,
-    /// `problem 2 of 3, rules/x.yaml:7:35`: miette heads each related
-    /// diagnostic with `Error:` and its code; without one the header is empty.
+    /// `scrutin::rulebook::unknown-zone (problem 2 of 3, rules/x.yaml:7:35)`:
+    /// miette heads each related diagnostic with `Error:` and its code, the
+    /// one place to say which problem of how many, and where.
     heading: String,
 }
 
@@ -169,6 +183,11 @@ impl Diagnostic for Problem {
 }
 
 impl Problem {
+    /// The stable code of its kind.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
     /// 1-based line and column of the problem in the rulebook.
     pub fn line_column(&self) -> (usize, usize) {
         self.rulebook.line_column(self.at.offset())
@@ -217,12 +236,19 @@ impl Problems {
         format!("{}:{line}", file.name())
     }
 
-    pub fn add(&mut self, at: Place, message: impl Into<String>, label: impl Into<String>) {
-        self.add_with_help(at, message, label, None::<String>);
+    pub fn add(
+        &mut self,
+        kind: ProblemKind,
+        at: Place,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) {
+        self.add_with_help(kind, at, message, label, None::<String>);
     }
 
     pub fn add_with_help(
         &mut self,
+        kind: ProblemKind,
         at: Place,
         message: impl Into<String>,
         label: impl Into<String>,
@@ -230,6 +256,7 @@ impl Problems {
     ) {
         // Messages quote the rulebook, which may hold anything.
         self.found.push(Problem {
+            kind,
             message: escape_unsafe(&message.into()),
             rulebook: self.files[at.file].clone(),
             at: at.span.into(),
@@ -255,15 +282,16 @@ impl Problems {
         RulebookError::Invalid { file, problems }
     }
 
-    /// The first file's name, and the problems, each headed with its number
-    /// and place.
+    /// The first file's name, and the problems, each headed with its code,
+    /// number and place.
     fn into_parts(self) -> (String, Vec<Problem>) {
         let total = self.found.len();
         let mut problems = self.found;
         for (index, problem) in problems.iter_mut().enumerate() {
             let (line, column) = problem.line_column();
             problem.heading = format!(
-                "problem {} of {total}, {}:{line}:{column}",
+                "{} (problem {} of {total}, {}:{line}:{column})",
+                problem.code(),
                 index + 1,
                 problem.rulebook.name()
             );
@@ -273,5 +301,32 @@ impl Problems {
             .first()
             .map_or(String::new(), |f| f.name().to_string());
         (file, problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use miette::Diagnostic;
+
+    use super::*;
+
+    /// `CODES` lists the code of every variant, as miette's derive gives it.
+    #[test]
+    fn every_error_has_its_code_listed() {
+        let errors = [
+            RulebookError::unreadable(SideFile::Rulebook, "r.yaml".as_ref(), String::new()),
+            RulebookError::LawFile {
+                file: String::new(),
+                elections: Vec::new(),
+            },
+            Problems::new().into_error(),
+            RulebookError::unreadable(SideFile::Waivers, "w.yaml".as_ref(), String::new()),
+            Problems::new().into_waiver_error(),
+        ];
+        let codes: Vec<String> = errors
+            .iter()
+            .map(|e| e.code().map(|c| c.to_string()).unwrap_or_default())
+            .collect();
+        assert_eq!(codes, RulebookError::CODES);
     }
 }

@@ -5,6 +5,7 @@
 //! in a round and region), turns anchors into UTC windows; `model` is what
 //! the rest of the program uses, and `timeline` lists its windows in order.
 
+mod codes;
 mod compose;
 mod error;
 pub mod expr;
@@ -17,6 +18,7 @@ mod timeline;
 
 use std::path::{Path, PathBuf};
 
+pub use codes::ProblemKind;
 pub use error::{Problem, RulebookError};
 pub use instants::wall_clock;
 pub use model::*;
@@ -157,8 +159,16 @@ fn read_chain(first: SourceFile, origin: Origin, problems: &mut Problems) -> Vec
         let raw: RawRulebook =
             match schema::from_file(file, || read_yaml_file(problems.file(file).text())) {
                 Ok(raw) => raw,
-                Err((span, message)) => {
-                    problems.add(schema::Place { file, span }, message, "here");
+                Err(error) => {
+                    problems.add(
+                        error.kind,
+                        schema::Place {
+                            file,
+                            span: error.span,
+                        },
+                        error.message,
+                        "here",
+                    );
                     break;
                 }
             };
@@ -216,6 +226,7 @@ fn extended_file(
             .map(|(_, name)| name.as_str())
             .collect();
         problems.add(
+            ProblemKind::ExtendsCycle,
             extends.place(),
             format!(
                 "rulebooks extend each other in a cycle: {} → {}",
@@ -228,6 +239,7 @@ fn extended_file(
     }
     if visited.len() >= MAX_EXTENDS_DEPTH {
         problems.add(
+            ProblemKind::ExtendsTooDeep,
             extends.place(),
             format!(
                 "a rulebook may extend at most {} files in a chain",
@@ -249,6 +261,7 @@ fn extended_file(
         Ok(text) => Some(SourceFile::new(path.display().to_string(), text)),
         Err(reason) => {
             problems.add(
+                ProblemKind::ExtendsUnreadable,
                 extends.place(),
                 format!("cannot read `{}`: {reason}", path.display()),
                 "extended here",
@@ -315,17 +328,48 @@ fn identity(name: &str, origin: Origin) -> PathBuf {
     }
 }
 
-/// Reads a YAML document of scrutin's (a rulebook, a waiver file), with the
-/// error as a place and a message.
-pub(crate) fn read_yaml_file<T: serde::de::DeserializeOwned>(
-    text: &str,
-) -> Result<T, (Span, String)> {
-    read_yaml(text).map_err(|e| {
-        let span = e
+/// Why a YAML document of scrutin's could not be read: where, what, and in words.
+#[derive(Debug)]
+pub(crate) struct YamlError {
+    pub(crate) span: Span,
+    pub(crate) kind: ProblemKind,
+    pub(crate) message: String,
+}
+
+/// Reads a YAML document of scrutin's (a rulebook, a waiver file).
+pub(crate) fn read_yaml_file<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    read_yaml(text).map_err(|e| YamlError {
+        span: e
             .location()
-            .map_or_else(Span::default, |l| yaml_span(text, l));
-        (span, yaml_message(&e))
+            .map_or_else(Span::default, |l| yaml_span(text, l)),
+        kind: yaml_kind(&e),
+        message: yaml_message(&e),
     })
+}
+
+/// What kind of YAML problem serde-saphyr reports, by its variant: its
+/// messages are for people and may change.
+fn yaml_kind(error: &serde_saphyr::Error) -> ProblemKind {
+    use serde_saphyr::Error;
+    match error {
+        Error::SerdeUnknownField { .. } => ProblemKind::UnknownField,
+        Error::SerdeMissingField { .. } => ProblemKind::MissingField,
+        Error::DuplicateMappingKey { .. } => ProblemKind::DuplicateKey,
+        Error::Unexpected { .. }
+        | Error::SerdeInvalidType { .. }
+        | Error::SerdeInvalidValue { .. }
+        | Error::SerdeInvalidLength { .. }
+        | Error::SerdeUnknownVariant { .. }
+        | Error::InvalidScalar { .. }
+        | Error::InvalidBooleanStrict { .. }
+        | Error::NullIntoString { .. } => ProblemKind::WrongType,
+        Error::Budget { .. }
+        | Error::AliasReplayCounterOverflow { .. }
+        | Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. } => ProblemKind::TooComplex,
+        _ => ProblemKind::YamlSyntax,
+    }
 }
 
 fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {

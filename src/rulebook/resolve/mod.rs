@@ -14,6 +14,7 @@ mod rules;
 mod windows;
 
 use super::Expect;
+use super::codes::ProblemKind;
 use super::error::Problems;
 use super::model::*;
 use super::schema::*;
@@ -93,6 +94,7 @@ pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Opt
 fn required<'a, T>(part: &'a Option<T>, name: &str, problems: &mut Problems) -> Option<&'a T> {
     if part.is_none() {
         problems.add(
+            ProblemKind::MissingPart,
             Place::start_of(0),
             format!("missing `{name}`"),
             format!("neither this rulebook nor the files it extends give `{name}`"),
@@ -130,6 +132,7 @@ fn terms(entries: &Entries<String>) -> Vec<Term> {
 /// Reports an undeclared name, suggesting the nearest declared one.
 fn unknown<'a>(
     problems: &mut Problems,
+    kind: ProblemKind,
     name: &Text,
     what: &str,
     known: impl Iterator<Item = &'a str> + Clone,
@@ -139,6 +142,7 @@ fn unknown<'a>(
         None => format!("expected one of: {}", known.collect::<Vec<_>>().join(", ")),
     };
     problems.add_with_help(
+        kind,
         name.place(),
         format!("unknown {what} `{}`", name.value),
         "unknown",

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono_tz::Tz;
 
 use super::unknown;
+use crate::rulebook::codes::ProblemKind;
 use crate::rulebook::error::Problems;
 use crate::rulebook::model::*;
 use crate::rulebook::schema::*;
@@ -15,6 +16,7 @@ use crate::time::suggest_zone;
 pub(super) fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region> {
     if entries.0.is_empty() {
         problems.add(
+            ProblemKind::NoRegions,
             Place::start_of(0),
             "a rulebook needs at least one region",
             "no regions",
@@ -27,6 +29,7 @@ pub(super) fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> 
             let zone = raw.zone.value.parse::<Tz>().unwrap_or_else(|_| {
                 let help = suggest_zone(&raw.zone.value).map(|z| format!("did you mean `{z}`?"));
                 problems.add_with_help(
+                    ProblemKind::UnknownZone,
                     raw.zone.place(),
                     format!("unknown time zone `{}`", raw.zone.value),
                     "not an IANA time zone",
@@ -64,6 +67,7 @@ pub(super) fn check_covers(raw: &RawRulebook, problems: &mut Problems) {
             };
             if let Some(what) = what {
                 problems.add_with_help(
+                    ProblemKind::CoversARegion,
                     covered_place.place(),
                     format!(
                         "region `{}` covers `{}`, which is a {what} itself",
@@ -89,6 +93,7 @@ pub(super) fn check_covers(raw: &RawRulebook, problems: &mut Problems) {
                     )
                 };
                 problems.add_with_help(
+                    ProblemKind::CoveredTwice,
                     covered_place.place(),
                     message,
                     format!("already covered at {}", problems.describe(first_place)),
@@ -108,6 +113,7 @@ pub(super) fn lookup_region(
     if found.is_none() {
         unknown(
             problems,
+            ProblemKind::UnknownRegion,
             id,
             "region",
             regions.iter().map(|r| r.id.as_str()),
@@ -135,6 +141,7 @@ pub(super) fn groups(raw: &RawRulebook, regions: &[Region], problems: &mut Probl
                     (id, region)
                 };
                 problems.add(
+                    ProblemKind::RegionAndGroup,
                     second.place(),
                     format!("`{}` names both a region and a group", id.value),
                     format!("also defined at {}", problems.describe(first.place())),
@@ -172,7 +179,13 @@ impl Places<'_> {
                     .iter()
                     .map(|r| r.id.as_str())
                     .chain(self.groups.iter().map(|g| g.id.as_str()));
-                unknown(problems, name, "region or group", known);
+                unknown(
+                    problems,
+                    ProblemKind::UnknownRegion,
+                    name,
+                    "region or group",
+                    known,
+                );
             }
         }
         found.sort_unstable();

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::places::Places;
 use super::required;
+use crate::rulebook::codes::ProblemKind;
 use crate::rulebook::error::Problems;
 use crate::rulebook::expr;
 use crate::rulebook::instants::wall_clock;
@@ -31,6 +32,7 @@ fn clock(text: &Text, problems: &mut Problems) -> Option<u32> {
     let parsed = expr::parse_clock(&text.value).ok();
     if parsed.is_none() {
         problems.add(
+            ProblemKind::BadTime,
             text.place(),
             format!("`{}` is not a time of day", text.value),
             "expected HH:MM, from 00:00 to 24:00",
@@ -47,11 +49,13 @@ fn date(text: &Text, problems: &mut Problems) -> Option<NaiveDate> {
     let parsed = parse_date(&text.value);
     match parsed {
         None => problems.add(
+            ProblemKind::BadDate,
             text.place(),
             format!("`{}` is not a date", text.value),
             "expected YYYY-MM-DD",
         ),
         Some(date) if !YEARS.contains(&date.year()) => problems.add(
+            ProblemKind::DateOutOfRange,
             text.place(),
             format!("the year of `{}` is out of range", text.value),
             "from 0002 to 9997, so that windows stay in RFC 3339's years",
@@ -78,6 +82,7 @@ pub(super) fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems
     };
     if raw_rounds.value.is_empty() {
         problems.add(
+            ProblemKind::NoRounds,
             raw_rounds.place(),
             "a rulebook needs at least one round",
             "no rounds",
@@ -172,6 +177,7 @@ fn override_region(
 ) {
     if overridden.insert(region, name.place()).is_some() {
         problems.add(
+            ProblemKind::OverriddenTwice,
             name.place(),
             format!(
                 "region `{}` is overridden twice in round `{}`",
@@ -198,6 +204,7 @@ fn polls_instants(
         },
         _ => {
             problems.add(
+                ProblemKind::PollsCloseBeforeOpen,
                 round.place(),
                 format!(
                     "in round `{}`, the polls in `{}` do not close after they open",
@@ -218,6 +225,7 @@ fn check_unique(seen: &mut HashMap<String, Place>, id: &Text, what: &str, proble
     if let Some(first) = seen.insert(id.value.clone(), id.place()) {
         let first = problems.describe(first);
         problems.add(
+            ProblemKind::DuplicateRound,
             id.place(),
             format!("duplicate {what} id `{}`", id.value),
             format!("already used at {first}"),

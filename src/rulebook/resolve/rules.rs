@@ -5,6 +5,7 @@ use super::places::Places;
 use super::unknown;
 use super::windows::{Scope, window_rule};
 use crate::field::LIST_FIELDS;
+use crate::rulebook::codes::ProblemKind;
 use crate::rulebook::error::Problems;
 use crate::rulebook::instants::Election;
 use crate::rulebook::model::*;
@@ -32,6 +33,7 @@ pub(super) fn rules(
         if severity.is_none() {
             unknown(
                 problems,
+                ProblemKind::UnknownSeverity,
                 &rule.severity,
                 "severity",
                 Severity::NAMES.into_iter(),
@@ -80,6 +82,7 @@ fn check_citation(citation: &RawCitation, problems: &mut Problems) {
     let url = &citation.url;
     if !(url.value.starts_with("https://") || url.value.starts_with("http://")) {
         problems.add(
+            ProblemKind::BadCitationUrl,
             url.place(),
             "a citation's url must be a web address",
             "expected https://…",
@@ -88,6 +91,7 @@ fn check_citation(citation: &RawCitation, problems: &mut Problems) {
     for field in [&citation.article, &citation.law] {
         if field.value.trim().is_empty() {
             problems.add(
+                ProblemKind::MissingCitation,
                 field.place(),
                 "a citation names its article and its law",
                 "empty",
@@ -103,21 +107,34 @@ fn filter(
     places: &Places,
     problems: &mut Problems,
 ) -> Filter {
-    let vocabulary =
-        |names: &Option<Vec<Text>>, terms: &[Term], what: &str, problems: &mut Problems| {
-            names.as_ref().map(|names| {
-                for name in names
-                    .iter()
-                    .filter(|n| !terms.iter().any(|t| t.id == n.value))
-                {
-                    unknown(problems, name, what, terms.iter().map(|t| t.id.as_str()));
-                }
-                names.iter().map(|n| n.value.clone()).collect()
-            })
-        };
+    let vocabulary = |names: &Option<Vec<Text>>,
+                      terms: &[Term],
+                      (kind, what): (ProblemKind, &str),
+                      problems: &mut Problems| {
+        names.as_ref().map(|names| {
+            for name in names
+                .iter()
+                .filter(|n| !terms.iter().any(|t| t.id == n.value))
+            {
+                let known = terms.iter().map(|t| t.id.as_str());
+                unknown(problems, kind, name, what, known);
+            }
+            names.iter().map(|n| n.value.clone()).collect()
+        })
+    };
     Filter {
-        kinds: vocabulary(&raw.kinds, kinds, "kind", problems),
-        channels: vocabulary(&raw.channels, channels, "channel", problems),
+        kinds: vocabulary(
+            &raw.kinds,
+            kinds,
+            (ProblemKind::UnknownKind, "kind"),
+            problems,
+        ),
+        channels: vocabulary(
+            &raw.channels,
+            channels,
+            (ProblemKind::UnknownChannel, "channel"),
+            problems,
+        ),
         regions: raw
             .regions
             .as_ref()
@@ -142,6 +159,7 @@ fn filter(
 fn reject_list_field(key: &Text, problems: &mut Problems) {
     if LIST_FIELDS.contains(&key.value.as_str()) {
         problems.add_with_help(
+            ProblemKind::NotAnAttribute,
             key.place(),
             format!(
                 "`{}` cannot be required or compared as an attribute",
@@ -161,6 +179,7 @@ fn round_indices(names: &[Text], rounds: &[Round], problems: &mut Problems) -> V
             if found.is_none() {
                 unknown(
                     problems,
+                    ProblemKind::UnknownRound,
                     name,
                     "round",
                     rounds.iter().map(|r| r.id.as_str()),
@@ -180,6 +199,7 @@ fn body(
 ) -> Option<RuleBody> {
     if let (Some(flag), None) = (&rule.first_publication_only, &rule.requires) {
         problems.add(
+            ProblemKind::MisplacedField,
             flag.place(),
             "`first_publication_only` belongs to `requires` rules",
             "not a `requires` rule",
@@ -194,6 +214,7 @@ fn body(
     {
         let span = rounds.first().map_or(rule.id.place(), |r| r.place());
         problems.add(
+            ProblemKind::MisplacedField,
             span,
             "`rounds` cannot narrow a `per: election` window",
             "the window spans the whole election",
@@ -207,6 +228,7 @@ fn body(
             if let Some(rounds) = &rule.applies_to.rounds {
                 let span = rounds.first().map_or(rule.id.place(), |r| r.place());
                 problems.add(
+                    ProblemKind::MisplacedField,
                     span,
                     "`rounds` narrows window rules only",
                     "a `requires` rule holds in every round",
@@ -214,6 +236,7 @@ fn body(
             }
             if attributes.is_empty() {
                 problems.add(
+                    ProblemKind::EmptyRequires,
                     rule.id.place(),
                     "`requires` lists no attribute",
                     "this rule would never fire",
@@ -233,6 +256,7 @@ fn body(
         (Some(_), Some(attributes)) => {
             let span = attributes.first().map_or(rule.id.place(), |a| a.place());
             problems.add(
+                ProblemKind::TwoBodies,
                 span,
                 "a rule has one body: `window` or `requires`, not both",
                 "second body",
@@ -241,6 +265,7 @@ fn body(
         }
         (None, None) => {
             problems.add_with_help(
+                ProblemKind::NoBody,
                 rule.id.place(),
                 format!("rule `{}` has no body", rule.id.value),
                 "missing `window` or `requires`",

@@ -2,6 +2,7 @@
 //! places and resolved to UTC intervals for each round and region.
 
 use super::unknown;
+use crate::rulebook::codes::ProblemKind;
 use crate::rulebook::error::Problems;
 use crate::rulebook::expr::{self, Anchor, Base, Day, Name};
 use crate::rulebook::instants::{Context, Election};
@@ -39,6 +40,7 @@ pub(super) fn window_rule(
             let per = raw.per.as_ref().expect("matched Some");
             unknown(
                 problems,
+                ProblemKind::UnknownPer,
                 per,
                 "`per` value",
                 ["round", "election"].into_iter(),
@@ -100,6 +102,7 @@ fn anchor<'a>(text: &'a Text, election: &Election, problems: &mut Problems) -> O
         }
         Err(e) => {
             problems.add_with_help(
+                ProblemKind::BadAnchor,
                 value_place(problems, text, e.offset, e.len),
                 format!("cannot read the anchor `{}`", text.value),
                 e.message,
@@ -159,6 +162,7 @@ fn check_names(written: &Written, election: &Election, problems: &mut Problems) 
                 .chain(election.groups.iter().map(|g| g.id.as_str()));
             let help = did_you_mean(&name.id, known).map(|near| format!("did you mean `{near}`?"));
             problems.add_with_help(
+                ProblemKind::UnknownRegion,
                 span,
                 format!("unknown region or group `{}`", name.id),
                 "not declared",
@@ -194,6 +198,7 @@ fn resolve_windows(
             let instants = [start, end].map(|written| {
                 election.instant(&written.anchor, at).map_err(|message| {
                     problems.add(
+                        ProblemKind::UnresolvableAnchor,
                         written.content,
                         format!("cannot resolve `{}`", written.text.value),
                         message,
@@ -208,6 +213,7 @@ fn resolve_windows(
                     format!("round `{}`", election.rounds[r].id)
                 });
                 problems.add(
+                    ProblemKind::EmptyWindow,
                     window_span,
                     format!(
                         "this window is empty in {round_name} for region `{}`: it starts at {} and ends at {}",
