@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use crate::audit::pipeline::Pipeline;
 use crate::audit::{Limits, Summary, audit, audit_with};
+use crate::check::{Checker, check as check_all};
 use crate::publication;
 use crate::report::{
     GithubReport, HumanReport, JsonReport, JunitReport, Report, SarifReport, ShortReport,
@@ -28,17 +29,29 @@ fn french() -> &'static Rulebook {
 }
 
 /// One log line: read as a publication, or rejected with a span inside it.
+/// A publication is checked by the indexed checker and against every rule:
+/// the same findings.
 pub fn log_line(data: &[u8]) {
+    static CHECKER: OnceLock<Checker> = OnceLock::new();
     let Ok(line) = std::str::from_utf8(data) else {
         return;
     };
-    if let Err(e) = publication::read(line, french()) {
-        assert!(
-            e.span.end() <= line.len(),
-            "span {:?} past the line",
-            e.span
-        );
-        assert!(line.is_char_boundary(e.span.offset) && line.is_char_boundary(e.span.end()));
+    match publication::read(line, french()) {
+        Err(e) => {
+            assert!(
+                e.span.end() <= line.len(),
+                "span {:?} past the line",
+                e.span
+            );
+            assert!(line.is_char_boundary(e.span.offset) && line.is_char_boundary(e.span.end()));
+        }
+        Ok(publication) => {
+            let checker = CHECKER.get_or_init(|| Checker::new(french()));
+            assert_eq!(
+                checker.check(&publication),
+                check_all(french(), &publication)
+            );
+        }
     }
 }
 
