@@ -266,14 +266,14 @@ impl<'c> Worker<'c> {
 
     /// Reads and checks every line of a chunk.
     fn read(&mut self, chunk: Chunk) -> Piece {
-        let (bytes, start) = match chunk {
-            Chunk::Lines { bytes, start } => (bytes, start),
+        let (bytes, start, end) = match chunk {
+            Chunk::Lines { bytes, start, end } => (bytes, start, end),
             Chunk::TooLong { start, spare } => return Piece::TooLong { start, spare },
             Chunk::Failed { error, uncounted } => return Piece::Failed { error, uncounted },
         };
         let mut items = Vec::new();
         let (mut publications, mut skipped) = (0usize, 0usize);
-        for range in lines(&bytes, start) {
+        for range in lines(&bytes[..end], start) {
             match self.line(&bytes, range) {
                 Line::Clean => publications += 1,
                 Line::Skipped => skipped += 1,

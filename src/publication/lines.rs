@@ -87,9 +87,14 @@ impl<'a> LineText<'a> {
 
 /// A piece of the input.
 pub(crate) enum Chunk {
-    /// Whole lines (the last line of the input may lack its newline), from
-    /// byte `start` (3 for a byte-order mark at the start of the input).
-    Lines { bytes: Vec<u8>, start: usize },
+    /// Whole lines (the last line of the input may lack its newline) in
+    /// `bytes[start..end]` (`start` is 3 for a byte-order mark at the start
+    /// of the input; bytes past `end` are stale).
+    Lines {
+        bytes: Vec<u8>,
+        start: usize,
+        end: usize,
+    },
     /// A line longer than `LINE_LIMIT`: its start, the rest skipped; and the
     /// buffer it was read into, to go back to the pool.
     TooLong { start: Vec<u8>, spare: Vec<u8> },
@@ -155,7 +160,9 @@ impl<R: Read> ChunkReader<R> {
         let mut chunk = self.read_chunk(buffer)?;
         if std::mem::take(&mut self.at_start) {
             match &mut chunk {
-                Chunk::Lines { bytes, start } if bytes.starts_with(BOM) => *start = BOM.len(),
+                Chunk::Lines { bytes, start, end } if bytes[..*end].starts_with(BOM) => {
+                    *start = BOM.len();
+                }
                 Chunk::TooLong { start, .. } if start.starts_with(BOM) => {
                     drop(start.drain(..BOM.len()));
                 }
@@ -172,96 +179,106 @@ impl<R: Read> ChunkReader<R> {
         if self.ended {
             return None;
         }
-        buffer.clear();
-        buffer.append(&mut self.carry);
+        // A buffer keeps its length from round to round: its bytes past
+        // `filled` are stale, never zeroed again (that cost a pass over the
+        // log).
+        let mut filled = self.carry.len();
+        if buffer.len() < filled {
+            buffer.resize(filled, 0);
+        }
+        buffer[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
         // The carried start of a line holds no newline: search after it.
-        let mut searched = buffer.len();
+        let mut searched = filled;
         let mut wanted = self.chunk_bytes;
         loop {
-            let at_end = match self.fill(&mut buffer, wanted) {
+            let at_end = match self.fill(&mut buffer, &mut filled, wanted) {
                 Ok(at_end) => at_end,
-                Err(error) => return Some(self.failed(buffer, error)),
+                Err(error) => return Some(self.failed(buffer, filled, error)),
             };
-            let newline = memchr::memrchr(b'\n', &buffer[searched..]).map(|n| searched + n);
-            searched = buffer.len();
+            let newline = memchr::memrchr(b'\n', &buffer[searched..filled]).map(|n| searched + n);
+            searched = filled;
             if let Some(newline) = newline {
-                self.carry.extend_from_slice(&buffer[newline + 1..]);
-                buffer.truncate(newline + 1);
+                self.carry.extend_from_slice(&buffer[newline + 1..filled]);
                 self.ended = at_end && self.carry.is_empty();
                 return Some(Chunk::Lines {
                     bytes: buffer,
                     start: 0,
+                    end: newline + 1,
                 });
             }
-            if buffer.len() >= LINE_LIMIT {
-                return Some(self.too_long(buffer));
+            if filled >= LINE_LIMIT {
+                return Some(self.too_long(buffer, filled));
             }
             if at_end {
                 self.ended = true;
-                return (!buffer.is_empty()).then_some(Chunk::Lines {
+                return (filled > 0).then_some(Chunk::Lines {
                     bytes: buffer,
                     start: 0,
+                    end: filled,
                 });
             }
             // One line longer than a chunk: read on until it ends, in
             // growing steps, so that small chunks do not make it quadratic.
-            let step = self.chunk_bytes.max(buffer.len()).min(LINE_LIMIT);
-            wanted = buffer.len().saturating_add(step);
+            let step = self.chunk_bytes.max(filled).min(LINE_LIMIT);
+            wanted = filled.saturating_add(step);
         }
     }
 
-    /// Reads once, up to `wanted` bytes in `buffer`: what is there, so that
-    /// a slow stream (`tail -f`) is checked as it comes. True at the end of
-    /// the input.
-    fn fill(&mut self, buffer: &mut Vec<u8>, wanted: usize) -> io::Result<bool> {
-        let missing = wanted.saturating_sub(buffer.len());
-        if self.input_ended || missing == 0 {
+    /// Reads once, up to `wanted` bytes in `buffer[..filled]`: what is there,
+    /// so that a slow stream (`tail -f`) is checked as it comes. True at the
+    /// end of the input.
+    fn fill(
+        &mut self,
+        buffer: &mut Vec<u8>,
+        filled: &mut usize,
+        wanted: usize,
+    ) -> io::Result<bool> {
+        if self.input_ended || *filled >= wanted {
             return Ok(self.input_ended);
         }
-        let start = buffer.len();
-        buffer.resize(wanted.max(start), 0);
+        if buffer.len() < wanted {
+            buffer.resize(wanted, 0);
+        }
         let read = loop {
-            match self.input.read(&mut buffer[start..]) {
+            match self.input.read(&mut buffer[*filled..wanted]) {
                 Ok(read) => break read,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    buffer.truncate(start);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         };
-        buffer.truncate(start + read);
+        *filled += read;
         self.input_ended = read == 0;
         Ok(self.input_ended)
     }
 
     /// A read error: the whole lines read before it still count, and so
     /// does a partial line already too long, as the line reader counts them.
-    fn failed(&mut self, mut buffer: Vec<u8>, error: io::Error) -> Chunk {
+    fn failed(&mut self, buffer: Vec<u8>, filled: usize, error: io::Error) -> Chunk {
         self.ended = true;
-        let whole = memchr::memrchr(b'\n', &buffer).map_or(0, |newline| newline + 1);
-        let uncounted = usize::from(buffer.len() - whole >= LINE_LIMIT);
+        let whole = memchr::memrchr(b'\n', &buffer[..filled]).map_or(0, |newline| newline + 1);
+        let uncounted = usize::from(filled - whole >= LINE_LIMIT);
         let failed = Chunk::Failed { error, uncounted };
         if whole == 0 {
             return failed;
         }
-        buffer.truncate(whole);
         self.queued = Some(failed);
         Chunk::Lines {
             bytes: buffer,
             start: 0,
+            end: whole,
         }
     }
 
     /// A line with no newline in `LINE_LIMIT` bytes: keeps its start, drops
     /// the rest up to its newline.
-    fn too_long(&mut self, mut buffer: Vec<u8>) -> Chunk {
-        let start = buffer[..200.min(buffer.len())].to_vec();
+    fn too_long(&mut self, mut buffer: Vec<u8>, filled: usize) -> Chunk {
+        let start = buffer[..200.min(filled)].to_vec();
         loop {
-            buffer.clear();
-            match self.fill(&mut buffer, self.chunk_bytes.max(64 * 1024)) {
+            let mut filled = 0;
+            match self.fill(&mut buffer, &mut filled, self.chunk_bytes.max(64 * 1024)) {
                 Err(error) => {
-                    // The line reader counts the line, then fails skipping it.
+                    // The line counts as read, then skipping it fails.
                     self.ended = true;
                     return Chunk::Failed {
                         error,
@@ -269,8 +286,9 @@ impl<R: Read> ChunkReader<R> {
                     };
                 }
                 Ok(at_end) => {
-                    if let Some(newline) = buffer.iter().position(|&b| b == b'\n') {
-                        self.carry.extend_from_slice(&buffer[newline + 1..]);
+                    let read = &buffer[..filled];
+                    if let Some(newline) = memchr::memchr(b'\n', read) {
+                        self.carry.extend_from_slice(&read[newline + 1..]);
                         self.ended = at_end && self.carry.is_empty();
                         break;
                     }
