@@ -21,6 +21,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::json_list::{JsonList, SpilledList, write_pretty};
+use super::json_pretty::{self, Object};
 use super::{Report, finding_offset, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Finding, Violation};
@@ -170,6 +171,54 @@ impl Serialize for JsonWindows<'_> {
     }
 }
 
+impl JsonViolation<'_> {
+    /// Writes the violation as serde_json's pretty printer writes it
+    /// `depth` levels deep (see `json_pretty`).
+    fn write_pretty(&self, out: &mut Vec<u8>, depth: usize) {
+        let window = |object: &mut Object, window: &JsonWindow| {
+            object.str("region", window.region);
+            object.str("start", &window.start);
+            object.str("end", &window.end);
+        };
+        let mut object = Object::open(out, depth);
+        object.str("rule", self.rule);
+        object.str("severity", self.severity.name());
+        object.str("file", self.file);
+        object.number("line", self.line);
+        object.number("column", self.column);
+        object.str("timestamp", &self.timestamp);
+        object.str("outlet", self.outlet);
+        object.str("kind", self.kind);
+        object.optional_str("id", self.id);
+        object.str("message", &self.message);
+        let rulebook = self.regions.rulebook;
+        let regions = self.regions.regions.iter().copied();
+        let regions = regions.chain(self.regions.windows.iter().map(|w| w.region));
+        object.array("regions", regions, |out, _, region| {
+            json_pretty::string(out, &rulebook.regions[region].id);
+        });
+        object.optional_str("round", self.round);
+        match &self.window {
+            Some(first) => object.object("window", |object| window(object, first)),
+            None => object.null("window"),
+        }
+        object.array("windows", self.windows.windows, |out, depth, w| {
+            let mut object = Object::open(out, depth);
+            window(&mut object, &self.windows.window(w));
+            object.close();
+        });
+        object.array("missing", self.missing, |out, _, key| {
+            json_pretty::string(out, key)
+        });
+        object.object("citation", |object| {
+            object.str("article", self.citation.article);
+            object.str("law", self.citation.law);
+            object.str("url", self.citation.url);
+        });
+        object.close();
+    }
+}
+
 #[derive(Serialize)]
 struct JsonCitation<'a> {
     article: &'a str,
@@ -240,7 +289,9 @@ impl<W: Write> Report for JsonReport<'_, W> {
                     }
                     let violation =
                         violation(self.rulebook, &self.times, line, publication, finding);
-                    self.violations.push(&mut self.out, &violation)?;
+                    self.violations.push_with(&mut self.out, |buffer, depth| {
+                        violation.write_pretty(buffer, depth);
+                    })?;
                 }
             }
         }
@@ -356,5 +407,78 @@ fn violation<'a>(
             law: &rule.citation.law,
             url: &rule.citation.url,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::rulebook::Window;
+
+    fn french() -> Rulebook {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rules/fr/presidential-2017.yaml"
+        );
+        crate::rulebook::load(path.as_ref()).unwrap()
+    }
+
+    /// Any text, with the characters JSON must escape and some it must not.
+    fn text() -> impl Strategy<Value = String> {
+        "[ -~\u{0}-\u{1f}\u{7f}é\u{202e}\u{1F5F3}\"\\\\]{0,24}"
+    }
+
+    proptest! {
+        /// The violation written by hand is serde_json's pretty printing of
+        /// it, byte for byte, at any depth and for any text.
+        #[test]
+        fn a_violation_is_written_as_serde_json_writes_it(
+            (rule, file, outlet, kind, message) in (text(), text(), text(), text(), text()),
+            (id, round, timestamp) in (prop::option::of(text()), prop::option::of(text()), text()),
+            (line, column, depth) in (any::<usize>(), 0usize..100_000, 0usize..5),
+            (windows, regions) in (prop::collection::vec((0usize..12, 0i64..2_000_000_000), 0..3), prop::collection::vec(0usize..12, 0..3)),
+            missing in prop::collection::vec(text(), 0..3),
+            (article, law, url) in (text(), text(), text()),
+        ) {
+            let rulebook = french();
+            let times = window_times(&rulebook);
+            let windows: Vec<RegionWindow> = windows
+                .into_iter()
+                .map(|(region, start)| RegionWindow {
+                    region,
+                    round: None,
+                    window: Window {
+                        start: DateTime::from_timestamp(start, 0).unwrap(),
+                        end: DateTime::from_timestamp(start + 3600, 0).unwrap(),
+                    },
+                })
+                .collect();
+            let windows = JsonWindows { rulebook: &rulebook, times: &times, windows: &windows };
+            let violation = JsonViolation {
+                rule: &rule,
+                severity: Severity::Warning,
+                file: &file,
+                line,
+                column,
+                timestamp,
+                outlet: &outlet,
+                kind: &kind,
+                id: id.as_deref(),
+                message,
+                regions: RegionIds { rulebook: &rulebook, regions: &regions, windows: windows.windows },
+                round: round.as_deref(),
+                window: windows.windows.first().map(|w| windows.window(w)),
+                windows,
+                missing: &missing,
+                citation: JsonCitation { article: &article, law: &law, url: &url },
+            };
+            let mut by_hand = Vec::new();
+            violation.write_pretty(&mut by_hand, depth);
+            let mut by_serde = Vec::new();
+            super::super::json_list::pretty_into(&mut by_serde, &violation, depth).unwrap();
+            prop_assert_eq!(String::from_utf8(by_hand).unwrap(), String::from_utf8(by_serde).unwrap());
+        }
     }
 }

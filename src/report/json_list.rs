@@ -101,7 +101,11 @@ pub fn write_pretty(out: &mut impl Write, value: &impl Serialize, depth: usize) 
 
 /// `value`, pretty, `depth` levels deep, appended to `buffer`: serde_json
 /// writes many small pieces, which cost least in memory.
-fn pretty_into(buffer: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> io::Result<()> {
+pub(super) fn pretty_into(
+    buffer: &mut Vec<u8>,
+    value: &impl Serialize,
+    depth: usize,
+) -> io::Result<()> {
     let formatter = Nested {
         depth,
         has_value: false,
@@ -137,6 +141,17 @@ impl JsonList {
 
     /// Writes `item` after the `[` or the previous item.
     pub fn push(&mut self, out: &mut impl Write, item: &impl Serialize) -> io::Result<()> {
+        let depth = self.depth;
+        self.push_with(out, |buffer, _| pretty_into(buffer, item, depth))?
+    }
+
+    /// Writes an item after the `[` or the previous item, as `write` puts
+    /// it in a buffer, given the item's depth.
+    pub fn push_with<T>(
+        &mut self,
+        out: &mut impl Write,
+        write: impl FnOnce(&mut Vec<u8>, usize) -> T,
+    ) -> io::Result<T> {
         self.buffer.clear();
         if self.items > 0 {
             self.buffer.push(b',');
@@ -144,8 +159,9 @@ impl JsonList {
         self.items += 1;
         self.buffer.push(b'\n');
         indent(&mut self.buffer, self.depth)?;
-        pretty_into(&mut self.buffer, item, self.depth)?;
-        out.write_all(&self.buffer)
+        let written = write(&mut self.buffer, self.depth);
+        out.write_all(&self.buffer)?;
+        Ok(written)
     }
 
     /// Writes the closing `]`, as the pretty printer does: `[]` when empty.

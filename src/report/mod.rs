@@ -10,6 +10,7 @@ mod github;
 mod human;
 mod json;
 mod json_list;
+mod json_pretty;
 mod junit;
 pub mod man;
 pub mod preflight;
@@ -92,18 +93,11 @@ pub fn local_time(instant: DateTime<Utc>, zone: Tz) -> String {
     }
     // Written field by field: this runs for every finding.
     let mut text = String::with_capacity(32);
-    let _ = write!(
-        text,
-        "{} {:04}-{:02}-{:02} {:02}:{:02}",
-        local.weekday(),
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute()
-    );
+    let _ = write!(text, "{} ", local.weekday());
+    date_and_time(&mut text, local.naive_local(), '-', ' ');
     if local.second() != 0 {
-        let _ = write!(text, ":{:02}", local.second());
+        text.push(':');
+        two_digits(&mut text, local.second());
     }
     // What `%Z` writes: the abbreviation, or for some zones a bare offset (`-10`).
     match offset.abbreviation() {
@@ -116,6 +110,26 @@ pub fn local_time(instant: DateTime<Utc>, zone: Tz) -> String {
         }
     }
     text
+}
+
+/// `YYYY-MM-DD?HH:MM` of a year from 0 to 9999.
+fn date_and_time(text: &mut String, at: chrono::NaiveDateTime, dash: char, between: char) {
+    let year = at.year().unsigned_abs();
+    two_digits(text, year / 100);
+    two_digits(text, year % 100);
+    text.push(dash);
+    two_digits(text, at.month());
+    text.push(dash);
+    two_digits(text, at.day());
+    text.push(between);
+    two_digits(text, at.hour());
+    text.push(':');
+    two_digits(text, at.minute());
+}
+
+fn two_digits(text: &mut String, n: u32) {
+    text.push(char::from(b'0' + (n / 10 % 10) as u8));
+    text.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// `local_time` through chrono's formatting, for years it writes otherwise.
@@ -148,16 +162,9 @@ pub fn utc_time(instant: DateTime<Utc>) -> String {
     }
     // Written field by field, as chrono writes it: this runs for every finding.
     let mut text = String::with_capacity(30);
-    let _ = write!(
-        text,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        instant.year(),
-        instant.month(),
-        instant.day(),
-        instant.hour(),
-        instant.minute(),
-        instant.second()
-    );
+    date_and_time(&mut text, instant.naive_utc(), '-', 'T');
+    text.push(':');
+    two_digits(&mut text, instant.second());
     let nanos = instant.nanosecond();
     let _ = match nanos {
         0 => Ok(()),
