@@ -31,7 +31,7 @@ pub(crate) enum CliError {
 
     /// `--attr` without its `=` (escaped, as every text the user gave).
     #[error("--attr {0}: expected KEY=VALUE")]
-    #[diagnostic(code(scrutin::cli::attribute))]
+    #[diagnostic(code("scrutin::cli::bad-attribute"))]
     Attribute(String),
 
     /// A part of a preflight question that is wrong on its own, named by
@@ -43,7 +43,7 @@ pub(crate) enum CliError {
     /// `explain RULE`, a rule the rulebook at `file` does not have (both
     /// escaped).
     #[error("no rule `{id}` in {file}; {hint}")]
-    #[diagnostic(code(scrutin::cli::no_rule))]
+    #[diagnostic(code("scrutin::cli::no-rule"))]
     NoRule {
         id: String,
         file: String,
@@ -52,7 +52,7 @@ pub(crate) enum CliError {
 
     /// `calendar --region REGION`, a region the rulebook at `file` does not have.
     #[error("no region `{id}` in {file}; {hint}")]
-    #[diagnostic(code(scrutin::cli::no_region))]
+    #[diagnostic(code("scrutin::cli::no-region"))]
     NoRegion {
         id: String,
         file: String,
