@@ -5,6 +5,10 @@
 //! `waiver`, a preflight option's in `preflight`); this gathers them, so that
 //! a test can hold them unique and documented: `docs/diagnostics.md` gives
 //! each its meaning and an example, and `tests/diagnostics.rs` runs them.
+//! The errors that stop a run or a command are listed here as data instead
+//! (see `RUN`); `tests/diagnostics.rs` also reads the sources, so that no
+//! code written in them is missing from this list, nor one listed missing
+//! from them.
 
 use crate::audit::UNREADABLE;
 use crate::preflight::Part;
@@ -12,8 +16,33 @@ use crate::publication::LineErrorKind;
 use crate::rulebook::{ProblemKind, RulebookError};
 use crate::waiver::WaiverWarningKind;
 
+/// The codes of the errors that stop a run (`run::RunError`: a scope not
+/// resolved, logs not fixed, a report not written) and the server
+/// (`serve::SameId`). Each is one variant's `#[diagnostic(code(…))]`, a
+/// literal miette's derive requires, so it is listed here once more.
+const RUN: [&str; 9] = [
+    "scrutin::scope::unknown-rule",
+    "scrutin::scope::unknown-region",
+    "scrutin::scope::empty-period",
+    "scrutin::fix::standard-input",
+    "scrutin::fix::unreadable",
+    "scrutin::fix::unreadable-log",
+    "scrutin::fix::unwritable",
+    "scrutin::run::output",
+    "scrutin::serve::same-id",
+];
+
+/// The codes of the command line's own errors (`CliError`, in the binary,
+/// which the library cannot name): the others it shows are the library's.
+const COMMAND_LINE: [&str; 4] = [
+    "scrutin::cli::bad-attribute",
+    "scrutin::cli::no-rule",
+    "scrutin::cli::no-region",
+    "scrutin::cli::io",
+];
+
 /// Every code, grouped by what it is about: log lines, rulebooks (and the
-/// YAML of scrutin's files), waivers, options.
+/// YAML of scrutin's files), waivers, options, runs and commands.
 pub fn all_codes() -> Vec<&'static str> {
     let log = LineErrorKind::ALL
         .iter()
@@ -24,7 +53,12 @@ pub fn all_codes() -> Vec<&'static str> {
         .chain(ProblemKind::ALL.iter().map(|kind| kind.code()));
     let waivers = WaiverWarningKind::ALL.iter().map(|kind| kind.code());
     let options = Part::ALL.iter().map(|part| part.code());
-    log.chain(files).chain(waivers).chain(options).collect()
+    let commands = RUN.into_iter().chain(COMMAND_LINE);
+    log.chain(files)
+        .chain(waivers)
+        .chain(options)
+        .chain(commands)
+        .collect()
 }
 
 #[cfg(test)]

@@ -17,8 +17,12 @@
 //! - `yaml` of a `scrutin::waivers::` code: a waiver file, read against
 //!   rules/fr/presidential-2017.yaml on 2017-06-01;
 //! - `console`: its `$ scrutin …` command, whose output must hold the code
-//!   and the message;
+//!   and the message (the message only, for the errors of a command, which
+//!   the command line says without their code: `NOT_PRINTED`);
 //! - `text`: not run, for the few codes listed in `NOT_RUN`.
+//!
+//! And the list is whole: every code written in the sources, as miette's
+//! `code(…)` or as a string, is in it, and every code in it is written there.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -37,13 +41,33 @@ const RULES: &str = "rules/fr/presidential-2017.yaml";
 const EXAMPLE_DIR: &str = "tests/fixtures/diagnostics";
 
 /// Codes whose example cannot be written in a doc, with why.
-const NOT_RUN: [(&str, &str); 3] = [
+const NOT_RUN: [(&str, &str); 5] = [
     ("scrutin::log::too-long", "a line of a mebibyte"),
     ("scrutin::yaml::too-complex", "ten thousand aliases"),
     (
         "scrutin::rulebook::extends-too-deep",
         "a chain of eight files",
     ),
+    (
+        "scrutin::fix::unwritable",
+        "a log scrutin may read but not write",
+    ),
+    (
+        "scrutin::run::output",
+        "standard output that cannot be written (a full disk)",
+    ),
+];
+
+/// The groups of codes of the errors that stop a command, which the command
+/// line says in a line of their own, `scrutin: ` and the message, without the
+/// code (docs/diagnostics.md says so): their examples are held to their
+/// message and, by tests/docs.rs, to their exit code.
+const NOT_PRINTED: [&str; 5] = [
+    "scrutin::scope::",
+    "scrutin::fix::",
+    "scrutin::run::",
+    "scrutin::serve::",
+    "scrutin::cli::",
 ];
 
 struct Block {
@@ -380,7 +404,8 @@ fn run_console(body: &str, code: &str, message: &str) -> Result<(), String> {
         String::from_utf8_lossy(&output.stderr)
     );
     let start = message.strip_suffix('…').unwrap_or(message);
-    if printed.contains(code) && printed.contains(start) {
+    let unprinted = NOT_PRINTED.iter().any(|group| code.starts_with(group));
+    if (unprinted || printed.contains(code)) && printed.contains(start) {
         Ok(())
     } else {
         Err(format!("`{command}` prints:\n{printed}"))
@@ -403,6 +428,107 @@ fn run(section: &Section, example: &Block, base: &str) -> Result<Given, String> 
         }
         other => Err(format!("no way to run a `{other}` example of {code}")),
     }
+}
+
+// --- The codes written in the sources ---------------------------------------
+
+/// The `.rs` files under `dir`, at any depth.
+fn rust_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a folder of the sources") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// The codes written in `text`: miette's `code(scrutin::…)` and
+/// `code("scrutin::…")`, and every string `"scrutin::…"` (a constant, a
+/// match arm); a prefix such as `"scrutin::log::"` is not a code.
+fn codes_written(text: &str) -> Vec<&str> {
+    let mut codes = Vec::new();
+    for (start, _) in text.match_indices("scrutin::") {
+        let before = &text[..start];
+        let end_mark = if before.ends_with('"') {
+            '"'
+        } else if before.ends_with("code(") {
+            ')'
+        } else {
+            continue;
+        };
+        let rest = &text[start..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_')))
+            .unwrap_or(rest.len());
+        let code = &rest[..end];
+        if rest[end..].starts_with(end_mark) && !code.ends_with("::") {
+            codes.push(code);
+        }
+    }
+    codes
+}
+
+/// The list is whole: a code written in the sources but not listed would go
+/// undocumented and untested, and one listed but written nowhere is given by
+/// nothing. (`src/diagnostics.rs`, which writes the list, is not read.)
+#[test]
+fn the_codes_listed_are_the_codes_written_in_the_sources() {
+    let list = root().join("src/diagnostics.rs");
+    let mut written: Vec<(String, String)> = Vec::new();
+    for file in rust_files(&root().join("src")) {
+        if file == list {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("a source file");
+        let name = file.strip_prefix(root()).unwrap_or(&file).display();
+        for code in codes_written(&text) {
+            written.push((code.to_string(), name.to_string()));
+        }
+    }
+    let listed: BTreeSet<&str> = all_codes().into_iter().collect();
+    let unlisted: Vec<String> = written
+        .iter()
+        .filter(|(code, _)| !listed.contains(code.as_str()))
+        .map(|(code, file)| format!("{code} ({file})"))
+        .collect();
+    let codes: BTreeSet<&str> = written.iter().map(|(code, _)| code.as_str()).collect();
+    let unwritten: Vec<&&str> = listed.difference(&codes).collect();
+    assert!(
+        unlisted.is_empty(),
+        "codes missing from scrutin::diagnostics::all_codes(): {unlisted:#?}"
+    );
+    assert!(
+        unwritten.is_empty(),
+        "codes listed by scrutin::diagnostics::all_codes() that no source gives: {unwritten:?}"
+    );
+}
+
+/// The reading of the sources finds each way a code is written, and no
+/// prefix or text that merely mentions one.
+#[test]
+fn codes_are_found_however_they_are_written() {
+    let text = r#"
+        #[diagnostic(code(scrutin::cli::io))]
+        #[diagnostic(code("scrutin::fix::standard-input"), help("…"))]
+        pub const UNREADABLE: &str = "scrutin::log::unreadable";
+        Kind::Expired => "scrutin::waivers::expired",
+        .filter(|c| c.starts_with("scrutin::log::"))
+        /// The stable code: `scrutin::log::…`, as in scrutin::log::syntax.
+        format!("scrutin::log::{name}")
+    "#;
+    assert_eq!(
+        codes_written(text),
+        [
+            "scrutin::cli::io",
+            "scrutin::fix::standard-input",
+            "scrutin::log::unreadable",
+            "scrutin::waivers::expired",
+        ]
+    );
 }
 
 /// The codes documented are the codes given, each once, each with an

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod support;
+
 /// A fresh, empty directory for one test: `schedule/` only, as a newsroom has.
 struct Newsroom(PathBuf);
 
@@ -68,29 +70,18 @@ fn docs_ci_recipe_runs_in_a_repository_with_only_its_schedule() {
         "fr/presidential-2022: valid (5 rules, 12 regions, 2 rounds)\n"
     );
 
-    let github = newsroom
-        .scrutin()
-        .args([
-            "check",
-            "--rules",
-            "fr/presidential-2022",
-            "--format",
-            "github",
-        ])
-        .arg("schedule/week.log")
-        .output()
-        .unwrap();
-    assert_eq!(github.status.code(), Some(1), "{}", stderr(&github));
-    let annotations = stdout(&github);
-    let errors: Vec<&str> = annotations
-        .lines()
-        .filter(|line| line.starts_with("::error"))
-        .collect();
-    assert_eq!(errors.len(), 1, "{annotations}");
-    assert!(
-        errors[0].contains("file=schedule/week.log,line=2"),
-        "{}",
-        errors[0]
+    let args = [
+        "check",
+        "--rules",
+        "fr/presidential-2022",
+        "--format",
+        "github",
+        "schedule/week.log",
+    ];
+    let github = newsroom.scrutin().args(args).output().unwrap();
+    insta::assert_snapshot!(
+        "newsroom-github",
+        support::shown(&args, "", &github, Some(&newsroom.0))
     );
 }
 
@@ -211,18 +202,12 @@ fn a_law_file_says_so_and_names_its_elections() {
 
     // Built in: the built-in election files that extend it.
     let newsroom = Newsroom::new("law");
-    let output = newsroom
-        .scrutin()
-        .args(["check", "--rules", "uk/law", "-"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let message = stderr(&output);
-    assert!(
-        message.contains("rules/uk/law.yaml is a law file (no rounds); its elections:"),
-        "{message}"
+    let args = ["check", "--rules", "uk/law", "-"];
+    let output = newsroom.scrutin().args(args).output().unwrap();
+    insta::assert_snapshot!(
+        "law-file-built-in",
+        support::shown(&args, "", &output, Some(&newsroom.0))
     );
-    assert!(message.contains("rules/uk/general-2024.yaml;"), "{message}");
 }
 
 #[test]

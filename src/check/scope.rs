@@ -139,7 +139,7 @@ impl Scope {
 pub enum ScopeError {
     /// `--rule poll-bam: no rule `poll-bam` in this rulebook; did you mean …?`
     #[error("--rule {id}: no rule `{id}` in this rulebook; {hint}")]
-    #[diagnostic(code(scrutin::scope::unknown_rule))]
+    #[diagnostic(code("scrutin::scope::unknown-rule"))]
     UnknownRule {
         /// The id asked for, escaped: it may reach a terminal.
         id: String,
@@ -147,12 +147,12 @@ pub enum ScopeError {
     },
 
     #[error("--region {id}: no region `{id}` in this rulebook; {hint}")]
-    #[diagnostic(code(scrutin::scope::unknown_region))]
+    #[diagnostic(code("scrutin::scope::unknown-region"))]
     UnknownRegion { id: String, hint: String },
 
     /// `[since, until)` holds no instant.
     #[error("--since {since} is not before --until {until}")]
-    #[diagnostic(code(scrutin::scope::empty_period))]
+    #[diagnostic(code("scrutin::scope::empty-period"))]
     EmptyPeriod {
         since: DateTime<Utc>,
         until: DateTime<Utc>,

@@ -31,19 +31,19 @@ pub(crate) enum CliError {
 
     /// `--attr` without its `=` (escaped, as every text the user gave).
     #[error("--attr {0}: expected KEY=VALUE")]
-    #[diagnostic(code(scrutin::cli::attribute))]
+    #[diagnostic(code("scrutin::cli::bad-attribute"))]
     Attribute(String),
 
     /// A part of a preflight question that is wrong on its own, named by
-    /// its option.
-    #[error("--{} {}: {} [{}]", .0.part.name(), escape_unsafe(&.0.value), .0.message(), .0.code())]
-    #[diagnostic(code(scrutin::cli::question))]
+    /// its option; its code is the part's (`scrutin::option::…`).
+    #[error("--{} {}: {} [{}]", .0.part.name(), escape_unsafe(&.0.value), .0.message(), .0.part.code())]
+    #[diagnostic(transparent)]
     Question(PartError),
 
     /// `explain RULE`, a rule the rulebook at `file` does not have (both
     /// escaped).
     #[error("no rule `{id}` in {file}; {hint}")]
-    #[diagnostic(code(scrutin::cli::no_rule))]
+    #[diagnostic(code("scrutin::cli::no-rule"))]
     NoRule {
         id: String,
         file: String,
@@ -52,7 +52,7 @@ pub(crate) enum CliError {
 
     /// `calendar --region REGION`, a region the rulebook at `file` does not have.
     #[error("no region `{id}` in {file}; {hint}")]
-    #[diagnostic(code(scrutin::cli::no_region))]
+    #[diagnostic(code("scrutin::cli::no-region"))]
     NoRegion {
         id: String,
         file: String,
@@ -109,4 +109,29 @@ fn draw(error: &RulebookError) {
 /// A line on standard error, headed with the command's name.
 pub(crate) fn say(message: impl Display) {
     eprintln!("scrutin: {message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use scrutin::preflight::Part;
+
+    use super::*;
+
+    /// A preflight option's mistake has its part's code, the one its line
+    /// prints, not one of the command line's.
+    #[test]
+    fn a_question_has_the_code_of_its_part() {
+        let error = CliError::Question(PartError {
+            part: Part::Kind,
+            value: "pol".to_string(),
+            problem: "not a kind".to_string(),
+            expected: "valid: poll".to_string(),
+        });
+        let code = error.code().map(|code| code.to_string());
+        assert_eq!(code.as_deref(), Some("scrutin::option::unknown-kind"));
+        assert_eq!(
+            error.to_string(),
+            "--kind pol: not a kind (valid: poll) [scrutin::option::unknown-kind]"
+        );
+    }
 }

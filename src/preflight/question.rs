@@ -100,15 +100,28 @@ pub struct PartError {
 }
 
 impl PartError {
-    /// The stable code of the mistake, by its part.
-    pub fn code(&self) -> &'static str {
-        self.part.code()
-    }
-
     /// `<problem> (<expected>)`; the caller names the part its own way
     /// (`--kind pol`, `` `kind` pol``).
     pub fn message(&self) -> String {
         format!("{} ({})", self.problem, self.expected)
+    }
+}
+
+/// The problem and what would be right, without the part's name: the
+/// command line and the server each name it their own way.
+impl std::fmt::Display for PartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for PartError {}
+
+/// A diagnostic whose code is its part's, so that the command line's error
+/// for it has that code, not one of its own.
+impl miette::Diagnostic for PartError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.part.code()))
     }
 }
 

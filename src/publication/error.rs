@@ -12,70 +12,61 @@ pub struct LineError {
     pub help: Option<String>,
 }
 
-/// What is wrong with a line. Each kind has a stable code, which machine
-/// outputs carry and `docs/diagnostics.md` lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LineErrorKind {
+/// Declares the kinds with their codes, and `ALL`: one list, so that no
+/// kind goes without a code or missing from `ALL` (as `ProblemKind` is).
+macro_rules! line_error_kinds {
+    ($($(#[$doc:meta])* $kind:ident => $code:literal,)*) => {
+        /// What is wrong with a line. Each kind has a stable code, which
+        /// machine outputs carry and `docs/diagnostics.md` lists.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum LineErrorKind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        impl LineErrorKind {
+            /// Every kind, in the order `docs/diagnostics.md` lists them.
+            pub const ALL: [LineErrorKind; [$(LineErrorKind::$kind),*].len()] =
+                [$(LineErrorKind::$kind),*];
+
+            /// The stable code: `scrutin::log::…`.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(LineErrorKind::$kind => $code,)*
+                }
+            }
+        }
+    };
+}
+
+line_error_kinds! {
     /// Bytes that are not UTF-8.
-    NotUtf8,
+    NotUtf8 => "scrutin::log::not-utf8",
     /// Longer than a line may be.
-    TooLong,
+    TooLong => "scrutin::log::too-long",
     /// A control character: binary data or a broken export.
-    ControlCharacter,
+    ControlCharacter => "scrutin::log::control-character",
     /// Not a timestamp followed by `key=value` fields.
-    Syntax,
+    Syntax => "scrutin::log::syntax",
     /// A timestamp that names no instant, or not one scrutin accepts.
-    Timestamp,
+    Timestamp => "scrutin::log::bad-timestamp",
     /// `outlet` or `kind` is missing.
-    MissingField,
+    MissingField => "scrutin::log::missing-field",
     /// A key given twice.
-    DuplicateKey,
+    DuplicateKey => "scrutin::log::duplicate-key",
     /// A field that may not be empty is.
-    EmptyValue,
+    EmptyValue => "scrutin::log::empty-value",
     /// A kind, channel or region the rulebook does not declare.
-    UnknownTerm,
+    UnknownTerm => "scrutin::log::unknown-term",
     /// `first_published` is not a timestamp, or is later than the line's own.
-    FirstPublished,
+    FirstPublished => "scrutin::log::bad-first-published",
     /// A waiver directive (`# scrutin: allow …`) that cannot be read.
-    Waiver,
+    Waiver => "scrutin::log::bad-waiver",
 }
 
 impl LineErrorKind {
     /// What every kind is, a line that was not checked: the rule under which
     /// reports group them, and the name of their list.
     pub const CATEGORY: &'static str = "invalid-line";
-
-    /// Every kind, in the order `docs/diagnostics.md` lists them.
-    pub const ALL: [LineErrorKind; 11] = [
-        LineErrorKind::NotUtf8,
-        LineErrorKind::TooLong,
-        LineErrorKind::ControlCharacter,
-        LineErrorKind::Syntax,
-        LineErrorKind::Timestamp,
-        LineErrorKind::MissingField,
-        LineErrorKind::DuplicateKey,
-        LineErrorKind::EmptyValue,
-        LineErrorKind::UnknownTerm,
-        LineErrorKind::FirstPublished,
-        LineErrorKind::Waiver,
-    ];
-
-    /// The stable code: `scrutin::log::…`.
-    pub fn code(self) -> &'static str {
-        match self {
-            LineErrorKind::NotUtf8 => "scrutin::log::not-utf8",
-            LineErrorKind::TooLong => "scrutin::log::too-long",
-            LineErrorKind::ControlCharacter => "scrutin::log::control-character",
-            LineErrorKind::Syntax => "scrutin::log::syntax",
-            LineErrorKind::Timestamp => "scrutin::log::bad-timestamp",
-            LineErrorKind::MissingField => "scrutin::log::missing-field",
-            LineErrorKind::DuplicateKey => "scrutin::log::duplicate-key",
-            LineErrorKind::EmptyValue => "scrutin::log::empty-value",
-            LineErrorKind::UnknownTerm => "scrutin::log::unknown-term",
-            LineErrorKind::FirstPublished => "scrutin::log::bad-first-published",
-            LineErrorKind::Waiver => "scrutin::log::bad-waiver",
-        }
-    }
 
     /// What is wrong, in a few words, for the reports that describe each
     /// code (SARIF's rules).

@@ -54,7 +54,7 @@ impl fmt::Display for Note {
 #[derive(Debug, Error, Diagnostic)]
 pub enum FixError {
     #[error("--fix and --diff work on files, not on standard input")]
-    #[diagnostic(code(scrutin::fix::standard_input))]
+    #[diagnostic(code("scrutin::fix::standard-input"))]
     StandardInput,
 
     /// Logs that cannot be read: none is fixed.
@@ -74,7 +74,7 @@ pub enum FixError {
 /// A log that cannot be read to be fixed.
 #[derive(Debug, Error, Diagnostic)]
 #[error("cannot read {file}: {error}")]
-#[diagnostic(code(scrutin::fix::unreadable_log))]
+#[diagnostic(code("scrutin::fix::unreadable-log"))]
 pub struct UnreadableLog {
     /// The log's path, escaped.
     pub file: String,

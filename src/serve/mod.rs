@@ -128,7 +128,7 @@ impl Default for Config {
 /// selected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 #[error("two rulebooks have the id `{id}`: each must be reachable by `?rulebook=`")]
-#[diagnostic(code(scrutin::serve::same_id))]
+#[diagnostic(code("scrutin::serve::same-id"))]
 pub struct SameId {
     /// The id, escaped: it comes from a rulebook and may reach a terminal.
     pub id: String,
