@@ -207,7 +207,7 @@ impl<R: Read> ChunkReader<R> {
                     end: newline + 1,
                 });
             }
-            if filled >= LINE_LIMIT {
+            if filled - self.bom(&buffer[..filled]) >= LINE_LIMIT {
                 return Some(self.too_long(buffer, filled));
             }
             if at_end {
@@ -222,6 +222,16 @@ impl<R: Read> ChunkReader<R> {
             // growing steps, so that small chunks do not make it quadratic.
             let step = self.chunk_bytes.max(filled).min(LINE_LIMIT);
             wanted = filled.saturating_add(step);
+        }
+    }
+
+    /// The length of the byte-order mark `read` starts with, if it is the
+    /// start of the input: a line's length never counts it.
+    fn bom(&self, read: &[u8]) -> usize {
+        if self.at_start && read.starts_with(BOM) {
+            BOM.len()
+        } else {
+            0
         }
     }
 
@@ -257,7 +267,12 @@ impl<R: Read> ChunkReader<R> {
     fn failed(&mut self, buffer: Vec<u8>, filled: usize, error: io::Error) -> Chunk {
         self.ended = true;
         let whole = memchr::memrchr(b'\n', &buffer[..filled]).map_or(0, |newline| newline + 1);
-        let uncounted = usize::from(filled - whole >= LINE_LIMIT);
+        let bom = if whole == 0 {
+            self.bom(&buffer[..filled])
+        } else {
+            0
+        };
+        let uncounted = usize::from(filled - whole - bom >= LINE_LIMIT);
         let failed = Chunk::Failed { error, uncounted };
         if whole == 0 {
             return failed;
@@ -302,6 +317,113 @@ impl<R: Read> ChunkReader<R> {
         Chunk::TooLong {
             start,
             spare: buffer,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Gives its bytes `step` at a time, as a pipe may.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let n = buffer.len().min(self.step).min(self.data.len());
+            buffer[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// Every line of `input`, as text or as the reason it has none, read in
+    /// chunks of `chunk_bytes` from reads of at most `step` bytes.
+    fn lines_of(input: &[u8], chunk_bytes: usize, step: usize) -> Vec<String> {
+        let mut reader = ChunkReader::new(Trickle { data: input, step }, chunk_bytes);
+        let mut found = Vec::new();
+        let mut buffer = Vec::new();
+        while let Some(chunk) = reader.next(buffer) {
+            buffer = match chunk {
+                Chunk::Lines { bytes, start, end } => {
+                    for range in lines(&bytes[..end], start) {
+                        found.push(match LineText::new(&bytes[range]) {
+                            LineText::Text(text) => text.to_string(),
+                            LineText::NotUtf8 {
+                                valid_prefix,
+                                bad_byte,
+                            } => {
+                                format!("not UTF-8 after {valid_prefix:?}: {bad_byte:#x}")
+                            }
+                            LineText::TooLong { .. } => "too long".to_string(),
+                        });
+                    }
+                    bytes
+                }
+                Chunk::TooLong { spare, .. } => {
+                    found.push("too long".to_string());
+                    spare
+                }
+                Chunk::Failed { error, .. } => panic!("{error}"),
+            };
+        }
+        found
+    }
+
+    /// Chunk sizes and read sizes change nothing.
+    fn same_lines(input: &[u8]) -> Vec<String> {
+        let expected = lines_of(input, 1 << 20, usize::MAX);
+        for (chunk_bytes, step) in [(1, 1), (7, 3), (4096, 5), (1 << 20, MAX_LINE_BYTES + 2)] {
+            assert_eq!(
+                lines_of(input, chunk_bytes, step),
+                expected,
+                "{chunk_bytes} {step}"
+            );
+        }
+        expected
+    }
+
+    #[test]
+    fn crlf_bom_and_missing_final_newline() {
+        assert_eq!(same_lines(b"\xEF\xBB\xBFa\r\nb\n\nc"), ["a", "b", "", "c"]);
+        assert!(same_lines(b"").is_empty());
+        assert_eq!(same_lines(b"\xEF\xBB\xBF"), [""]);
+        // A byte-order mark is dropped only at the start of the input.
+        assert_eq!(same_lines(b"a\n\xEF\xBB\xBFb\n"), ["a", "\u{feff}b"]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_line_of_its_own() {
+        assert_eq!(
+            same_lines(b"ok\nab\xFFcd\nnext\n"),
+            ["ok", "not UTF-8 after \"ab\": 0xff", "next"]
+        );
+    }
+
+    /// The limit is on a line's content: its ending and a byte-order mark
+    /// aside, whatever the chunks and reads (a pipe once gave another answer
+    /// than a file for a first line at the limit after a byte-order mark).
+    #[test]
+    fn the_limit_is_on_content_whatever_ends_the_line() {
+        for bom in [&b""[..], b"\xEF\xBB\xBF"] {
+            for ending in [&b"\n"[..], b"\r\n", b""] {
+                let mut at_limit = bom.to_vec();
+                at_limit.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES));
+                at_limit.extend_from_slice(ending);
+                at_limit.extend_from_slice(b"\nafter\n");
+                let found = same_lines(&at_limit);
+                assert_eq!(found[0].len(), MAX_LINE_BYTES, "{bom:?} {ending:?}");
+                let mut over = bom.to_vec();
+                over.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 1));
+                over.extend_from_slice(ending);
+                over.extend_from_slice(b"\nafter\n");
+                let found = same_lines(&over);
+                assert_eq!(found[0], "too long", "{bom:?} {ending:?}");
+                assert_eq!(found.last().map(String::as_str), Some("after"));
+            }
         }
     }
 }

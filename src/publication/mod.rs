@@ -41,7 +41,7 @@ pub struct Publication<'a> {
 /// resolved values, and where each field lies. A reader reuses one `Parts`
 /// from record to record; a publication kept for later takes a copy.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Parts {
+pub(crate) struct Parts {
     pub(crate) instant: DateTime<Utc>,
     pub(crate) zone: Option<Tz>,
     pub(crate) kind: KindId,
@@ -106,8 +106,9 @@ pub fn read<'a>(line: &'a str, rulebook: &Rulebook) -> Result<Publication<'a>, L
 }
 
 impl<'a> Publication<'a> {
-    /// The publication `parts` describes in `text`, the record they were read from.
-    pub fn new(text: &'a str, parts: Cow<'a, Parts>) -> Self {
+    /// The publication `parts` describes in `text`, the record they were
+    /// read from (`parts` read from another text would point past it).
+    pub(crate) fn new(text: &'a str, parts: Cow<'a, Parts>) -> Self {
         Publication {
             text: Cow::Borrowed(text),
             parts,
@@ -127,13 +128,8 @@ impl<'a> Publication<'a> {
         &self.text
     }
 
-    /// Its parts, to keep apart from the reader that read them.
-    pub fn parts(&self) -> &Parts {
-        &self.parts
-    }
-
-    /// The same publication, owning its parts.
-    pub fn into_parts(self) -> Parts {
+    /// What was read of it, to keep apart from the reader that read it.
+    pub(crate) fn into_parts(self) -> Parts {
         self.parts.into_owned()
     }
 

@@ -141,9 +141,10 @@ impl<'r> LogReader<'r> {
         let at = Some(index as u32);
         match key {
             "outlet" => {
-                let blank = |b: u8| b == b' ' || b == b'\t';
-                // Most outlets start with a letter; any other is looked at whole.
-                if value.bytes().next().is_none_or(blank) && value.trim().is_empty() {
+                // Most outlets start with a printable ASCII character, which
+                // no trimming removes; any other is looked at whole.
+                let plain = value.bytes().next().is_some_and(|b| b.is_ascii_graphic());
+                if !plain && value.trim().is_empty() {
                     return Err(LineError::new(
                         LineErrorKind::EmptyValue,
                         value_span,
@@ -229,8 +230,8 @@ fn earlier<'l>(
     }
 }
 
-/// One of 64 bits for a key, from its length and its ends: keys that differ
-/// there never share a bit.
+/// One of 64 bits for a key, from its length and its ends: a hint only
+/// (keys that share a bit are compared whole).
 fn key_bit(key: &[u8]) -> u64 {
     let (first, last) = (key.first().copied(), key.last().copied());
     let mixed =
@@ -413,4 +414,182 @@ pub fn fields(line: &str, from: usize) -> Result<Vec<(&str, Cow<'_, str>)>, Synt
         .iter()
         .map(|field| (&line[field.key.clone()], value(field)))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::field::FIELDS;
+
+    fn rulebook() -> Rulebook {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rules/fr/presidential-2017.yaml"
+        );
+        crate::rulebook::load(path.as_ref()).unwrap()
+    }
+
+    fn read<'a>(line: &'a str, rulebook: &Rulebook) -> Result<Publication<'a>, LineError> {
+        crate::publication::read(line, rulebook)
+    }
+
+    fn error(line: &str) -> (String, LineError) {
+        let e = read(line, &rulebook()).unwrap_err();
+        (line[e.span.offset..e.span.end()].to_string(), e)
+    }
+
+    #[test]
+    fn well_known_fields_and_attributes() {
+        let rulebook = rulebook();
+        let line = r#"2017-05-06T09:30:00+02:00 outlet=lemonde.fr channel=web kind=poll region=guadeloupe,metropole title="Sondage" tags=a,,b first_published=2017-05-05T10:00:00Z pollster=Ipsos"#;
+        let p = read(line, &rulebook).unwrap();
+        assert_eq!(
+            p.instant(),
+            "2017-05-06T07:30:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!((p.outlet(), p.kind()), ("lemonde.fr", "poll"));
+        assert_eq!(p.channel(), Some("web"));
+        let regions: Vec<&str> = p
+            .regions()
+            .iter()
+            .map(|&r| rulebook.regions[r].id.as_str())
+            .collect();
+        assert_eq!(regions, ["guadeloupe", "metropole"]);
+        assert_eq!(p.tags().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(p.field("pollster"), Some("Ipsos"));
+        assert_eq!(p.title(), Some("Sondage"));
+        let kind = p.spans().kind;
+        assert_eq!(&line[kind.offset..kind.end()], "poll");
+    }
+
+    #[test]
+    fn the_listed_fields_are_those_read_by_name() {
+        let rulebook = rulebook();
+        let values = |key: &str| match key {
+            "kind" => "poll",
+            "channel" => "web",
+            "region" => "metropole",
+            "first_published" => "2017-05-05T10:00:00Z",
+            _ => "x",
+        };
+        let line = FIELDS
+            .iter()
+            .fold("2017-05-06T09:30:00Z".to_string(), |line, f| {
+                format!("{line} {}={}", f.key, values(f.key))
+            });
+        let p = read(&line, &rulebook).unwrap();
+        assert_eq!(p.attributes().count(), 0);
+        // The two required fields are the two a line cannot go without.
+        for field in FIELDS.iter().filter(|f| f.required) {
+            let without = line.replace(&format!(" {}={}", field.key, values(field.key)), "");
+            let e = read(&without, &rulebook).unwrap_err();
+            assert_eq!(e.message, format!("missing `{}`", field.key));
+        }
+        let with_pollster = format!("{line} pollster=Ipsos");
+        let p = read(&with_pollster, &rulebook).unwrap();
+        assert_eq!(p.attributes().collect::<Vec<_>>(), [("pollster", "Ipsos")]);
+    }
+
+    #[test]
+    fn the_default_region_applies_when_none_is_given() {
+        let rulebook = rulebook();
+        let p = read("2017-05-06T09:30:00Z outlet=a kind=news", &rulebook).unwrap();
+        assert_eq!(p.regions(), [rulebook.default_region]);
+    }
+
+    #[test]
+    fn undeclared_vocabulary_is_located_with_a_suggestion() {
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a kind=pol");
+        assert_eq!(at, "pol");
+        assert!(e.help.unwrap().starts_with("did you mean `poll`?"));
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a kind=news region=metropole,guadelupe");
+        assert_eq!(at, "guadelupe");
+        assert!(e.help.unwrap().starts_with("did you mean `guadeloupe`?"));
+        let (at, _) =
+            error(r#"2017-05-06T09:30:00Z outlet=a kind=news region="metropole, guadelupe""#);
+        assert_eq!(at, "guadelupe");
+        // Escapes are two bytes as written for one in the value: the span
+        // covers them all, and never ends inside a character.
+        let (at, _) = error(r#"2017-05-06T09:30:00Z outlet=a kind=news region="\"\"…,metropole""#);
+        assert_eq!(at, r#"\"\"…"#);
+        let (at, _) = error(r#"2017-05-07T20:00+02:15 region="m\\Ƞ""#);
+        assert_eq!(at, r"m\\Ƞ");
+        let (at, _) = error("2017-05-06T09:30:00Z outlet=a kind=news channel=telex");
+        assert_eq!(at, "telex");
+    }
+
+    #[test]
+    fn required_and_duplicate_keys() {
+        let (_, e) = error("2017-05-06T09:30:00Z outlet=a");
+        assert_eq!(e.message, "missing `kind`");
+        let (_, e) = error("2017-05-06T09:30:00Z kind=news");
+        assert_eq!(e.message, "missing `outlet`");
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a kind=news outlet=b");
+        assert_eq!(
+            (at.as_str(), e.message.as_str()),
+            ("outlet", "duplicate key `outlet`")
+        );
+        let (_, e) = error("2017-05-06T09:30:00Z outlet=\"\u{a0}\" kind=news");
+        assert_eq!(
+            e.message, "`outlet` is empty",
+            "whitespace beyond ASCII is blank too"
+        );
+        let (_, e) = error("2017-05-06T09:30:00Z outlet=\"\u{3000}\" kind=news");
+        assert_eq!(e.message, "`outlet` is empty");
+        let (at, _) = error(r#"2017-05-06T09:30:00Z outlet="" kind=news"#);
+        assert_eq!(at, r#""""#);
+    }
+
+    /// Past sixteen fields, keys are found twice with a map: the same answer.
+    #[test]
+    fn a_key_given_twice_among_many_fields() {
+        let mut line = "2017-05-06T09:30:00Z outlet=a kind=news".to_string();
+        for n in 0..40 {
+            line.push_str(&format!(" x{n}=v"));
+        }
+        assert!(read(&line, &rulebook()).is_ok());
+        let twice = format!("{line} x7=w");
+        let (at, e) = error(&twice);
+        assert_eq!(
+            (at.as_str(), e.message.as_str()),
+            ("x7", "duplicate key `x7`")
+        );
+        assert_eq!(e.kind, LineErrorKind::DuplicateKey);
+    }
+
+    #[test]
+    fn control_characters_make_a_line_invalid() {
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a\0b kind=news");
+        assert_eq!(
+            (at.as_str(), e.message.as_str()),
+            ("\0", "a NUL byte: this line holds binary data")
+        );
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a\rkind=news");
+        assert_eq!(at, "\r");
+        assert!(e.message.contains("carriage return"));
+        let (_, e) = error("2017-05-06T09:30:00Z title=\"\u{1b}[2J\" outlet=a kind=news");
+        assert_eq!(e.message, "a control character (U+001B)");
+        // A tab separates fields.
+        assert!(read("2017-05-06T09:30:00Z\toutlet=a\tkind=news", &rulebook()).is_ok());
+    }
+
+    #[test]
+    fn timestamp_errors_point_into_the_timestamp() {
+        let (at, e) = error("2017-05-06T09:30:00+01:00[Europe/Paris] outlet=a kind=news");
+        assert_eq!(at, "+01:00");
+        assert!(e.message.contains("disagrees"));
+        let (at, e) =
+            error("2017-05-06T09:30:00Z outlet=a kind=news first_published=2017-05-07T00:00:00Z");
+        assert_eq!(at, "2017-05-07T00:00:00Z");
+        assert!(e.message.contains("later than"));
+        let (at, _) =
+            error("2017-05-06T09:30:00Z outlet=a kind=news first_published=2017-13-01T00:00:00Z");
+        assert_eq!(at, "2017-13-01");
+        let (at, _) = error(
+            r#"2017-05-06T09:30:00Z outlet=a kind=news first_published="2017-13-01T00:00:00Z""#,
+        );
+        assert_eq!(at, "2017-13-01");
+    }
 }
