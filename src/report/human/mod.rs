@@ -21,7 +21,7 @@ use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 use diagnostic::{LineDiagnostic, invalid_line};
 use finding::{compact_diagnostic, finding_diagnostic};
-pub use summary::summary_text;
+pub(super) use summary::summary_text;
 use summary::write_wrapped;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -82,7 +82,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// The closing lines of a human report.
-pub fn summary_text(summary: &Summary) -> String {
+pub(crate) fn summary_text(summary: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut text = format!(
         "scrutin: {} read in {}: {} checked, {} skipped (blank or comment), {} invalid\n",
