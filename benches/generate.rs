@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use scrutin::rulebook::{Region, Rulebook};
 
 /// SplitMix64: small, fast, and deterministic from its seed.
-pub struct Random(pub u64);
+pub(crate) struct Random(pub u64);
 
 impl Random {
     fn next(&mut self) -> u64 {
@@ -26,12 +26,12 @@ impl Random {
         z ^ (z >> 31)
     }
 
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }
 
-pub const OUTLETS: [&str; 12] = [
+pub(crate) const OUTLETS: [&str; 12] = [
     "lemonde.fr",
     "lefigaro.fr",
     "liberation.fr",
@@ -60,14 +60,14 @@ const POLL_NOTICE: &str =
 
 /// The time a log covers: from 30 days before the first vote (00:00 UTC) to
 /// 2 days after the last.
-pub struct Campaign {
+pub(crate) struct Campaign {
     pub start: DateTime<Utc>,
     /// Its length, in seconds.
     pub seconds: usize,
 }
 
 impl Campaign {
-    pub fn of(rulebook: &Rulebook) -> Campaign {
+    pub(crate) fn of(rulebook: &Rulebook) -> Campaign {
         let first = rulebook
             .rounds
             .first()
@@ -88,7 +88,7 @@ impl Campaign {
 }
 
 /// A region: the default one for eight publications in ten, any for the rest.
-pub fn region(rulebook: &Rulebook, random: &mut Random) -> usize {
+pub(crate) fn region(rulebook: &Rulebook, random: &mut Random) -> usize {
     if random.below(10) < 8 {
         rulebook.default_region
     } else {
@@ -98,7 +98,7 @@ pub fn region(rulebook: &Rulebook, random: &mut Random) -> usize {
 
 /// A kind at its real-life share (`SHARES`), among those the rulebook has;
 /// news otherwise.
-pub fn kind(kinds: &[&str], random: &mut Random) -> &'static str {
+pub(crate) fn kind(kinds: &[&str], random: &mut Random) -> &'static str {
     let roll = random.below(1000);
     let mut threshold = 0;
     for (candidate, share) in SHARES {
@@ -111,7 +111,7 @@ pub fn kind(kinds: &[&str], random: &mut Random) -> &'static str {
 }
 
 /// What one line says; `write` gives it the log syntax.
-pub struct Line<'a> {
+pub(crate) struct Line<'a> {
     pub n: usize,
     pub instant: DateTime<Utc>,
     pub region: &'a Region,
@@ -123,7 +123,7 @@ pub struct Line<'a> {
 }
 
 impl Line<'_> {
-    pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+    pub(crate) fn write(&self, out: &mut impl Write) -> io::Result<()> {
         let n = self.n;
         write!(
             out,
@@ -144,7 +144,12 @@ impl Line<'_> {
 }
 
 /// Writes `lines` publications for `rulebook`, the same for the same `seed`.
-pub fn log(rulebook: &Rulebook, lines: usize, seed: u64, mut out: impl Write) -> io::Result<()> {
+pub(crate) fn log(
+    rulebook: &Rulebook,
+    lines: usize,
+    seed: u64,
+    mut out: impl Write,
+) -> io::Result<()> {
     let campaign = Campaign::of(rulebook);
     let span = campaign.seconds;
     let kinds: Vec<&str> = rulebook.kinds.iter().map(|k| k.id.as_str()).collect();

@@ -60,7 +60,7 @@ fn rule(n: usize) -> String {
 }
 
 /// The French 2017 rulebook with rules added up to `total`, as YAML.
-pub fn rulebook_text(total: usize) -> io::Result<String> {
+pub(crate) fn rulebook_text(total: usize) -> io::Result<String> {
     let root = env!("CARGO_MANIFEST_DIR");
     let path = format!("{root}/rules/fr/presidential-2017.yaml");
     let base = std::fs::read_to_string(&path)?;

@@ -29,7 +29,7 @@ struct Target<'a> {
 
 /// Writes `lines` publications for `rulebook`, a share `violations` (0 to 1)
 /// of them breaking a window rule, the same for the same `seed`.
-pub fn log(
+pub(crate) fn log(
     rulebook: &Rulebook,
     lines: usize,
     seed: u64,

@@ -10,11 +10,11 @@ use scrutin::run::Status;
 /// Exit codes, as CI systems read them.
 mod exit {
     /// Everything was checked; no finding at or above --fail-on.
-    pub const CLEAN: u8 = 0;
+    pub(crate) const CLEAN: u8 = 0;
     /// Findings at or above --fail-on.
-    pub const FINDINGS: u8 = 1;
+    pub(crate) const FINDINGS: u8 = 1;
     /// The job could not be done completely: bad rulebook, unreadable file, invalid line.
-    pub const INCOMPLETE: u8 = 2;
+    pub(crate) const INCOMPLETE: u8 = 2;
 }
 
 fn main() -> ExitCode {

@@ -8,7 +8,7 @@
 use nom::error::{ContextError, ErrorKind, FromExternalError, ParseError};
 
 #[derive(Debug)]
-pub struct Expected<'a> {
+pub(crate) struct Expected<'a> {
     /// The input left where parsing failed.
     pub at: &'a str,
     pub what: Option<&'static str>,
@@ -25,7 +25,7 @@ pub struct SyntaxError {
 
 impl<'a> Expected<'a> {
     /// A failure with a message of its own, at `at`.
-    pub fn failure(at: &'a str, detail: impl Into<String>) -> nom::Err<Self> {
+    pub(crate) fn failure(at: &'a str, detail: impl Into<String>) -> nom::Err<Self> {
         nom::Err::Failure(Expected {
             at,
             what: None,
@@ -35,7 +35,7 @@ impl<'a> Expected<'a> {
 
     /// Locates the error in `full`, the text that was being parsed, spanning
     /// the word it stopped at.
-    pub fn locate(self, full: &str) -> SyntaxError {
+    pub(crate) fn locate(self, full: &str) -> SyntaxError {
         // Point at the next word, not at the blank before it.
         let at = self.at.trim_start();
         let offset = full.len() - at.len();
@@ -61,7 +61,7 @@ impl<'a> Expected<'a> {
 }
 
 /// Turns the outcome of a whole-input parse into a located error.
-pub fn locate_err(full: &str, error: nom::Err<Expected<'_>>) -> SyntaxError {
+pub(crate) fn locate_err(full: &str, error: nom::Err<Expected<'_>>) -> SyntaxError {
     match error {
         nom::Err::Error(e) | nom::Err::Failure(e) => e.locate(full),
         nom::Err::Incomplete(_) => SyntaxError {
@@ -112,4 +112,4 @@ impl<'a, E: std::fmt::Display> FromExternalError<&'a str, E> for Expected<'a> {
     }
 }
 
-pub type Parsed<'a, T> = nom::IResult<&'a str, T, Expected<'a>>;
+pub(crate) type Parsed<'a, T> = nom::IResult<&'a str, T, Expected<'a>>;

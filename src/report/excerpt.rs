@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthChar;
 
 /// What `excerpt` kept of a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Excerpt {
+pub(super) struct Excerpt {
     pub text: String,
     /// Bytes removed before the kept part, less the `…` put in their place:
     /// subtract it from an offset into the line to get one into `text`.
@@ -26,7 +26,7 @@ const LEAD: usize = 10;
 
 /// `line` cut to at most `width` columns around the byte range
 /// `[start, end)`, which must fall on character boundaries.
-pub fn excerpt(line: &str, start: usize, end: usize, width: usize) -> Excerpt {
+pub(super) fn excerpt(line: &str, start: usize, end: usize, width: usize) -> Excerpt {
     let whole = Excerpt {
         text: line.to_string(),
         shift: 0,
@@ -82,7 +82,7 @@ pub fn excerpt(line: &str, start: usize, end: usize, width: usize) -> Excerpt {
 }
 
 /// Columns a terminal gives `text` (tabs as miette draws them: four).
-pub fn display_width(text: &str) -> usize {
+pub(super) fn display_width(text: &str) -> usize {
     text.chars().map(char_width).sum()
 }
 

@@ -30,7 +30,7 @@ use crate::rulebook::{RegionWindow, RuleBody, Rulebook, Severity};
 use crate::source::{char_column, escape_unsafe};
 use crate::waiver::{Acceptance, WaiverWarning};
 
-pub const JSON_VERSION: u32 = 1;
+pub(super) const JSON_VERSION: u32 = 1;
 
 pub struct JsonReport<'r, W> {
     out: W,

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::ser::Formatter;
 
 /// Bytes of a spilled list held in memory before it moves to a file.
-pub const SPILL_BYTES: usize = 1 << 20;
+pub(super) const SPILL_BYTES: usize = 1 << 20;
 
 /// serde_json's pretty printer, as it prints a value nested `depth` levels
 /// deep in a document: the same bytes, indented from there.
@@ -93,7 +93,11 @@ fn indent<W: ?Sized + Write>(out: &mut W, depth: usize) -> io::Result<()> {
 }
 
 /// `value`, pretty, as it is printed `depth` levels deep in a document.
-pub fn write_pretty(out: &mut impl Write, value: &impl Serialize, depth: usize) -> io::Result<()> {
+pub(super) fn write_pretty(
+    out: &mut impl Write,
+    value: &impl Serialize,
+    depth: usize,
+) -> io::Result<()> {
     let mut buffer = Vec::new();
     pretty_into(&mut buffer, value, depth)?;
     out.write_all(&buffer)
@@ -119,7 +123,7 @@ pub(super) fn pretty_into(
 /// An array whose items sit `depth` levels deep, written as they come; the
 /// caller has written everything before its `[`.
 #[derive(Debug, Default)]
-pub struct JsonList {
+pub(super) struct JsonList {
     depth: usize,
     items: usize,
     /// An item is written here first, then to the output at once.
@@ -127,7 +131,7 @@ pub struct JsonList {
 }
 
 impl JsonList {
-    pub fn new(depth: usize) -> Self {
+    pub(super) fn new(depth: usize) -> Self {
         JsonList {
             depth,
             items: 0,
@@ -135,19 +139,19 @@ impl JsonList {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.items == 0
     }
 
     /// Writes `item` after the `[` or the previous item.
-    pub fn push(&mut self, out: &mut impl Write, item: &impl Serialize) -> io::Result<()> {
+    pub(super) fn push(&mut self, out: &mut impl Write, item: &impl Serialize) -> io::Result<()> {
         let depth = self.depth;
         self.push_with(out, |buffer, _| pretty_into(buffer, item, depth))?
     }
 
     /// Writes an item after the `[` or the previous item, as `write` puts
     /// it in a buffer, given the item's depth.
-    pub fn push_with<T>(
+    pub(super) fn push_with<T>(
         &mut self,
         out: &mut impl Write,
         write: impl FnOnce(&mut Vec<u8>, usize) -> T,
@@ -165,7 +169,7 @@ impl JsonList {
     }
 
     /// Writes the closing `]`, as the pretty printer does: `[]` when empty.
-    pub fn close(&self, out: &mut impl Write) -> io::Result<()> {
+    pub(super) fn close(&self, out: &mut impl Write) -> io::Result<()> {
         if self.items > 0 {
             out.write_all(b"\n")?;
             indent(out, self.depth.saturating_sub(1))?;
@@ -177,14 +181,14 @@ impl JsonList {
 /// An array kept aside until its place in the document comes: in memory
 /// while small, then in an anonymous temporary file.
 #[derive(Debug, Default)]
-pub struct SpilledList {
+pub(super) struct SpilledList {
     list: JsonList,
     memory: Vec<u8>,
     file: Option<io::BufWriter<File>>,
 }
 
 impl SpilledList {
-    pub fn new(depth: usize) -> Self {
+    pub(super) fn new(depth: usize) -> Self {
         SpilledList {
             list: JsonList::new(depth),
             memory: Vec::new(),
@@ -192,7 +196,7 @@ impl SpilledList {
         }
     }
 
-    pub fn push(&mut self, item: &impl Serialize) -> io::Result<()> {
+    pub(super) fn push(&mut self, item: &impl Serialize) -> io::Result<()> {
         match &mut self.file {
             Some(file) => self.list.push(file, item),
             None => {
@@ -209,7 +213,7 @@ impl SpilledList {
     }
 
     /// Writes the whole array, `[` to `]`.
-    pub fn write_to(&mut self, out: &mut impl Write) -> io::Result<()> {
+    pub(super) fn write_to(&mut self, out: &mut impl Write) -> io::Result<()> {
         out.write_all(b"[")?;
         out.write_all(&self.memory)?;
         if let Some(file) = self.file.take() {

@@ -24,10 +24,10 @@ use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 
 /// Findings listed in one test case; those beyond are only counted.
-pub const LISTED: usize = 1000;
+pub(super) const LISTED: usize = 1000;
 /// Characters of one listed finding: a message quotes values from the log,
 /// which may be a megabyte long.
-pub const LISTED_CHARS: usize = 500;
+pub(super) const LISTED_CHARS: usize = 500;
 
 /// The lines of a test case: the first `LISTED`, and how many in all.
 #[derive(Debug, Clone, Default)]

@@ -16,7 +16,7 @@ use super::schema::{Entries, Located, Place, RawAdjustment, RawRule, RawRulebook
 use crate::source::did_you_mean;
 
 /// Merges `chain`, the file named first and then each file it extends.
-pub fn merge(chain: Vec<RawRulebook>, problems: &mut Problems) -> RawRulebook {
+pub(super) fn merge(chain: Vec<RawRulebook>, problems: &mut Problems) -> RawRulebook {
     let mut merged = RawRulebook::default();
     for file in chain.into_iter().rev() {
         merge_file(&mut merged, file, problems);

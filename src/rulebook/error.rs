@@ -196,7 +196,7 @@ impl Problem {
 
 /// Collects every problem of a rulebook and of the files it extends, so that
 /// all are reported at once, each in its own file.
-pub struct Problems {
+pub(crate) struct Problems {
     files: Vec<SourceFile>,
     found: Vec<Problem>,
 }
@@ -208,7 +208,7 @@ impl Default for Problems {
 }
 
 impl Problems {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Problems {
             files: Vec::new(),
             found: Vec::new(),
@@ -216,27 +216,27 @@ impl Problems {
     }
 
     /// Registers a file; its index is what `Place::file` refers to.
-    pub fn add_file(&mut self, file: SourceFile) -> usize {
+    pub(crate) fn add_file(&mut self, file: SourceFile) -> usize {
         self.files.push(file);
         self.files.len() - 1
     }
 
-    pub fn file(&self, index: usize) -> &SourceFile {
+    pub(crate) fn file(&self, index: usize) -> &SourceFile {
         &self.files[index]
     }
 
-    pub fn files(&self) -> &[SourceFile] {
+    pub(crate) fn files(&self) -> &[SourceFile] {
         &self.files
     }
 
     /// `file:line` of a place, for messages that refer to another place.
-    pub fn describe(&self, place: Place) -> String {
+    pub(crate) fn describe(&self, place: Place) -> String {
         let file = &self.files[place.file];
         let (line, _) = file.line_column(place.span.offset);
         format!("{}:{line}", file.name())
     }
 
-    pub fn add(
+    pub(crate) fn add(
         &mut self,
         kind: ProblemKind,
         at: Place,
@@ -246,7 +246,7 @@ impl Problems {
         self.add_with_help(kind, at, message, label, None::<String>);
     }
 
-    pub fn add_with_help(
+    pub(crate) fn add_with_help(
         &mut self,
         kind: ProblemKind,
         at: Place,
@@ -266,18 +266,18 @@ impl Problems {
         });
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.found.is_empty()
     }
 
     /// The error for a waiver file (the first file).
-    pub fn into_waiver_error(self) -> RulebookError {
+    pub(crate) fn into_waiver_error(self) -> RulebookError {
         let (file, problems) = self.into_parts();
         RulebookError::InvalidWaivers { file, problems }
     }
 
     /// The error for the rulebook the user named (the first file).
-    pub fn into_error(self) -> RulebookError {
+    pub(crate) fn into_error(self) -> RulebookError {
         let (file, problems) = self.into_parts();
         RulebookError::Invalid { file, problems }
     }

@@ -50,7 +50,7 @@ fn end_of_gap(zone: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
 }
 
 /// Everything an anchor can refer to.
-pub struct Election<'a> {
+pub(super) struct Election<'a> {
     pub regions: &'a [Region],
     pub groups: &'a [Group],
     pub rounds: &'a [Round],
@@ -58,14 +58,14 @@ pub struct Election<'a> {
 
 /// What an anchor is resolved for: a region, in a round or for the whole election.
 #[derive(Debug, Clone, Copy)]
-pub struct Context {
+pub(super) struct Context {
     pub round: Option<usize>,
     pub region: usize,
 }
 
 impl Election<'_> {
     /// The regions a region or group id designates.
-    pub fn place(&self, id: &str) -> Option<Vec<usize>> {
+    pub(super) fn place(&self, id: &str) -> Option<Vec<usize>> {
         if let Some(region) = self.regions.iter().position(|r| r.id == id) {
             return Some(vec![region]);
         }
@@ -75,7 +75,7 @@ impl Election<'_> {
             .map(|g| g.regions.clone())
     }
 
-    pub fn instant(&self, anchor: &Anchor, at: Context) -> Result<DateTime<Utc>, String> {
+    pub(super) fn instant(&self, anchor: &Anchor, at: Context) -> Result<DateTime<Utc>, String> {
         let base = match &anchor.base {
             Base::Instant(instant) => *instant,
             Base::Event { event, place } => self.event(*event, place.as_ref(), at)?,

@@ -4,19 +4,23 @@
 //! `resolve` validates everything and, with `instants` (an anchor's instant
 //! in a round and region), turns anchors into UTC windows; `model` is what
 //! the rest of the program uses, and `timeline` lists its windows in order.
+//! `extends` reads the chain of files a rulebook is composed from, and
+//! `compose` merges them; `yaml` reads each file's YAML, with its limits.
 
 mod codes;
 mod compose;
 mod error;
 pub mod expr;
+mod extends;
 mod instants;
 pub mod model;
 mod resolve;
 pub mod schema;
 pub mod shipped;
 mod timeline;
+mod yaml;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use codes::ProblemKind;
 pub use error::{Problem, RulebookError};
@@ -25,9 +29,10 @@ pub use model::*;
 pub use timeline::{TimelineEntry, timeline};
 
 use crate::side_file::{self, SideFile};
-use crate::source::{LineIndex, SourceFile, Span};
+use crate::source::SourceFile;
 pub(crate) use error::Problems;
-use schema::RawRulebook;
+use extends::{elections_extending, read_chain};
+pub(crate) use yaml::read_yaml_file;
 
 /// How many files a rulebook may be composed from (itself and those it extends).
 pub const MAX_EXTENDS_DEPTH: usize = 8;
@@ -144,283 +149,4 @@ fn parse_from(
 
 fn read_file(path: &Path) -> Result<String, String> {
     side_file::read(path, SideFile::Rulebook)
-}
-
-/// The rulebook and each file it extends, in that order. Problems (YAML
-/// syntax, a missing file, a cycle) are reported at the `extends` that leads
-/// to them.
-fn read_chain(first: SourceFile, origin: Origin, problems: &mut Problems) -> Vec<RawRulebook> {
-    let mut chain = Vec::new();
-    let mut visited: Vec<(PathBuf, String)> = Vec::new();
-    let mut next = Some(first);
-    while let Some(source) = next.take() {
-        visited.push((identity(source.name(), origin), source.name().to_string()));
-        let file = problems.add_file(source);
-        let raw: RawRulebook =
-            match schema::from_file(file, || read_yaml_file(problems.file(file).text())) {
-                Ok(raw) => raw,
-                Err(error) => {
-                    problems.add(
-                        error.kind,
-                        schema::Place {
-                            file,
-                            span: error.span,
-                        },
-                        error.message,
-                        "here",
-                    );
-                    break;
-                }
-            };
-        if let Some(extends) = &raw.extends {
-            next = extended_file(extends, origin, &visited, problems);
-        }
-        chain.push(raw);
-    }
-    chain
-}
-
-/// The path an `extends` written in the file named `from` designates.
-fn extended_path(from: &str, extends: &str, origin: Origin) -> PathBuf {
-    let path = Path::new(from)
-        .parent()
-        .unwrap_or(Path::new(""))
-        .join(extends);
-    match origin {
-        Origin::Disk => path,
-        // Built-in files are known by their paths in scrutin's repository.
-        Origin::Shipped => lexically_normal(&path),
-    }
-}
-
-/// `rules/fr/../uk/law.yaml` → `rules/uk/law.yaml`, without asking the disk.
-fn lexically_normal(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                normal.pop();
-            }
-            other => normal.push(other),
-        }
-    }
-    normal
-}
-
-/// The file an `extends` names, read; `None` after reporting why it cannot be.
-fn extended_file(
-    extends: &schema::Text,
-    origin: Origin,
-    visited: &[(PathBuf, String)],
-    problems: &mut Problems,
-) -> Option<SourceFile> {
-    let path = extended_path(problems.file(extends.file).name(), &extends.value, origin);
-    if let Some(start) = visited
-        .iter()
-        .position(|(seen, _)| *seen == identity(&path.to_string_lossy(), origin))
-    {
-        let cycle: Vec<&str> = visited[start..]
-            .iter()
-            .map(|(_, name)| name.as_str())
-            .collect();
-        problems.add(
-            ProblemKind::ExtendsCycle,
-            extends.place(),
-            format!(
-                "rulebooks extend each other in a cycle: {} → {}",
-                cycle.join(" → "),
-                cycle[0]
-            ),
-            "this closes the cycle",
-        );
-        return None;
-    }
-    if visited.len() >= MAX_EXTENDS_DEPTH {
-        problems.add(
-            ProblemKind::ExtendsTooDeep,
-            extends.place(),
-            format!(
-                "a rulebook may extend at most {} files in a chain",
-                MAX_EXTENDS_DEPTH - 1
-            ),
-            "one file too many",
-        );
-        return None;
-    }
-    let text = match origin {
-        Origin::Disk => read_file(&path),
-        Origin::Shipped => path
-            .to_str()
-            .and_then(shipped::by_path)
-            .map(|shipped| shipped.text.to_string())
-            .ok_or_else(|| "no built-in rulebook has that path".to_string()),
-    };
-    match text {
-        Ok(text) => Some(SourceFile::new(path.display().to_string(), text)),
-        Err(reason) => {
-            problems.add(
-                ProblemKind::ExtendsUnreadable,
-                extends.place(),
-                format!("cannot read `{}`: {reason}", path.display()),
-                "extended here",
-            );
-            None
-        }
-    }
-}
-
-/// The election files that extend the law file `law`: its neighbours on
-/// disk, or the built-in files beside it. Sorted; unreadable ones skipped.
-fn elections_extending(law: &str, origin: Origin) -> Vec<String> {
-    #[derive(serde::Deserialize)]
-    struct Extends {
-        extends: Option<String>,
-    }
-    let extends_law = |name: &str, text: &str| {
-        read_yaml_file::<Extends>(text)
-            .ok()
-            .and_then(|file| file.extends)
-            .is_some_and(|extends| {
-                identity(
-                    &extended_path(name, &extends, origin).to_string_lossy(),
-                    origin,
-                ) == identity(law, origin)
-            })
-    };
-    let mut elections: Vec<String> = match origin {
-        Origin::Shipped => shipped::SHIPPED
-            .iter()
-            .filter(|shipped| extends_law(shipped.path, shipped.text))
-            .map(|shipped| shipped.path.to_string())
-            .collect(),
-        Origin::Disk => {
-            let dir = Path::new(law).parent().unwrap_or(Path::new(""));
-            let listing = if dir.as_os_str().is_empty() {
-                std::fs::read_dir(".")
-            } else {
-                std::fs::read_dir(dir)
-            };
-            listing
-                .into_iter()
-                .flatten()
-                .filter_map(|entry| {
-                    let name = dir.join(entry.ok()?.file_name());
-                    let is_yaml = name.extension().is_some_and(|e| e == "yaml" || e == "yml");
-                    let name = name.to_str()?.to_string();
-                    let text = read_file(Path::new(&name)).ok().filter(|_| is_yaml)?;
-                    extends_law(&name, &text).then_some(name)
-                })
-                .collect()
-        }
-    };
-    elections.sort();
-    elections
-}
-
-/// A file's identity for cycle detection: its canonical path when it exists
-/// on disk; a built-in file's path is already normal.
-fn identity(name: &str, origin: Origin) -> PathBuf {
-    match origin {
-        Origin::Disk => std::fs::canonicalize(name).unwrap_or_else(|_| PathBuf::from(name)),
-        Origin::Shipped => PathBuf::from(name),
-    }
-}
-
-/// Why a YAML document of scrutin's could not be read: where, what, and in words.
-#[derive(Debug)]
-pub(crate) struct YamlError {
-    pub(crate) span: Span,
-    pub(crate) kind: ProblemKind,
-    pub(crate) message: String,
-}
-
-/// Reads a YAML document of scrutin's (a rulebook, a waiver file).
-pub(crate) fn read_yaml_file<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    read_yaml(text).map_err(|e| YamlError {
-        span: e
-            .location()
-            .map_or_else(Span::default, |l| yaml_span(text, l)),
-        kind: yaml_kind(&e),
-        message: yaml_message(&e),
-    })
-}
-
-/// What kind of YAML problem serde-saphyr reports, by its variant: its
-/// messages are for people and may change.
-fn yaml_kind(error: &serde_saphyr::Error) -> ProblemKind {
-    use serde_saphyr::Error;
-    match error {
-        Error::SerdeUnknownField { .. } => ProblemKind::UnknownField,
-        Error::SerdeMissingField { .. } => ProblemKind::MissingField,
-        Error::DuplicateMappingKey { .. } => ProblemKind::DuplicateKey,
-        Error::Unexpected { .. }
-        | Error::SerdeInvalidType { .. }
-        | Error::SerdeInvalidValue { .. }
-        | Error::SerdeInvalidLength { .. }
-        | Error::SerdeUnknownVariant { .. }
-        | Error::InvalidScalar { .. }
-        | Error::InvalidBooleanStrict { .. }
-        | Error::NullIntoString { .. } => ProblemKind::WrongType,
-        Error::Budget { .. }
-        | Error::AliasReplayCounterOverflow { .. }
-        | Error::AliasReplayLimitExceeded { .. }
-        | Error::AliasExpansionLimitExceeded { .. }
-        | Error::AliasReplayStackDepthExceeded { .. } => ProblemKind::TooComplex,
-        _ => ProblemKind::YamlSyntax,
-    }
-}
-
-fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
-    // Explicit limits against alias bombs and runaway nesting; a real rulebook
-    // is far below each of them.
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = 32;
-    budget.max_aliases = 10_000;
-    budget.max_anchors = 10_000;
-    budget.max_nodes = 2_000_000;
-    budget.max_events = 4_000_000;
-    budget.max_total_scalar_bytes =
-        usize::try_from(side_file::MAX_SIDE_FILE_BYTES).unwrap_or(usize::MAX);
-    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events = 100_000;
-    let options = serde_saphyr::options! {
-        budget: Some(budget),
-        alias_limits: alias_limits,
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
-        with_snippet: false,
-    };
-    serde_saphyr::from_str_with_options(text, options)
-}
-
-/// Where a YAML error is. Scanner errors know their line and column but not
-/// their byte offset; the offset is then found from the line and column.
-fn yaml_span(text: &str, location: serde_saphyr::Location) -> Span {
-    let span = location.span();
-    if let (Some(offset), Some(len)) = (span.byte_offset(), span.byte_len())
-        && (offset, len) != (0, 0)
-    {
-        return Span::new(offset as usize, len as usize);
-    }
-    let line = usize::try_from(location.line()).unwrap_or(usize::MAX);
-    let column = usize::try_from(location.column()).unwrap_or(usize::MAX);
-    let offset = LineIndex::new(text).offset(text, line, column.saturating_sub(1));
-    Span::new(offset, 0)
-}
-
-/// serde-saphyr's message without its own "at line…" suffix: the diagnostic shows the place.
-fn yaml_message(error: &serde_saphyr::Error) -> String {
-    let text = error.to_string();
-    let text = text
-        .rfind(" at line ")
-        .map_or(text.as_str(), |cut| &text[..cut]);
-    // Speak of the rulebook, not of the YAML library's options.
-    if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
-        return format!("duplicate key `{}`", rest.split(',').next().unwrap_or(rest));
-    }
-    if text.contains("from_str_multiple") {
-        return "a rulebook is one YAML document: remove the `---` separator".to_string();
-    }
-    text.to_string()
 }

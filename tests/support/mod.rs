@@ -9,7 +9,7 @@ use std::process::Output;
 /// snapshot holds none), standard input if any, the exit code, standard
 /// output and standard error whole. `scratch`, a test's own folder, is shown
 /// as `[scratch]`.
-pub fn shown(args: &[&str], stdin: &str, output: &Output, scratch: Option<&Path>) -> String {
+pub(crate) fn shown(args: &[&str], stdin: &str, output: &Output, scratch: Option<&Path>) -> String {
     let text = |text: &str| match scratch {
         Some(dir) => text.replace(&dir.display().to_string(), "[scratch]"),
         None => text.to_string(),

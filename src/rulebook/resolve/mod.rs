@@ -23,7 +23,11 @@ use places::{Places, check_covers, groups, lookup_region, regions};
 use rounds::{check_hours, rounds};
 use rules::rules;
 
-pub fn resolve(raw: RawRulebook, expect: Expect, problems: &mut Problems) -> Option<Rulebook> {
+pub(super) fn resolve(
+    raw: RawRulebook,
+    expect: Expect,
+    problems: &mut Problems,
+) -> Option<Rulebook> {
     let kinds = terms(&raw.kinds);
     let channels = terms(&raw.channels);
     let regions = regions(&raw.regions, problems);

@@ -1,0 +1,188 @@
+//! `rules show --format json`: the rulebook, and every window resolved to
+//! instants in UTC and local time.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::report::utc_time;
+use crate::rulebook::{Round, Rule, RuleBody, Rulebook, Severity, Window, timeline};
+
+#[derive(Serialize)]
+struct JsonRulebook<'a> {
+    id: &'a str,
+    title: &'a str,
+    jurisdiction: &'a str,
+    file: &'a str,
+    rounds: Vec<JsonRound<'a>>,
+    rules: Vec<JsonRule<'a>>,
+    /// Every restricted window, sorted as in `rulebook::timeline` (the
+    /// key, `calendar`, is part of the JSON output and keeps its name).
+    calendar: Vec<JsonTimelineEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTimelineEntry<'a> {
+    round: Option<&'a str>,
+    region: &'a str,
+    rule: &'a str,
+    start: String,
+    end: String,
+    local_start: String,
+    local_end: String,
+}
+
+fn json_timeline(rulebook: &Rulebook) -> Vec<JsonTimelineEntry<'_>> {
+    timeline(rulebook)
+        .iter()
+        .map(|entry| {
+            let region = &rulebook.regions[entry.region];
+            JsonTimelineEntry {
+                round: entry.round.map(|r| rulebook.rounds[r].id.as_str()),
+                region: &region.id,
+                rule: &rulebook.rules[entry.rule].id,
+                start: utc_time(entry.window.start),
+                end: utc_time(entry.window.end),
+                local_start: entry.window.start.with_timezone(&region.zone).to_rfc3339(),
+                local_end: entry.window.end.with_timezone(&region.zone).to_rfc3339(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct JsonRound<'a> {
+    id: &'a str,
+    name: &'a str,
+    polls: Vec<JsonPolls<'a>>,
+}
+
+/// One region's polling day and hours in a round.
+#[derive(Serialize)]
+struct JsonPolls<'a> {
+    region: &'a str,
+    zone: &'a str,
+    vote: String,
+    open: String,
+    close: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonRule<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: Severity,
+    citation: JsonCitation<'a>,
+    help: &'a str,
+    requires: Option<&'a [String]>,
+    pub(super) windows: Vec<JsonWindow<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCitation<'a> {
+    article: &'a str,
+    law: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonWindow<'a> {
+    round: Option<&'a str>,
+    region: &'a str,
+    zone: &'a str,
+    start: String,
+    end: String,
+    local_start: String,
+    local_end: String,
+}
+
+pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    let rules = rulebook
+        .rules
+        .iter()
+        .map(|rule| json_rule(rulebook, rule))
+        .collect();
+    let document = JsonRulebook {
+        id: &rulebook.id,
+        title: &rulebook.title,
+        jurisdiction: &rulebook.jurisdiction,
+        file: rulebook.file_name(),
+        rounds: rulebook
+            .rounds
+            .iter()
+            .map(|round| json_round(rulebook, round))
+            .collect(),
+        rules,
+        calendar: json_timeline(rulebook),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+fn json_round<'a>(rulebook: &'a Rulebook, round: &'a Round) -> JsonRound<'a> {
+    let polls = rulebook
+        .regions
+        .iter()
+        .zip(&round.polls)
+        .map(|(region, polls)| JsonPolls {
+            region: &region.id,
+            zone: region.zone.name(),
+            vote: polls.vote.to_string(),
+            open: utc_time(polls.open),
+            close: utc_time(polls.close),
+        })
+        .collect();
+    JsonRound {
+        id: &round.id,
+        name: &round.name,
+        polls,
+    }
+}
+
+pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<'a> {
+    let (requires, windows) = match &rule.body {
+        RuleBody::Requires(requirement) => (Some(requirement.attributes.as_slice()), Vec::new()),
+        RuleBody::Window(window) => {
+            let windows = window
+                .windows
+                .iter()
+                .map(|resolved| {
+                    json_window(rulebook, resolved.round, resolved.region, &resolved.window)
+                })
+                .collect();
+            (None, windows)
+        }
+    };
+    JsonRule {
+        id: &rule.id,
+        title: &rule.title,
+        severity: rule.severity,
+        citation: JsonCitation {
+            article: &rule.citation.article,
+            law: &rule.citation.law,
+            url: &rule.citation.url,
+        },
+        help: &rule.help,
+        requires,
+        windows,
+    }
+}
+
+/// A window of a round (or the whole election) in a region, in UTC and local time.
+pub(super) fn json_window<'a>(
+    rulebook: &'a Rulebook,
+    round: Option<usize>,
+    region: usize,
+    window: &Window,
+) -> JsonWindow<'a> {
+    let region = &rulebook.regions[region];
+    JsonWindow {
+        round: round.map(|r| rulebook.rounds[r].id.as_str()),
+        region: &region.id,
+        zone: region.zone.name(),
+        start: utc_time(window.start),
+        end: utc_time(window.end),
+        local_start: window.start.with_timezone(&region.zone).to_rfc3339(),
+        local_end: window.end.with_timezone(&region.zone).to_rfc3339(),
+    }
+}

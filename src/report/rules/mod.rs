@@ -1,0 +1,195 @@
+//! A rulebook for people (`rules show`) or machines (`rules show --format json`):
+//! its regions, rounds and rules, and every window resolved to instants.
+//!
+//! Here is the text of `rules show`; `json` is its JSON, and `explain` tells
+//! everything about one rule (`scrutin explain`), as text or JSON.
+
+mod explain;
+mod json;
+
+use std::io::{self, Write};
+
+use super::{column_width, local_time, round_name, utc_window};
+use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, timeline};
+
+pub use explain::{explain_json, explain_text};
+pub use json::show_json;
+
+pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} — {} ({})",
+        rulebook.id, rulebook.title, rulebook.jurisdiction
+    )?;
+    let files: Vec<&str> = rulebook.files.iter().map(|f| f.name()).collect();
+    writeln!(out, "rulebook: {}", files.join(", extending "))?;
+    show_polls(rulebook, out)?;
+    writeln!(out, "\nrules:")?;
+    for rule in &rulebook.rules {
+        show_rule(rulebook, rule, out)?;
+    }
+    show_adjustments(rulebook, out)?;
+    show_timeline(rulebook, out)
+}
+
+fn show_polls(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\npolling days and hours (local):")?;
+    let id_width = rulebook
+        .regions
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0);
+    let zone_width = rulebook
+        .regions
+        .iter()
+        .map(|r| r.zone.name().len())
+        .max()
+        .unwrap_or(0);
+    for round in &rulebook.rounds {
+        writeln!(out, "  {} — {}", round.id, round.name)?;
+        for (region, polls) in rulebook.regions.iter().zip(&round.polls) {
+            writeln!(
+                out,
+                "    {:<id_width$}  {:<zone_width$}  {} → {}",
+                region.id,
+                region.zone.name(),
+                local_time(polls.open, region.zone),
+                local_time(polls.close, region.zone),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "  {} [{}] {}", rule.id, rule.severity, rule.title)?;
+    writeln!(out, "    law: {} <{}>", rule.citation, rule.citation.url)?;
+    writeln!(
+        out,
+        "    applies to: {}",
+        describe_filter(rulebook, &rule.filter)
+    )?;
+    match &rule.body {
+        RuleBody::Requires(requirement) => {
+            let first = if requirement.first_publication_only {
+                " (first publication only)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "    requires: {}{first}",
+                requirement.attributes.join(", ")
+            )
+        }
+        RuleBody::Window(window) => {
+            let exemption = if window.exempt_earlier_publications {
+                " (content online before the window may stay)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "    forbidden from `{}` until `{}`{exemption}",
+                window.start, window.end
+            )
+        }
+    }
+}
+
+fn show_adjustments(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    if rulebook.adjustments.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nadjusted rules of the law:")?;
+    for adjustment in &rulebook.adjustments {
+        let change = adjustment
+            .severity
+            .map_or("disabled".to_string(), |s| format!("severity {s}"));
+        writeln!(
+            out,
+            "  {}: {change} ({})",
+            adjustment.rule,
+            rulebook.locate(adjustment.place)
+        )?;
+        writeln!(out, "    reason: {}", adjustment.reason)?;
+    }
+    Ok(())
+}
+
+/// The timeline as a table, one section per round: windows are `[start, end)`.
+fn show_timeline(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\nrestricted windows, [start, end), sorted by start:")?;
+    let entries = timeline(rulebook);
+    // Each column as wide as its widest cell, header included.
+    let region_width = column_width(
+        entries
+            .iter()
+            .map(|e| rulebook.regions[e.region].id.chars().count()),
+        "region",
+    );
+    let rule_width = column_width(
+        entries
+            .iter()
+            .map(|e| rulebook.rules[e.rule].id.chars().count()),
+        "rule",
+    );
+    let local_width = column_width(
+        entries.iter().flat_map(|e| {
+            let zone = rulebook.regions[e.region].zone;
+            [e.window.start, e.window.end].map(|instant| local_time(instant, zone).chars().count())
+        }),
+        "start (local)",
+    );
+    let mut round = None;
+    for (n, entry) in entries.iter().enumerate() {
+        if n == 0 || entry.round != round {
+            round = entry.round;
+            writeln!(out, "  {}", round_name(rulebook, round))?;
+            writeln!(
+                out,
+                "    {:<rule_width$}  {:<region_width$}  {:<local_width$}  {:<local_width$}  UTC",
+                "rule", "region", "start (local)", "end (local)"
+            )?;
+        }
+        let zone = rulebook.regions[entry.region].zone;
+        writeln!(
+            out,
+            "    {:<rule_width$}  {:<region_width$}  {:<local_width$}  {:<local_width$}  {}",
+            rulebook.rules[entry.rule].id,
+            rulebook.regions[entry.region].id,
+            local_time(entry.window.start, zone),
+            local_time(entry.window.end, zone),
+            utc_window(&entry.window),
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn describe_filter(rulebook: &Rulebook, filter: &Filter) -> String {
+    let mut parts = Vec::new();
+    let mut list = |name: &str, values: Option<Vec<String>>| {
+        if let Some(values) = values {
+            parts.push(format!("{name} {}", values.join(", ")));
+        }
+    };
+    list("kinds", filter.kinds.clone());
+    list("channels", filter.channels.clone());
+    list(
+        "regions",
+        filter
+            .regions
+            .as_ref()
+            .map(|r| r.iter().map(|&i| rulebook.regions[i].id.clone()).collect()),
+    );
+    list("tags", filter.tags.clone());
+    for (key, value) in &filter.attributes {
+        parts.push(format!("{key}={value}"));
+    }
+    if parts.is_empty() {
+        "every publication".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
