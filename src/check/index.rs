@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::publication::Publication;
+use crate::publication::{Publication, key_bit};
 use crate::rulebook::{Filter, RuleBody, Rulebook};
 
 pub(super) struct RuleIndex {
@@ -19,6 +19,9 @@ pub(super) struct RuleIndex {
     timelines: Vec<Timeline>,
     /// By kind: the rules that require attributes of it.
     requirements: Vec<Vec<usize>>,
+    /// By rule: the `key_bit`s of the keys its filter needs (attributes,
+    /// tags): a publication without one of them is not nominated.
+    needs: Vec<u64>,
 }
 
 /// The windows of one (kind, region), cut at every start and end into
@@ -44,16 +47,19 @@ impl RuleIndex {
         let requirements = (0..kinds)
             .map(|kind| requirements(rulebook, kind))
             .collect();
+        let needs = rulebook.rules.iter().map(|r| needs(&r.filter)).collect();
         RuleIndex {
             regions,
             timelines,
             requirements,
+            needs,
         }
     }
 
     /// Puts in `rules`, in increasing order, the rules that may apply to
     /// `publication`: those with a window open at its instant in one of its
-    /// regions, and the requirements about its kind. False when the index
+    /// regions, and the requirements about its kind, but for those whose
+    /// filter needs a key the publication does not write. False when the index
     /// cannot tell (an instant beyond the years 1677 to 2262): then every
     /// rule may.
     pub(super) fn candidates(&self, publication: &Publication, rules: &mut Vec<usize>) -> bool {
@@ -62,11 +68,13 @@ impl RuleIndex {
             return false;
         };
         let kind = publication.kind_id().0;
+        let keys = publication.keys();
+        let possible = |rule: &&usize| self.needs[**rule] & !keys == 0;
         for &region in publication.regions() {
             let timeline = &self.timelines[kind * self.regions + region];
-            rules.extend_from_slice(timeline.open_at(instant));
+            rules.extend(timeline.open_at(instant).iter().filter(possible));
         }
-        rules.extend_from_slice(&self.requirements[kind]);
+        rules.extend(self.requirements[kind].iter().filter(possible));
         rules.sort_unstable();
         rules.dedup();
         true
@@ -91,6 +99,13 @@ fn timeline(rulebook: &Rulebook, kind: usize, region: usize) -> Timeline {
         }
     }
     Timeline::new(windows)
+}
+
+/// The `key_bit`s of the keys a filter needs a publication to have.
+fn needs(filter: &Filter) -> u64 {
+    let tags = filter.tags.as_ref().map_or(0, |_| key_bit(b"tags"));
+    let attributes = filter.attributes.iter();
+    attributes.fold(tags, |bits, (key, _)| bits | key_bit(key.as_bytes()))
 }
 
 /// The requirement rules about `kind`.

@@ -55,6 +55,9 @@ pub(crate) struct Parts {
     pub(crate) unescaped: String,
     /// Indices into `fields` of the well-known single-valued fields.
     pub(crate) known: Known,
+    /// `key_bit` of every key written: a rule whose filter needs a key
+    /// missing here cannot apply.
+    pub(crate) keys: u64,
     pub(crate) spans: Spans,
 }
 
@@ -207,6 +210,11 @@ impl<'a> Publication<'a> {
         self.parts.spans
     }
 
+    /// `key_bit` of every key written.
+    pub(crate) fn keys(&self) -> u64 {
+        self.parts.keys
+    }
+
     /// The value of a single-valued field: a well-known one or an
     /// attribute. Fields that hold lists or instants (`LIST_FIELDS`) have
     /// none: rules test them with filters of their own.
@@ -259,6 +267,15 @@ impl PartialEq for Publication<'_> {
 }
 
 impl Eq for Publication<'_> {}
+
+/// One of 64 bits for a key, from its length and its ends: a hint only
+/// (keys that share a bit are compared whole).
+pub(crate) fn key_bit(key: &[u8]) -> u64 {
+    let (first, last) = (key.first().copied(), key.last().copied());
+    let mixed =
+        key.len() * 31 + usize::from(first.unwrap_or(0)) * 7 + usize::from(last.unwrap_or(0));
+    1 << (mixed % 64)
+}
 
 /// Comma-separated items with their byte offsets in `value`; empty items are dropped.
 pub(crate) fn list(value: &str) -> impl Iterator<Item = (&str, usize)> {

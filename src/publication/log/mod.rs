@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{FieldAt, Known, LineError, LineErrorKind, Parts, Publication, Value, list};
+use super::{FieldAt, Known, LineError, LineErrorKind, Parts, Publication, Value, key_bit, list};
 use crate::rulebook::{ChannelId, KindId, Rulebook};
 use crate::source::{Span, char_column, did_you_mean};
 use crate::syntax::SyntaxError;
@@ -62,8 +62,10 @@ impl<'r> LogReader<'r> {
         })?;
         let mut meaning = Meaning::default();
         let mut seen = Seen::default();
+        let mut keys = 0;
         for index in 0..self.parts.fields.len() {
             self.take(line, index, &mut meaning, &mut seen)?;
+            keys |= key_bit(line[self.parts.fields[index].key.clone()].as_bytes());
         }
         let parts = &mut self.parts;
         let end = line.trim_end().len();
@@ -102,6 +104,7 @@ impl<'r> LogReader<'r> {
         }
         parts.first_published = meaning.first_published.map(|(instant, _)| instant);
         parts.known = meaning.known;
+        parts.keys = keys;
         parts.spans = super::Spans {
             timestamp: timestamp_span,
             kind: kind_span,
@@ -228,15 +231,6 @@ fn earlier<'l>(
             None
         }
     }
-}
-
-/// One of 64 bits for a key, from its length and its ends: a hint only
-/// (keys that share a bit are compared whole).
-fn key_bit(key: &[u8]) -> u64 {
-    let (first, last) = (key.first().copied(), key.last().copied());
-    let mixed =
-        key.len() * 31 + usize::from(first.unwrap_or(0)) * 7 + usize::from(last.unwrap_or(0));
-    1 << (mixed % 64)
 }
 
 /// What the fields of a line mean, as they are read.
