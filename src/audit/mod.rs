@@ -10,6 +10,7 @@
 
 mod file;
 pub mod pipeline;
+mod worker;
 
 use std::io::{self, BufRead};
 

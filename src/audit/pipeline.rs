@@ -28,11 +28,11 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
+use super::worker::{Item, Piece, Worker};
 use super::{FileAudit, Limits, Report, Summary};
-use crate::check::{Checker, Finding, Scope};
-use crate::publication::lines::{Chunk, ChunkReader, LineText, lines};
-use crate::publication::log::is_skipped;
-use crate::publication::{LogReader, Parts, Publication};
+use crate::check::{Checker, Scope};
+use crate::publication::Publication;
+use crate::publication::lines::{Chunk, ChunkReader, LineText};
 use crate::rulebook::Rulebook;
 use crate::waiver::Waivers;
 
@@ -205,169 +205,6 @@ impl<'r> Pipeline<'r> {
             };
             if done.send((sequence, worker.read(chunk))).is_err() {
                 return;
-            }
-        }
-    }
-}
-
-/// A chunk, read and checked.
-enum Piece {
-    /// Whole lines, and what the merge must do with them, in order.
-    Lines { bytes: Vec<u8>, items: Vec<Item> },
-    /// A line too long to hold: its start; and the buffer it was read
-    /// into, to go back to the pool.
-    TooLong { start: Vec<u8>, spare: Vec<u8> },
-    /// Reading failed: the file ends here (after `uncounted` more lines).
-    Failed { error: io::Error, uncounted: usize },
-}
-
-/// Lines of a chunk, as the merge needs them.
-enum Item {
-    /// Lines that need no report: only counted.
-    Clean { publications: usize, skipped: usize },
-    /// A publication that breaks rules: what the worker read of it.
-    Checked {
-        line: Range<usize>,
-        parts: Box<Parts>,
-        findings: Vec<Finding>,
-    },
-    /// A line to read and report on the merge's side: an invalid line (rare:
-    /// its diagnostic is built there, so that a log of garbage costs no
-    /// memory per line in flight), or a publication with findings past the
-    /// chunk's budget of `CARRIED_PER_CHUNK` (a log that breaks rules on
-    /// most lines is read twice, rather than hold a copy of every line).
-    Again(Range<usize>),
-    /// A comment that may be an inline waiver.
-    Comment(Range<usize>),
-}
-
-/// The most publications with findings a chunk carries to the merge with
-/// what was read of them. A chunk of 1 MiB holds about 8,000 lines of a
-/// campaign's log: a merged export where 5% of lines break a rule carries
-/// about 400.
-const CARRIED_PER_CHUNK: usize = 1024;
-
-/// A line, read and checked.
-enum Line {
-    /// A publication that breaks no rule.
-    Clean,
-    /// A blank line, or a comment that is not a waiver.
-    Skipped,
-    Report(Item),
-}
-
-/// A worker's reader and checker, with their buffers.
-struct Worker<'c> {
-    reader: LogReader<'c>,
-    checker: &'c Checker<'c>,
-    candidates: Vec<usize>,
-    findings: Vec<Finding>,
-}
-
-impl<'c> Worker<'c> {
-    fn new(checker: &'c Checker<'c>) -> Self {
-        Worker {
-            reader: LogReader::new(checker.rulebook()),
-            checker,
-            candidates: Vec::new(),
-            findings: Vec::new(),
-        }
-    }
-
-    /// Reads and checks every line of a chunk.
-    fn read(&mut self, chunk: Chunk) -> Piece {
-        let (bytes, start, end) = match chunk {
-            Chunk::Lines { bytes, start, end } => (bytes, start, end),
-            Chunk::TooLong { start, spare } => return Piece::TooLong { start, spare },
-            Chunk::Failed { error, uncounted } => return Piece::Failed { error, uncounted },
-        };
-        let mut items = Vec::new();
-        let (mut publications, mut skipped) = (0usize, 0usize);
-        let mut carried = 0;
-        for range in lines(&bytes[..end], start) {
-            let line = self.line(&bytes, range, carried < CARRIED_PER_CHUNK);
-            carried += usize::from(matches!(line, Line::Report(Item::Checked { .. })));
-            match line {
-                Line::Clean => publications += 1,
-                Line::Skipped => skipped += 1,
-                Line::Report(item) => {
-                    if publications > 0 || skipped > 0 {
-                        items.push(Item::Clean {
-                            publications,
-                            skipped,
-                        });
-                        (publications, skipped) = (0, 0);
-                    }
-                    items.push(item);
-                }
-            }
-        }
-        if publications > 0 || skipped > 0 {
-            items.push(Item::Clean {
-                publications,
-                skipped,
-            });
-        }
-        Piece::Lines { bytes, items }
-    }
-
-    /// Reads and checks one line; a publication with findings is carried to
-    /// the merge with what was read of it if `carry`, else read there again.
-    fn line(&mut self, bytes: &[u8], range: Range<usize>, carry: bool) -> Line {
-        let LineText::Text(text) = LineText::new(&bytes[range.clone()]) else {
-            return Line::Report(Item::Again(range));
-        };
-        if is_skipped(text) {
-            // A waiver directive names scrutin; other comments are only counted.
-            return if memchr::memmem::find(text.as_bytes(), b"scrutin").is_some() {
-                Line::Report(Item::Comment(range))
-            } else {
-                Line::Skipped
-            };
-        }
-        let Ok(publication) = self.reader.read(text) else {
-            return Line::Report(Item::Again(range));
-        };
-        let (candidates, findings) = (&mut self.candidates, &mut self.findings);
-        self.checker.check_into(&publication, candidates, findings);
-        if findings.is_empty() {
-            return Line::Clean;
-        }
-        if !carry {
-            return Line::Report(Item::Again(range));
-        }
-        Line::Report(Item::Checked {
-            line: range,
-            parts: Box::new(publication.into_parts()),
-            findings: std::mem::take(findings),
-        })
-    }
-
-    /// Reads and checks a line again, on the merge's side, and hands it to
-    /// `audit`: an invalid line, or a publication with findings.
-    fn again(&mut self, bytes: &[u8], audit: &mut FileAudit) -> io::Result<()> {
-        let text = match LineText::new(bytes) {
-            LineText::Text(text) => text,
-            unreadable => {
-                let Some(error) = unreadable.error() else {
-                    unreachable!("an unreadable line has an error");
-                };
-                return match unreadable {
-                    LineText::NotUtf8 { valid_prefix, .. } => audit.invalid(valid_prefix, &error),
-                    LineText::TooLong { start } => audit.invalid(&start, &error),
-                    LineText::Text(_) => unreachable!("a readable line"),
-                };
-            }
-        };
-        match self.reader.read(text) {
-            Err(error) => audit.invalid(text, &error),
-            Ok(publication) => {
-                let findings = self.checker.check(&publication);
-                if findings.is_empty() {
-                    audit.clean(1, 0)
-                } else {
-                    audit.checked(&publication, findings)
-                }
             }
         }
     }
