@@ -21,13 +21,15 @@ impl<'b> Object<'b> {
         }
     }
 
+    /// Starts a field. Names are the report's own, plain: not escaped.
     fn key(&mut self, name: &str) -> &mut Vec<u8> {
         self.out
             .extend_from_slice(if self.empty { b"\n" } else { b",\n" });
         self.empty = false;
         indent(self.out, self.depth + 1);
-        string(self.out, name);
-        self.out.extend_from_slice(b": ");
+        self.out.push(b'"');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b"\": ");
         self.out
     }
 
@@ -92,8 +94,10 @@ impl<'b> Object<'b> {
 }
 
 pub(crate) fn indent(out: &mut Vec<u8>, depth: usize) {
-    for _ in 0..depth {
-        out.extend_from_slice(b"  ");
+    const SPACES: &[u8; 32] = b"                                ";
+    match SPACES.get(..2 * depth) {
+        Some(spaces) => out.extend_from_slice(spaces),
+        None => (0..depth).for_each(|_| out.extend_from_slice(b"  ")),
     }
 }
 

@@ -62,10 +62,8 @@ impl<'r> LogReader<'r> {
         })?;
         let mut meaning = Meaning::default();
         let mut seen = Seen::default();
-        let mut keys = 0;
         for index in 0..self.parts.fields.len() {
             self.take(line, index, &mut meaning, &mut seen)?;
-            keys |= key_bit(line[self.parts.fields[index].key.clone()].as_bytes());
         }
         let parts = &mut self.parts;
         let end = line.trim_end().len();
@@ -104,7 +102,7 @@ impl<'r> LogReader<'r> {
         }
         parts.first_published = meaning.first_published.map(|(instant, _)| instant);
         parts.known = meaning.known;
-        parts.keys = keys;
+        parts.keys = seen.bits;
         parts.spans = super::Spans {
             timestamp: timestamp_span,
             kind: kind_span,
@@ -192,8 +190,9 @@ impl<'r> LogReader<'r> {
 }
 
 /// The keys of a line read so far, to find one given twice: a set of bits
-/// that says "maybe seen" (a key is compared only when its bit is set), and
-/// past the first few fields, a map.
+/// that says "maybe seen" (a key is compared only when its bit is set; the
+/// set is kept with the publication, for the index), and past the first
+/// few fields, a map.
 #[derive(Default)]
 struct Seen<'l> {
     bits: u64,
@@ -208,10 +207,10 @@ fn earlier<'l>(
     seen: &mut Seen<'l>,
 ) -> Option<usize> {
     let key = &line[fields[index].key.clone()];
+    let bit = key_bit(key.as_bytes());
+    let maybe = seen.bits & bit != 0;
+    seen.bits |= bit;
     if index < FEW_FIELDS {
-        let bit = key_bit(key.as_bytes());
-        let maybe = seen.bits & bit != 0;
-        seen.bits |= bit;
         if !maybe {
             return None;
         }
