@@ -28,8 +28,9 @@
 #      cost = (cpu_unsorted / lines_unsorted - cpu_main / lines_main)
 #             x lines_unsorted / findings_unsorted
 #
-#    where cpu is scrutin's user + system CPU seconds (/usr/bin/time, best of
-#    3) on each log, counted in steps of 10 ms: meaningless on small logs.
+#    where cpu is scrutin's user + system CPU seconds on one thread (-j 1:
+#    threads waiting on each other add noise, not work; getrusage, best of 5)
+#    on each log.
 #    This charges the difference to every finding of the merged export,
 #    though the main log has findings too (about 2% of lines), so the cost
 #    per finding beyond the main log's rate is printed as well: the same
@@ -174,15 +175,20 @@ findings() {
     check_json "$french" "$1" | tail -20 | sed -n 's/^ *"violations": \([0-9]*\),*$/\1/p'
 }
 
-# User + system CPU seconds of a command (a program), the least of 3 runs.
+# User + system CPU seconds of a command (a program), the least of 5 runs,
+# from getrusage (microseconds; /usr/bin/time counts in steps of 10 ms).
 cpu_s() {
-    local best=""
-    for _ in 1 2 3; do
-        local used
-        used=$( { /usr/bin/time -f '%U %S' "$@" > /dev/null; } 2>&1 | tail -1)
-        best=$(awk -v b="$best" -v u="$used" 'BEGIN { split(u, t, " "); s = t[1] + t[2]; print (b == "" || s < b) ? s : b }')
-    done
-    echo "$best"
+    python3 - "$@" <<'PYTHON'
+import resource, subprocess, sys
+best = None
+for _ in range(5):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    best = used if best is None else min(best, used)
+print(f"{best:.4f}")
+PYTHON
 }
 
 # A python3 that has duckdb: the system's, or a venv's under target/bench.
@@ -213,8 +219,8 @@ read -r duckdb_s duckdb_rows <<< "$duckdb"
 awk_rows=$(naive_awk_unsorted | wc -l)
 main_findings=$(findings "$log")
 unsorted_findings=$(findings "$unsorted")
-main_cpu=$(cpu_s "$scrutin" check --rules "$french" --format json --fail-on never "$log")
-unsorted_cpu=$(cpu_s "$scrutin" check --rules "$french" --format json --fail-on never "$unsorted")
+main_cpu=$(cpu_s "$scrutin" check --rules "$french" --format json --fail-on never -j 1 "$log")
+unsorted_cpu=$(cpu_s "$scrutin" check --rules "$french" --format json --fail-on never -j 1 "$unsorted")
 
 awk -v f="$unsorted" -v l="$lines" -v b="$unsorted_bytes" -v c="$(stat -c %s "$unsorted_csv")" \
     'BEGIN { printf "log: %s, %d lines, %.1f MB (as CSV for DuckDB: %.1f MB)\n\n", f, l, b / 1e6, c / 1e6 }'
@@ -236,7 +242,7 @@ awk -v ml="$lines" -v ul="$lines" -v mf="$main_findings" -v uf="$unsorted_findin
     -v ar="$awk_rows" -v dr="$duckdb_rows" -v mc="$main_cpu" -v uc="$unsorted_cpu" 'BEGIN {
     printf "scrutin findings:     %d on the main log (%.2f%% of lines), %d on the merged export (%.2f%%)\n", mf, 100 * mf / ml, uf, 100 * uf / ul
     printf "selected by awk:      %d lines (right for +02:00 only); by DuckDB: %d rows\n", ar, dr
-    printf "scrutin CPU:          %.2f s on the main log, %.2f s on the merged export (user + sys, best of 3)\n", mc, uc
+    printf "scrutin CPU:          %.3f s on the main log, %.3f s on the merged export (-j 1, user + sys, best of 5)\n", mc, uc
     extra = (uc / ul - mc / ml) * ul
     printf "cost of a finding:    %.2f us (the difference / the export'"'"'s findings)", extra / uf * 1e6
     beyond = uf - mf * ul / ml

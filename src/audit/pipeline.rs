@@ -234,7 +234,9 @@ impl Merge<'_> {
                     if self.audit.must_stop() {
                         return Ok(Break(Stop::Limit));
                     }
-                    self.item(&bytes, item)?;
+                    if let Break(stop) = self.item(&bytes, item)? {
+                        return Ok(Break(stop));
+                    }
                 }
                 Ok(Continue(bytes))
             }
@@ -252,25 +254,41 @@ impl Merge<'_> {
         }
     }
 
-    fn item(&mut self, bytes: &[u8], item: Item) -> io::Result<()> {
+    /// One item of a piece; a run of lines read again may reach the limit.
+    fn item(&mut self, bytes: &[u8], item: Item) -> io::Result<ControlFlow<Stop>> {
         // Every range was cut from UTF-8 checked by the worker.
         let text = |range: Range<usize>| std::str::from_utf8(&bytes[range]).unwrap_or_default();
         match item {
             Item::Clean {
                 publications,
                 skipped,
-            } => self.audit.clean(publications, skipped),
+            } => self.audit.clean(publications, skipped)?,
             Item::Checked {
                 line,
                 parts,
                 findings,
             } => {
                 let publication = Publication::new(text(line), std::borrow::Cow::Owned(*parts));
-                self.audit.checked(&publication, findings)
+                self.audit.checked(&publication, findings)?;
             }
-            Item::Again(range) => self.worker.again(&bytes[range], &mut self.audit),
-            Item::Comment(range) => self.audit.comment(text(range)),
+            Item::Again(run) => {
+                // The run holds whole lines but the last one's ending: each
+                // line but the last ends at a `\n`, after an optional `\r`.
+                let mut lines = bytes[run].split(|&b| b == b'\n').peekable();
+                while let Some(line) = lines.next() {
+                    if self.audit.must_stop() {
+                        return Ok(Break(Stop::Limit));
+                    }
+                    let line = match lines.peek() {
+                        Some(_) => line.strip_suffix(b"\r").unwrap_or(line),
+                        None => line,
+                    };
+                    self.worker.again(line, &mut self.audit)?;
+                }
+            }
+            Item::Comment(range) => self.audit.comment(text(range))?,
         }
+        Ok(Continue(()))
     }
 
     /// The end of the file.

@@ -31,11 +31,13 @@ pub(super) enum Item {
         parts: Box<Parts>,
         findings: Vec<Finding>,
     },
-    /// A line to read and report on the merge's side: an invalid line (rare:
-    /// its diagnostic is built there, so that a log of garbage costs no
-    /// memory per line in flight), or a publication with findings past the
-    /// chunk's budget of `CARRIED_PER_CHUNK` (a log that breaks rules on
-    /// most lines is read twice, rather than hold a copy of every line).
+    /// Lines to read and report on the merge's side, one after another (the
+    /// run's bytes, line endings between them included): invalid lines
+    /// (rare: their diagnostics are built there, so that a log of garbage
+    /// costs no memory per line in flight), and publications with findings
+    /// past the chunk's budget of `CARRIED_PER_CHUNK` (a log that breaks
+    /// rules on most lines is read twice, rather than hold a copy of every
+    /// line).
     Again(Range<usize>),
     /// A comment that may be an inline waiver.
     Comment(Range<usize>),
@@ -98,7 +100,11 @@ impl<'c> Worker<'c> {
                         });
                         (publications, skipped) = (0, 0);
                     }
-                    items.push(item);
+                    match (items.last_mut(), item) {
+                        // Lines to read again, one after another, are one run.
+                        (Some(Item::Again(run)), Item::Again(line)) => run.end = line.end,
+                        (_, item) => items.push(item),
+                    }
                 }
             }
         }
