@@ -188,8 +188,9 @@ impl<R: Read> ChunkReader<R> {
         }
         buffer[..filled].copy_from_slice(&self.carry);
         self.carry.clear();
-        // The carried start of a line holds no newline: search after it.
-        let mut searched = filled;
+        // What is carried may hold whole lines (after an over-long line
+        // was skipped): it is searched too.
+        let mut searched = 0;
         let mut wanted = self.chunk_bytes;
         loop {
             let at_end = match self.fill(&mut buffer, &mut filled, wanted) {
@@ -393,6 +394,20 @@ mod tests {
         assert_eq!(same_lines(b"\xEF\xBB\xBF"), [""]);
         // A byte-order mark is dropped only at the start of the input.
         assert_eq!(same_lines(b"a\n\xEF\xBB\xBFb\n"), ["a", "\u{feff}b"]);
+    }
+
+    /// Lines between two over-long lines are lines too (they were once
+    /// swallowed with the second), whatever the chunks and reads.
+    #[test]
+    fn lines_between_overlong_lines_are_kept() {
+        let long = 2 * MAX_LINE_BYTES + 10;
+        let mut input = vec![b'x'; long];
+        input.extend_from_slice(b"\nok\r\nok2\n");
+        input.extend(std::iter::repeat_n(b'y', long));
+        input.extend_from_slice(b"\nafter\n");
+        let expected = ["too long", "ok", "ok2", "too long", "after"];
+        assert_eq!(lines_of(&input, 1 << 20, usize::MAX), expected);
+        assert_eq!(same_lines(&input), expected);
     }
 
     #[test]
