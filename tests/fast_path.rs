@@ -627,3 +627,85 @@ fn read_errors_end_the_file_as_the_reference_does() {
         }
     }
 }
+
+/// The counts of a log as the simplest reading of the format gives them, on
+/// its own: lines split at `\n` (one `\r` before it dropped, a byte-order
+/// mark dropped from the first), each read and checked against every rule,
+/// inline waivers applying to the next line. An oracle apart from the
+/// pipeline's code, which the tests above compare only with itself.
+fn naive_summary(rulebook: &Rulebook, log: &[u8]) -> Summary {
+    let mut summary = Summary::default();
+    let log = log.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(log);
+    let mut lines: Vec<&[u8]> = log.split(|&b| b == b'\n').collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let mut pending: Vec<usize> = Vec::new();
+    for line in lines {
+        summary.lines += 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Ok(text) = std::str::from_utf8(line) else {
+            summary.invalid += 1;
+            pending.clear();
+            continue;
+        };
+        if scrutin::publication::log::is_skipped(text) {
+            match scrutin::waiver::directive(text, rulebook) {
+                Some(Ok(directive)) => {
+                    summary.skipped += 1;
+                    pending.push(directive.rule);
+                }
+                Some(Err(_)) => {
+                    summary.invalid += 1;
+                    pending.clear();
+                }
+                None => {
+                    summary.skipped += 1;
+                    pending.clear();
+                }
+            }
+            continue;
+        }
+        match publication::read(text, rulebook) {
+            Err(_) => summary.invalid += 1,
+            Ok(publication) => {
+                summary.publications += 1;
+                for finding in check(rulebook, &publication) {
+                    if pending.contains(&finding.rule) {
+                        summary.waived += 1;
+                    } else {
+                        summary.violations += 1;
+                    }
+                }
+            }
+        }
+        pending.clear();
+    }
+    summary
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The pipeline counts what the simplest reading counts, on any log,
+    /// threads and chunk size.
+    #[test]
+    fn the_pipeline_counts_what_a_naive_reading_counts(
+        log in log_strategy(),
+        jobs in 1usize..4,
+        chunk_bytes in 1usize..400,
+    ) {
+        let expected = naive_summary(french(), &log);
+        let mut summary = Summary::default();
+        let mut waivers = Waivers::none();
+        let mut out = Vec::new();
+        let mut report = JsonReport::new(&mut out, french());
+        Pipeline::new(french())
+            .jobs(jobs)
+            .chunk_bytes(chunk_bytes)
+            .audit("naive.log", &log[..], &mut report, &mut summary, Limits::default(), &mut waivers)
+            .unwrap();
+        let counts = |s: &Summary| (s.lines, s.publications, s.skipped, s.invalid, s.violations, s.waived);
+        prop_assert_eq!(counts(&summary), counts(&expected));
+    }
+}
