@@ -281,6 +281,24 @@ fn known<'a>(
 mod tests {
     use super::*;
 
+    /// Every part is in `Part::ALL`, in declaration order: a new part
+    /// breaks this match until it is numbered, and then this test until it
+    /// is listed (its code must be documented, and `ALL` is that list).
+    #[test]
+    fn every_part_is_listed() {
+        let position = |part: Part| match part {
+            Part::At => 0,
+            Part::Kind => 1,
+            Part::Channel => 2,
+            Part::Region => 3,
+            Part::Attribute => 4,
+        };
+        for (n, part) in Part::ALL.iter().enumerate() {
+            assert_eq!(position(*part), n, "{part:?}");
+        }
+        assert_eq!(Part::ALL.len(), 5);
+    }
+
     fn rulebook() -> Rulebook {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),

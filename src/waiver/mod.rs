@@ -173,3 +173,22 @@ fn matches(condition: &Match, file: &str, line: usize, publication: &Publication
         Match::Line { file: f, line: l } => f == file && *l == line,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind is in `WaiverWarningKind::ALL`: a new kind breaks this
+    /// match until it is numbered, and then this test until it is listed.
+    #[test]
+    fn every_warning_kind_is_listed() {
+        let position = |kind: WaiverWarningKind| match kind {
+            WaiverWarningKind::Unused => 0,
+            WaiverWarningKind::Expired => 1,
+        };
+        for (n, kind) in WaiverWarningKind::ALL.iter().enumerate() {
+            assert_eq!(position(*kind), n, "{kind:?}");
+        }
+        assert_eq!(WaiverWarningKind::ALL.len(), 2);
+    }
+}
