@@ -709,3 +709,68 @@ proptest! {
         prop_assert_eq!(counts(&summary), counts(&expected));
     }
 }
+
+/// A log where every line breaks a rule: past 1,024 findings a chunk of
+/// 1 MiB carries, the rest of the chunk's lines are read again by the merge
+/// (with inline waivers, waived findings and invalid lines among them). The
+/// same output as chunks too small to reach that budget, and the counts of
+/// the naive reading.
+#[test]
+fn findings_past_a_chunks_budget_come_out_the_same() {
+    let mut log = Vec::new();
+    for n in 0..3_000 {
+        match n % 7 {
+            0 => {
+                log.extend_from_slice(b"# scrutin: allow campaign-silence reason=\"court order\"\n")
+            }
+            1 => log.extend_from_slice(b"2017-05-06T10:00:00+02:00 outlet=a kind=pol\r\n"),
+            _ => {}
+        }
+        let line = format!(
+            "2017-05-06T10:{:02}:00+02:00 outlet=o{n} kind=campaign id=item-{n}\n",
+            n % 60
+        );
+        log.extend_from_slice(line.as_bytes());
+    }
+    let (expected, _) = output(
+        french(),
+        &log,
+        Format::Json,
+        Run::Pipeline {
+            jobs: 1,
+            chunk_bytes: 64,
+        },
+        Limits::default(),
+    );
+    for (jobs, chunk_bytes) in [(1, 1 << 20), (2, 1 << 20)] {
+        let run = Run::Pipeline { jobs, chunk_bytes };
+        let (actual, summary) = output(french(), &log, Format::Json, run, Limits::default());
+        assert!(summary.violations > 2_000, "{summary:?}");
+        assert!(actual == expected, "{run:?}");
+    }
+    let naive = naive_summary(french(), &log);
+    let mut summary = Summary::default();
+    let mut out = Vec::new();
+    let mut report = JsonReport::new(&mut out, french());
+    Pipeline::new(french())
+        .audit(
+            "a.log",
+            &log[..],
+            &mut report,
+            &mut summary,
+            Limits::default(),
+            &mut Waivers::none(),
+        )
+        .unwrap();
+    let counts = |s: &Summary| {
+        (
+            s.lines,
+            s.publications,
+            s.skipped,
+            s.invalid,
+            s.violations,
+            s.waived,
+        )
+    };
+    assert_eq!(counts(&summary), counts(&naive));
+}

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::{FieldAt, Known, LineError, LineErrorKind, Parts, Publication, Value, key_bit, list};
 use crate::rulebook::{ChannelId, KindId, Rulebook};
-use crate::source::{Span, char_column, did_you_mean};
+use crate::source::{Span, char_column, did_you_mean, printable_ascii};
 use crate::syntax::SyntaxError;
 use crate::time::{TimestampReader, parse_timestamp};
 
@@ -264,23 +264,6 @@ fn reject_control_characters(line: &str) -> Result<(), LineError> {
         c => LineError::new(kind, span, format!("a control character (U+{:04X})", u32::from(c))),
     };
     Err(error)
-}
-
-/// Is every byte printable ASCII or a tab? Most lines are; the others are
-/// looked at character by character.
-fn printable_ascii(bytes: &[u8]) -> bool {
-    // No early exit, so that the compiler can use vector instructions.
-    let odd = |b: u8| u8::from(b.wrapping_sub(b' ') >= 0x5F && b != b'\t');
-    let mut chunks = bytes.chunks_exact(32);
-    let mut found = 0;
-    for chunk in &mut chunks {
-        found |= chunk.iter().fold(0, |found, &b| found | odd(b));
-    }
-    found |= chunks
-        .remainder()
-        .iter()
-        .fold(0, |found, &b| found | odd(b));
-    found == 0
 }
 
 /// The index of `value` among the rulebook's declared terms.
