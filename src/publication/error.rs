@@ -28,7 +28,7 @@ macro_rules! line_error_kinds {
             pub const ALL: [LineErrorKind; [$(LineErrorKind::$kind),*].len()] =
                 [$(LineErrorKind::$kind),*];
 
-            /// The stable code: `scrutin::log::…`.
+            /// The stable code: `scrutin::log::…` or `scrutin::record::…`.
             pub fn code(self) -> &'static str {
                 match self {
                     $(LineErrorKind::$kind => $code,)*
@@ -61,6 +61,28 @@ line_error_kinds! {
     FirstPublished => "scrutin::log::bad-first-published",
     /// A waiver directive (`# scrutin: allow …`) that cannot be read.
     Waiver => "scrutin::log::bad-waiver",
+
+    // Records of structured sources, read through a profile.
+    /// A JSON Lines line that is not JSON.
+    NotJson => "scrutin::record::not-json",
+    /// A JSON Lines line that is JSON but not an object.
+    NotAnObject => "scrutin::record::not-an-object",
+    /// A field the profile maps is not in the record.
+    MissingMapped => "scrutin::record::missing-field",
+    /// A field that holds an object or a list where a value is needed.
+    NotAValue => "scrutin::record::not-a-value",
+    /// Neither a field nor classification gives the record a kind.
+    NoKind => "scrutin::record::no-kind",
+    /// A CSV row with more or fewer fields than the header.
+    RaggedRow => "scrutin::record::ragged-row",
+    /// A quote in the middle of an unquoted CSV field, or a quoted field
+    /// never closed.
+    BadQuote => "scrutin::record::bad-quote",
+    /// XML that is not well-formed: the rest of the feed cannot be read.
+    BadXml => "scrutin::record::bad-xml",
+    /// An XML entity other than the five XML predefines (a DTD's own
+    /// entities are never expanded).
+    XmlEntity => "scrutin::record::xml-entity",
 }
 
 impl LineErrorKind {
@@ -85,6 +107,15 @@ impl LineErrorKind {
                 "A first_published that is not a timestamp or is later than the line's"
             }
             LineErrorKind::Waiver => "An inline waiver directive that cannot be read",
+            LineErrorKind::NotJson => "A JSON Lines line that is not JSON",
+            LineErrorKind::NotAnObject => "A JSON Lines line that is not an object",
+            LineErrorKind::MissingMapped => "A record without a field its profile maps",
+            LineErrorKind::NotAValue => "A field holding an object or a list where a value is needed",
+            LineErrorKind::NoKind => "A record that neither a field nor classification gives a kind",
+            LineErrorKind::RaggedRow => "A CSV row with more or fewer fields than the header",
+            LineErrorKind::BadQuote => "A CSV field with a stray or unclosed quote",
+            LineErrorKind::BadXml => "XML that is not well-formed",
+            LineErrorKind::XmlEntity => "An XML entity that scrutin does not expand",
         }
     }
 }

@@ -10,11 +10,21 @@
 //! - `lines` splits bytes into lines, with one policy for byte-order marks,
 //!   line endings and over-long lines;
 //! - `log` reads scrutin's log syntax (`timestamp key=value…`);
+//! - `profile` says how the records of a structured source become
+//!   publications, `mapped` applies it to records that `json`, `csv` and
+//!   `feed` read; `meaning` gives every record's fields their meaning,
+//!   whatever the syntax;
+//! - `Reader` is any line-based reader, as a worker of the pipeline holds one;
 //! - `write` writes a publication back as a log line.
 
 mod error;
+pub mod json;
 pub mod lines;
 pub mod log;
+mod mapped;
+mod meaning;
+pub mod profile;
+mod reader;
 pub mod write;
 
 use std::borrow::Cow;
@@ -24,10 +34,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use crate::field::{FIELDS, Field, LIST_FIELDS};
-use crate::rulebook::{ChannelId, KindId, Rulebook};
+use crate::rulebook::{ChannelId, KindId, Rulebook, Severity};
 use crate::source::Span;
 pub use error::{LineError, LineErrorKind};
 pub use log::LogReader;
+pub use profile::{Format, Profile};
+pub use reader::Reader;
 
 /// One published (or scheduled) item.
 #[derive(Debug, Clone)]
@@ -51,14 +63,19 @@ pub(crate) struct Parts {
     pub(crate) first_published: Option<DateTime<Utc>>,
     /// Every field, in the order written.
     pub(crate) fields: Vec<FieldAt>,
-    /// Values that had escapes, unescaped.
-    pub(crate) unescaped: String,
+    /// Text that is not in the record as it is: values that had escapes,
+    /// unescaped; keys and values a source profile gives.
+    pub(crate) side: String,
     /// Indices into `fields` of the well-known single-valued fields.
     pub(crate) known: Known,
     /// `key_bit` of every key written: a rule whose filter needs a key
     /// missing here cannot apply.
     pub(crate) keys: u64,
     pub(crate) spans: Spans,
+    /// How the kind was decided, in `side`, when classification decided it.
+    pub(crate) kind_how: Option<Range<usize>>,
+    /// The highest severity a finding may have (a classified record's).
+    pub(crate) severity_cap: Option<Severity>,
 }
 
 /// Where the well-known fields are in `Parts::fields`.
@@ -73,22 +90,32 @@ pub(crate) struct Known {
     pub(crate) tags: Option<u32>,
 }
 
-/// One field: its key and value as written in the record.
+/// One field: its key and value, and where the value is written in the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FieldAt {
-    pub(crate) key: Range<usize>,
+    pub(crate) key: Value,
     pub(crate) value: Value,
     /// The value as written, quotes included.
     pub(crate) written: Range<usize>,
     pub(crate) quoted: bool,
 }
 
-/// Where a field's value lies: in the record, or (when it had escapes) in
-/// `Parts::unescaped`.
+/// Where a field's key or value lies: in the record, or in `Parts::side`
+/// (a value that had escapes; a key or a value a source profile gives).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Value {
     Text(Range<usize>),
-    Unescaped(Range<usize>),
+    Side(Range<usize>),
+}
+
+impl Value {
+    /// Its text, from the record `text` or the side buffer `side`.
+    pub(crate) fn get<'t>(&self, text: &'t str, side: &'t str) -> &'t str {
+        match self {
+            Value::Text(range) => &text[range.clone()],
+            Value::Side(range) => &side[range.clone()],
+        }
+    }
 }
 
 /// Where the parts of a publication are written in its record.
@@ -206,6 +233,19 @@ impl<'a> Publication<'a> {
             .is_some_and(|first| first < self.instant())
     }
 
+    /// How its kind was decided, when a profile's classification decided
+    /// it: "kind `poll` from the keyword `sondage` in `title`".
+    pub fn kind_how(&self) -> Option<&str> {
+        let range = self.parts.kind_how.clone()?;
+        self.parts.side.get(range)
+    }
+
+    /// The highest severity a finding on it may have, if its profile caps
+    /// the findings on classified records.
+    pub fn severity_cap(&self) -> Option<Severity> {
+        self.parts.severity_cap
+    }
+
     pub fn spans(&self) -> Spans {
         self.parts.spans
     }
@@ -232,7 +272,7 @@ impl<'a> Publication<'a> {
                 .parts
                 .fields
                 .iter()
-                .position(|f| &self.text[f.key.clone()] == key)
+                .position(|f| self.key(f) == key)
                 .map(|n| n as u32),
         };
         self.known(index)
@@ -241,7 +281,7 @@ impl<'a> Publication<'a> {
     /// Every field that is not one of `FIELDS`, in the order written.
     pub fn attributes(&self) -> impl Iterator<Item = (&str, &str)> {
         self.parts.fields.iter().filter_map(|field| {
-            let key = &self.text[field.key.clone()];
+            let key = self.key(field);
             let attribute = !FIELDS.iter().any(|f| f.key == key);
             attribute.then(|| (key, self.value(field)))
         })
@@ -252,11 +292,12 @@ impl<'a> Publication<'a> {
         Some(self.value(field))
     }
 
+    fn key(&self, field: &FieldAt) -> &str {
+        field.key.get(&self.text, &self.parts.side)
+    }
+
     fn value(&self, field: &FieldAt) -> &str {
-        match &field.value {
-            Value::Text(range) => &self.text[range.clone()],
-            Value::Unescaped(range) => &self.parts.unescaped[range.clone()],
-        }
+        field.value.get(&self.text, &self.parts.side)
     }
 }
 

@@ -15,6 +15,7 @@
 //! This is the ground floor: every other module reads time through it.
 
 mod fast;
+mod forms;
 
 use chrono::{
     DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
@@ -26,6 +27,7 @@ use nom::combinator::{opt, recognize};
 use nom::{IResult, Parser};
 
 use crate::source::{Span, did_you_mean};
+pub use forms::{Overlap, TimeForm};
 
 /// A parsed instant, with the local reading the log gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

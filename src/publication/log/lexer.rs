@@ -118,7 +118,7 @@ fn field(line: &str, start: usize, unescaped: &mut String) -> Result<Option<Fiel
         return fail(after, message.to_string());
     }
     Ok(Some(FieldAt {
-        key: start..key_end,
+        key: Value::Text(start..key_end),
         value,
         written: value_start..after,
         quoted,
@@ -144,7 +144,7 @@ fn quoted_value(
                 None => Value::Text(body..position),
                 Some(from) => {
                     unescaped.push_str(&line[run..position]);
-                    Value::Unescaped(from..unescaped.len())
+                    Value::Side(from..unescaped.len())
                 }
             };
             return Ok((value, position + 1));
@@ -279,7 +279,7 @@ mod tests {
     fn value<'a>(text: &'a str, unescaped: &'a str, field: &FieldAt) -> &'a str {
         match &field.value {
             Value::Text(range) => &text[range.clone()],
-            Value::Unescaped(range) => &unescaped[range.clone()],
+            Value::Side(range) => &unescaped[range.clone()],
         }
     }
 
@@ -289,7 +289,7 @@ mod tests {
             r#"2017-05-06T09:30:00+02:00 outlet=lemonde.fr title="Sondage \"Ipsos\"" kind=poll"#;
         let (timestamp, fields, unescaped) = lexed(text);
         assert_eq!(&text[timestamp], "2017-05-06T09:30:00+02:00");
-        let keys: Vec<_> = fields.iter().map(|f| &text[f.key.clone()]).collect();
+        let keys: Vec<_> = fields.iter().map(|f| f.key.get(text, &unescaped)).collect();
         assert_eq!(keys, ["outlet", "title", "kind"]);
         assert_eq!(value(text, &unescaped, &fields[1]), r#"Sondage "Ipsos""#);
         assert_eq!(&text[fields[1].written.clone()], r#""Sondage \"Ipsos\"""#);

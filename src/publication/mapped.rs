@@ -1,0 +1,306 @@
+//! Records of structured sources → `Publication`, through a profile.
+//!
+//! A reader of a format (JSON Lines, CSV, feeds) finds a record's fields
+//! and where each is written (`Record`); the `Mapper` takes from them what
+//! the profile says (the instant in its form, each field, the kind, by
+//! classification if need be) and hands the result to the same `meaning`
+//! step as a log line: a record means what the same log line would.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::profile::{From, Profile};
+use super::{FieldAt, LineError, LineErrorKind, Parts, Publication, Value, meaning};
+use crate::rulebook::Rulebook;
+use crate::source::Span;
+use crate::time::Timestamp;
+
+/// One value of a record's field: where its text lies (in the record, or
+/// unescaped in the side buffer) and where it is written in the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) value: Value,
+    pub(crate) written: Range<usize>,
+}
+
+/// A record of a structured source, as a format's reader found it.
+pub(crate) trait Record {
+    /// Every value of `field` in the record, in the order written, into
+    /// `out`; text that is not in the record as it is (unescaped) goes to
+    /// `side`. A field holding something that is not a value is an error.
+    fn values(&self, field: &str, side: &mut String, out: &mut Vec<Found>) -> Result<(), LineError>;
+}
+
+/// Reads records through a profile, under a rulebook, keeping its buffers
+/// from record to record.
+pub(crate) struct Mapper<'r> {
+    rulebook: &'r Rulebook,
+    profile: &'r Profile,
+    parts: Parts,
+    found: Vec<Found>,
+}
+
+impl<'r> Mapper<'r> {
+    pub(crate) fn new(rulebook: &'r Rulebook, profile: &'r Profile) -> Self {
+        Mapper {
+            rulebook,
+            profile,
+            parts: Parts::default(),
+            found: Vec::new(),
+        }
+    }
+
+    /// The publication `record` (read from `text`) is.
+    pub(crate) fn read<'s>(
+        &'s mut self,
+        text: &'s str,
+        record: &dyn Record,
+    ) -> Result<Publication<'s>, LineError> {
+        let profile = self.profile;
+        let end = text.trim_end().len();
+        self.parts.fields.clear();
+        self.parts.side.clear();
+        self.parts.kind_how = None;
+        self.parts.severity_cap = None;
+        let (stamp, timestamp_span) = self.instant(text, record, &profile.timestamp.field, end, |t| {
+            profile.timestamp.form.read(t)
+        })?;
+        for mapping in &profile.fields {
+            self.field(text, record, &mapping.target, &mapping.from, end)?;
+        }
+        if let Some(first) = &profile.first_published
+            && let Some((first, span)) = self.optional_instant(text, record, first)?
+        {
+            // `meaning` reads `first_published` as a log writes it.
+            let start = self.parts.side.len();
+            let written = first
+                .instant
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            self.parts.side.push_str(&written);
+            let value = Value::Side(start..self.parts.side.len());
+            push(&mut self.parts, "first_published", value, span);
+        }
+        self.kind(text, record, end)?;
+        meaning::resolve(self.rulebook, text, &mut self.parts, stamp, timestamp_span, end)?;
+        Ok(Publication::new(text, Cow::Borrowed(&self.parts)))
+    }
+
+    /// The instant in `field`, read by `read`; the record is invalid without it.
+    fn instant(
+        &mut self,
+        text: &str,
+        record: &dyn Record,
+        field: &str,
+        end: usize,
+        read: impl Fn(&str) -> Result<Timestamp, crate::time::TimeError>,
+    ) -> Result<(Timestamp, Span), LineError> {
+        self.lookup(record, field)?;
+        let Some(found) = self.found.first() else {
+            return Err(missing(field, "the timestamp", end));
+        };
+        let span = Span::new(found.written.start, found.written.len());
+        let value = found.value.get(text, &self.parts.side);
+        let stamp = read(value).map_err(|e| {
+            LineError::new(
+                LineErrorKind::Timestamp,
+                span,
+                format!("`{field}`: {}", e.message),
+            )
+        })?;
+        Ok((stamp, span))
+    }
+
+    fn optional_instant(
+        &mut self,
+        text: &str,
+        record: &dyn Record,
+        instant: &super::profile::Instant,
+    ) -> Result<Option<(Timestamp, Range<usize>)>, LineError> {
+        self.lookup(record, &instant.field)?;
+        let Some(found) = self.found.first() else {
+            return Ok(None);
+        };
+        let written = found.written.clone();
+        let value = found.value.get(text, &self.parts.side);
+        let stamp = instant.form.read(value).map_err(|e| {
+            LineError::new(
+                LineErrorKind::FirstPublished,
+                Span::new(written.start, written.len()),
+                format!("`{}`: {}", instant.field, e.message),
+            )
+        })?;
+        Ok(Some((stamp, written)))
+    }
+
+    /// The values of `field`, into `self.found`.
+    fn lookup(&mut self, record: &dyn Record, field: &str) -> Result<(), LineError> {
+        self.found.clear();
+        record.values(field, &mut self.parts.side, &mut self.found)
+    }
+
+    /// Adds the publication's field `target` from `from`.
+    fn field(
+        &mut self,
+        text: &str,
+        record: &dyn Record,
+        target: &str,
+        from: &From,
+        end: usize,
+    ) -> Result<(), LineError> {
+        match self.value(text, record, from, target == "region" || target == "tags")? {
+            Some((value, written)) => push(&mut self.parts, target, value, written),
+            None => match from {
+                From::Field {
+                    field,
+                    optional: false,
+                    ..
+                } => return Err(missing(field, &format!("`{target}`"), end)),
+                _ => {}
+            },
+        }
+        Ok(())
+    }
+
+    /// The value `from` gives this record, and where it is written: `None`
+    /// when the record has no such field. With `list`, every value, joined
+    /// with commas (as a log writes a list).
+    fn value(
+        &mut self,
+        text: &str,
+        record: &dyn Record,
+        from: &From,
+        list: bool,
+    ) -> Result<Option<(Value, Range<usize>)>, LineError> {
+        let (field, map, default) = match from {
+            From::Value(constant) => {
+                let value = side(&mut self.parts.side, constant);
+                return Ok(Some((value, 0..0)));
+            }
+            From::Field {
+                field, map, default, ..
+            } => (field, map, default),
+        };
+        self.lookup(record, field)?;
+        let mapped = |value: &str| map.iter().find(|(from, _)| from == value).map(|(_, to)| to);
+        if list {
+            let Some(first) = self.found.first() else {
+                return Ok(default.as_ref().map(|d| (side(&mut self.parts.side, d), 0..0)));
+            };
+            let written = first.written.start..self.found.last().map_or(0, |f| f.written.end);
+            if self.found.len() == 1 && map.is_empty() {
+                return Ok(Some((first.value.clone(), first.written.clone())));
+            }
+            let mut joined = String::new();
+            for found in &self.found {
+                let value = found.value.get(text, &self.parts.side);
+                let value = mapped(value).map_or(value, String::as_str);
+                if !joined.is_empty() {
+                    joined.push(',');
+                }
+                joined.push_str(value);
+            }
+            return Ok(Some((side(&mut self.parts.side, &joined), written)));
+        }
+        // One value: the first the map maps, or else the first (or the
+        // default, with a map).
+        let side_text = &self.parts.side;
+        let hit = self.found.iter().find_map(|found| {
+            mapped(found.value.get(text, side_text)).map(|to| (to.clone(), found.written.clone()))
+        });
+        if let Some((to, written)) = hit {
+            return Ok(Some((side(&mut self.parts.side, &to), written)));
+        }
+        match (self.found.first(), default) {
+            (Some(found), Some(default)) if !map.is_empty() => {
+                let written = found.written.clone();
+                Ok(Some((side(&mut self.parts.side, default), written)))
+            }
+            (Some(found), _) => Ok(Some((found.value.clone(), found.written.clone()))),
+            (None, Some(default)) => Ok(Some((side(&mut self.parts.side, default), 0..0))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The record's kind: from its field, else by classification.
+    fn kind(&mut self, text: &str, record: &dyn Record, end: usize) -> Result<(), LineError> {
+        let kind = &self.profile.kind;
+        if let Some(from) = &kind.from
+            && let Some((value, written)) = self.value(text, record, from, false)?
+        {
+            push(&mut self.parts, "kind", value, written);
+            return Ok(());
+        }
+        let Some(classifier) = &kind.classify else {
+            let field = match &kind.from {
+                Some(From::Field { field, .. }) => field.as_str(),
+                _ => "kind",
+            };
+            return Err(missing(field, "the kind", end));
+        };
+        let mut buffer = std::mem::take(&mut self.parts.side);
+        let mut found = Vec::new();
+        let mut failed = None;
+        let decision = classifier.classify(|field| {
+            found.clear();
+            if let Err(error) = record.values(field, &mut buffer, &mut found) {
+                failed.get_or_insert(error);
+            }
+            found
+                .iter()
+                .map(|f| Cow::Owned(f.value.get(text, &buffer).to_string()))
+                .collect()
+        });
+        self.parts.side = buffer;
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        let Some(decision) = decision else {
+            let over = classifier.over.join("`, `");
+            return Err(LineError::new(
+                LineErrorKind::NoKind,
+                Span::new(0, end),
+                "no classification rule matched this record, and the profile gives no default kind",
+            )
+            .with_help(format!(
+                "the rules look at `{over}`; add a `default` kind to the profile's `classify`, or a rule that matches"
+            )));
+        };
+        let value = side(&mut self.parts.side, &decision.kind);
+        push(&mut self.parts, "kind", value, 0..0);
+        let start = self.parts.side.len();
+        self.parts.side.push_str(&decision.how);
+        self.parts.kind_how = Some(start..self.parts.side.len());
+        self.parts.severity_cap = classifier.severity;
+        Ok(())
+    }
+}
+
+/// Adds a field whose key the profile gives.
+fn push(parts: &mut Parts, key: &str, value: Value, written: Range<usize>) {
+    let key = side(&mut parts.side, key);
+    parts.fields.push(FieldAt {
+        key,
+        value,
+        written,
+        quoted: false,
+    });
+}
+
+/// `text`, added to the side buffer.
+fn side(buffer: &mut String, text: &str) -> Value {
+    let start = buffer.len();
+    buffer.push_str(text);
+    Value::Side(start..buffer.len())
+}
+
+/// A record without `field`, which the profile maps to `what`.
+fn missing(field: &str, what: &str, end: usize) -> LineError {
+    LineError::new(
+        LineErrorKind::MissingMapped,
+        Span::new(0, end),
+        format!("this record has no `{field}`, which the profile reads as {what}"),
+    )
+    .with_help(
+        "check the profile's field names against the source; a field that some records lack can be marked `optional: true` or given a `default`",
+    )
+}

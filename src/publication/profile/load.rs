@@ -1,0 +1,1 @@
+//! Reads a profile from YAML (placeholder until the loader lands).
