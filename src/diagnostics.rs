@@ -12,7 +12,7 @@
 
 use crate::audit::UNREADABLE;
 use crate::preflight::Part;
-use crate::publication::LineErrorKind;
+use crate::publication::{InputError, LineErrorKind};
 use crate::rulebook::{ProblemKind, RulebookError};
 use crate::waiver::WaiverWarningKind;
 
@@ -53,7 +53,7 @@ pub fn all_codes() -> Vec<&'static str> {
         .chain(ProblemKind::ALL.iter().map(|kind| kind.code()));
     let waivers = WaiverWarningKind::ALL.iter().map(|kind| kind.code());
     let options = Part::ALL.iter().map(|part| part.code());
-    let commands = RUN.into_iter().chain(COMMAND_LINE);
+    let commands = RUN.into_iter().chain(InputError::CODES).chain(COMMAND_LINE);
     log.chain(files)
         .chain(waivers)
         .chain(options)

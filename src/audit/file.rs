@@ -19,8 +19,11 @@ pub(crate) struct FileAudit<'a> {
     summary: &'a mut Summary,
     limits: Limits,
     waivers: &'a mut Waivers,
-    /// Lines of this file so far.
+    /// Records of this file so far (lines, in a log).
     lines: usize,
+    /// The line of the file where the next record starts (a CSV record or
+    /// a feed's item may take several).
+    line: usize,
     /// Inline waivers read on the comment lines just above the current line.
     pending: Vec<(Directive, Origin)>,
     /// The findings to report; the others are only counted.
@@ -46,6 +49,7 @@ impl<'a> FileAudit<'a> {
             limits,
             waivers,
             lines: 0,
+            line: 1,
             pending: Vec::new(),
             scope: None,
         })
@@ -57,7 +61,7 @@ impl<'a> FileAudit<'a> {
         self
     }
 
-    /// Lines of this file so far.
+    /// Records of this file so far.
     pub(crate) fn lines(&self) -> usize {
         self.lines
     }
@@ -72,12 +76,19 @@ impl<'a> FileAudit<'a> {
         stop
     }
 
-    /// Lines that need no report: `publications` without findings and
-    /// `skipped` blank or comment lines that are not waivers. The first of
-    /// them ends any run of inline waivers, which then accepted nothing.
-    pub(crate) fn clean(&mut self, publications: usize, skipped: usize) -> io::Result<()> {
+    /// Records that need no report: `publications` without findings and
+    /// `skipped` blank or comment lines that are not waivers, which take
+    /// `lines` lines of the file. The first of them ends any run of inline
+    /// waivers, which then accepted nothing.
+    pub(crate) fn clean(
+        &mut self,
+        publications: usize,
+        skipped: usize,
+        lines: usize,
+    ) -> io::Result<()> {
         self.flush()?;
         self.lines += publications + skipped;
+        self.line += lines;
         self.summary.lines += publications + skipped;
         self.summary.publications += publications;
         self.summary.skipped += skipped;
@@ -210,15 +221,24 @@ impl<'a> FileAudit<'a> {
         )
     }
 
+    /// The next record starts at `line` of the file (a feed's item, found
+    /// by its own reader).
+    #[allow(dead_code, reason = "used by the feeds' reader, which comes next")]
+    pub(crate) fn at_line(&mut self, line: usize) {
+        self.line = line;
+    }
+
     fn next_line<'t>(&mut self, text: &'t str) -> LogLine<'t>
     where
         'a: 't,
     {
         self.lines += 1;
         self.summary.lines += 1;
+        let number = self.line;
+        self.line += 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count();
         LogLine {
             file: self.file,
-            number: self.lines,
+            number,
             text,
         }
     }

@@ -23,13 +23,46 @@ use crate::waiver::{Acceptance, WaiverWarning, Waivers};
 pub(crate) use file::FileAudit;
 use pipeline::Pipeline;
 
-/// One line of a log, where it comes from.
+/// One record of a log or source (a line of a log), where it comes from.
 #[derive(Debug, Clone, Copy)]
 pub struct LogLine<'a> {
     pub file: &'a str,
-    /// 1-based.
+    /// 1-based: the line of the file where the record starts.
     pub number: usize,
+    /// The record as written: one line of a log, or JSON Lines; a CSV
+    /// record or a feed's item may take several.
     pub text: &'a str,
+}
+
+impl LogLine<'_> {
+    /// The 1-based line of the file and column (in characters) of byte
+    /// `offset` of the record.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = crate::source::floor_char_boundary(self.text, offset);
+        let before = &self.text[..offset];
+        match memchr::memrchr(b'\n', before.as_bytes()) {
+            None => (self.number, crate::source::char_column(self.text, offset)),
+            Some(newline) => {
+                let lines = memchr::memchr_iter(b'\n', before.as_bytes()).count();
+                let line = &self.text[newline + 1..];
+                (
+                    self.number + lines,
+                    crate::source::char_column(line, offset - newline - 1),
+                )
+            }
+        }
+    }
+
+    /// The line of the record that holds byte `offset`, and where that
+    /// line starts in the record: what a snippet shows.
+    pub fn line_at(&self, offset: usize) -> (&str, usize) {
+        let offset = crate::source::floor_char_boundary(self.text, offset);
+        let start = memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]).map_or(0, |n| n + 1);
+        let end = memchr::memchr(b'\n', &self.text.as_bytes()[offset..])
+            .map_or(self.text.len(), |n| offset + n);
+        let line = &self.text[start..end];
+        (line.strip_suffix('\r').unwrap_or(line), start)
+    }
 }
 
 /// What a line has to report. Blank lines, comments and publications that

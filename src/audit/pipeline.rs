@@ -31,14 +31,16 @@ use std::thread;
 use super::worker::{Item, Piece, Worker};
 use super::{FileAudit, Limits, Report, Summary};
 use crate::check::{Checker, Scope};
-use crate::publication::Publication;
 use crate::publication::lines::{Chunk, ChunkReader, LineText};
+use crate::publication::{Format, Profile, Publication};
 use crate::rulebook::Rulebook;
 use crate::waiver::Waivers;
 
 /// A rulebook ready to check large logs: indexed once, used for every file.
 pub struct Pipeline<'r> {
     checker: Checker<'r>,
+    format: Format,
+    profile: Option<&'r Profile>,
     jobs: usize,
     chunk_bytes: usize,
     scope: Scope,
@@ -61,10 +63,20 @@ impl<'r> Pipeline<'r> {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
         Pipeline {
             checker: Checker::new(rulebook),
+            format: Format::Log,
+            profile: None,
             jobs: cores.min(Self::MAX_JOBS),
             chunk_bytes: Self::DEFAULT_CHUNK_BYTES,
             scope: Scope::default(),
         }
+    }
+
+    /// Reads `format` (line-based: the log syntax, JSON Lines, CSV) through
+    /// `profile`, which every format but the log's needs.
+    pub fn input(mut self, format: Format, profile: Option<&'r Profile>) -> Self {
+        self.format = format;
+        self.profile = profile;
+        self
     }
 
     /// Reports only the findings inside `scope` (the others are counted).
@@ -107,7 +119,7 @@ impl<'r> Pipeline<'r> {
         let audit = self.begin(file, report, summary, limits, waivers)?;
         let mut merge = Merge {
             audit,
-            worker: Worker::new(&self.checker),
+            worker: self.worker(),
         };
         let reader = ChunkReader::new(input, self.chunk_bytes);
         let stop = self.on_all_cores(reader, &mut merge)?;
@@ -127,11 +139,15 @@ impl<'r> Pipeline<'r> {
         let audit = self.begin(file, report, summary, limits, waivers)?;
         let mut merge = Merge {
             audit,
-            worker: Worker::new(&self.checker),
+            worker: self.worker(),
         };
         let mut reader = ChunkReader::new(input, self.chunk_bytes);
         let stop = self.on_this_thread(&mut reader, &mut merge)?;
         merge.finish(stop)
+    }
+
+    fn worker(&self) -> Worker<'_> {
+        Worker::new(&self.checker, self.format, self.profile)
     }
 
     fn begin<'a>(
@@ -152,7 +168,7 @@ impl<'r> Pipeline<'r> {
         reader: &mut ChunkReader<impl Read>,
         merge: &mut Merge,
     ) -> io::Result<Option<Stop>> {
-        let mut worker = Worker::new(&self.checker);
+        let mut worker = self.worker();
         let mut buffer = Vec::new();
         loop {
             // Before reading on: a stream may not have more to give yet.
@@ -197,7 +213,7 @@ impl<'r> Pipeline<'r> {
     }
 
     fn work(&self, work: &Mutex<Receiver<(usize, Chunk)>>, done: &SyncSender<(usize, Piece)>) {
-        let mut worker = Worker::new(&self.checker);
+        let mut worker = self.worker();
         loop {
             let next = work.lock().map(|queue| queue.recv());
             let Ok(Ok((sequence, chunk))) = next else {
@@ -262,7 +278,8 @@ impl Merge<'_> {
             Item::Clean {
                 publications,
                 skipped,
-            } => self.audit.clean(publications, skipped)?,
+                lines,
+            } => self.audit.clean(publications, skipped, lines)?,
             Item::Checked {
                 line,
                 parts,

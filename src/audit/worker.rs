@@ -7,8 +7,7 @@ use std::ops::Range;
 use super::FileAudit;
 use crate::check::{Checker, Finding};
 use crate::publication::lines::{Chunk, LineText, lines};
-use crate::publication::log::is_skipped;
-use crate::publication::{LogReader, Parts};
+use crate::publication::{Format, Parts, Profile, Reader};
 
 /// A chunk, read and checked.
 pub(super) enum Piece {
@@ -23,8 +22,12 @@ pub(super) enum Piece {
 
 /// Lines of a chunk, as the merge needs them.
 pub(super) enum Item {
-    /// Lines that need no report: only counted.
-    Clean { publications: usize, skipped: usize },
+    /// Records that need no report: only counted; they take `lines` lines.
+    Clean {
+        publications: usize,
+        skipped: usize,
+        lines: usize,
+    },
     /// A publication that breaks rules: what the worker read of it.
     Checked {
         line: Range<usize>,
@@ -60,16 +63,20 @@ enum Line {
 
 /// A worker's reader and checker, with their buffers.
 pub(super) struct Worker<'c> {
-    reader: LogReader<'c>,
+    reader: Reader<'c>,
     checker: &'c Checker<'c>,
     candidates: Vec<usize>,
     findings: Vec<Finding>,
 }
 
 impl<'c> Worker<'c> {
-    pub(super) fn new(checker: &'c Checker<'c>) -> Self {
+    pub(super) fn new(
+        checker: &'c Checker<'c>,
+        format: Format,
+        profile: Option<&'c Profile>,
+    ) -> Self {
         Worker {
-            reader: LogReader::new(checker.rulebook()),
+            reader: Reader::new(checker.rulebook(), format, profile),
             checker,
             candidates: Vec::new(),
             findings: Vec::new(),
@@ -97,6 +104,7 @@ impl<'c> Worker<'c> {
                         items.push(Item::Clean {
                             publications,
                             skipped,
+                            lines: publications + skipped,
                         });
                         (publications, skipped) = (0, 0);
                     }
@@ -112,6 +120,7 @@ impl<'c> Worker<'c> {
             items.push(Item::Clean {
                 publications,
                 skipped,
+                lines: publications + skipped,
             });
         }
         Piece::Lines { bytes, items }
@@ -123,9 +132,11 @@ impl<'c> Worker<'c> {
         let LineText::Text(text) = LineText::new(&bytes[range.clone()]) else {
             return Line::Report(Item::Again(range));
         };
-        if is_skipped(text) {
+        if self.reader.is_skipped(text) {
             // A waiver directive names scrutin; other comments are only counted.
-            return if memchr::memmem::find(text.as_bytes(), b"scrutin").is_some() {
+            let maybe_waiver = self.reader.has_waivers()
+                && memchr::memmem::find(text.as_bytes(), b"scrutin").is_some();
+            return if maybe_waiver {
                 Line::Report(Item::Comment(range))
             } else {
                 Line::Skipped
@@ -170,7 +181,7 @@ impl<'c> Worker<'c> {
             Ok(publication) => {
                 let findings = self.checker.check(&publication);
                 if findings.is_empty() {
-                    audit.clean(1, 0)
+                    audit.clean(1, 0, 1)
                 } else {
                     audit.checked(&publication, findings)
                 }

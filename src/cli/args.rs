@@ -93,9 +93,17 @@ pub(crate) struct CheckArgs {
     /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
     #[arg(long, short = 'r', value_name = "FILE")]
     pub(crate) rules: PathBuf,
-    /// Publication logs; `-` reads standard input.
+    /// Publication logs or sources (`.gz` too); `-` reads standard input.
     #[arg(required = true, value_name = "LOG")]
     pub(crate) logs: Vec<PathBuf>,
+    /// The format of the logs (default: each one's extension, else its
+    /// first bytes, else the log syntax).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) input: Option<InputFormat>,
+    /// How the records of a JSON Lines, CSV, RSS, Atom or sitemap source
+    /// become publications (YAML; samples/profiles/ has examples).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) profile: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
     /// Exit with 1 when a finding is at or above this severity.
@@ -227,6 +235,37 @@ pub(crate) enum Format {
     Github,
     /// JUnit XML: a test case per rule and file, for CI test reports.
     Junit,
+}
+
+/// The input formats (`--input`).
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum InputFormat {
+    /// scrutin's log syntax: `timestamp key=value…`, one per line.
+    Log,
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// RSS 2.0: one publication per `<item>`.
+    Rss,
+    /// Atom: one publication per `<entry>`.
+    Atom,
+    /// A (news) sitemap: one publication per `<url>`.
+    Sitemap,
+}
+
+impl InputFormat {
+    pub(crate) fn format(self) -> scrutin::publication::Format {
+        use scrutin::publication::Format;
+        match self {
+            InputFormat::Log => Format::Log,
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Rss => Format::Rss,
+            InputFormat::Atom => Format::Atom,
+            InputFormat::Sitemap => Format::Sitemap,
+        }
+    }
 }
 
 /// How `calendar` prints the windows.

@@ -78,7 +78,8 @@ impl CliError {
     /// The error of a YAML file, drawn with its problems in place.
     fn in_a_file(&self) -> Option<&RulebookError> {
         match self {
-            CliError::Rulebook(error) | CliError::Run(RunError::Waivers(error)) => Some(error),
+            CliError::Rulebook(error)
+            | CliError::Run(RunError::Waivers(error) | RunError::Profile(error)) => Some(error),
             _ => None,
         }
     }

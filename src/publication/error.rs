@@ -110,8 +110,12 @@ impl LineErrorKind {
             LineErrorKind::NotJson => "A JSON Lines line that is not JSON",
             LineErrorKind::NotAnObject => "A JSON Lines line that is not an object",
             LineErrorKind::MissingMapped => "A record without a field its profile maps",
-            LineErrorKind::NotAValue => "A field holding an object or a list where a value is needed",
-            LineErrorKind::NoKind => "A record that neither a field nor classification gives a kind",
+            LineErrorKind::NotAValue => {
+                "A field holding an object or a list where a value is needed"
+            }
+            LineErrorKind::NoKind => {
+                "A record that neither a field nor classification gives a kind"
+            }
             LineErrorKind::RaggedRow => "A CSV row with more or fewer fields than the header",
             LineErrorKind::BadQuote => "A CSV field with a stray or unclosed quote",
             LineErrorKind::BadXml => "XML that is not well-formed",

@@ -82,12 +82,19 @@ impl<'a> JsonRecord<'a> {
             return Ok(None);
         }
         // A piece of an object that parsed: it is an object too.
-        let inner: Members<'a> = serde_json::from_str(value.get()).map_err(|e| not_an_object(self.line, &e))?;
+        let inner: Members<'a> =
+            serde_json::from_str(value.get()).map_err(|e| not_an_object(self.line, &e))?;
         self.find(&inner, rest)
     }
 
     /// Adds the values of `raw` (a value, or every item of a list of values).
-    fn add(&self, path: &str, raw: &'a RawValue, side: &mut String, out: &mut Vec<Found>) -> Result<(), LineError> {
+    fn add(
+        &self,
+        path: &str,
+        raw: &'a RawValue,
+        side: &mut String,
+        out: &mut Vec<Found>,
+    ) -> Result<(), LineError> {
         let text = raw.get();
         let start = self.offset(text);
         let written = start..start + text.len();
@@ -109,7 +116,8 @@ impl<'a> JsonRecord<'a> {
                 });
             }
             Some(b'[') => {
-                let items: Vec<&'a RawValue> = serde_json::from_str(text).map_err(|e| not_an_object(self.line, &e))?;
+                let items: Vec<&'a RawValue> =
+                    serde_json::from_str(text).map_err(|e| not_an_object(self.line, &e))?;
                 for item in items {
                     if item.get().starts_with('[') {
                         return Err(not_a_value(path, "a list of lists", written));
@@ -131,7 +139,12 @@ impl<'a> JsonRecord<'a> {
 }
 
 impl Record for JsonRecord<'_> {
-    fn values(&self, field: &str, side: &mut String, out: &mut Vec<Found>) -> Result<(), LineError> {
+    fn values(
+        &self,
+        field: &str,
+        side: &mut String,
+        out: &mut Vec<Found>,
+    ) -> Result<(), LineError> {
         match self.find(&self.members, field)? {
             Some(raw) => self.add(field, raw, side, out),
             None => Ok(()),
@@ -169,7 +182,10 @@ fn not_an_object(line: &str, error: &serde_json::Error) -> LineError {
         .with_help("JSON Lines holds one object per line: {\"created_at\": …, \"text\": …}"),
         _ => LineError::new(
             LineErrorKind::NotJson,
-            Span::new(offset.saturating_sub(usize::from(offset == line.len() && offset > 0)), 1.min(line.len())),
+            Span::new(
+                offset.saturating_sub(usize::from(offset == line.len() && offset > 0)),
+                1.min(line.len()),
+            ),
             format!("this line is not JSON: {message}"),
         )
         .with_help("JSON Lines holds one JSON object per line, each whole on its line"),
@@ -196,7 +212,10 @@ mod tests {
     #[test]
     fn values_by_dotted_path_with_their_places() {
         let line = r#"{"created_at":"Sat May 06 10:00:00 +0000 2017","user":{"screen_name":"a\"b","id":7},"tags":["x","y"],"n":null,"a.b":1}"#;
-        assert_eq!(values(line, "created_at").unwrap(), ["Sat May 06 10:00:00 +0000 2017@Sat May 06 10:00:00 +0000 2017"]);
+        assert_eq!(
+            values(line, "created_at").unwrap(),
+            ["Sat May 06 10:00:00 +0000 2017@Sat May 06 10:00:00 +0000 2017"]
+        );
         assert_eq!(values(line, "user.screen_name").unwrap(), [r#"a"b@a\"b"#]);
         assert_eq!(values(line, "user.id").unwrap(), ["7@7"]);
         assert_eq!(values(line, "tags").unwrap(), ["x@x", "y@y"]);
@@ -204,7 +223,13 @@ mod tests {
         assert_eq!(values(line, "a.b").unwrap(), ["1@1"]);
         assert_eq!(values(line, "missing.path").unwrap(), Vec::<String>::new());
         let e = values(line, "user").unwrap_err();
-        assert_eq!((e.kind, e.message.as_str()), (LineErrorKind::NotAValue, "`user` holds an object, not a value"));
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (
+                LineErrorKind::NotAValue,
+                "`user` holds an object, not a value"
+            )
+        );
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub(crate) trait Record {
     /// Every value of `field` in the record, in the order written, into
     /// `out`; text that is not in the record as it is (unescaped) goes to
     /// `side`. A field holding something that is not a value is an error.
-    fn values(&self, field: &str, side: &mut String, out: &mut Vec<Found>) -> Result<(), LineError>;
+    fn values(&self, field: &str, side: &mut String, out: &mut Vec<Found>)
+    -> Result<(), LineError>;
 }
 
 /// Reads records through a profile, under a rulebook, keeping its buffers
@@ -62,9 +63,10 @@ impl<'r> Mapper<'r> {
         self.parts.side.clear();
         self.parts.kind_how = None;
         self.parts.severity_cap = None;
-        let (stamp, timestamp_span) = self.instant(text, record, &profile.timestamp.field, end, |t| {
-            profile.timestamp.form.read(t)
-        })?;
+        let (stamp, timestamp_span) =
+            self.instant(text, record, &profile.timestamp.field, end, |t| {
+                profile.timestamp.form.read(t)
+            })?;
         for mapping in &profile.fields {
             self.field(text, record, &mapping.target, &mapping.from, end)?;
         }
@@ -81,7 +83,14 @@ impl<'r> Mapper<'r> {
             push(&mut self.parts, "first_published", value, span);
         }
         self.kind(text, record, end)?;
-        meaning::resolve(self.rulebook, text, &mut self.parts, stamp, timestamp_span, end)?;
+        meaning::resolve(
+            self.rulebook,
+            text,
+            &mut self.parts,
+            stamp,
+            timestamp_span,
+            end,
+        )?;
         Ok(Publication::new(text, Cow::Borrowed(&self.parts)))
     }
 
@@ -147,16 +156,19 @@ impl<'r> Mapper<'r> {
         from: &From,
         end: usize,
     ) -> Result<(), LineError> {
-        match self.value(text, record, from, target == "region" || target == "tags")? {
+        let list = target == "region" || target == "tags";
+        match self.value(text, record, from, list)? {
             Some((value, written)) => push(&mut self.parts, target, value, written),
-            None => match from {
-                From::Field {
+            None => {
+                if let From::Field {
                     field,
                     optional: false,
                     ..
-                } => return Err(missing(field, &format!("`{target}`"), end)),
-                _ => {}
-            },
+                } = from
+                {
+                    return Err(missing(field, &format!("`{target}`"), end));
+                }
+            }
         }
         Ok(())
     }
@@ -177,14 +189,19 @@ impl<'r> Mapper<'r> {
                 return Ok(Some((value, 0..0)));
             }
             From::Field {
-                field, map, default, ..
+                field,
+                map,
+                default,
+                ..
             } => (field, map, default),
         };
         self.lookup(record, field)?;
         let mapped = |value: &str| map.iter().find(|(from, _)| from == value).map(|(_, to)| to);
         if list {
             let Some(first) = self.found.first() else {
-                return Ok(default.as_ref().map(|d| (side(&mut self.parts.side, d), 0..0)));
+                return Ok(default
+                    .as_ref()
+                    .map(|d| (side(&mut self.parts.side, d), 0..0)));
             };
             let written = first.written.start..self.found.last().map_or(0, |f| f.written.end);
             if self.found.len() == 1 && map.is_empty() {

@@ -38,7 +38,16 @@ pub(crate) fn resolve(
         ..
     } = parts;
     for index in 0..fields.len() {
-        take(rulebook, text, side, fields, index, regions, &mut meaning, &mut seen)?;
+        take(
+            rulebook,
+            text,
+            side,
+            fields,
+            index,
+            regions,
+            &mut meaning,
+            &mut seen,
+        )?;
     }
     let missing = |key: &str| {
         LineError::new(
@@ -336,4 +345,3 @@ fn written_offset(written: &str, quoted: bool, value_offset: usize) -> usize {
     }
     1 + body.len()
 }
-

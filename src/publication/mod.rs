@@ -18,6 +18,7 @@
 //! - `write` writes a publication back as a log line.
 
 mod error;
+mod format;
 pub mod json;
 pub mod lines;
 pub mod log;
@@ -37,8 +38,9 @@ pub use crate::field::{FIELDS, Field, LIST_FIELDS};
 use crate::rulebook::{ChannelId, KindId, Rulebook, Severity};
 use crate::source::Span;
 pub use error::{LineError, LineErrorKind};
+pub use format::{Format, InputError, detect, profile_for};
 pub use log::LogReader;
-pub use profile::{Format, Profile};
+pub use profile::Profile;
 pub use reader::Reader;
 
 /// One published (or scheduled) item.

@@ -25,6 +25,7 @@
 //! ```
 
 mod fix;
+mod input;
 
 use std::fs::File;
 use std::io;
@@ -37,6 +38,7 @@ use thiserror::Error;
 use crate::audit::pipeline::Pipeline;
 use crate::audit::{Limits, Report, Summary};
 use crate::check::{Scope, ScopeError};
+use crate::publication::{Format, InputError, Profile};
 use crate::rulebook::{Rulebook, RulebookError, Severity};
 use crate::source::escape_unsafe;
 use crate::waiver::Waivers;
@@ -98,6 +100,11 @@ pub struct Check {
     pub fail_on: Option<Severity>,
     /// Move what a window blocks before checking, or show how.
     pub fix: Option<Fix>,
+    /// The format of every log (`--input`); by default each one's name and
+    /// first bytes tell it.
+    pub input: Option<Format>,
+    /// How the records of structured sources become publications (`--profile`).
+    pub profile: Option<PathBuf>,
 }
 
 impl Check {
@@ -113,6 +120,8 @@ impl Check {
             jobs: None,
             fail_on: Some(Severity::Error),
             fix: None,
+            input: None,
+            profile: None,
         }
     }
 
@@ -166,6 +175,15 @@ pub enum RunError {
     #[diagnostic(transparent)]
     Waivers(RulebookError),
 
+    /// The profile is not read, or is invalid.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Profile(RulebookError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Input(#[from] InputError),
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Scope(#[from] ScopeError),
@@ -185,6 +203,7 @@ pub enum RunError {
 /// The waiver file and the scope are checked before any log is read.
 pub fn run(rulebook: &Rulebook, check: &Check, output: Output) -> Result<Status, RunError> {
     let mut waivers = load_waivers(check, rulebook)?;
+    let profile = load_profile(check, rulebook)?;
     let scope = check.scope.resolve(rulebook)?;
     let mut summary = Summary::default();
     if !scope.is_everything() {
@@ -195,12 +214,14 @@ pub fn run(rulebook: &Rulebook, check: &Check, output: Output) -> Result<Status,
     {
         return Ok(status);
     }
-    let pipeline = pipeline(rulebook, check, scope);
+    let mut pipeline = pipeline(rulebook, check, scope);
     let report = output.report;
     for log in &check.logs {
-        audit_log(
-            &pipeline,
+        pipeline = audit_log(
+            pipeline,
             log,
+            check.input,
+            profile.as_ref(),
             check.limits,
             &mut waivers,
             report,
@@ -236,32 +257,59 @@ fn pipeline<'r>(rulebook: &'r Rulebook, check: &Check, scope: Scope) -> Pipeline
     }
 }
 
-fn audit_log(
-    pipeline: &Pipeline,
+/// The profile `check` names, if any, checked against the rulebook's vocabulary.
+fn load_profile(check: &Check, rulebook: &Rulebook) -> Result<Option<Profile>, RunError> {
+    let Some(path) = &check.profile else {
+        return Ok(None);
+    };
+    crate::publication::profile::load(path, Some(rulebook))
+        .map(Some)
+        .map_err(|error| RunError::Profile(error.named_by_option()))
+}
+
+/// Checks one log, in its format; gives back the pipeline for the next.
+#[allow(clippy::too_many_arguments)]
+fn audit_log<'r>(
+    pipeline: Pipeline<'r>,
     log: &Log,
+    asked: Option<Format>,
+    profile: Option<&'r Profile>,
     limits: Limits,
     waivers: &mut Waivers,
     report: &mut dyn Report,
     summary: &mut Summary,
-) -> io::Result<()> {
-    let path = match log {
-        Log::StandardInput => {
-            let input = io::stdin();
-            return pipeline.audit("<stdin>", input, report, summary, limits, waivers);
-        }
-        Log::File(path) => path,
-    };
+) -> Result<Pipeline<'r>, RunError> {
     // The name is shown in every format: a name holding an escape sequence
     // or a line break must not rewrite a terminal or forge an annotation.
-    let name = shown(path);
-    match File::open(path) {
-        Ok(file) => pipeline.audit(&name, file, report, summary, limits, waivers),
+    let (name, file) = match log {
+        Log::StandardInput => ("<stdin>".to_string(), Ok(None)),
+        Log::File(path) => (shown(path), File::open(path).map(Some)),
+    };
+    let unreadable = |summary: &mut Summary, report: &mut dyn Report, reason: String| {
+        summary.files += 1;
+        summary.unreadable_files += 1;
+        report.unreadable(&name, &reason)
+    };
+    // Its first bytes are read to tell gzip and the format.
+    let opened = match file {
+        Ok(Some(file)) => input::open(&name, file, asked),
+        Ok(None) => input::open("-", io::stdin(), asked),
         Err(e) => {
-            summary.files += 1;
-            summary.unreadable_files += 1;
-            report.unreadable(&name, &e.to_string())
+            unreadable(summary, report, e.to_string())?;
+            return Ok(pipeline);
         }
-    }
+    };
+    let opened = match opened {
+        Ok(opened) => opened,
+        Err(e) => {
+            unreadable(summary, report, format!("read error after line 0: {e}"))?;
+            return Ok(pipeline);
+        }
+    };
+    let profile = crate::publication::profile_for(&name, opened.format, profile)?;
+    let pipeline = pipeline.input(opened.format, profile);
+    pipeline.audit(&name, opened.input, report, summary, limits, waivers)?;
+    Ok(pipeline)
 }
 
 /// A log's path as messages and reports show it.

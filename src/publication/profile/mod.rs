@@ -12,8 +12,9 @@ mod classify;
 mod load;
 
 pub use classify::{Classification, Classifier, Rule as ClassRule};
-// pub use load::{load, parse};
+pub use load::load;
 
+pub use super::Format;
 use crate::time::TimeForm;
 
 /// How a source's records become publications.
@@ -80,57 +81,3 @@ pub struct Kind {
     pub from: Option<From>,
     pub classify: Option<Classifier>,
 }
-
-/// The input formats scrutin reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// scrutin's log syntax: `timestamp key=value…`, one per line.
-    Log,
-    /// JSON Lines: one JSON object per line.
-    Jsonl,
-    /// CSV with a header row.
-    Csv,
-    /// An RSS 2.0 feed: one publication per `<item>`.
-    Rss,
-    /// An Atom feed: one publication per `<entry>`.
-    Atom,
-    /// A sitemap (news sitemaps): one publication per `<url>`.
-    Sitemap,
-}
-
-impl Format {
-    pub const ALL: [Format; 6] = [
-        Format::Log,
-        Format::Jsonl,
-        Format::Csv,
-        Format::Rss,
-        Format::Atom,
-        Format::Sitemap,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Log => "log",
-            Format::Jsonl => "jsonl",
-            Format::Csv => "csv",
-            Format::Rss => "rss",
-            Format::Atom => "atom",
-            Format::Sitemap => "sitemap",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// Does it need a profile to be read?
-    pub fn needs_profile(self) -> bool {
-        self != Format::Log
-    }
-
-    /// Is it read line by line (and so on every core)?
-    pub fn is_line_based(self) -> bool {
-        matches!(self, Format::Log | Format::Jsonl | Format::Csv)
-    }
-}
-
