@@ -239,6 +239,11 @@ pub fn blank_unsafe(text: &str) -> String {
     blank(text, false)
 }
 
+/// Text of several lines as it may be shown on a terminal: its line ends kept.
+pub fn blank_unsafe_lines(text: &str) -> String {
+    blank(text, true)
+}
+
 /// Is the text free of unsafe characters? Most text is printable ASCII,
 /// which is looked at without decoding.
 pub fn is_safe(text: &str) -> bool {

@@ -150,7 +150,7 @@ impl<'a> FileAudit<'a> {
         findings.sort_by(|a, b| rulebook.rules[a.rule].id.cmp(&rulebook.rules[b.rule].id));
         if self.pending.is_empty() && self.scope.is_none() && self.waivers.is_empty() {
             // Nothing to waive or leave out: every finding is reported.
-            self.count(&findings);
+            self.count(publication, &findings);
             return self
                 .report
                 .line(&line, Outcome::Checked(publication, &findings));
@@ -177,7 +177,7 @@ impl<'a> FileAudit<'a> {
                 None => kept.push(finding),
             }
         }
-        self.count(&kept);
+        self.count(publication, &kept);
         if !kept.is_empty() {
             self.report
                 .line(&line, Outcome::Checked(publication, &kept))?;
@@ -196,10 +196,10 @@ impl<'a> FileAudit<'a> {
     }
 
     /// Counts findings reported.
-    fn count(&mut self, findings: &[Finding]) {
+    fn count(&mut self, publication: &Publication, findings: &[Finding]) {
         for finding in findings {
             self.summary.violations += 1;
-            match self.rulebook.rules[finding.rule].severity {
+            match finding.severity(self.rulebook, publication) {
                 Severity::Error => self.summary.errors += 1,
                 Severity::Warning => self.summary.warnings += 1,
                 Severity::Info => self.summary.infos += 1,

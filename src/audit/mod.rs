@@ -197,3 +197,35 @@ pub fn audit_with(
         .jobs(1)
         .audit_here(file, input, report, summary, limits, waivers)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record of several lines (a CSV record, a feed's item) gives each
+    /// place its own line of the file and its column in that line.
+    #[test]
+    fn places_in_a_record_of_several_lines() {
+        let record = LogLine {
+            file: "feed.xml",
+            number: 10,
+            text: "<item>\r\n  <title>é x</title>\n</item>",
+        };
+        let title = record.text.find("é x").unwrap();
+        assert_eq!(record.position(0), (10, 1));
+        assert_eq!(record.position(title), (11, 10));
+        assert_eq!(record.position(title + "é ".len()), (11, 12));
+        assert_eq!(record.line_at(title), ("  <title>é x</title>", 8));
+        assert_eq!(
+            record.line_at(record.text.len()),
+            ("</item>", record.text.len() - 7)
+        );
+        let one = LogLine {
+            file: "a.log",
+            number: 3,
+            text: "2017 outlet=é kind=x",
+        };
+        assert_eq!(one.position(one.text.find("kind").unwrap()), (3, 15));
+        assert_eq!(one.line_at(5), (one.text, 0));
+    }
+}

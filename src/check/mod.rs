@@ -17,7 +17,7 @@ mod scope;
 pub use scope::{Scope, ScopeError};
 
 use crate::publication::Publication;
-use crate::rulebook::{Filter, RegionWindow, Rule, RuleBody, Rulebook};
+use crate::rulebook::{Filter, RegionWindow, Rule, RuleBody, Rulebook, Severity};
 use index::RuleIndex;
 
 /// A rule that a publication breaks.
@@ -40,6 +40,17 @@ pub enum Violation {
     },
     /// Published without attributes the rule requires.
     MissingAttributes(Vec<String>),
+}
+
+impl Finding {
+    /// How grave it is: its rule's severity, lowered to the publication's
+    /// cap (a profile may cap the findings on records it classified).
+    pub fn severity(&self, rulebook: &Rulebook, publication: &Publication) -> Severity {
+        let severity = rulebook.rules[self.rule].severity;
+        publication
+            .severity_cap()
+            .map_or(severity, |cap| severity.min(cap))
+    }
 }
 
 /// Every rule `publication` breaks, in rulebook order, trying every rule.

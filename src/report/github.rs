@@ -13,7 +13,7 @@ use crate::check::Finding;
 use crate::publication::Publication;
 use crate::report::human::summary_text;
 use crate::rulebook::{Rulebook, Severity};
-use crate::source::{char_column, escape_unsafe};
+use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 
 pub struct GithubReport<'r, W> {
@@ -30,15 +30,15 @@ impl<'r, W: Write> GithubReport<'r, W> {
         &mut self,
         level: &str,
         line: &LogLine,
-        column: usize,
+        at: usize,
         title: &str,
         text: &str,
     ) -> io::Result<()> {
+        let (number, column) = line.position(at);
         writeln!(
             self.out,
-            "::{level} file={},line={},col={column},title={}::{}",
+            "::{level} file={},line={number},col={column},title={}::{}",
             escape_property(line.file),
-            line.number,
             escape_property(title),
             escape_data(text)
         )
@@ -81,9 +81,8 @@ impl<W: Write> Report for GithubReport<'_, W> {
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()> {
         match outcome {
             Outcome::Invalid(error) => {
-                let column = char_column(line.text, error.span.offset);
                 let title = format!("invalid line ({})", error.code());
-                self.command("error", line, column, &title, &error.message)
+                self.command("error", line, error.span.offset, &title, &error.message)
             }
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
@@ -95,13 +94,8 @@ impl<W: Write> Report for GithubReport<'_, W> {
                         message(self.rulebook, publication, finding),
                         rule.citation.url
                     );
-                    self.command(
-                        level(rule.severity),
-                        line,
-                        char_column(line.text, at),
-                        &title,
-                        &text,
-                    )?;
+                    let severity = finding.severity(self.rulebook, publication);
+                    self.command(level(severity), line, at, &title, &text)?;
                 }
                 Ok(())
             }
@@ -116,7 +110,7 @@ impl<W: Write> Report for GithubReport<'_, W> {
         acceptance: &Acceptance,
     ) -> io::Result<()> {
         let title = format!("waived: {}", self.rulebook.rules[finding.rule].id);
-        self.command("notice", line, 1, &title, &acceptance.reason)
+        self.command("notice", line, 0, &title, &acceptance.reason)
     }
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {

@@ -27,7 +27,7 @@ use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{RegionWindow, RuleBody, Rulebook, Severity};
-use crate::source::{char_column, escape_unsafe};
+use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 
 pub(super) const JSON_VERSION: u32 = 1;
@@ -109,6 +109,9 @@ struct JsonViolation<'a> {
     timestamp: String,
     outlet: &'a str,
     kind: &'a str,
+    /// How a profile's classification decided the kind, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind_from: Option<&'a str>,
     id: Option<&'a str>,
     message: String,
     /// Regions where the publication broke the rule.
@@ -189,6 +192,9 @@ impl JsonViolation<'_> {
         object.str("timestamp", &self.timestamp);
         object.str("outlet", self.outlet);
         object.str("kind", self.kind);
+        if let Some(how) = self.kind_from {
+            object.str("kind_from", how);
+        }
         object.optional_str("id", self.id);
         object.str("message", &self.message);
         let rulebook = self.regions.rulebook;
@@ -277,8 +283,8 @@ impl<W: Write> Report for JsonReport<'_, W> {
         match outcome {
             Outcome::Invalid(error) => self.invalid.push(&JsonInvalid {
                 file: line.file.to_string(),
-                line: line.number,
-                column: char_column(line.text, error.span.offset),
+                line: line.position(error.span.offset).0,
+                column: line.position(error.span.offset).1,
                 code: error.code(),
                 message: escape_unsafe(&error.message),
             })?,
@@ -382,15 +388,17 @@ fn violation<'a>(
         times,
         windows,
     };
+    let position = line.position(finding_offset(publication, finding));
     JsonViolation {
         rule: &rule.id,
-        severity: rule.severity,
+        severity: finding.severity(rulebook, publication),
         file: line.file,
-        line: line.number,
-        column: char_column(line.text, finding_offset(publication, finding)),
+        line: position.0,
+        column: position.1,
         timestamp: utc_time(publication.instant()),
         outlet: publication.outlet(),
         kind: publication.kind(),
+        kind_from: publication.kind_how(),
         id: publication.id(),
         message: message(rulebook, publication, finding),
         regions: RegionIds {
@@ -436,7 +444,7 @@ mod tests {
         #[test]
         fn a_violation_is_written_as_serde_json_writes_it(
             (rule, file, outlet, kind, message) in (text(), text(), text(), text(), text()),
-            (id, round, timestamp) in (prop::option::of(text()), prop::option::of(text()), text()),
+            (id, round, timestamp, kind_from) in (prop::option::of(text()), prop::option::of(text()), text(), prop::option::of(text())),
             (line, column, depth) in (any::<usize>(), 0usize..100_000, 0usize..5),
             (windows, regions) in (prop::collection::vec((0usize..12, 0i64..2_000_000_000), 0..3), prop::collection::vec(0usize..12, 0..3)),
             missing in prop::collection::vec(text(), 0..3),
@@ -465,6 +473,7 @@ mod tests {
                 timestamp,
                 outlet: &outlet,
                 kind: &kind,
+                kind_from: kind_from.as_deref(),
                 id: id.as_deref(),
                 message,
                 regions: RegionIds { rulebook: &rulebook, regions: &regions, windows: windows.windows },

@@ -257,6 +257,9 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
             );
         }
     }
+    if let Some(how) = publication.kind_how() {
+        let _ = write!(text, " ({how})");
+    }
     text
 }
 

@@ -16,7 +16,7 @@ use crate::check::{Finding, Violation};
 use crate::publication::Publication;
 use crate::report::human::summary_text;
 use crate::rulebook::Rulebook;
-use crate::source::{char_column, escape_unsafe};
+use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 
 pub struct ShortReport<'r, W> {
@@ -30,12 +30,11 @@ impl<'r, W: Write> ShortReport<'r, W> {
     }
 
     fn write(&mut self, line: &LogLine, at: usize, tag: &str, text: &str) -> io::Result<()> {
+        let (number, column) = line.position(at);
         writeln!(
             self.out,
-            "{}:{}:{}: {tag}: {}",
+            "{}:{number}:{column}: {tag}: {}",
             escape_unsafe(line.file),
-            line.number,
-            char_column(line.text, at),
             escape_unsafe(text)
         )
     }
@@ -73,7 +72,8 @@ impl<W: Write> Report for ShortReport<'_, W> {
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
                     let rule = &self.rulebook.rules[finding.rule];
-                    let tag = format!("{}[{}]", rule.severity.name(), rule.id);
+                    let severity = finding.severity(self.rulebook, publication);
+                    let tag = format!("{}[{}]", severity.name(), rule.id);
                     let text = self.text(publication, finding);
                     self.write(line, finding_offset(publication, finding), &tag, &text)?;
                 }

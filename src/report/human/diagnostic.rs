@@ -8,7 +8,9 @@ use miette::{Diagnostic, LabeledSpan};
 use crate::audit::LogLine;
 use crate::publication::LineError;
 use crate::report::excerpt::excerpt;
-use crate::source::{LineSource, Span, blank_unsafe, escape_unsafe, floor_char_boundary};
+use crate::source::{
+    LineSource, Span, blank_unsafe, blank_unsafe_lines, escape_unsafe, floor_char_boundary,
+};
 
 /// A diagnostic on one log line.
 #[derive(Debug)]
@@ -58,18 +60,32 @@ impl Diagnostic for LineDiagnostic {
 /// The log line of a diagnostic, cut to `width` columns around `span`
 /// (`None`: kept whole), with the span moved into the cut.
 pub(super) fn line_source(line: &LogLine, span: Span, width: Option<usize>) -> (LineSource, Span) {
-    let text = blank_unsafe(line.text);
+    let Some(width) = width else {
+        // A record of several lines (a CSV record, a feed's item) is shown whole.
+        let source = LineSource {
+            file: line.file.into(),
+            line: line.number,
+            text: blank_unsafe_lines(line.text),
+            column_shift: 0,
+        };
+        return (source, span);
+    };
+    // Cut to the width: the line of the record that holds the span.
+    let (text, start) = line.line_at(span.offset);
+    let number = line.position(span.offset).0;
+    let span = Span::new(
+        span.offset - start,
+        span.len.min(text.len().saturating_sub(span.offset - start)),
+    );
+    let text = blank_unsafe(text);
     let whole = |text| LineSource {
         file: line.file.into(),
-        line: line.number,
+        line: number,
         text,
         column_shift: 0,
     };
-    let Some(width) = width else {
-        return (whole(text), span);
-    };
     // What miette draws before the text: ` 123 │ `.
-    let gutter = line.number.to_string().len() + 4;
+    let gutter = number.to_string().len() + 4;
     let start = floor_char_boundary(&text, span.offset);
     let end = floor_char_boundary(&text, span.end()).max(start);
     let cut = excerpt(&text, start, end, width.saturating_sub(gutter));

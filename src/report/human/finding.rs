@@ -67,15 +67,22 @@ pub(super) fn compact_diagnostic(
             (message, spans.kind, String::new(), String::new())
         }
     };
+    // How a profile's classification decided the kind, so that the reader
+    // can judge a finding that rests on it.
+    let help = match publication.kind_how() {
+        Some(how) if help.is_empty() => how.to_string(),
+        Some(how) => format!("{help}\n{how}"),
+        None => help,
+    };
     // The rule's id and regions come from the rulebook: quoted like the rest.
     let message = escape_unsafe(&message);
     let (source, span) = line_source(line, span, Some(width));
-    let gutter = line.number.to_string().len() + 4;
+    let gutter = source.line.to_string().len() + 4;
     let span = fit_label(&source.text, span, gutter, display_width(&label), width);
     LineDiagnostic {
         message,
         code: None,
-        severity: miette_severity(rule.severity),
+        severity: miette_severity(finding.severity(rulebook, publication)),
         source,
         labels: vec![LabeledSpan::new_primary_with_span(
             (!label.is_empty()).then_some(label),
@@ -187,7 +194,7 @@ pub(super) fn finding_diagnostic(
     LineDiagnostic {
         message: message(rulebook, publication, finding),
         code: Some(rule.id.clone()),
-        severity: miette_severity(rule.severity),
+        severity: miette_severity(finding.severity(rulebook, publication)),
         source: line_source(line, spans.timestamp, None).0,
         labels,
         help: Some(help),

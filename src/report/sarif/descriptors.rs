@@ -76,9 +76,14 @@ pub(super) fn descriptor(rule: &Rule) -> ReportingDescriptor {
 /// The rule of the invalid lines of one kind, tagged with their category.
 pub(super) fn invalid_line_descriptor(kind: LineErrorKind) -> ReportingDescriptor {
     let help = format!(
-        "{}. The line could not be read as a publication, so it was not checked. Fix it so \
+        "{}. The {} could not be read as a publication, so it was not checked. Fix it so \
          that every publication is checked; docs/diagnostics.md shows an example of `{}`.",
         kind.summary(),
+        if kind.code().starts_with("scrutin::record::") {
+            "record"
+        } else {
+            "line"
+        },
         kind.code()
     );
     ReportingDescriptor {

@@ -12,7 +12,7 @@ use crate::check::{Finding, Violation};
 use crate::publication::{LineError, Publication};
 use crate::report::{message, utc_time};
 use crate::rulebook::Rulebook;
-use crate::source::{char_column, escape_unsafe};
+use crate::source::escape_unsafe;
 use crate::waiver::Acceptance;
 
 #[derive(Serialize)]
@@ -125,11 +125,11 @@ impl<W: Write> SarifReport<'_, W> {
         SarifResult {
             rule_id: rule.id.clone(),
             rule_index: finding.rule,
-            level: level(rule.severity),
+            level: level(finding.severity(self.rulebook, publication)),
             message: Text {
                 text: message(self.rulebook, publication, finding),
             },
-            locations: location(line, char_column(line.text, column)),
+            locations: location(line, column),
             partial_fingerprints: Fingerprints {
                 finding: escape_unsafe(&fingerprint(self.rulebook, publication, finding)),
             },
@@ -138,15 +138,17 @@ impl<W: Write> SarifReport<'_, W> {
     }
 }
 
-fn location(line: &LogLine, column: usize) -> [Location; 1] {
+/// The place of byte `at` of a record.
+fn location(line: &LogLine, at: usize) -> [Location; 1] {
+    let (start_line, start_column) = line.position(at);
     [Location {
         physical_location: PhysicalLocation {
             artifact_location: ArtifactLocation {
                 uri: uri(line.file),
             },
             region: Region {
-                start_line: line.number,
-                start_column: column,
+                start_line,
+                start_column,
             },
         },
     }]
@@ -165,7 +167,7 @@ pub(super) fn invalid_line_result(
         message: Text {
             text: escape_unsafe(&error.message),
         },
-        locations: location(line, char_column(line.text, error.span.offset)),
+        locations: location(line, error.span.offset),
         partial_fingerprints: Fingerprints {
             finding: escape_unsafe(&format!(
                 "{}|{}|{}",
