@@ -83,17 +83,34 @@ impl TimeForm {
                 "a date such as `Sat May 06 10:00:00 +0000 2017`",
             )?,
             TimeForm::UnixSeconds | TimeForm::UnixMillis => {
-                let per_second = if *self == TimeForm::UnixMillis { 1000 } else { 1 };
-                let what = if per_second == 1 { "seconds" } else { "milliseconds" };
+                let per_second = if *self == TimeForm::UnixMillis {
+                    1000
+                } else {
+                    1
+                };
+                let what = if per_second == 1 {
+                    "seconds"
+                } else {
+                    "milliseconds"
+                };
                 let number = text.trim().parse::<i64>().map_err(|_| {
-                    TimeError::new(whole, format!("expected a whole number of {what} since 1970-01-01T00:00:00Z"))
+                    TimeError::new(
+                        whole,
+                        format!("expected a whole number of {what} since 1970-01-01T00:00:00Z"),
+                    )
                 })?;
-                let (seconds, rest) = (number.div_euclid(per_second), number.rem_euclid(per_second));
+                let (seconds, rest) =
+                    (number.div_euclid(per_second), number.rem_euclid(per_second));
                 let nanos = u32::try_from(rest * (1_000_000_000 / per_second)).unwrap_or(0);
                 DateTime::from_timestamp(seconds, nanos)
                     .filter(|t| writable(t.timestamp()))
                     .ok_or_else(|| {
-                        TimeError::new(whole, format!("{number} {what} since 1970 falls outside the years 0000 to 9999"))
+                        TimeError::new(
+                            whole,
+                            format!(
+                                "{number} {what} since 1970 falls outside the years 0000 to 9999"
+                            ),
+                        )
                     })?
             }
             TimeForm::Pattern {
@@ -115,7 +132,12 @@ impl TimeForm {
     }
 }
 
-fn read_pattern(text: &str, pattern: &str, zone: Tz, overlap: Overlap) -> Result<Timestamp, TimeError> {
+fn read_pattern(
+    text: &str,
+    pattern: &str,
+    zone: Tz,
+    overlap: Overlap,
+) -> Result<Timestamp, TimeError> {
     let whole = Span::new(0, text.len());
     let text = text.trim();
     let bad = |e: chrono::ParseError| {
@@ -133,8 +155,7 @@ fn read_pattern(text: &str, pattern: &str, zone: Tz, overlap: Overlap) -> Result
     let instant = match (zone.from_local_datetime(&local), overlap) {
         (LocalResult::Ambiguous(earlier, _), Overlap::Earlier) => earlier.with_timezone(&Utc),
         (LocalResult::Ambiguous(_, later), Overlap::Later) => later.with_timezone(&Utc),
-        _ => utc_from_zone(text, local, zone)
-            .map_err(|e| TimeError::new(whole, e.message))?,
+        _ => utc_from_zone(text, local, zone).map_err(|e| TimeError::new(whole, e.message))?,
     };
     if !writable(instant.timestamp()) {
         return Err(TimeError::new(
@@ -179,7 +200,11 @@ mod tests {
             (paris(Overlap::Refuse), "06/05/2017 12:00"),
         ];
         for (form, text) in cases {
-            assert_eq!(form.read(text).map(|t| t.instant), Ok(expected), "{form:?} {text}");
+            assert_eq!(
+                form.read(text).map(|t| t.instant),
+                Ok(expected),
+                "{form:?} {text}"
+            );
         }
         let millis = TimeForm::UnixMillis.read("1494064800123").unwrap();
         assert_eq!(millis.instant, utc("2017-05-06T10:00:00.123Z"));
@@ -190,7 +215,11 @@ mod tests {
     #[test]
     fn wrong_texts_are_refused_with_what_was_expected() {
         let cases = [
-            (TimeForm::Rfc2822, "Sun, 06 May 2017 10:00:00 +0000", "no possible date"),
+            (
+                TimeForm::Rfc2822,
+                "Sun, 06 May 2017 10:00:00 +0000",
+                "no possible date",
+            ),
             (TimeForm::Rfc2822, "2017-05-06", "RFC 2822"),
             (TimeForm::Twitter, "Sat, 06 May 2017", "Sat May 06"),
             (TimeForm::UnixSeconds, "12.5", "whole number of seconds"),
@@ -200,7 +229,11 @@ mod tests {
         ];
         for (form, text, expected) in cases {
             let error = form.read(text).unwrap_err();
-            assert!(error.message.contains(expected), "{form:?} {text}: {}", error.message);
+            assert!(
+                error.message.contains(expected),
+                "{form:?} {text}: {}",
+                error.message
+            );
             assert_eq!(error.span, Span::new(0, text.len()));
         }
     }
@@ -208,12 +241,18 @@ mod tests {
     #[test]
     fn local_times_in_gaps_and_overlaps() {
         // 26 March 2017, 02:30 does not exist in Paris.
-        let gap = paris(Overlap::Earlier).read("26/03/2017 02:30").unwrap_err();
+        let gap = paris(Overlap::Earlier)
+            .read("26/03/2017 02:30")
+            .unwrap_err();
         assert!(gap.message.contains("does not exist"), "{}", gap.message);
         // 29 October 2017, 02:30 happened twice.
         let twice = "29/10/2017 02:30";
         let refused = paris(Overlap::Refuse).read(twice).unwrap_err();
-        assert!(refused.message.contains("happens twice"), "{}", refused.message);
+        assert!(
+            refused.message.contains("happens twice"),
+            "{}",
+            refused.message
+        );
         let earlier = paris(Overlap::Earlier).read(twice).unwrap();
         assert_eq!(earlier.instant, utc("2017-10-29T00:30:00Z"));
         let later = paris(Overlap::Later).read(twice).unwrap();

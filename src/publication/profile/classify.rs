@@ -65,7 +65,10 @@ impl Rule {
                     format!("({})", words.join(r"\s+"))
                 })
                 .collect();
-            Some(Regex::new(&format!(r"(?i)\b(?:{})", alternatives.join("|")))?)
+            Some(Regex::new(&format!(
+                r"(?i)\b(?:{})",
+                alternatives.join("|")
+            ))?)
         };
         Ok(Rule {
             kind,
@@ -161,11 +164,36 @@ mod tests {
     #[test]
     fn the_first_rule_that_matches_decides_and_says_how() {
         let cases = [
-            ("Nouveau SONDAGE Ipsos", "", "poll", "kind `poll` from the keyword `sondage` in `title`"),
-            ("Second tour", "Les intentions\n de vote", "poll", "kind `poll` from the keyword `intentions de vote` in `description`"),
-            ("Sondage : les estimations à 20h", "", "exit_poll", "kind `exit_poll` from the keyword `estimation` in `title`"),
-            ("Les résultats", "", "results", "kind `results` from the pattern `(?i)\\brésultats?\\b` in `title`"),
-            ("Ressondage", "", "news", "kind `news` by default: no classification rule matched"),
+            (
+                "Nouveau SONDAGE Ipsos",
+                "",
+                "poll",
+                "kind `poll` from the keyword `sondage` in `title`",
+            ),
+            (
+                "Second tour",
+                "Les intentions\n de vote",
+                "poll",
+                "kind `poll` from the keyword `intentions de vote` in `description`",
+            ),
+            (
+                "Sondage : les estimations à 20h",
+                "",
+                "exit_poll",
+                "kind `exit_poll` from the keyword `estimation` in `title`",
+            ),
+            (
+                "Les résultats",
+                "",
+                "results",
+                "kind `results` from the pattern `(?i)\\brésultats?\\b` in `title`",
+            ),
+            (
+                "Ressondage",
+                "",
+                "news",
+                "kind `news` by default: no classification rule matched",
+            ),
         ];
         for (title, description, kind, how) in cases {
             let c = classify(title, description);
