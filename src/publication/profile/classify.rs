@@ -95,7 +95,7 @@ impl Rule {
     }
 
     /// What in `text` makes it match: "the keyword `x`" or "the pattern `p`".
-    fn matches(&self, text: &str) -> Option<String> {
+    pub(super) fn matches(&self, text: &str) -> Option<String> {
         if let Some(regex) = &self.keyword_regex
             && let Some(captures) = regex.captures(text)
         {

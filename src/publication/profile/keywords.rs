@@ -133,6 +133,69 @@ mod tests {
         );
     }
 
+    /// Headlines each list should take, and near misses it should leave:
+    /// words that come near a poll or a result without meaning one.
+    #[test]
+    fn lists_take_what_they_mean_and_leave_what_merely_comes_near() {
+        use crate::publication::profile::classify::Rule;
+
+        let cases = [
+            (
+                "fr.poll",
+                "Présidentielle : nouveau SONDAGE Ifop sur le second tour",
+                true,
+            ),
+            ("fr.poll", "Les intentions de vote au premier tour", true),
+            ("fr.poll", "Une enquête d’opinion publiée ce matin", true),
+            ("fr.poll", "Ressondage des fonds marins", false),
+            (
+                "fr.exit_poll",
+                "Les premières estimations à 20 heures",
+                true,
+            ),
+            (
+                "fr.exit_poll",
+                "Estimation des dégâts après la tempête",
+                false,
+            ),
+            ("fr.result", "Les premiers résultats dans les DOM", true),
+            (
+                "fr.result",
+                "Les résultats du premier tour de 2017, rappel",
+                false,
+            ),
+            ("en.poll", "Labour leads in latest opinion polls", true),
+            ("en.poll", "Polling stations open across the country", false),
+            ("en.exit_poll", "Exit poll: hung parliament", true),
+            ("en.result", "First results expected from Sunderland", true),
+            (
+                "en.result",
+                "Results of the 2019 election, explained",
+                false,
+            ),
+            ("it.poll", "Ultimo sondaggio prima del silenzio", true),
+            ("it.poll", "Rilevazione demoscopica Swg", true),
+            ("it.result", "Nello spogliatoio dopo la partita", false),
+            ("es.poll", "El último sondeo del CIS", true),
+            (
+                "es.poll",
+                "La Encuesta de Población Activa baja el paro",
+                false,
+            ),
+            ("es.exit_poll", "Sondeo a pie de urna de GAD3", true),
+            ("es.result", "Con el 50 % escrutado, el PP lidera", true),
+            ("pl.poll", "NOWY SONDAŻ: PiS traci poparcie", true),
+            ("pl.poll", "Wyniki badania opinii CBOS", true),
+            ("pl.exit_poll", "Badanie exit poll Ipsos", true),
+            ("pl.result", "Wyniki meczu Polska–Niemcy", false),
+        ];
+        for (name, text, expected) in cases {
+            let keywords = list(name).unwrap().keywords.clone();
+            let rule = Rule::new("x".into(), None, keywords, None).unwrap();
+            assert_eq!(rule.matches(text).is_some(), expected, "{name}: {text}");
+        }
+    }
+
     /// A keyword is matched as the start of a word: one that starts with
     /// another keyword of its list would never be the one that matches.
     #[test]
