@@ -42,7 +42,8 @@ static RULEBOOK: LazyLock<Rulebook> = LazyLock::new(|| {
 /// A generated log of 100,000 lines for the French rulebook.
 static LOG: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let mut log = Vec::new();
-    generate::log(&RULEBOOK, 100_000, 1, &mut log).expect("writing to memory");
+    generate::log(&RULEBOOK, 100_000, 1, generate::Syntax::Log, &mut log)
+        .expect("writing to memory");
     log
 });
 

@@ -110,6 +110,32 @@ pub(crate) fn kind(kinds: &[&str], random: &mut Random) -> &'static str {
     "news"
 }
 
+/// The poll notice's attributes, as JSON Lines and CSV write them.
+const POLL_NOTICE_FIELDS: [(&str, &str); 5] = [
+    ("pollster", "Ipsos"),
+    ("sponsor", "Le Monde"),
+    ("sample_size", "1000"),
+    ("fieldwork", "2017-05-01"),
+    ("margin_of_error", "3"),
+];
+
+/// The syntax a generated log is written in: the same publications as the
+/// log syntax, as a JSON Lines export or a CSV file (read with the profiles
+/// in `benches/profiles/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(
+    dead_code,
+    reason = "genlog writes every syntax; the benches and tests that share this file, the log's"
+)]
+pub(crate) enum Syntax {
+    Log,
+    Jsonl,
+    Csv,
+}
+
+/// The CSV header `Line::write_csv` writes under.
+pub(crate) const CSV_HEADER: &str = "published,outlet,kind,channel,region,id,title,pollster,sponsor,sample_size,fieldwork,margin_of_error\n";
+
 /// What one line says; `write` gives it the log syntax.
 pub(crate) struct Line<'a> {
     pub n: usize,
@@ -141,15 +167,65 @@ impl Line<'_> {
         }
         writeln!(out)
     }
+
+    /// The same publication as one JSON object (the shape of a CMS export).
+    pub(crate) fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
+        let n = self.n;
+        write!(
+            out,
+            r#"{{"published":"{}","outlet":"{}","kind":"{}","channel":"{}","region":"{}","id":"item-{n}","title":"Publication {n}""#,
+            self.instant
+                .with_timezone(&self.region.zone)
+                .format("%Y-%m-%dT%H:%M:%S%:z"),
+            self.outlet,
+            self.kind,
+            self.channel,
+            self.region.id,
+        )?;
+        if self.notice {
+            for (key, value) in POLL_NOTICE_FIELDS {
+                write!(out, r#","{key}":"{value}""#)?;
+            }
+        }
+        writeln!(out, "}}")
+    }
+
+    /// The same publication as one CSV row under `CSV_HEADER`.
+    pub(crate) fn write_csv(&self, out: &mut impl Write) -> io::Result<()> {
+        let n = self.n;
+        write!(
+            out,
+            "{},{},{},{},{},item-{n},\"Publication {n}\"",
+            self.instant
+                .with_timezone(&self.region.zone)
+                .format("%Y-%m-%dT%H:%M:%S%:z"),
+            self.outlet,
+            self.kind,
+            self.channel,
+            self.region.id,
+        )?;
+        for (_, value) in POLL_NOTICE_FIELDS {
+            out.write_all(b",")?;
+            if self.notice {
+                write!(out, "\"{value}\"")?;
+            }
+        }
+        writeln!(out)
+    }
 }
 
-/// Writes `lines` publications for `rulebook`, the same for the same `seed`.
+/// Writes `lines` publications for `rulebook`, the same for the same `seed`,
+/// in `syntax`.
 pub(crate) fn log(
     rulebook: &Rulebook,
     lines: usize,
     seed: u64,
+    syntax: Syntax,
     mut out: impl Write,
 ) -> io::Result<()> {
+    if syntax == Syntax::Csv {
+        out.write_all(CSV_HEADER.as_bytes())?;
+    }
     let campaign = Campaign::of(rulebook);
     let span = campaign.seconds;
     let kinds: Vec<&str> = rulebook.kinds.iter().map(|k| k.id.as_str()).collect();
@@ -166,7 +242,7 @@ pub(crate) fn log(
         let channel = channels[random.below(channels.len())];
         // Nine polls in ten state their notice; the tenth breaks poll-notice.
         let notice = kind == "poll" && random.below(10) < 9;
-        Line {
+        let line = Line {
             n,
             instant,
             region,
@@ -174,8 +250,12 @@ pub(crate) fn log(
             kind,
             channel,
             notice,
+        };
+        match syntax {
+            Syntax::Log => line.write(&mut out)?,
+            Syntax::Jsonl => line.write_json(&mut out)?,
+            Syntax::Csv => line.write_csv(&mut out)?,
         }
-        .write(&mut out)?;
     }
     out.flush()
 }

@@ -12,6 +12,9 @@
 //! With `--unsorted [--violations 0.05]`, the log is a commission's merged
 //! export instead (`merged.rs`): lines in no time order, and that share of
 //! them (5% unless given) breaking a window rule.
+//!
+//! With `--as jsonl` or `--as csv`, the same publications are written as a
+//! JSON Lines export or a CSV file, read through `benches/profiles/`.
 
 use std::io::{self, BufWriter};
 
@@ -23,11 +26,14 @@ mod merged;
 const USAGE: &str = "\
 genlog: a generated publication log, on standard output
 
-Usage: genlog [--lines N] [--rules FILE] [--seed S] [--unsorted [--violations SHARE]]
+Usage: genlog [--lines N] [--rules FILE] [--seed S] [--as log|jsonl|csv]
+              [--unsorted [--violations SHARE]]
 
   --lines N            lines to write (default 1000000)
   --rules FILE         the rulebook (default rules/fr/presidential-2017.yaml)
   --seed S             the same seed gives the same log (default 1)
+  --as SYNTAX          log (default), jsonl or csv: the same publications
+                       (read with benches/profiles/genlog-SYNTAX.yaml)
   --unsorted           a commission's merged export: lines in no time order
   --violations SHARE   with --unsorted, the share of lines that break a
                        window rule, from 0 to 1 (default 0.05)";
@@ -61,6 +67,15 @@ fn main() -> io::Result<()> {
             _ => usage("--violations takes a share from 0 to 1, such as 0.05"),
         },
     };
+    let syntax = match argument(&args, "--as").as_deref() {
+        None | Some("log") => generate::Syntax::Log,
+        Some("jsonl") => generate::Syntax::Jsonl,
+        Some("csv") => generate::Syntax::Csv,
+        Some(_) => usage("--as takes log, jsonl or csv"),
+    };
+    if unsorted && syntax != generate::Syntax::Log {
+        usage("--unsorted writes the log syntax only");
+    }
     let rulebook =
         scrutin::rulebook::load(path.as_ref()).map_err(|e| io::Error::other(e.to_string()))?;
 
@@ -68,7 +83,7 @@ fn main() -> io::Result<()> {
     if unsorted {
         merged::log(&rulebook, lines, seed, violations, out)
     } else {
-        generate::log(&rulebook, lines, seed, out)
+        generate::log(&rulebook, lines, seed, syntax, out)
     }
 }
 

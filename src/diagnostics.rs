@@ -1,7 +1,7 @@
 //! Every diagnostic code scrutin gives, in one list.
 //!
 //! Each layer names its own mistakes (a log line's in `publication`, a
-//! rulebook's and a waiver file's in `rulebook`, a waiver's warnings in
+//! rulebook's, a waiver file's and a source profile's in `rulebook`, a waiver's warnings in
 //! `waiver`, a preflight option's in `preflight`); this gathers them, so that
 //! a test can hold them unique and documented: `docs/diagnostics.md` gives
 //! each its meaning and an example, and `tests/diagnostics.rs` runs them.
@@ -42,7 +42,8 @@ const COMMAND_LINE: [&str; 4] = [
 ];
 
 /// Every code, grouped by what it is about: log lines, rulebooks (and the
-/// YAML of scrutin's files), waivers, options, runs and commands.
+/// YAML of scrutin's files, waiver files and profiles), waivers, options,
+/// runs and commands.
 pub fn all_codes() -> Vec<&'static str> {
     let log = LineErrorKind::ALL
         .iter()

@@ -1,5 +1,5 @@
 //! Files read beside the logs: a rulebook and the files it extends, a waiver
-//! file. Each is small and written by people, but a path may name anything:
+//! file, a source profile. Each is small and written by people, but a path may name anything:
 //! a device that never ends (`/dev/zero`), a FIFO whose open blocks until a
 //! writer comes, a directory, a file of gigabytes. Every side file is read by
 //! `read`, which refuses those before reading more than the limit.
@@ -9,8 +9,8 @@ use std::fs::{File, Metadata, OpenOptions};
 use std::io::Read;
 use std::path::Path;
 
-/// The largest side file: a rulebook or a waiver file this big is a mistake
-/// or an attack (100,000 waivers take about 8 MiB).
+/// The largest side file: a rulebook, a waiver file or a profile this big is
+/// a mistake or an attack (100,000 waivers take about 8 MiB).
 pub const MAX_SIDE_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What a side file is, which says how errors name it.
@@ -18,6 +18,8 @@ pub const MAX_SIDE_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub enum SideFile {
     Rulebook,
     Waivers,
+    /// A source profile: how a structured source's records become publications.
+    Profile,
 }
 
 impl SideFile {
@@ -26,6 +28,7 @@ impl SideFile {
         match self {
             SideFile::Rulebook => "--rules",
             SideFile::Waivers => "--waivers",
+            SideFile::Profile => "--profile",
         }
     }
 }
@@ -35,6 +38,7 @@ impl fmt::Display for SideFile {
         f.write_str(match self {
             SideFile::Rulebook => "rulebook",
             SideFile::Waivers => "waiver file",
+            SideFile::Profile => "profile",
         })
     }
 }

@@ -16,6 +16,9 @@
 //!   fields it gives;
 //! - `yaml` of a `scrutin::waivers::` code: a waiver file, read against
 //!   rules/fr/presidential-2017.yaml on 2017-06-01;
+//! - `yaml` of a `scrutin::profile::` code: a source profile, read against
+//!   rules/fr/presidential-2017.yaml; `text` of one: the path of a profile
+//!   to load (the command line does not read profiles yet);
 //! - `console`: its `$ scrutin …` command, whose output must hold the code
 //!   and the message (the message only, for the errors of a command, which
 //!   the command line says without their code: `NOT_PRINTED`);
@@ -37,6 +40,8 @@ use scrutin::source::SourceFile;
 
 const DOC: &str = "docs/diagnostics.md";
 const RULES: &str = "rules/fr/presidential-2017.yaml";
+/// The codes of source profiles, whose `text` examples are paths.
+const PROFILE: &str = "scrutin::profile::";
 /// Where the example rulebook and the law it extends live.
 const EXAMPLE_DIR: &str = "tests/fixtures/diagnostics";
 
@@ -297,6 +302,24 @@ fn load_rulebook(text: &str) -> Given {
     }
 }
 
+/// A source profile, named `profile.yaml`.
+fn load_profile(text: &str) -> Given {
+    let rulebook = rulebook::load(&root().join(RULES)).expect("the French rulebook");
+    let source = SourceFile::new("profile.yaml", text);
+    match scrutin::publication::profile::parse(source, Some(&rulebook)) {
+        Ok(_) => Vec::new(),
+        Err(error) => rulebook_error(&error),
+    }
+}
+
+/// The source profile at `path`, from the repository root.
+fn load_profile_path(path: &str) -> Given {
+    match scrutin::publication::profile::load(path.as_ref(), None) {
+        Ok(_) => Vec::new(),
+        Err(error) => rulebook_error(&error),
+    }
+}
+
 fn load_waivers(text: &str) -> Given {
     let rulebook = rulebook::load(&root().join(RULES)).expect("the French rulebook");
     let today = chrono::NaiveDate::from_ymd_opt(2017, 6, 1).expect("a date");
@@ -419,6 +442,8 @@ fn run(section: &Section, example: &Block, base: &str) -> Result<Given, String> 
         "log" => Ok(check_log(&example.body)),
         "yaml" if code.starts_with("scrutin::yaml::") => Ok(load_rulebook(&example.body)),
         "yaml" if code.starts_with("scrutin::waivers::") => Ok(load_waivers(&example.body)),
+        "yaml" if code.starts_with(PROFILE) => Ok(load_profile(&example.body)),
+        "text" if code.starts_with(PROFILE) => Ok(load_profile_path(example.body.trim())),
         "yaml" if code.starts_with("scrutin::rulebook::") => {
             let mut rulebook: Node = serde_saphyr::from_str(base).expect("the example rulebook");
             let change: Node =
@@ -585,7 +610,7 @@ fn every_code_is_documented_with_an_example_that_gives_it() {
             problems.push(format!("{place}: no example, or no `> message` after it"));
             continue;
         };
-        if example.language == "text" {
+        if example.language == "text" && !section.code.starts_with(PROFILE) {
             if !NOT_RUN.iter().any(|(code, _)| *code == section.code) {
                 problems.push(format!("{place}: a `text` example, which is not run"));
             }

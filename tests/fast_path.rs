@@ -189,7 +189,7 @@ proptest! {
 #[test]
 fn generated_logs_agree() {
     let mut log = Vec::new();
-    generate::log(french(), 20_000, 7, &mut log).unwrap();
+    generate::log(french(), 20_000, 7, generate::Syntax::Log, &mut log).unwrap();
     for line in log.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         let text = std::str::from_utf8(line).unwrap();
         assert!(publication::read(text, french()).is_ok(), "{text}");
@@ -390,7 +390,7 @@ proptest! {
 #[test]
 fn samples_and_a_generated_log_come_out_the_same() {
     let mut generated = Vec::new();
-    generate::log(french(), 5_000, 3, &mut generated).unwrap();
+    generate::log(french(), 5_000, 3, generate::Syntax::Log, &mut generated).unwrap();
     let logs = [
         std::fs::read("samples/presidential-2017-round2-weekend.log").unwrap(),
         std::fs::read("samples/malformed.log").unwrap(),
@@ -447,7 +447,7 @@ fn a_rulebook_of_500_rules_comes_out_the_same() {
     assert_eq!(rulebook.rules.len(), 500);
     let checker = Checker::new(&rulebook);
     let mut log = Vec::new();
-    generate::log(&rulebook, 3_000, 5, &mut log).unwrap();
+    generate::log(&rulebook, 3_000, 5, generate::Syntax::Log, &mut log).unwrap();
     // Lines that the generated rules' filters match, too.
     log.extend_from_slice(
         b"2017-05-06T10:00:00+02:00 outlet=a kind=campaign tags=topic-0 channel=web\n\

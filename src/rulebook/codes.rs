@@ -1,18 +1,21 @@
-//! What can be wrong in a rulebook or a waiver file, each with a stable code
-//! that the rendered diagnostic shows and `docs/diagnostics.md` lists with an
-//! example.
+//! What can be wrong in a rulebook, a waiver file or a source profile, each
+//! with a stable code that the rendered diagnostic shows and
+//! `docs/diagnostics.md` lists with an example.
 //!
 //! Codes are named by what is wrong, not by where it is found: the YAML
-//! reader's problems are the same in either file (`scrutin::yaml::…`), the
-//! meaning of a rulebook has its own (`scrutin::rulebook::…`), and so has
-//! a waiver file's (`scrutin::waivers::…`). A code, once published, keeps
-//! its meaning; a new mistake gets a new code.
+//! reader's problems are the same in any file (`scrutin::yaml::…`), the
+//! meaning of a rulebook has its own (`scrutin::rulebook::…`), and so have
+//! a waiver file's (`scrutin::waivers::…`) and a profile's
+//! (`scrutin::profile::…`). A profile that names a time zone, a kind, a
+//! channel, a region or a severity that does not exist makes the same
+//! mistake as a rulebook that does, and gets the same code. A code, once
+//! published, keeps its meaning; a new mistake gets a new code.
 
 /// Declares the kinds with their codes, and `ALL`: one list, so that no
 /// kind goes without a code or missing from `ALL`.
 macro_rules! problem_kinds {
     ($($(#[$doc:meta])* $kind:ident => $code:literal,)*) => {
-        /// What is wrong in a rulebook or a waiver file.
+        /// What is wrong in a rulebook, a waiver file or a source profile.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum ProblemKind {
             $($(#[$doc])* $kind,)*
@@ -22,8 +25,8 @@ macro_rules! problem_kinds {
             /// Every kind, in the order `docs/diagnostics.md` lists them.
             pub const ALL: &[ProblemKind] = &[$(ProblemKind::$kind,)*];
 
-            /// The stable code: `scrutin::yaml::…`, `scrutin::rulebook::…` or
-            /// `scrutin::waivers::…`.
+            /// The stable code: `scrutin::yaml::…`, `scrutin::rulebook::…`,
+            /// `scrutin::waivers::…` or `scrutin::profile::…`.
             pub fn code(self) -> &'static str {
                 match self {
                     $(ProblemKind::$kind => $code,)*
@@ -138,4 +141,42 @@ problem_kinds! {
     WaiverBadMatch => "scrutin::waivers::bad-match",
     /// An `expires` that is not a date.
     WaiverBadDate => "scrutin::waivers::bad-date",
+
+    // What a source profile says.
+    /// An `input` other than the formats scrutin reads.
+    ProfileUnknownInput => "scrutin::profile::unknown-input",
+    /// A time `format` that is neither a known name nor a strftime pattern.
+    ProfileUnknownTimeFormat => "scrutin::profile::unknown-time-format",
+    /// A strftime pattern that cannot read an instant.
+    ProfileBadTimePattern => "scrutin::profile::bad-time-pattern",
+    /// A strftime pattern without the `zone` its local times are in.
+    ProfilePatternWithoutZone => "scrutin::profile::pattern-without-zone",
+    /// `zone` or `overlap` with a format that is not a pattern.
+    ProfileZoneWithoutPattern => "scrutin::profile::zone-without-pattern",
+    /// An `overlap` other than `earlier` or `later`.
+    ProfileUnknownOverlap => "scrutin::profile::unknown-overlap",
+    /// A source with both `field` and `value`, or neither.
+    ProfileFieldOrValue => "scrutin::profile::field-or-value",
+    /// `map`, `default`, `optional` or `classify` where it has no effect.
+    ProfileMisplacedOption => "scrutin::profile::misplaced-option",
+    /// `kind`, `timestamp` or `first_published` under `fields`.
+    ProfileReservedField => "scrutin::profile::reserved-field",
+    /// An attribute named almost as a publication field (`outlett`).
+    ProfileMisspeltField => "scrutin::profile::misspelt-field",
+    /// An attribute name a log line could not write.
+    ProfileBadAttributeKey => "scrutin::profile::bad-attribute-key",
+    /// No `outlet` under `fields`.
+    ProfileNoOutlet => "scrutin::profile::no-outlet",
+    /// A `kind` that gives no kind: no `field`, no `value`, no `classify`.
+    ProfileNoKind => "scrutin::profile::no-kind",
+    /// An empty `in`: classification that looks at no field.
+    ProfileEmptyIn => "scrutin::profile::empty-in",
+    /// A classification rule with no keywords, lists or pattern.
+    ProfileEmptyRule => "scrutin::profile::empty-rule",
+    /// An empty keyword, which every text holds.
+    ProfileEmptyKeyword => "scrutin::profile::empty-keyword",
+    /// A keyword list scrutin does not ship.
+    ProfileUnknownList => "scrutin::profile::unknown-list",
+    /// A classification pattern that is not a regular expression, or too large a one.
+    ProfileBadRegex => "scrutin::profile::bad-regex",
 }

@@ -1,4 +1,5 @@
-//! Why a rulebook could not be loaded, pointing into its YAML.
+//! Why a rulebook, a waiver file or a source profile could not be loaded,
+//! pointing into its YAML.
 
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
@@ -60,17 +61,36 @@ pub enum RulebookError {
         #[related]
         problems: Vec<Problem>,
     },
+
+    /// A source profile that is not read, for the same reasons.
+    #[error("{}", unreadable(SideFile::Profile, *option, path, reason))]
+    #[diagnostic(code(scrutin::profile::unreadable))]
+    UnreadableProfile {
+        option: Option<&'static str>,
+        path: String,
+        reason: String,
+    },
+
+    #[error("profile {file} is invalid ({count} problem{plural})", count = problems.len(), plural = if problems.len() == 1 { "" } else { "s" })]
+    #[diagnostic(code(scrutin::profile::invalid))]
+    InvalidProfile {
+        file: String,
+        #[related]
+        problems: Vec<Problem>,
+    },
 }
 
 impl RulebookError {
     /// The codes of the errors themselves (their problems have their own,
     /// `ProblemKind::code`), in the order `docs/diagnostics.md` lists them.
-    pub const CODES: [&'static str; 5] = [
+    pub const CODES: [&'static str; 7] = [
         "scrutin::rulebook::unreadable",
         "scrutin::rulebook::law-file",
         "scrutin::rulebook::invalid",
         "scrutin::waivers::unreadable",
         "scrutin::waivers::invalid",
+        "scrutin::profile::unreadable",
+        "scrutin::profile::invalid",
     ];
 
     /// The side file at `path` is not read, for `reason`.
@@ -84,6 +104,11 @@ impl RulebookError {
                 help: None,
             },
             SideFile::Waivers => RulebookError::UnreadableWaivers {
+                option: None,
+                path,
+                reason,
+            },
+            SideFile::Profile => RulebookError::UnreadableProfile {
                 option: None,
                 path,
                 reason,
@@ -109,6 +134,9 @@ impl RulebookError {
             RulebookError::UnreadableWaivers { option, .. } => {
                 *option = Some(SideFile::Waivers.option());
             }
+            RulebookError::UnreadableProfile { option, .. } => {
+                *option = Some(SideFile::Profile.option());
+            }
             _ => {}
         }
         self
@@ -118,9 +146,11 @@ impl RulebookError {
     pub fn problems(&self) -> &[Problem] {
         match self {
             RulebookError::Invalid { problems, .. }
-            | RulebookError::InvalidWaivers { problems, .. } => problems,
+            | RulebookError::InvalidWaivers { problems, .. }
+            | RulebookError::InvalidProfile { problems, .. } => problems,
             RulebookError::Unreadable { .. }
             | RulebookError::UnreadableWaivers { .. }
+            | RulebookError::UnreadableProfile { .. }
             | RulebookError::LawFile { .. } => &[],
         }
     }
@@ -270,10 +300,21 @@ impl Problems {
         self.found.is_empty()
     }
 
+    /// How many problems were found so far.
+    pub(crate) fn len(&self) -> usize {
+        self.found.len()
+    }
+
     /// The error for a waiver file (the first file).
     pub(crate) fn into_waiver_error(self) -> RulebookError {
         let (file, problems) = self.into_parts();
         RulebookError::InvalidWaivers { file, problems }
+    }
+
+    /// The error for a source profile (the first file).
+    pub(crate) fn into_profile_error(self) -> RulebookError {
+        let (file, problems) = self.into_parts();
+        RulebookError::InvalidProfile { file, problems }
     }
 
     /// The error for the rulebook the user named (the first file).
@@ -322,6 +363,8 @@ mod tests {
             Problems::new().into_error(),
             RulebookError::unreadable(SideFile::Waivers, "w.yaml".as_ref(), String::new()),
             Problems::new().into_waiver_error(),
+            RulebookError::unreadable(SideFile::Profile, "p.yaml".as_ref(), String::new()),
+            Problems::new().into_profile_error(),
         ];
         let codes: Vec<String> = errors
             .iter()

@@ -81,6 +81,9 @@ mod tests {
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"),
             &mut on_disk,
         );
+        // rules/keywords/ holds the keyword lists of source profiles, built
+        // in by `publication::profile`, not rulebooks.
+        on_disk.retain(|path| !path.starts_with("rules/keywords/"));
         on_disk.sort();
         let built_in: Vec<&str> = SHIPPED.iter().map(|s| s.path).collect();
         assert_eq!(

@@ -62,6 +62,42 @@ impl TimeForm {
         })
     }
 
+    /// Why the strftime `pattern` cannot read instants, if it cannot: a `%`
+    /// that chrono does not know, or too little to name an instant (no
+    /// year, no time of day, a 12-hour clock without `%p`). Found by writing
+    /// an instant with the pattern and reading it back, as a record would be.
+    pub fn check_pattern(pattern: &str) -> Result<(), String> {
+        use std::fmt::Write;
+
+        use chrono::format::{Item, StrftimeItems};
+
+        if StrftimeItems::new(pattern).any(|item| matches!(item, Item::Error)) {
+            return Err(match bad_specifier(pattern) {
+                Some(bad) => format!("`{bad}` is not a strftime specifier chrono knows"),
+                None => "it holds a `%` that is not a strftime specifier chrono knows".to_string(),
+            });
+        }
+        let sample =
+            DateTime::parse_from_rfc3339("2017-05-06T09:30:45+02:00").map_err(|e| e.to_string())?;
+        let mut written = String::new();
+        write!(
+            written,
+            "{}",
+            sample.format_with_items(StrftimeItems::new(pattern))
+        )
+        .map_err(|_| "chrono cannot write an instant with it".to_string())?;
+        if DateTime::parse_from_str(&written, pattern).is_ok() {
+            return Ok(());
+        }
+        NaiveDateTime::parse_from_str(&written, pattern)
+            .map(|_| ())
+            .map_err(|e| {
+                format!(
+                    "it writes 2017-05-06T09:30:45+02:00 as `{written}`, which names no single instant ({e})"
+                )
+            })
+    }
+
     /// The instant `text` writes in this form; an error's span is relative
     /// to `text`.
     pub fn read(&self, text: &str) -> Result<Timestamp, TimeError> {
@@ -130,6 +166,33 @@ impl TimeForm {
             zone: None,
         })
     }
+}
+
+/// The first `%` specifier of `pattern` that chrono does not know, with
+/// the text up to the next `%` (`%Q/`), or `None` if none stands alone.
+fn bad_specifier(pattern: &str) -> Option<&str> {
+    use chrono::format::{Item, StrftimeItems};
+
+    let mut rest = pattern;
+    let mut start = 0;
+    while let Some(at) = rest.find('%') {
+        let from = start + at;
+        if pattern[from..].starts_with("%%") {
+            start = from + 2;
+            rest = &pattern[start..];
+            continue;
+        }
+        let end = pattern[from + 1..]
+            .find('%')
+            .map_or(pattern.len(), |next| from + 1 + next);
+        let specifier = &pattern[from..end];
+        if StrftimeItems::new(specifier).any(|item| matches!(item, Item::Error)) {
+            return Some(specifier);
+        }
+        start = end;
+        rest = &pattern[start..];
+    }
+    None
 }
 
 fn read_pattern(
@@ -235,6 +298,33 @@ mod tests {
                 error.message
             );
             assert_eq!(error.span, Span::new(0, text.len()));
+        }
+    }
+
+    #[test]
+    fn patterns_that_cannot_read_an_instant_say_why() {
+        for good in [
+            "%d/%m/%Y %H:%M",
+            "%Y-%m-%dT%H:%M:%S%.f%:z",
+            "%s",
+            "%a, %d %b %Y %I:%M %p",
+            "100%% %Y%m%d%H%M",
+        ] {
+            assert_eq!(TimeForm::check_pattern(good), Ok(()), "{good}");
+        }
+        let cases = [
+            ("%d/%m/%Y %Q", "`%Q` is not a strftime specifier"),
+            ("%Y-%m-%d %H:%M %", "`%` is not a strftime specifier"),
+            ("%Y-%m-%d", "it writes 2017-05-06T09:30:45+02:00 as"),
+            ("%d/%m %H:%M", "it writes 2017-05-06T09:30:45+02:00 as"),
+            ("%Y-%m-%d %I:%M", "it writes 2017-05-06T09:30:45+02:00 as"),
+            ("%H:%M", "it writes 2017-05-06T09:30:45+02:00 as"),
+        ];
+        for (pattern, expected) in cases {
+            let Err(why) = TimeForm::check_pattern(pattern) else {
+                panic!("{pattern} is accepted")
+            };
+            assert!(why.starts_with(expected), "{pattern}: {why}");
         }
     }
 

@@ -9,9 +9,26 @@
 //! any run of blanks. Patterns are the `regex` crate's: linear time in the
 //! text, whatever the text.
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 
 use crate::rulebook::Severity;
+
+/// The most a classification regex may take once compiled (keywords and
+/// patterns alike), and how deeply it may nest. A profile is text from
+/// anywhere: a pattern such as `\w{1000}{1000}` compiles to gigabytes under
+/// no limit. Set here, not left to the regex crate's defaults (10 MiB, 250
+/// levels), and far above any real rule: a few hundred keywords take tens
+/// of kilobytes.
+pub(crate) const REGEX_SIZE_LIMIT: usize = 1024 * 1024;
+pub(crate) const REGEX_NEST_LIMIT: u32 = 64;
+
+/// A classification regex, within the limits above.
+pub(crate) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .nest_limit(REGEX_NEST_LIMIT)
+        .build()
+}
 
 /// Ordered classification rules, with the kind when none matches.
 #[derive(Debug, Clone)]
@@ -48,7 +65,8 @@ pub struct Classification {
 
 impl Rule {
     /// A rule giving `kind` to records that hold one of `keywords` or match
-    /// `pattern`. Fails on a keyword list that makes too large a regex.
+    /// `pattern` (built with `compile`). Fails on a keyword list that makes
+    /// too large a regex.
     pub fn new(
         kind: String,
         over: Option<Vec<String>>,
@@ -65,10 +83,7 @@ impl Rule {
                     format!("({})", words.join(r"\s+"))
                 })
                 .collect();
-            Some(Regex::new(&format!(
-                r"(?i)\b(?:{})",
-                alternatives.join("|")
-            ))?)
+            Some(compile(&format!(r"(?i)\b(?:{})", alternatives.join("|")))?)
         };
         Ok(Rule {
             kind,
@@ -80,7 +95,7 @@ impl Rule {
     }
 
     /// What in `text` makes it match: "the keyword `x`" or "the pattern `p`".
-    fn matches(&self, text: &str) -> Option<String> {
+    pub(super) fn matches(&self, text: &str) -> Option<String> {
         if let Some(regex) = &self.keyword_regex
             && let Some(captures) = regex.captures(text)
         {
@@ -206,6 +221,25 @@ mod tests {
         let mut classifier = classifier();
         classifier.default = None;
         assert_eq!(classifier.classify(|_| vec![Cow::Borrowed("rien")]), None);
+    }
+
+    /// A pattern too large for the limits is refused as it is compiled,
+    /// whatever the regex crate's own defaults would allow.
+    #[test]
+    fn patterns_are_compiled_within_the_limits() {
+        assert!(compile(r"(?i)\bsondages?\b").is_ok());
+        let too_large = compile(r"\w{1000}").unwrap_err();
+        assert!(
+            matches!(too_large, regex::Error::CompiledTooBig(REGEX_SIZE_LIMIT)),
+            "{too_large}"
+        );
+        assert!(Regex::new(r"\w{100}").is_ok() && compile(r"\w{100}").is_err());
+        let deep = format!("{}a{}", "(".repeat(65), ")".repeat(65));
+        assert!(compile(&deep).is_err());
+        assert!(compile(&format!("{}a{}", "(".repeat(30), ")".repeat(30))).is_ok());
+        // Hundreds of keywords stay far below the limit.
+        let keywords = (0..500).map(|i| format!("mot{i} clé")).collect();
+        assert!(Rule::new("poll".into(), None, keywords, None).is_ok());
     }
 
     /// Keywords are text, not patterns: regex characters in them are literal.

@@ -7,12 +7,83 @@
 //! record's kind is decided: from a field, or by classification over its
 //! text. A profile that says nothing of the kind is refused: a kind is
 //! never a silent default.
+//!
+//! # The YAML of a profile
+//!
+//! ```yaml
+//! # A source profile: how the records of a source become publications.
+//! name: lemonde-rss          # required, for messages
+//! input: rss                 # optional: log | jsonl | csv | rss | atom | sitemap
+//! timestamp:                 # required
+//!   field: pubDate           # a dotted path in JSON, a column in CSV, an element
+//!                            # (news:title) or element@attribute (link@href) in XML
+//!   format: rfc2822          # rfc3339 | rfc2822 | unix | unix_ms | twitter |
+//!                            # a strftime pattern (any text with a %)
+//! first_published:           # optional, same shape as timestamp
+//!   field: dc:date
+//!   format: "%d/%m/%Y %H:%M" # a pattern is local time:
+//!   zone: Europe/Paris       #   its zone is required with a pattern, refused otherwise
+//!   overlap: earlier         #   only with a pattern: earlier | later (default: a local
+//!                            #   time that happened twice is invalid)
+//! fields:                    # publication field (outlet, channel, region, id, title,
+//!                            # url, tags) or attribute → where it comes from
+//!   outlet: { value: lemonde.fr }          # a constant
+//!   id: { field: guid }                    # a field of the record
+//!   tags: { field: category, optional: true }
+//!   sponsor: { field: bylines, map: { "": unknown }, default: unknown }
+//! kind:                      # required: `field` or `value`, and/or `classify`
+//!   field: category
+//!   map: { Sondages: poll, "Résultats": result }
+//!   default: news            # only with field
+//!   optional: true           # only with field: a record without it is classified
+//!   classify:
+//!     in: [title, description]        # required, not empty: the fields rules look at
+//!     rules:                          # in order: the first that matches decides
+//!       - kind: result
+//!         lists: [fr.exit_poll]       # shipped keyword lists, LANG.KIND
+//!         keywords: [estimations]     # own keywords, after the lists'
+//!       - kind: poll
+//!         pattern: '(?i)\bsondages?\b' # a regular expression (the regex crate's)
+//!         in: [title]                 # optional: instead of the classifier's `in`
+//!     default: news          # optional: the kind when no rule matches
+//!     severity: warning      # optional: the highest severity of a finding on a
+//!                            # classified record (error | warning | info)
+//! ```
+//!
+//! Every source (an entry of `fields`, and the kind's) is either a `field`
+//! of the record or one `value` for every record, never both. With a
+//! `field`: `map` replaces the values it lists (map keys and values are
+//! text, kept in their order); `default` is the value when the record has
+//! no such field, or, with a `map`, when no value is in the map; `optional:
+//! true` reads a record without the field without it (else the record is
+//! invalid). `kind`, `timestamp` and `first_published` are not under
+//! `fields`: each has its own place. `outlet` must be mapped. An attribute's
+//! name holds only ASCII letters, digits, `_`, `-` and `.`, and one named
+//! almost as a publication field (`outlett`, `titel`) is refused as a typo.
+//!
+//! A classification rule has `keywords`, `lists` or a `pattern` (or
+//! several). A keyword matches at the start of a word, whatever its case
+//! (`sondage` matches "Sondages", not "Ressondage"); a shipped list
+//! `LANG.KIND` (`rules/keywords/LANG.yaml`: en, es, fr, it, pl; kinds poll,
+//! exit_poll, result) stands for its keywords. A pattern may take at most
+//! 1 MiB compiled and nest 64 deep.
+//!
+//! Loaded with a rulebook, the kinds (a kind's `value`, its `map` targets
+//! and `default`, classification rules' kinds and default), channels and
+//! regions (in `channel` and `region` sources) a profile gives must be the
+//! rulebook's. Every problem is reported at once, each at its place, with
+//! the codes `scrutin::profile::…` (docs/diagnostics.md).
 
 mod classify;
+mod keywords;
+mod kind;
 mod load;
+mod raw;
+mod sources;
 
 pub use classify::{Classification, Classifier, Rule as ClassRule};
-pub use load::load;
+pub use load::{load, parse};
+pub use raw::json_schema;
 
 pub use super::Format;
 use crate::time::TimeForm;
