@@ -67,7 +67,8 @@ const NOT_RUN: [(&str, &str); 5] = [
 /// line says in a line of their own, `scrutin: ` and the message, without the
 /// code (docs/diagnostics.md says so): their examples are held to their
 /// message and, by tests/docs.rs, to their exit code.
-const NOT_PRINTED: [&str; 5] = [
+const NOT_PRINTED: [&str; 6] = [
+    "scrutin::input::",
     "scrutin::scope::",
     "scrutin::fix::",
     "scrutin::run::",

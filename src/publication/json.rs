@@ -72,9 +72,10 @@ impl<'a> JsonRecord<'a> {
         if let Some((_, value)) = members.0.iter().find(|(key, _)| key == path) {
             return Ok(Some(value));
         }
-        let Some((first, rest)) = path.split_once('.') else {
+        let Some(dot) = memchr::memchr(b'.', path.as_bytes()) else {
             return Ok(None);
         };
+        let (first, rest) = (&path[..dot], &path[dot + 1..]);
         let Some((_, value)) = members.0.iter().find(|(key, _)| key == first) else {
             return Ok(None);
         };
@@ -101,14 +102,20 @@ impl<'a> JsonRecord<'a> {
         match text.as_bytes().first() {
             Some(b'"') => {
                 let content = start + 1..start + text.len() - 1;
-                let value = match serde_json::from_str::<Key>(text) {
-                    Ok(Key(Cow::Borrowed(_))) => Value::Text(content.clone()),
-                    Ok(Key(Cow::Owned(unescaped))) => {
-                        let from = side.len();
-                        side.push_str(&unescaped);
-                        Value::Side(from..side.len())
+                // Without a backslash, a JSON string is its text (serde_json
+                // has checked it); only one with escapes is read again.
+                let value = if memchr::memchr(b'\\', text.as_bytes()).is_none() {
+                    Value::Text(content.clone())
+                } else {
+                    match serde_json::from_str::<Key>(text) {
+                        Ok(Key(Cow::Borrowed(_))) => Value::Text(content.clone()),
+                        Ok(Key(Cow::Owned(unescaped))) => {
+                            let from = side.len();
+                            side.push_str(&unescaped);
+                            Value::Side(from..side.len())
+                        }
+                        Err(e) => return Err(not_an_object(self.line, &e)),
                     }
-                    Err(e) => return Err(not_an_object(self.line, &e)),
                 };
                 out.push(Found {
                     value,

@@ -13,7 +13,7 @@ use super::profile::{From, Profile};
 use super::{FieldAt, LineError, LineErrorKind, Parts, Publication, Value, meaning};
 use crate::rulebook::Rulebook;
 use crate::source::Span;
-use crate::time::Timestamp;
+use crate::time::{TimeForm, Timestamp, TimestampReader};
 
 /// One value of a record's field: where its text lies (in the record, or
 /// unescaped in the side buffer) and where it is written in the record.
@@ -39,6 +39,42 @@ pub(crate) struct Mapper<'r> {
     profile: &'r Profile,
     parts: Parts,
     found: Vec<Found>,
+    /// RFC 3339 instants, read as a log's timestamps are (the date of the
+    /// record before remembered).
+    timestamps: TimestampReader,
+    /// The keys every record's publication has (`Keys::text`), written
+    /// once at the start of its side buffer.
+    keys: Keys,
+}
+
+/// The names of the fields a profile gives, one after another, and where
+/// each is: the fields' in the profile's order, then `kind` and
+/// `first_published`.
+struct Keys {
+    text: String,
+    fields: Vec<Range<usize>>,
+    kind: Range<usize>,
+    first_published: Range<usize>,
+}
+
+impl Keys {
+    fn of(profile: &Profile) -> Keys {
+        let mut text = String::new();
+        let mut add = |key: &str| {
+            let start = text.len();
+            text.push_str(key);
+            start..text.len()
+        };
+        let fields = profile.fields.iter().map(|m| add(&m.target)).collect();
+        let kind = add("kind");
+        let first_published = add("first_published");
+        Keys {
+            text,
+            fields,
+            kind,
+            first_published,
+        }
+    }
 }
 
 impl<'r> Mapper<'r> {
@@ -48,6 +84,8 @@ impl<'r> Mapper<'r> {
             profile,
             parts: Parts::default(),
             found: Vec::new(),
+            timestamps: TimestampReader::default(),
+            keys: Keys::of(profile),
         }
     }
 
@@ -61,14 +99,12 @@ impl<'r> Mapper<'r> {
         let end = text.trim_end().len();
         self.parts.fields.clear();
         self.parts.side.clear();
+        self.parts.side.push_str(&self.keys.text);
         self.parts.kind_how = None;
         self.parts.severity_cap = None;
-        let (stamp, timestamp_span) =
-            self.instant(text, record, &profile.timestamp.field, end, |t| {
-                profile.timestamp.form.read(t)
-            })?;
-        for mapping in &profile.fields {
-            self.field(text, record, &mapping.target, &mapping.from, end)?;
+        let (stamp, timestamp_span) = self.instant(text, record, &profile.timestamp, end)?;
+        for (index, mapping) in profile.fields.iter().enumerate() {
+            self.field(text, record, index, &mapping.from, end)?;
         }
         if let Some(first) = &profile.first_published
             && let Some((first, span)) = self.optional_instant(text, record, first)?
@@ -80,7 +116,8 @@ impl<'r> Mapper<'r> {
                 .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
             self.parts.side.push_str(&written);
             let value = Value::Side(start..self.parts.side.len());
-            push(&mut self.parts, "first_published", value, span);
+            let key = Value::Side(self.keys.first_published.clone());
+            push(&mut self.parts, key, value, span);
         }
         self.kind(text, record, end)?;
         meaning::resolve(
@@ -99,17 +136,21 @@ impl<'r> Mapper<'r> {
         &mut self,
         text: &str,
         record: &dyn Record,
-        field: &str,
+        instant: &super::profile::Instant,
         end: usize,
-        read: impl Fn(&str) -> Result<Timestamp, crate::time::TimeError>,
     ) -> Result<(Timestamp, Span), LineError> {
+        let field = instant.field.as_str();
         self.lookup(record, field)?;
         let Some(found) = self.found.first() else {
             return Err(missing(field, "the timestamp", end));
         };
         let span = Span::new(found.written.start, found.written.len());
         let value = found.value.get(text, &self.parts.side);
-        let stamp = read(value).map_err(|e| {
+        let stamp = match &instant.form {
+            TimeForm::Rfc3339 => self.timestamps.read(value),
+            form => form.read(value),
+        };
+        let stamp = stamp.map_err(|e| {
             LineError::new(
                 LineErrorKind::Timestamp,
                 span,
@@ -152,13 +193,17 @@ impl<'r> Mapper<'r> {
         &mut self,
         text: &str,
         record: &dyn Record,
-        target: &str,
+        index: usize,
         from: &From,
         end: usize,
     ) -> Result<(), LineError> {
+        let target = &self.profile.fields[index].target;
         let list = target == "region" || target == "tags";
         match self.value(text, record, from, list)? {
-            Some((value, written)) => push(&mut self.parts, target, value, written),
+            Some((value, written)) => {
+                let key = Value::Side(self.keys.fields[index].clone());
+                push(&mut self.parts, key, value, written);
+            }
             None => {
                 if let From::Field {
                     field,
@@ -244,7 +289,8 @@ impl<'r> Mapper<'r> {
         if let Some(from) = &kind.from
             && let Some((value, written)) = self.value(text, record, from, false)?
         {
-            push(&mut self.parts, "kind", value, written);
+            let key = Value::Side(self.keys.kind.clone());
+            push(&mut self.parts, key, value, written);
             return Ok(());
         }
         let Some(classifier) = &kind.classify else {
@@ -283,7 +329,8 @@ impl<'r> Mapper<'r> {
             )));
         };
         let value = side(&mut self.parts.side, &decision.kind);
-        push(&mut self.parts, "kind", value, 0..0);
+        let key = Value::Side(self.keys.kind.clone());
+        push(&mut self.parts, key, value, 0..0);
         let start = self.parts.side.len();
         self.parts.side.push_str(&decision.how);
         self.parts.kind_how = Some(start..self.parts.side.len());
@@ -293,8 +340,7 @@ impl<'r> Mapper<'r> {
 }
 
 /// Adds a field whose key the profile gives.
-fn push(parts: &mut Parts, key: &str, value: Value, written: Range<usize>) {
-    let key = side(&mut parts.side, key);
+fn push(parts: &mut Parts, key: Value, value: Value, written: Range<usize>) {
     parts.fields.push(FieldAt {
         key,
         value,

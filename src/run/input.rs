@@ -41,6 +41,16 @@ pub(crate) fn open(
     Ok(Opened { input, format })
 }
 
+/// The format of the file at `path`: `asked`, or else what its name and
+/// first bytes say (it is opened and closed again).
+pub(crate) fn format_of(path: &std::path::Path, asked: Option<Format>) -> io::Result<Format> {
+    if let Some(format) = asked {
+        return Ok(format);
+    }
+    let file = std::fs::File::open(path)?;
+    Ok(open(&path.display().to_string(), file, None)?.format)
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;

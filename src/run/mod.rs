@@ -204,6 +204,17 @@ pub enum RunError {
 pub fn run(rulebook: &Rulebook, check: &Check, output: Output) -> Result<Status, RunError> {
     let mut waivers = load_waivers(check, rulebook)?;
     let profile = load_profile(check, rulebook)?;
+    // Every file's format is told before any is checked: a source without
+    // its profile stops the run before the report starts.
+    for log in &check.logs {
+        // A stream (a FIFO) is read once: its format is told as it is checked.
+        if let Log::File(path) = log
+            && !log.is_stream()
+            && let Ok(format) = input::format_of(path, check.input)
+        {
+            crate::publication::profile_for(&shown(path), format, profile.as_ref())?;
+        }
+    }
     let scope = check.scope.resolve(rulebook)?;
     let mut summary = Summary::default();
     if !scope.is_everything() {
