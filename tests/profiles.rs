@@ -291,6 +291,15 @@ fn each_mistake_is_refused_at_its_place() {
             )],
         ),
         (
+            "  optional: true\n  classify:",
+            "  default: news\n  classify:",
+            &[(
+                "scrutin::profile::misplaced-option",
+                (21, 12),
+                "`classify` is never used: this `default` gives a kind to every record the field does not",
+            )],
+        ),
+        (
             "  sponsor:",
             "  kind: { field: type }\n  sponsor:",
             &[(

@@ -255,7 +255,13 @@ impl<'r> Mapper<'r> {
             let mut joined = String::new();
             for found in &self.found {
                 let value = found.value.get(text, &self.parts.side);
-                let value = mapped(value).map_or(value, String::as_str);
+                // With a map, a value it does not name becomes the default,
+                // if there is one (as a single value does).
+                let value = match (mapped(value), default) {
+                    (Some(to), _) => to.as_str(),
+                    (None, Some(default)) if !map.is_empty() => default.as_str(),
+                    (None, _) => value,
+                };
                 if !joined.is_empty() {
                     joined.push(',');
                 }

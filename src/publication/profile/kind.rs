@@ -38,6 +38,15 @@ impl Check<'_> {
                 Some("remove `classify`, or read the kind from a `field` and classify the records without it"),
             );
         }
+        if let (Some(default), Some(_), Some(_)) = (&kind.default, &kind.classify, &kind.field) {
+            self.problems.add_with_help(
+                ProblemKind::ProfileMisplacedOption,
+                default.place(),
+                "`classify` is never used: this `default` gives a kind to every record the field does not",
+                "the kind of every other record",
+                Some("move the default into `classify` (its `default` applies when no rule matches), or remove `classify`"),
+            );
+        }
         let classify = kind.classify.as_ref().map(|c| self.classifier(c));
         if kind.field.is_none() && kind.value.is_none() && kind.classify.is_none() {
             self.problems.add_with_help(

@@ -30,12 +30,13 @@
 //!   outlet: { value: lemonde.fr }          # a constant
 //!   id: { field: guid }                    # a field of the record
 //!   tags: { field: category, optional: true }
-//!   sponsor: { field: bylines, map: { "": unknown }, default: unknown }
+//!   sponsor: { field: bylines, optional: true }
 //! kind:                      # required: `field` or `value`, and/or `classify`
 //!   field: category
 //!   map: { Sondages: poll, "Résultats": result }
-//!   default: news            # only with field
-//!   optional: true           # only with field: a record without it is classified
+//!   optional: true           # only with field: a record without it (or whose values
+//!                            # the map does not name) is classified; without
+//!                            # `classify`, `default: news` could give its kind
 //!   classify:
 //!     in: [title, description]        # required, not empty: the fields rules look at
 //!     rules:                          # in order: the first that matches decides
