@@ -54,7 +54,7 @@ impl Report for Findings<'_> {
 fn audit<'r>(
     rulebook: &'r Rulebook,
     format: Format,
-    profile: Option<&'r Profile>,
+    profile: Option<&Profile>,
     input: &[u8],
     jobs: usize,
     chunk_bytes: usize,
@@ -474,18 +474,30 @@ fn every_sample_as_csv_gives_the_log_s_findings() {
     );
 }
 
-/// A CSV file of the French presidential election of 2017, read on one
-/// core and on two, in chunks of 64 and 512 bytes.
-fn audit_csv(csv: &[u8], columns: &[&str]) -> Vec<(Summary, Findings<'static>)> {
-    let rulebook: &'static Rulebook = Box::leak(Box::new(
-        rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).unwrap(),
-    ));
+fn presidential_2017() -> Rulebook {
+    rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).unwrap()
+}
+
+/// A CSV file with `columns`, read on one core and on two, in chunks of
+/// 64 and 512 bytes.
+fn audit_csv<'r>(
+    rulebook: &'r Rulebook,
+    csv: &[u8],
+    columns: &[&str],
+) -> Vec<(Summary, Findings<'r>)> {
     let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
-    let profile: &'static Profile = Box::leak(Box::new(csv_profile(&columns)));
+    let profile = csv_profile(&columns);
     [(1, 64), (1, 512), (2, 64), (2, 512)]
         .into_iter()
         .map(|(jobs, chunk_bytes)| {
-            audit(rulebook, Format::Csv, Some(profile), csv, jobs, chunk_bytes)
+            audit(
+                rulebook,
+                Format::Csv,
+                Some(&profile),
+                csv,
+                jobs,
+                chunk_bytes,
+            )
         })
         .collect()
 }
@@ -499,7 +511,9 @@ fn a_csv_file_with_a_byte_order_mark_crlf_and_ragged_rows() {
         \r\n\
         2017-05-06T10:00:00Z,le-monde,news,x,y\r\n\
         2017-05-06T10:00:00Z,le-monde,poll,after\r\n";
-    for (summary, findings) in audit_csv(csv.as_bytes(), &["time", "outlet", "kind", "title"]) {
+    let rulebook = presidential_2017();
+    let columns = ["time", "outlet", "kind", "title"];
+    for (summary, findings) in audit_csv(&rulebook, csv.as_bytes(), &columns) {
         let ragged = "scrutin::record::ragged-row";
         assert_eq!(
             findings.invalid,
@@ -527,11 +541,12 @@ fn a_csv_file_with_a_byte_order_mark_crlf_and_ragged_rows() {
 
 #[test]
 fn csv_headers() {
+    let rulebook = presidential_2017();
     let columns = ["time", "outlet", "kind", "title"];
     // A name given twice: the header is invalid, and the first column of
     // that name is read.
     let csv = "time,outlet,kind,title,title\n2017-05-06T10:00:00Z,le-monde,poll,first,second\n";
-    for (summary, findings) in audit_csv(csv.as_bytes(), &columns) {
+    for (summary, findings) in audit_csv(&rulebook, csv.as_bytes(), &columns) {
         assert_eq!(
             findings.invalid,
             BTreeSet::from([(1, "scrutin::log::duplicate-key")])
@@ -553,7 +568,7 @@ fn csv_headers() {
             "scrutin::log::empty-value",
         ),
     ] {
-        for (summary, findings) in audit_csv(csv, &columns) {
+        for (summary, findings) in audit_csv(&rulebook, csv, &columns) {
             assert_eq!(findings.invalid, BTreeSet::from([(1, code)]));
             assert_eq!(findings.unreadable.len(), 1, "{:?}", findings.unreadable);
             assert!(findings.found.is_empty());
@@ -565,7 +580,7 @@ fn csv_headers() {
         (&b""[..], 0),
         (b"\xEF\xBB\xBFtime,outlet,kind,title\r\n", 1),
     ] {
-        for (summary, findings) in audit_csv(csv, &columns) {
+        for (summary, findings) in audit_csv(&rulebook, csv, &columns) {
             assert!(findings.unreadable.is_empty() && findings.invalid.is_empty());
             assert_eq!((summary.lines, summary.skipped), (lines, lines));
         }
