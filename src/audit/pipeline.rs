@@ -19,9 +19,27 @@
 //!   waivers, scope, counts and the report, in log order.
 //!
 //! With one job, the calling thread does all three in turn.
+//!
+//! CSV (a header, then records that may hold quoted newlines) runs so:
+//!
+//! - on the calling thread, before anything else starts: the header (the
+//!   file's first record, read from a `BufReader` around the input), whose
+//!   columns every worker's reader takes; it counts as a skipped record,
+//!   and its lines are numbered, so the first record is line 2;
+//! - on the reader's thread: cutting chunks of whole records. Where a
+//!   record ends depends on every quote before it (`lines::Ends::Csv`), so
+//!   the reader scans every byte once, in order, for quotes and newlines
+//!   (`memchr2`); a log's chunk is cut at its last newline, found from the
+//!   end without reading the rest;
+//! - on every worker, in parallel: splitting a chunk into records (the
+//!   same rule, again), each record into fields (csv-core), reading them
+//!   through the profile, checking;
+//! - on the merge's thread: order, numbering, waivers, scope, the report,
+//!   and the records read again there (invalid ones, findings past a
+//!   chunk's budget), split by the same rule.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::ops::ControlFlow::{self, Break, Continue};
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -31,7 +49,8 @@ use std::thread;
 use super::worker::{Item, Piece, Worker};
 use super::{FileAudit, Limits, Report, Summary};
 use crate::check::{Checker, Scope};
-use crate::publication::lines::{Chunk, ChunkReader, LineText};
+use crate::publication::csv::Header;
+use crate::publication::lines::{self, Chunk, ChunkReader, Ends, LineText};
 use crate::publication::{Format, Profile, Publication};
 use crate::rulebook::Rulebook;
 use crate::waiver::Waivers;
@@ -117,12 +136,15 @@ impl<'r> Pipeline<'r> {
             return self.audit_here(file, input, report, summary, limits, waivers);
         }
         let audit = self.begin(file, report, summary, limits, waivers)?;
+        let mut input = self.buffered(input);
+        let Some((audit, columns)) = self.header(&mut input, audit)? else {
+            return Ok(());
+        };
         let mut merge = Merge {
             audit,
-            worker: self.worker(),
+            worker: self.worker(&columns),
         };
-        let reader = ChunkReader::new(input, self.chunk_bytes);
-        let stop = self.on_all_cores(reader, &mut merge)?;
+        let stop = self.on_all_cores(self.chunks(input), &mut merge, &columns)?;
         merge.finish(stop)
     }
 
@@ -137,17 +159,109 @@ impl<'r> Pipeline<'r> {
         waivers: &mut Waivers,
     ) -> io::Result<()> {
         let audit = self.begin(file, report, summary, limits, waivers)?;
+        let mut input = self.buffered(input);
+        let Some((audit, columns)) = self.header(&mut input, audit)? else {
+            return Ok(());
+        };
         let mut merge = Merge {
             audit,
-            worker: self.worker(),
+            worker: self.worker(&columns),
         };
-        let mut reader = ChunkReader::new(input, self.chunk_bytes);
-        let stop = self.on_this_thread(&mut reader, &mut merge)?;
+        let stop = self.on_this_thread(&mut self.chunks(input), &mut merge, &columns)?;
         merge.finish(stop)
     }
 
-    fn worker(&self) -> Worker<'_> {
-        Worker::new(&self.checker, self.format, self.profile)
+    /// `columns`: a CSV file's header.
+    fn worker<'a>(&'a self, columns: &'a [String]) -> Worker<'a> {
+        Worker::new(&self.checker, self.format, self.profile, columns)
+    }
+
+    /// Is the input CSV, read through a profile? Its header is read first.
+    fn is_csv(&self) -> bool {
+        self.format == Format::Csv && self.profile.is_some()
+    }
+
+    /// The input, buffered for a CSV file's header to be read from it; a
+    /// log is read as it is (a buffer of no bytes passes every read on).
+    fn buffered<R: Read>(&self, input: R) -> BufReader<R> {
+        let capacity = if self.is_csv() { 64 * 1024 } else { 0 };
+        BufReader::with_capacity(capacity, input)
+    }
+
+    /// The input's chunks, of whole records (past a CSV file's header).
+    fn chunks<R: Read>(&self, input: R) -> ChunkReader<R> {
+        let reader = ChunkReader::new(input, self.chunk_bytes);
+        if self.is_csv() {
+            reader.ending(Ends::Csv).past_start()
+        } else {
+            reader
+        }
+    }
+
+    /// A CSV file's header, read here before any chunk (other formats have
+    /// none: no columns): a skipped record, or an invalid one when it names
+    /// a column twice (the first of the two is read). A header that gives
+    /// no columns (not UTF-8, too long, empty, bad quotes) is an invalid
+    /// record, and then the file ends, unreadable: no record can be read
+    /// without the names of its fields. `None` when the file has ended.
+    fn header<'f>(
+        &self,
+        input: &mut impl BufRead,
+        mut audit: FileAudit<'f>,
+    ) -> io::Result<Option<(FileAudit<'f>, Vec<String>)>> {
+        if !self.is_csv() {
+            return Ok(Some((audit, Vec::new())));
+        }
+        let record = match lines::first_record(input, Ends::Csv) {
+            Ok(Some(record)) => record,
+            Ok(None) => {
+                audit.end()?;
+                return Ok(None);
+            }
+            Err(error) => {
+                audit.unreadable(0, &error)?;
+                return Ok(None);
+            }
+        };
+        let line = LineText::new(&record);
+        let read = match (&line, line.error()) {
+            (LineText::Text(text), _) => Header::read(text).map_err(|error| (*text, error)),
+            (LineText::NotUtf8 { valid_prefix, .. }, Some(error)) => Err((*valid_prefix, error)),
+            (LineText::TooLong { start }, Some(error)) => Err((start.as_ref(), error)),
+            (_, None) => unreachable!("an unreadable line has an error"),
+        };
+        match read {
+            Ok(Header {
+                columns,
+                duplicate: None,
+            }) => {
+                let newlines = memchr::memchr_iter(b'\n', &record).count();
+                audit.clean(0, 1, 1 + newlines)?;
+                Ok(Some((audit, columns)))
+            }
+            Ok(Header {
+                columns,
+                duplicate: Some(error),
+            }) => {
+                let LineText::Text(text) = line else {
+                    unreachable!("a header read from text");
+                };
+                audit.invalid(text, &error)?;
+                Ok(Some((audit, columns)))
+            }
+            Err((text, error)) => {
+                audit.invalid(text, &error)?;
+                if !audit.must_stop() {
+                    let lines = audit.lines();
+                    let no_columns = io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "the CSV header gives no column names, without which no record can be read",
+                    );
+                    audit.unreadable(lines, &no_columns)?;
+                }
+                Ok(None)
+            }
+        }
     }
 
     fn begin<'a>(
@@ -167,8 +281,9 @@ impl<'r> Pipeline<'r> {
         &self,
         reader: &mut ChunkReader<impl Read>,
         merge: &mut Merge,
+        columns: &[String],
     ) -> io::Result<Option<Stop>> {
-        let mut worker = self.worker();
+        let mut worker = self.worker(columns);
         let mut buffer = Vec::new();
         loop {
             // Before reading on: a stream may not have more to give yet.
@@ -190,6 +305,7 @@ impl<'r> Pipeline<'r> {
         &self,
         mut reader: ChunkReader<impl Read + Send>,
         merge: &mut Merge,
+        columns: &[String],
     ) -> io::Result<Option<Stop>> {
         // Enough buffers to keep every worker busy while the merge catches up.
         let in_flight = self.jobs.saturating_mul(2).saturating_add(2);
@@ -204,7 +320,7 @@ impl<'r> Pipeline<'r> {
             scope.spawn(move || read_ahead(&mut reader, &spare_rx, &work_tx));
             for _ in 0..self.jobs {
                 let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
-                scope.spawn(move || self.work(&work_rx, &done_tx));
+                scope.spawn(move || self.work(columns, &work_rx, &done_tx));
             }
             drop((work_rx, done_tx));
             // Dropping the receivers on return stops the reader and workers.
@@ -212,8 +328,13 @@ impl<'r> Pipeline<'r> {
         })
     }
 
-    fn work(&self, work: &Mutex<Receiver<(usize, Chunk)>>, done: &SyncSender<(usize, Piece)>) {
-        let mut worker = self.worker();
+    fn work(
+        &self,
+        columns: &[String],
+        work: &Mutex<Receiver<(usize, Chunk)>>,
+        done: &SyncSender<(usize, Piece)>,
+    ) {
+        let mut worker = self.worker(columns);
         loop {
             let next = work.lock().map(|queue| queue.recv());
             let Ok(Ok((sequence, chunk))) = next else {
@@ -256,13 +377,22 @@ impl Merge<'_> {
                 }
                 Ok(Continue(bytes))
             }
-            Piece::TooLong { start, spare } => {
+            Piece::TooLong {
+                start,
+                newlines,
+                spare,
+            } => {
                 if self.audit.must_stop() {
                     return Ok(Break(Stop::Limit));
                 }
                 let text = LineText::too_long(&start);
                 if let (LineText::TooLong { start }, Some(error)) = (&text, text.error()) {
                     self.audit.invalid(start, &error)?;
+                }
+                if newlines > 0 {
+                    // The lines it takes after its first (the start shown
+                    // is on its first line): no record, only numbering.
+                    self.audit.clean(0, 0, newlines)?;
                 }
                 Ok(Continue(spare))
             }
@@ -289,17 +419,12 @@ impl Merge<'_> {
                 self.audit.checked(&publication, findings)?;
             }
             Item::Again(run) => {
-                // The run holds whole lines but the last one's ending: each
-                // line but the last ends at a `\n`, after an optional `\r`.
-                let mut lines = bytes[run].split(|&b| b == b'\n').peekable();
-                while let Some(line) = lines.next() {
+                // The run holds whole lines but the last one's ending, cut
+                // where the worker cut them.
+                for line in lines::run(&bytes[run], self.worker.ends()) {
                     if self.audit.must_stop() {
                         return Ok(Break(Stop::Limit));
                     }
-                    let line = match lines.peek() {
-                        Some(_) => line.strip_suffix(b"\r").unwrap_or(line),
-                        None => line,
-                    };
                     self.worker.again(line, &mut self.audit)?;
                 }
             }

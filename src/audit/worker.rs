@@ -6,23 +6,29 @@ use std::ops::Range;
 
 use super::FileAudit;
 use crate::check::{Checker, Finding};
-use crate::publication::lines::{Chunk, LineText, lines};
+use crate::publication::lines::{Chunk, Ends, LineText, inner_newlines, lines};
 use crate::publication::{Format, Parts, Profile, Reader};
 
 /// A chunk, read and checked.
 pub(super) enum Piece {
     /// Whole lines, and what the merge must do with them, in order.
     Lines { bytes: Vec<u8>, items: Vec<Item> },
-    /// A line too long to hold: its start; and the buffer it was read
+    /// A line too long to hold: the start of its first line, and the
+    /// newlines inside it (a CSV record's); and the buffer it was read
     /// into, to go back to the pool.
-    TooLong { start: Vec<u8>, spare: Vec<u8> },
+    TooLong {
+        start: Vec<u8>,
+        newlines: usize,
+        spare: Vec<u8>,
+    },
     /// Reading failed: the file ends here (after `uncounted` more lines).
     Failed { error: io::Error, uncounted: usize },
 }
 
 /// Lines of a chunk, as the merge needs them.
 pub(super) enum Item {
-    /// Records that need no report: only counted; they take `lines` lines.
+    /// Records that need no report: only counted; they take `lines` lines
+    /// (more than records when a CSV record holds quoted newlines).
     Clean {
         publications: usize,
         skipped: usize,
@@ -70,13 +76,15 @@ pub(super) struct Worker<'c> {
 }
 
 impl<'c> Worker<'c> {
+    /// `columns`: a CSV file's header, read before the records.
     pub(super) fn new(
         checker: &'c Checker<'c>,
         format: Format,
         profile: Option<&'c Profile>,
+        columns: &'c [String],
     ) -> Self {
         Worker {
-            reader: Reader::new(checker.rulebook(), format, profile),
+            reader: Reader::new(checker.rulebook(), format, profile, columns),
             checker,
             candidates: Vec::new(),
             findings: Vec::new(),
@@ -87,26 +95,42 @@ impl<'c> Worker<'c> {
     pub(super) fn read(&mut self, chunk: Chunk) -> Piece {
         let (bytes, start, end) = match chunk {
             Chunk::Lines { bytes, start, end } => (bytes, start, end),
-            Chunk::TooLong { start, spare } => return Piece::TooLong { start, spare },
+            Chunk::TooLong {
+                start,
+                newlines,
+                spare,
+            } => {
+                return Piece::TooLong {
+                    start,
+                    newlines,
+                    spare,
+                };
+            }
             Chunk::Failed { error, uncounted } => return Piece::Failed { error, uncounted },
         };
         let mut items = Vec::new();
         let (mut publications, mut skipped) = (0usize, 0usize);
+        // Quoted newlines in the clean records counted (CSV's).
+        let mut inner = 0;
         let mut carried = 0;
-        for range in lines(&bytes[..end], start) {
-            let line = self.line(&bytes, range, carried < CARRIED_PER_CHUNK);
+        let ends = self.reader.ends();
+        for range in lines(&bytes[..end], start, ends) {
+            let line = self.line(&bytes, range.clone(), carried < CARRIED_PER_CHUNK);
             carried += usize::from(matches!(line, Line::Report(Item::Checked { .. })));
             match line {
-                Line::Clean => publications += 1,
+                Line::Clean => {
+                    publications += 1;
+                    inner += inner_newlines(ends, &bytes[range]);
+                }
                 Line::Skipped => skipped += 1,
                 Line::Report(item) => {
                     if publications > 0 || skipped > 0 {
                         items.push(Item::Clean {
                             publications,
                             skipped,
-                            lines: publications + skipped,
+                            lines: publications + skipped + inner,
                         });
-                        (publications, skipped) = (0, 0);
+                        (publications, skipped, inner) = (0, 0, 0);
                     }
                     match (items.last_mut(), item) {
                         // Lines to read again, one after another, are one run.
@@ -120,7 +144,7 @@ impl<'c> Worker<'c> {
             items.push(Item::Clean {
                 publications,
                 skipped,
-                lines: publications + skipped,
+                lines: publications + skipped + inner,
             });
         }
         Piece::Lines { bytes, items }
@@ -160,6 +184,11 @@ impl<'c> Worker<'c> {
         })
     }
 
+    /// Where its records end.
+    pub(super) fn ends(&self) -> Ends {
+        self.reader.ends()
+    }
+
     /// Reads and checks a line again, on the merge's side, and hands it to
     /// `audit`: an invalid line, or a publication with findings.
     pub(super) fn again(&mut self, bytes: &[u8], audit: &mut FileAudit) -> io::Result<()> {
@@ -169,10 +198,19 @@ impl<'c> Worker<'c> {
                 let Some(error) = unreadable.error() else {
                     unreachable!("an unreadable line has an error");
                 };
-                return match unreadable {
-                    LineText::NotUtf8 { valid_prefix, .. } => audit.invalid(valid_prefix, &error),
-                    LineText::TooLong { start } => audit.invalid(&start, &error),
+                let shown = match &unreadable {
+                    LineText::NotUtf8 { valid_prefix, .. } => *valid_prefix,
+                    LineText::TooLong { start } => start,
                     LineText::Text(_) => unreachable!("a readable line"),
+                };
+                audit.invalid(shown, &error)?;
+                // The lines of a record (a CSV one's) past the start shown:
+                // numbered, not shown.
+                let hidden = newlines(bytes).saturating_sub(newlines(shown.as_bytes()));
+                return if hidden > 0 {
+                    audit.clean(0, 0, hidden)
+                } else {
+                    Ok(())
                 };
             }
         };
@@ -181,11 +219,16 @@ impl<'c> Worker<'c> {
             Ok(publication) => {
                 let findings = self.checker.check(&publication);
                 if findings.is_empty() {
-                    audit.clean(1, 0, 1)
+                    audit.clean(1, 0, 1 + newlines(text.as_bytes()))
                 } else {
                     audit.checked(&publication, findings)
                 }
             }
         }
     }
+}
+
+/// The newlines in `bytes`: a record (a CSV one) takes a line more for each.
+fn newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
 }

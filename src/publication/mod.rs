@@ -17,6 +17,7 @@
 //! - `Reader` is any line-based reader, as a worker of the pipeline holds one;
 //! - `write` writes a publication back as a log line.
 
+pub(crate) mod csv;
 mod error;
 mod format;
 pub mod json;
