@@ -11,7 +11,8 @@
 //!   is expanded. Any other command must be in a block marked `skip`.
 //! - `yaml`: a rulebook (it has `id`, `rules` or `extends`; a first line
 //!   `# rules/…/name.yaml` says where it lives, for `extends`) must load; a
-//!   waiver file (`waivers:`) must load against rules/fr/presidential-2017.yaml.
+//!   waiver file (`waivers:`) and a source profile (`timestamp:` and `kind:`)
+//!   must load against rules/fr/presidential-2017.yaml.
 //!   Anything else must be marked.
 //! - every other language (`text`, `json`) is prose and is not run; a fence
 //!   without a language is refused.
@@ -442,6 +443,16 @@ fn check_yaml(block: &Block) -> Result<(), String> {
         return scrutin::waiver::Waivers::parse(source, &rulebook, today)
             .map(|_| ())
             .map_err(|e| format!("an invalid waiver file:\n{}", rendered(&e)));
+    }
+    if has("timestamp") && has("kind") {
+        // A source profile, read against the rulebook of the elections of
+        // the shipped samples it may name.
+        let rulebook =
+            rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).map_err(|e| rendered(&e))?;
+        let source = SourceFile::new(format!("{}:{}", block.doc, block.line), &*block.body);
+        return scrutin::publication::profile::parse(source, Some(&rulebook))
+            .map(|_| ())
+            .map_err(|e| format!("an invalid source profile:\n{}", rendered(&e)));
     }
     if has("id") || has("rules") || has("extends") {
         // `# rules/fr/x.yaml…` on the first line: where it lives.
