@@ -18,6 +18,7 @@
 //! - `write` writes a publication back as a log line.
 
 mod error;
+pub(crate) mod feed;
 pub mod json;
 pub mod lines;
 pub mod log;
