@@ -110,6 +110,15 @@ impl<R: Read> Tape<R> {
     /// character: columns do not count it); says whether the input starts
     /// with a UTF-16 one instead.
     pub(super) fn skip_bom(&mut self) -> io::Result<bool> {
+        // The first three bytes, however the input gives them.
+        while self.end < 3 {
+            match self.input.read(&mut self.chunk[self.end..]) {
+                Ok(0) => break,
+                Ok(read) => self.end += read,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
         let head = self.fill_buf()?;
         if head.starts_with(b"\xEF\xBB\xBF") {
             self.start += 3;

@@ -659,6 +659,7 @@ fn reading_in_pieces_reads_the_same() {
         RSS,
         "<rss><channel>\n  <item><title>x</titl></item>\n</channel></rss>",
         "<rss><channel>\n<item>&nbsp;</item>\n</channel></rss>\n\n junk",
+        "\u{FEFF}<rss><item><title>x</title></item></rss>",
     ];
     for feed in feeds {
         let whole = records(feed, Format::Rss);
@@ -724,4 +725,148 @@ fn an_item_through_the_mapper() {
         &items[0].text[span.offset..span.end()],
         "Sat, 06 May 2017 10:00:00 +0000"
     );
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Feeds made of the pieces that matter, in any order: most are not
+    /// well-formed, some are.
+    fn feed() -> impl Strategy<Value = Vec<u8>> {
+        let pieces: Vec<&[u8]> = vec![
+            b"<rss>",
+            b"</rss>",
+            b"<channel>",
+            b"</channel>",
+            b"<item>",
+            b"</item>",
+            b"<item/>",
+            b"<title>",
+            b"</title>",
+            b"<n:t xmlns:n='http://purl.org/dc/elements/1.1/'>",
+            b"</n:t>",
+            b"<a href='x&amp;y' b=\"&#233;\"/>",
+            b"<a c='&nbsp;'/>",
+            b"<a d='&'/>",
+            b"&amp;",
+            b"&nbsp;",
+            b"&#233;",
+            b"&#0;",
+            b"&",
+            b"<![CDATA[x&amp;]]>",
+            b"<!-- c -->",
+            b"<?pi x?>",
+            b"<!DOCTYPE rss [<!ENTITY e 'x'>]>",
+            b"<?xml version='1.0'?>",
+            b"text",
+            b" ",
+            b"\n",
+            b"\r\n",
+            "é".as_bytes(),
+            b"\xE9",
+            b"\xEF\xBB\xBF",
+            b"<",
+            b">",
+            b"</",
+        ];
+        prop::collection::vec(prop::sample::select(pieces), 0..40)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    /// Well-formed feeds of items whose content is any mix of the pieces
+    /// that matter, with how many items there are.
+    fn well_formed_feed() -> impl Strategy<Value = (String, usize)> {
+        let content = prop::sample::select(vec![
+            "text",
+            " ",
+            "\n",
+            "é",
+            "&amp;",
+            "&lt;",
+            "&#233;",
+            "&#x1F600;",
+            "&nbsp;",
+            "<![CDATA[ x&amp; ]]>",
+            "<!-- c -->",
+            "<title>t</title>",
+            "<title> &amp; </title>",
+            "<title/>",
+            "<link href=' u&amp;v '/>",
+            "<link href='&bad;'/>",
+            "<dc:c xmlns:dc='http://purl.org/dc/elements/1.1/'>c<b>d</b></dc:c>",
+        ]);
+        let item = prop::collection::vec(content, 0..8)
+            .prop_map(|c| format!("<item>{}</item>", c.concat()));
+        prop::collection::vec(item, 0..6).prop_map(|items| {
+            (
+                format!(
+                    "<rss>\n<channel><title>&nbsp;</title>{}</channel></rss>\n",
+                    items.join("\n")
+                ),
+                items.len(),
+            )
+        })
+    }
+
+    proptest! {
+        /// A well-formed feed: one record per item, none that ends the
+        /// feed, and every value that is source text as written.
+        #[test]
+        fn every_item_of_a_well_formed_feed_is_read((feed, count) in well_formed_feed()) {
+            let all = records(&feed, Format::Rss);
+            prop_assert_eq!(all.len(), count);
+            for record in &all {
+                match record {
+                    FeedRecord::Item(item) => {
+                        for field in ["title", "link@href", "dc:c", "b", "item"] {
+                            let (mut side, mut found) = (String::new(), Vec::new());
+                            item.values(field, &mut side, &mut found).unwrap();
+                            for f in &found {
+                                let value = f.value.get(&item.text, &side);
+                                prop_assert_eq!(value.trim_matches(|c| " \t\r\n".contains(c)), value);
+                                if let Value::Text(range) = &f.value {
+                                    prop_assert_eq!(range, &f.written);
+                                }
+                            }
+                        }
+                    }
+                    FeedRecord::Invalid { error, .. } => prop_assert_eq!(error.kind, LineErrorKind::XmlEntity),
+                }
+            }
+        }
+
+        /// Any input: no panic; every span within its text; every value
+        /// where it says; nothing after a record that ends the feed; and
+        /// the same records read whole or a byte at a time.
+        #[test]
+        fn any_feed_reads_to_sound_records(feed in feed()) {
+            let whole = records(&feed, Format::Rss);
+            for (n, record) in whole.iter().enumerate() {
+                match record {
+                    FeedRecord::Item(item) => {
+                        for field in ["title", "n:t", "dc:t", "a@href", "a@b", "a@c", "item", "rss"] {
+                            let (mut side, mut found) = (String::new(), Vec::new());
+                            item.values(field, &mut side, &mut found).unwrap();
+                            for f in &found {
+                                prop_assert!(item.text.get(f.written.clone()).is_some(), "{:?} in {:?}", f, item.text);
+                                let value = f.value.get(&item.text, &side);
+                                prop_assert!(!value.is_empty());
+                            }
+                        }
+                    }
+                    FeedRecord::Invalid { text, error, .. } => {
+                        prop_assert!(text.get(error.span.offset..error.span.end()).is_some(), "{:?} in {:?}", error, text);
+                        if error.message.ends_with("the rest of the feed is not read") {
+                            prop_assert_eq!(n, whole.len() - 1);
+                        }
+                    }
+                }
+            }
+            let mut reader = FeedReader::new(BufReader::with_capacity(1, Trickle(&feed)), Format::Rss);
+            let trickled: Vec<_> = std::iter::from_fn(|| reader.next()).collect();
+            prop_assert_eq!(trickled, whole);
+        }
+    }
 }
