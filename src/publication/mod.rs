@@ -19,6 +19,7 @@
 
 pub(crate) mod csv;
 mod error;
+pub(crate) mod feed;
 mod format;
 pub mod json;
 pub mod lines;
