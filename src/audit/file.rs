@@ -223,7 +223,6 @@ impl<'a> FileAudit<'a> {
 
     /// The next record starts at `line` of the file (a feed's item, found
     /// by its own reader).
-    #[allow(dead_code, reason = "used by the feeds' reader, which comes next")]
     pub(crate) fn at_line(&mut self, line: usize) {
         self.line = line;
     }

@@ -8,6 +8,7 @@
 //! `Outcome`, `Summary`); the formats in `report` implement it, so the
 //! imports point one way: `report` → `audit` → `check`, `publication`.
 
+mod feed;
 mod file;
 pub mod pipeline;
 mod worker;

@@ -132,7 +132,7 @@ impl<'r> Pipeline<'r> {
         limits: Limits,
         waivers: &mut Waivers,
     ) -> io::Result<()> {
-        if self.jobs == 1 {
+        if self.jobs == 1 || !self.format.is_line_based() {
             return self.audit_here(file, input, report, summary, limits, waivers);
         }
         let audit = self.begin(file, report, summary, limits, waivers)?;
@@ -159,6 +159,10 @@ impl<'r> Pipeline<'r> {
         waivers: &mut Waivers,
     ) -> io::Result<()> {
         let audit = self.begin(file, report, summary, limits, waivers)?;
+        if let (false, Some(profile)) = (self.format.is_line_based(), self.profile) {
+            let input = BufReader::with_capacity(64 * 1024, input);
+            return super::feed::audit_feed(&self.checker, self.format, profile, audit, input);
+        }
         let mut input = self.buffered(input);
         let Some((audit, columns)) = self.header(&mut input, audit)? else {
             return Ok(());

@@ -62,7 +62,8 @@ impl Format {
 
 /// The format of a file named `name` (its extension, `.gz` aside) whose
 /// content starts with `start` (decompressed): what the extension says,
-/// else what the content looks like, else the log syntax.
+/// else what the content looks like: JSON Lines, or which XML document
+/// (a `.xml` feed or sitemap, whatever its name); else the log syntax.
 pub fn detect(name: &str, start: &[u8]) -> Format {
     let name = name.to_ascii_lowercase();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
@@ -81,36 +82,38 @@ pub fn detect(name: &str, start: &[u8]) -> Format {
 /// The format `start` (the first bytes of a file) looks like.
 fn sniff(start: &[u8]) -> Format {
     let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
-    let text = String::from_utf8_lossy(&start[..start.len().min(4096)]);
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
+    let text = String::from_utf8_lossy(start);
+    let mut rest = text.trim_start();
+    if rest.starts_with('{') {
         return Format::Jsonl;
     }
-    if trimmed.starts_with('<') {
-        // The root element, past the declaration, comments and doctype.
-        let mut rest = trimmed;
-        while let Some(tag) = rest.strip_prefix('<') {
-            if tag.starts_with('?') || tag.starts_with('!') {
-                rest = tag
-                    .split_once('>')
-                    .map_or("", |(_, after)| after)
-                    .trim_start();
-                continue;
-            }
-            let name: String = tag
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-                .collect();
-            let local = name.rsplit(':').next().unwrap_or_default();
-            return match local {
-                "rss" | "RDF" => Format::Rss,
-                "feed" => Format::Atom,
-                "urlset" => Format::Sitemap,
-                _ => Format::Log,
-            };
-        }
+    // The root element, past the declaration, comments and a doctype.
+    loop {
+        let skipped = if let Some(comment) = rest.strip_prefix("<!--") {
+            comment.split_once("-->").map(|(_, after)| after)
+        } else if rest.starts_with("<?") || rest.starts_with("<!") {
+            rest.split_once('>').map(|(_, after)| after)
+        } else {
+            break;
+        };
+        let Some(after) = skipped else {
+            return Format::Log;
+        };
+        rest = after.trim_start();
     }
-    Format::Log
+    let Some(tag) = rest.strip_prefix('<') else {
+        return Format::Log;
+    };
+    let name: String = tag
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    match name.rsplit(':').next().unwrap_or_default() {
+        "rss" | "RDF" => Format::Rss,
+        "feed" => Format::Atom,
+        "urlset" => Format::Sitemap,
+        _ => Format::Log,
+    }
 }
 
 /// Why a source cannot be read as asked.
@@ -180,7 +183,7 @@ mod tests {
 
     #[test]
     fn from_the_extension_then_the_content() {
-        let cases: [(&str, &str, Format); 12] = [
+        let cases: [(&str, &str, Format); 13] = [
             ("a.jsonl", "", Format::Jsonl),
             ("A.NDJSON.gz", "", Format::Jsonl),
             ("ads.csv", "", Format::Csv),
@@ -205,6 +208,11 @@ mod tests {
             ("other.xml", "<html>", Format::Log),
             ("-", "2017-05-06T09:30:00Z outlet=a kind=news", Format::Log),
             ("x.xml", "<?xml", Format::Log),
+            (
+                "c.xml",
+                "<?xml version=\"1.0\"?>\n<!-- a > b, c -> d\n-->\n<rss>",
+                Format::Rss,
+            ),
         ];
         for (name, start, expected) in cases {
             assert_eq!(detect(name, start.as_bytes()), expected, "{name} {start:?}");

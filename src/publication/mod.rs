@@ -24,7 +24,7 @@ mod format;
 pub mod json;
 pub mod lines;
 pub mod log;
-mod mapped;
+pub(crate) mod mapped;
 mod meaning;
 pub mod profile;
 mod reader;

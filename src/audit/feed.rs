@@ -1,0 +1,52 @@
+//! A feed (RSS, Atom) or a sitemap through reader → checker → report: one
+//! item at a time, on the calling thread. Feeds are small, and an XML
+//! document is one tree that cannot be cut into pieces as lines can; the
+//! reader streams it, so memory is bounded by the largest item.
+
+use std::io::{self, BufRead};
+
+use super::FileAudit;
+use crate::check::Checker;
+use crate::publication::feed::{FeedReader, FeedRecord};
+use crate::publication::mapped::Mapper;
+use crate::publication::{Format, Profile};
+
+/// Reads every item of `input` (a feed in `format`) through `profile`,
+/// checks it, and hands it to `audit` with the line it starts on.
+pub(super) fn audit_feed(
+    checker: &Checker,
+    format: Format,
+    profile: &Profile,
+    mut audit: FileAudit,
+    input: impl BufRead,
+) -> io::Result<()> {
+    let mut mapper = Mapper::new(checker.rulebook(), profile);
+    let mut reader = FeedReader::new(input, format);
+    let (mut candidates, mut findings) = (Vec::new(), Vec::new());
+    while let Some(record) = reader.next() {
+        if audit.must_stop() {
+            return Ok(());
+        }
+        match record {
+            FeedRecord::Item(item) => {
+                audit.at_line(item.line);
+                match mapper.read(&item.text, &item) {
+                    Err(error) => audit.invalid(&item.text, &error)?,
+                    Ok(publication) => {
+                        checker.check_into(&publication, &mut candidates, &mut findings);
+                        if findings.is_empty() {
+                            audit.clean(1, 0, 0)?;
+                        } else {
+                            audit.checked(&publication, std::mem::take(&mut findings))?;
+                        }
+                    }
+                }
+            }
+            FeedRecord::Invalid { text, line, error } => {
+                audit.at_line(line);
+                audit.invalid(&text, &error)?;
+            }
+        }
+    }
+    audit.end()
+}

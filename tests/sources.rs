@@ -1,0 +1,130 @@
+//! The shipped sources (a feed, a sitemap, an X dump, an ad report, an
+//! Atom feed), each read through its shipped profile, give the findings
+//! their expected file lists: `tests/inputs/expected/<source>.txt`, one
+//! `line rule` per finding, the line being where the record starts in the
+//! source. The reasons for each are in the profiles' comments.
+
+use std::collections::BTreeSet;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// (source, profile, rulebook).
+const SOURCES: [(&str, &str, &str); 5] = [
+    (
+        "lemonde-2017-rss.xml",
+        "lemonde-rss.yaml",
+        "rules/fr/presidential-2017.yaml",
+    ),
+    (
+        "francetvinfo-2017-sitemap.xml",
+        "news-sitemap.yaml",
+        "rules/fr/presidential-2017.yaml",
+    ),
+    (
+        "x-2017-macronleaks.jsonl",
+        "x-api-v1.yaml",
+        "rules/fr/presidential-2017.yaml",
+    ),
+    (
+        "meta-adlibrary-2017.csv",
+        "meta-ad-library.yaml",
+        "rules/fr/presidential-2017.yaml",
+    ),
+    (
+        "uk-2024-atom.xml",
+        "uk-courier-atom.yaml",
+        "rules/uk/general-2024.yaml",
+    ),
+];
+
+fn expected(source: &str) -> BTreeSet<(u64, String)> {
+    let stem = source.rsplit_once('.').unwrap().0;
+    let path = format!("tests/inputs/expected/{stem}.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (line, rule) = l.split_once(' ').unwrap_or_else(|| panic!("{path}: `{l}`"));
+            (line.parse().unwrap(), rule.trim().to_string())
+        })
+        .collect()
+}
+
+/// The line where the record holding line `line` of `source` starts: a
+/// finding is reported at its own place (a feed item's `pubDate`), the
+/// expected files name records by their first line. An XML record starts
+/// at its `<item`, `<entry` or `<url>`; a JSON Lines or CSV record at the
+/// line reported (no record of these samples spans lines before a place).
+fn record_start(source: &str, line: u64) -> u64 {
+    if !source.ends_with(".xml") {
+        return line;
+    }
+    let text = std::fs::read_to_string(format!("samples/{source}")).unwrap();
+    let starts = |l: &&str| {
+        let l = l.trim_start();
+        l.starts_with("<item") || l.starts_with("<entry") || l.starts_with("<url>")
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    (1..=line)
+        .rev()
+        .find(|&n| starts(&lines[n as usize - 1]))
+        .unwrap_or_else(|| panic!("{source}:{line} is in no record"))
+}
+
+fn check(source: &str, profile: &str, rules: &str) -> Value {
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "check",
+            "--rules",
+            rules,
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .args(["--profile", &format!("samples/profiles/{profile}")])
+        .arg(format!("samples/{source}"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{source}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn each_shipped_source_gives_its_expected_findings() {
+    let mut failures = Vec::new();
+    for (source, profile, rules) in SOURCES {
+        let report = check(source, profile, rules);
+        let summary = &report["summary"];
+        let found: BTreeSet<(u64, String)> = report["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                let line = record_start(source, v["line"].as_u64().unwrap());
+                (line, v["rule"].as_str().unwrap().to_string())
+            })
+            .collect();
+        let invalid = summary["invalid"].as_u64().unwrap();
+        let counts = summary["lines"].as_u64()
+            == Some(
+                summary["publications"].as_u64().unwrap()
+                    + summary["skipped"].as_u64().unwrap()
+                    + invalid,
+            );
+        if found != expected(source) || invalid != 0 || !counts {
+            failures.push(format!(
+                "{source}: found {found:?}\nexpected {:?}\nsummary {summary}\ninvalid {}",
+                expected(source),
+                report["invalid"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
