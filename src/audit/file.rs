@@ -147,6 +147,12 @@ impl<'a> FileAudit<'a> {
         let line = self.next_line(publication.text());
         let rulebook = self.rulebook;
         self.summary.publications += 1;
+        // Every publication reaches here when the pipeline hands them all
+        // on; most have no finding.
+        self.report.publication(&line, publication)?;
+        if findings.is_empty() {
+            return self.flush();
+        }
         findings.sort_by(|a, b| rulebook.rules[a.rule].id.cmp(&rulebook.rules[b.rule].id));
         if self.pending.is_empty() && self.scope.is_none() && self.waivers.is_empty() {
             // Nothing to waive or leave out: every finding is reported.

@@ -88,6 +88,13 @@ pub trait Report {
     }
     /// A line with something to report, in the order of the log.
     fn line(&mut self, line: &LogLine, outcome: Outcome) -> io::Result<()>;
+    /// Every publication read, before its findings' `line`, when the
+    /// pipeline is asked for all (`Pipeline::every_publication`); else only
+    /// those with findings come here.
+    fn publication(&mut self, line: &LogLine, publication: &Publication) -> io::Result<()> {
+        let _ = (line, publication);
+        Ok(())
+    }
     /// A file that could not be read, or not to its end (`UNREADABLE`).
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()>;
     /// A finding a waiver accepted; it follows its line's `line` call.

@@ -60,6 +60,8 @@ pub struct Pipeline<'r> {
     checker: Checker<'r>,
     format: Format,
     profile: Option<&'r Profile>,
+    /// Hand every publication to `Report::publication`.
+    every_publication: bool,
     jobs: usize,
     chunk_bytes: usize,
     scope: Scope,
@@ -84,6 +86,7 @@ impl<'r> Pipeline<'r> {
             checker: Checker::new(rulebook),
             format: Format::Log,
             profile: None,
+            every_publication: false,
             jobs: cores.min(Self::MAX_JOBS),
             chunk_bytes: Self::DEFAULT_CHUNK_BYTES,
             scope: Scope::default(),
@@ -95,6 +98,13 @@ impl<'r> Pipeline<'r> {
     pub fn input(mut self, format: Format, profile: Option<&'r Profile>) -> Self {
         self.format = format;
         self.profile = profile;
+        self
+    }
+
+    /// Hands every publication read to `Report::publication`, with its
+    /// findings or none (`scrutin convert`), not only those with findings.
+    pub fn every_publication(mut self) -> Self {
+        self.every_publication = true;
         self
     }
 
@@ -161,7 +171,15 @@ impl<'r> Pipeline<'r> {
         let audit = self.begin(file, report, summary, limits, waivers)?;
         if let (false, Some(profile)) = (self.format.is_line_based(), self.profile) {
             let input = BufReader::with_capacity(64 * 1024, input);
-            return super::feed::audit_feed(&self.checker, self.format, profile, audit, input);
+            let every = self.every_publication;
+            return super::feed::audit_feed(
+                &self.checker,
+                self.format,
+                profile,
+                audit,
+                input,
+                every,
+            );
         }
         let mut input = self.buffered(input);
         let Some((audit, columns)) = self.header(&mut input, audit)? else {
@@ -178,6 +196,7 @@ impl<'r> Pipeline<'r> {
     /// `columns`: a CSV file's header.
     fn worker<'a>(&'a self, columns: &'a [String]) -> Worker<'a> {
         Worker::new(&self.checker, self.format, self.profile, columns)
+            .every_publication(self.every_publication)
     }
 
     /// Is the input CSV, read through a profile? Its header is read first.

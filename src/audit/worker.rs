@@ -73,6 +73,9 @@ pub(super) struct Worker<'c> {
     checker: &'c Checker<'c>,
     candidates: Vec<usize>,
     findings: Vec<Finding>,
+    /// Every publication goes on to the merge, not only those with
+    /// findings (`Pipeline::every_publication`).
+    every: bool,
 }
 
 impl<'c> Worker<'c> {
@@ -88,7 +91,14 @@ impl<'c> Worker<'c> {
             checker,
             candidates: Vec::new(),
             findings: Vec::new(),
+            every: false,
         }
+    }
+
+    /// Passes on every publication, not only those with findings.
+    pub(super) fn every_publication(mut self, every: bool) -> Self {
+        self.every = every;
+        self
     }
 
     /// Reads and checks every line of a chunk.
@@ -171,7 +181,7 @@ impl<'c> Worker<'c> {
         };
         let (candidates, findings) = (&mut self.candidates, &mut self.findings);
         self.checker.check_into(&publication, candidates, findings);
-        if findings.is_empty() {
+        if findings.is_empty() && !self.every {
             return Line::Clean;
         }
         if !carry {
@@ -218,7 +228,7 @@ impl<'c> Worker<'c> {
             Err(error) => audit.invalid(text, &error),
             Ok(publication) => {
                 let findings = self.checker.check(&publication);
-                if findings.is_empty() {
+                if findings.is_empty() && !self.every {
                     audit.clean(1, 0, 1 + newlines(text.as_bytes()))
                 } else {
                     audit.checked(&publication, findings)

@@ -31,6 +31,9 @@ pub(crate) enum Command {
     Rules(RulesCommand),
     /// May this be published now, and if not, from when?
     Preflight(PreflightArgs),
+    /// Any input written as scrutin's log syntax (through a profile): how
+    /// each record was read, and a normalised log to keep.
+    Convert(ConvertArgs),
     /// Every restricted window of the election, for people or calendar apps.
     Calendar {
         /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
@@ -156,6 +159,22 @@ pub(crate) struct CheckArgs {
     /// when a log is standard input); the output is the same whatever the number.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_JOBS))]
     pub(crate) jobs: Option<u64>,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ConvertArgs {
+    /// The rulebook whose kinds, channels and regions the records name.
+    #[arg(long, short = 'r', value_name = "FILE")]
+    pub(crate) rules: PathBuf,
+    /// Logs or sources (`.gz` too); `-` reads standard input.
+    #[arg(required = true, value_name = "LOG")]
+    pub(crate) logs: Vec<PathBuf>,
+    /// Their format (default: each one's extension, else its first bytes).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) input: Option<InputFormat>,
+    /// How the records of a structured source become publications (YAML).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) profile: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]

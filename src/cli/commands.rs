@@ -13,7 +13,7 @@ use scrutin::rulebook::{self, Expect, Rulebook, RulebookError};
 use scrutin::run::{self, Status};
 use scrutin::source::escape_unsafe;
 
-use super::args::{Args, CalendarFormat, PreflightArgs, ShowFormat};
+use super::args::{Args, CalendarFormat, ConvertArgs, PreflightArgs, ShowFormat};
 use super::error::{CliError, say};
 use super::settings::CheckSettings;
 
@@ -52,6 +52,36 @@ pub(crate) fn check(settings: &CheckSettings) -> Result<Status, CliError> {
         note: &mut |note| say(note),
     };
     Ok(run::run(&rulebook, &settings.run, output)?)
+}
+
+/// Every record as a log line on standard output; the counts on standard
+/// error. Invalid records are comments in the output, and make the run
+/// incomplete (exit 2), as `check` would.
+pub(crate) fn convert(args: &ConvertArgs) -> Result<Status, CliError> {
+    let rulebook = load(&args.rules, Expect::Election, Named::ByOption)?;
+    let mut check = run::Check::new(
+        args.logs
+            .iter()
+            .map(|p| super::settings::log(p.clone()))
+            .collect(),
+    );
+    check.input = args.input.map(|i| i.format());
+    check.profile = args.profile.clone();
+    check.every_publication = true;
+    check.fail_on = None;
+    let mut report = report::ConvertReport::new(io::BufWriter::new(io::stdout().lock()), &rulebook);
+    let output = run::Output {
+        report: &mut report,
+        diff: &mut io::sink(),
+        note: &mut |note| say(note),
+    };
+    let status = run::run(&rulebook, &check, output)?;
+    let summary = report.summary();
+    say(&format!(
+        "{} records read: {} written as log lines, {} skipped, {} invalid (as comments)",
+        summary.lines, summary.publications, summary.skipped, summary.invalid
+    ));
+    Ok(status)
 }
 
 /// Each file's verdict on standard output, or its problems on standard error.

@@ -31,6 +31,7 @@ pub(crate) fn run(args: Args) -> Result<Status, CliError> {
             format,
         } => commands::explain(&rule, &rules, format),
         Command::Preflight(args) => commands::preflight(&args),
+        Command::Convert(args) => commands::convert(&args),
         Command::Calendar {
             rules,
             regions,

@@ -60,6 +60,7 @@ impl From<CheckArgs> for CheckSettings {
             fix,
             input: args.input.map(|i| i.format()),
             profile: args.profile,
+            every_publication: false,
         };
         CheckSettings {
             rules: args.rules,
@@ -76,7 +77,7 @@ impl From<CheckArgs> for CheckSettings {
 }
 
 /// A log argument: `-` reads standard input.
-fn log(path: PathBuf) -> Log {
+pub(crate) fn log(path: PathBuf) -> Log {
     if path == std::path::Path::new("-") {
         Log::StandardInput
     } else {

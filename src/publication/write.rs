@@ -55,7 +55,17 @@ fn timestamp(instant: DateTime<Utc>) -> String {
 }
 
 /// Appends ` key=value` to a log line, quoting the value when it must be.
+/// The log syntax holds no control character but the tab: one in a value
+/// read from another syntax (a line break in a JSON title) is written as a
+/// space.
 pub fn field(line: &mut String, key: &str, value: &str) {
+    let spaced;
+    let value = if value.contains(|c: char| c.is_control() && c != '\t') {
+        spaced = value.replace(|c: char| c.is_control() && c != '\t', " ");
+        spaced.as_str()
+    } else {
+        value
+    };
     let bare = !value.is_empty() && !value.contains(|c: char| c.is_whitespace() || c == '"');
     if bare {
         let _ = write!(line, " {key}={value}");

@@ -5,6 +5,7 @@
 //! formats (a finding's message, local times) lives here.
 
 pub mod calendar;
+mod convert;
 mod excerpt;
 mod github;
 mod human;
@@ -26,6 +27,7 @@ use std::io;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::{OffsetName, Tz};
 
+pub use convert::ConvertReport;
 pub use github::GithubReport;
 pub use human::{ColorChoice, DEFAULT_WIDTH, HumanReport};
 pub use json::JsonReport;

@@ -105,6 +105,9 @@ pub struct Check {
     pub input: Option<Format>,
     /// How the records of structured sources become publications (`--profile`).
     pub profile: Option<PathBuf>,
+    /// Hand every publication to the report, not only those with findings
+    /// (`scrutin convert`).
+    pub every_publication: bool,
 }
 
 impl Check {
@@ -122,6 +125,7 @@ impl Check {
             fix: None,
             input: None,
             profile: None,
+            every_publication: false,
         }
     }
 
@@ -260,7 +264,10 @@ fn load_waivers(check: &Check, rulebook: &Rulebook) -> Result<Waivers, RunError>
 }
 
 fn pipeline<'r>(rulebook: &'r Rulebook, check: &Check, scope: Scope) -> Pipeline<'r> {
-    let pipeline = Pipeline::new(rulebook).scope(scope);
+    let mut pipeline = Pipeline::new(rulebook).scope(scope);
+    if check.every_publication {
+        pipeline = pipeline.every_publication();
+    }
     match check.jobs {
         Some(jobs) => pipeline.jobs(jobs),
         None if check.streams() => pipeline.jobs(1),
