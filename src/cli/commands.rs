@@ -77,7 +77,7 @@ pub(crate) fn convert(args: &ConvertArgs) -> Result<Status, CliError> {
     };
     let status = run::run(&rulebook, &check, output)?;
     let summary = report.summary();
-    say(&format!(
+    say(format!(
         "{} records read: {} written as log lines, {} skipped, {} invalid (as comments)",
         summary.lines, summary.publications, summary.skipped, summary.invalid
     ));
