@@ -25,7 +25,7 @@ fields:
 kind:
   field: category
   map: { Sondages: poll }
-  default: news
+  optional: true
   classify:
     in: [title, description]
     rules:
