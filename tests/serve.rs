@@ -913,3 +913,167 @@ fn sigterm_finishes_the_request_in_flight_and_the_access_log_shows_it() {
     );
     assert!(lines[1].contains(" POST /v1/check 200 "), "{rest}");
 }
+
+/// A server of the French 2017 rulebook with the shipped profiles.
+fn server_with_profiles() -> SocketAddr {
+    let rulebook = rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).unwrap();
+    let profiles = ["lemonde-rss", "x-api-v1", "meta-ad-library"]
+        .iter()
+        .map(|name| {
+            let path = format!("samples/profiles/{name}.yaml");
+            scrutin::publication::profile::load(path.as_ref(), Some(&rulebook)).unwrap()
+        })
+        .collect();
+    let rulebooks = Rulebooks::new(vec![rulebook])
+        .unwrap()
+        .with_profiles(profiles)
+        .expect("distinct names");
+    let config = Config::default();
+    let router = router(rulebooks, &config);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender.send(listener.local_addr().unwrap()).unwrap();
+            serve(listener, router, &config).await.unwrap();
+        });
+    });
+    receiver.recv().unwrap()
+}
+
+/// `/v1/check` reads a feed, JSON Lines or CSV through a profile loaded at
+/// start, its format from `?input=`, the content type or the body: the
+/// findings of `scrutin check` on the same file.
+#[test]
+fn check_reads_every_format_through_the_profiles_served() {
+    let server = server_with_profiles();
+    let sample = |name: &str| std::fs::read_to_string(format!("samples/{name}")).unwrap();
+    let cli = |source: &str, profile: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_scrutin"))
+            .args([
+                "check",
+                "--rules",
+                "rules/fr/presidential-2017.yaml",
+                "--format",
+                "json",
+            ])
+            .args(["--profile", &format!("samples/profiles/{profile}.yaml")])
+            .arg(format!("samples/{source}"))
+            .output()
+            .unwrap();
+        json(&String::from_utf8(output.stdout).unwrap())
+    };
+    let cases = [
+        (
+            "lemonde-2017-rss.xml",
+            "lemonde-rss",
+            "/v1/check?input=rss&profile=lemonde-rss",
+            "text/plain",
+        ),
+        (
+            "lemonde-2017-rss.xml",
+            "lemonde-rss",
+            "/v1/check?profile=lemonde-rss",
+            "application/rss+xml",
+        ),
+        (
+            "x-2017-macronleaks.jsonl",
+            "x-api-v1",
+            "/v1/check?profile=x-api-v1",
+            "application/x-ndjson",
+        ),
+        // One profile is written for CSV: the content type picks it.
+        (
+            "meta-adlibrary-2017.csv",
+            "meta-ad-library",
+            "/v1/check",
+            "text/csv",
+        ),
+    ];
+    for (source, profile, path, content_type) in cases {
+        let (status, body) = post_to(server, path, content_type, &sample(source));
+        assert_eq!(status, 200, "{path}: {body}");
+        let served = json(&body);
+        let expected = cli(source, profile);
+        assert_eq!(
+            served["summary"]["violations"], expected["summary"]["violations"],
+            "{path}"
+        );
+        assert_eq!(
+            served["summary"]["publications"],
+            expected["summary"]["publications"]
+        );
+        let lines = |report: &Value| -> Vec<(u64, String)> {
+            report["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    (
+                        v["line"].as_u64().unwrap(),
+                        v["rule"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(lines(&served), lines(&expected), "{path}");
+    }
+    // A log is still a log, with or without profiles served.
+    let (status, body) = post_to(
+        server,
+        "/v1/check",
+        "text/plain",
+        "2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n",
+    );
+    assert_eq!(
+        (status, json(&body)["summary"]["violations"].as_u64()),
+        (200, Some(1))
+    );
+    // What cannot be chosen is a 400 that says what to give.
+    let refused = [
+        (
+            "/v1/check?input=rss&profile=nope",
+            "no profile `nope`; loaded: lemonde-rss, x-api-v1, meta-ad-library",
+        ),
+        (
+            "/v1/check?input=yaml",
+            "unknown input `yaml`; one of: log, jsonl, csv, rss, atom, sitemap",
+        ),
+        (
+            "/v1/check?input=atom",
+            "a body read as atom needs a profile: give ?profile=NAME; loaded: lemonde-rss, x-api-v1, meta-ad-library",
+        ),
+        (
+            "/v1/check?input=jsonl&profile=lemonde-rss",
+            "profile `lemonde-rss` is written for rss, but the body is read as jsonl",
+        ),
+    ];
+    for (path, message) in refused {
+        let (status, body) = post_to(server, path, "text/plain", "{}");
+        assert_eq!(
+            (status, json(&body)["error"].as_str().unwrap()),
+            (400, message),
+            "{path}"
+        );
+    }
+}
+
+/// A gzip body is read through, whatever its format.
+#[test]
+fn a_gzip_body_is_read_through() {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(b"2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n2017-05-06T09:30:00+02:00 outlet=a kind=news\n")
+        .unwrap();
+    let body = encoder.finish().unwrap();
+    let mut response = agent()
+        .post(&format!("http://{}/v1/check", server()))
+        .header("content-type", "application/gzip")
+        .send(&body[..])
+        .unwrap();
+    let report = json(&response.body_mut().read_to_string().unwrap());
+    assert_eq!(report["summary"]["publications"], 2);
+    assert_eq!(report["summary"]["violations"], 1);
+}

@@ -50,6 +50,10 @@ pub(crate) enum Command {
         /// Rulebooks to serve (files or built-in names; repeat for several); the first is the default.
         #[arg(long, short = 'r', value_name = "FILE", required = true)]
         rules: Vec<PathBuf>,
+        /// Source profiles `/v1/check` may read a body through, by their
+        /// `name` (`?profile=NAME`; repeat for several).
+        #[arg(long = "profile", value_name = "FILE")]
+        profiles: Vec<PathBuf>,
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,

@@ -279,6 +279,7 @@ fn show_line_error(rulebook: &Rulebook, line: &str, error: &LineError) -> Result
 
 pub(crate) fn serve(
     files: &[PathBuf],
+    profiles: &[PathBuf],
     addr: std::net::SocketAddr,
     config: &scrutin::serve::Config,
 ) -> Result<Status, CliError> {
@@ -286,7 +287,15 @@ pub(crate) fn serve(
         .iter()
         .map(|file| load(file, Expect::Election, Named::ByOption))
         .collect::<Result<Vec<_>, _>>()?;
-    let rulebooks = scrutin::serve::Rulebooks::new(rulebooks)?;
+    // Profiles are checked against the default rulebook's vocabulary.
+    let profiles = profiles
+        .iter()
+        .map(|path| {
+            scrutin::publication::profile::load(path, rulebooks.first())
+                .map_err(RulebookError::named_by_option)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let rulebooks = scrutin::serve::Rulebooks::new(rulebooks)?.with_profiles(profiles)?;
     let router = scrutin::serve::router(rulebooks, config);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {

@@ -39,13 +39,14 @@ pub(crate) fn run(args: Args) -> Result<Status, CliError> {
         } => commands::calendar(&rules, &regions, format),
         Command::Serve {
             rules,
+            profiles,
             addr,
             access_log,
             max_connections,
             max_checks,
         } => {
             let config = settings::serve_config(access_log, max_connections, max_checks);
-            commands::serve(&rules, addr, &config)
+            commands::serve(&rules, &profiles, addr, &config)
         }
         Command::Completions { shell } => Ok(commands::completions(shell)),
         Command::Man { dir } => commands::man(dir.as_deref()),

@@ -26,6 +26,7 @@ pub mod lines;
 pub mod log;
 pub(crate) mod mapped;
 mod meaning;
+mod open;
 pub mod profile;
 mod reader;
 pub mod write;
@@ -42,6 +43,7 @@ use crate::source::Span;
 pub use error::{LineError, LineErrorKind};
 pub use format::{Format, InputError, detect, profile_for};
 pub use log::LogReader;
+pub use open::{Opened, open};
 pub use profile::Profile;
 pub use reader::Reader;
 

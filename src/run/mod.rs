@@ -310,8 +310,8 @@ fn audit_log<'r>(
     };
     // Its first bytes are read to tell gzip and the format.
     let opened = match file {
-        Ok(Some(file)) => input::open(&name, file, asked),
-        Ok(None) => input::open("-", io::stdin(), asked),
+        Ok(Some(file)) => crate::publication::open(&name, file, asked),
+        Ok(None) => crate::publication::open("-", io::stdin(), asked),
         Err(e) => {
             unreadable(summary, report, e.to_string())?;
             return Ok(pipeline);

@@ -1,22 +1,27 @@
 //! The handlers of the routes: what each endpoint answers.
 
+use std::io;
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::answer::{ApiError, json_from};
 use super::request::{
-    CalendarQuery, PreflightRequest, RulebookQuery, body_error, query, question_rejected,
+    CalendarQuery, CheckQuery, PreflightRequest, RulebookQuery, body_error, format_of_content_type,
+    query, question_rejected,
 };
 use super::{App, MAX_INVALID_LINES, stream};
-use crate::audit::{Limits, Summary, audit_with};
+use crate::audit::pipeline::Pipeline;
+use crate::audit::{Limits, Summary};
 use crate::preflight::preflight;
+use crate::publication::{self, Format};
 use crate::report::{self, JsonReport, Report};
 use crate::rulebook::Rulebook;
+use crate::source::escape_unsafe;
 use crate::waiver::Waivers;
 
 /// Every rulebook served, or only the one `?rulebook=ID` names: a list either way.
@@ -88,10 +93,27 @@ pub(super) async fn preflight_route(
 /// `/healthz` and the rest), its report streamed as it is written.
 pub(super) async fn check(
     State(app): State<Arc<App>>,
-    choice: Result<Query<RulebookQuery>, QueryRejection>,
+    choice: Result<Query<CheckQuery>, QueryRejection>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let choice = query(choice)?;
+    let asked = match choice.input.as_deref() {
+        Some(name) => Some(Format::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            ApiError::bad_request(format!(
+                "unknown input `{}`; one of: {}",
+                escape_unsafe(name),
+                names.join(", ")
+            ))
+        })?),
+        None => {
+            let content_type = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            format_of_content_type(content_type)
+        }
+    };
     // The body is a log, not JSON: the query alone selects.
     let rulebook = app.rulebooks.select(choice.rulebook.as_deref(), None)?;
     let id = rulebook.id.clone();
@@ -111,6 +133,12 @@ pub(super) async fn check(
             )
         })?
         .map_err(|e| body_error(&e, app.config.max_body_bytes))?;
+    // Its first bytes tell gzip and the format, if nothing else did.
+    let opened = publication::open("request", io::Cursor::new(log), asked)
+        .map_err(|e| ApiError::bad_request(format!("the body cannot be read: {e}")))?;
+    let profile = app
+        .rulebooks
+        .profile(opened.format, choice.profile.as_deref())?;
     let permit = Arc::clone(&app.checks)
         .try_acquire_owned()
         .map_err(|_| ApiError::busy(app.config.max_checks))?;
@@ -129,16 +157,19 @@ pub(super) async fn check(
         let limits = Limits {
             max_invalid: Some(MAX_INVALID_LINES),
         };
-        let written = audit_with(
-            rulebook,
-            "request",
-            &log[..],
-            &mut report,
-            &mut summary,
-            limits,
-            &mut Waivers::none(),
-        )
-        .and_then(|()| report.finish(&summary));
+        let profile = profile.map(|index| &app.rulebooks.profiles[index]);
+        let written = Pipeline::new(rulebook)
+            .jobs(1)
+            .input(opened.format, profile)
+            .audit(
+                "request",
+                opened.input,
+                &mut report,
+                &mut summary,
+                limits,
+                &mut Waivers::none(),
+            )
+            .and_then(|()| report.finish(&summary));
         if written.is_ok() {
             let _ = out.finish();
         }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::answer::ApiError;
 use crate::preflight::{Part, Question, QuestionError};
-use crate::publication::{self, Publication};
+use crate::publication::{self, Format, Publication};
 use crate::rulebook::Rulebook;
 
 /// `?rulebook=ID`: the query of `/v1/rules`, `/v1/check` and `/v1/preflight`.
@@ -18,6 +18,30 @@ use crate::rulebook::Rulebook;
 #[serde(deny_unknown_fields)]
 pub(super) struct RulebookQuery {
     pub(super) rulebook: Option<String>,
+}
+
+/// `?rulebook=ID&input=FORMAT&profile=NAME`: the query of `/v1/check`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CheckQuery {
+    pub(super) rulebook: Option<String>,
+    pub(super) input: Option<String>,
+    pub(super) profile: Option<String>,
+}
+
+/// The input format a body's content type names, if it names one; any
+/// other (`text/plain`, XML, none) leaves it to the body's first bytes.
+pub(super) fn format_of_content_type(content_type: Option<&str>) -> Option<Format> {
+    let essence = content_type?.split(';').next()?.trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/x-ndjson" | "application/jsonl" | "application/json-lines" => {
+            Some(Format::Jsonl)
+        }
+        "text/csv" => Some(Format::Csv),
+        "application/rss+xml" => Some(Format::Rss),
+        "application/atom+xml" => Some(Format::Atom),
+        _ => None,
+    }
 }
 
 /// `?rulebook=ID&region=a,b`: the query of `/v1/calendar`.

@@ -5,22 +5,29 @@ use std::path::Path;
 use axum::http::StatusCode;
 
 use super::answer::ApiError;
+use crate::publication::{Format, Profile};
 use crate::rulebook::Rulebook;
 use crate::source::{SourceFile, escape_unsafe};
 
-/// Two rulebooks given to serve with one id: the second could never be
-/// selected.
+/// Two rulebooks given to serve with one id, or two profiles with one
+/// name: the second could never be selected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
-#[error("two rulebooks have the id `{id}`: each must be reachable by `?rulebook=`")]
+#[error("two {what} `{id}`: each must be reachable by `?{parameter}=`")]
 #[diagnostic(code("scrutin::serve::same-id"))]
 pub struct SameId {
+    /// What has it twice: "rulebooks have the id", "profiles have the name".
+    pub what: &'static str,
     /// The id, escaped: it comes from a rulebook and may reach a terminal.
     pub id: String,
+    /// The query parameter that selects one.
+    pub parameter: &'static str,
 }
 
-/// The rulebooks served, by id; the first is the default.
+/// The rulebooks served, by id; the first is the default. And the source
+/// profiles `/v1/check` may read a body through, by name.
 pub struct Rulebooks {
     pub(super) rulebooks: Vec<Rulebook>,
+    pub(super) profiles: Vec<Profile>,
 }
 
 impl Rulebooks {
@@ -33,12 +40,94 @@ impl Rulebooks {
                 .any(|earlier| earlier.id == rulebook.id)
             {
                 return Err(SameId {
+                    what: "rulebooks have the id",
                     id: escape_unsafe(&rulebook.id),
+                    parameter: "rulebook",
                 });
             }
         }
         let rulebooks = rulebooks.into_iter().map(without_server_paths).collect();
-        Ok(Rulebooks { rulebooks })
+        Ok(Rulebooks {
+            rulebooks,
+            profiles: Vec::new(),
+        })
+    }
+
+    /// Serves `profiles` too, by name; two with one name would leave the
+    /// second unreachable, so that is refused with the name.
+    pub fn with_profiles(mut self, profiles: Vec<Profile>) -> Result<Self, SameId> {
+        for (n, profile) in profiles.iter().enumerate() {
+            if profiles[..n]
+                .iter()
+                .any(|earlier| earlier.name == profile.name)
+            {
+                return Err(SameId {
+                    what: "profiles have the name",
+                    id: escape_unsafe(&profile.name),
+                    parameter: "profile",
+                });
+            }
+        }
+        self.profiles = profiles;
+        Ok(self)
+    }
+
+    /// The profile to read a body in `format` through: the one `name`d, or
+    /// the one loaded for that format when there is only one; none for a
+    /// log. Its index, or the 400 that says what to give.
+    pub(super) fn profile(
+        &self,
+        format: Format,
+        name: Option<&str>,
+    ) -> Result<Option<usize>, ApiError> {
+        if !format.needs_profile() {
+            return Ok(None);
+        }
+        let names = || {
+            let names: Vec<&str> = self.profiles.iter().map(|p| p.name.as_str()).collect();
+            if names.is_empty() {
+                "none is loaded (scrutin serve --profile FILE)".to_string()
+            } else {
+                format!("loaded: {}", names.join(", "))
+            }
+        };
+        let fits = |p: &Profile| p.input.is_none_or(|input| input == format);
+        let index = match name {
+            Some(name) => self
+                .profiles
+                .iter()
+                .position(|p| p.name == name)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "no profile `{}`; {}",
+                        escape_unsafe(name),
+                        names()
+                    ))
+                })?,
+            None => {
+                let mut fitting = self.profiles.iter().enumerate().filter(|(_, p)| fits(p));
+                match (fitting.next(), fitting.next()) {
+                    (Some((index, _)), None) => index,
+                    _ => {
+                        return Err(ApiError::bad_request(format!(
+                            "a body read as {} needs a profile: give ?profile=NAME; {}",
+                            format.name(),
+                            names()
+                        )));
+                    }
+                }
+            }
+        };
+        let profile = &self.profiles[index];
+        if !fits(profile) {
+            return Err(ApiError::bad_request(format!(
+                "profile `{}` is written for {}, but the body is read as {}",
+                escape_unsafe(&profile.name),
+                profile.input.map_or("", Format::name),
+                format.name()
+            )));
+        }
+        Ok(Some(index))
     }
 
     /// The rulebook a request selects: by `?rulebook=ID` in the query, or a
