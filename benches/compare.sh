@@ -249,3 +249,38 @@ awk -v ml="$lines" -v ul="$lines" -v mf="$main_findings" -v uf="$unsorted_findin
     if (beyond > 0) printf ", %.2f us (/ the findings beyond the main log'"'"'s rate)", extra / beyond * 1e6
     printf "\n"
 }'
+
+echo
+echo "## 6. The same publications as JSON Lines and as CSV, through their profiles"
+# genlog --as writes the main log's publications (same seed) in each syntax;
+# benches/profiles/ reads them back. Throughput is in publications a second:
+# the same publications take more bytes as JSON.
+for syntax in jsonl csv; do
+    source=target/bench/genlog-$lines.$syntax
+    [ -s "$source" ] || target/release/examples/genlog --lines "$lines" --rules "$french" --seed 1 --as "$syntax" > "$source"
+done
+check_source() {
+    "$scrutin" check --rules "$french" --format json --fail-on never --profile "benches/profiles/genlog-$1.yaml" "$2"
+}
+jsonl_s=$(best check_source jsonl "target/bench/genlog-$lines.jsonl")
+csv_s=$(best check_source csv "target/bench/genlog-$lines.csv")
+log_cpu=$main_cpu
+jsonl_cpu=$(cpu_s "$scrutin" check --rules "$french" --format json --fail-on never -j 1 --profile benches/profiles/genlog-jsonl.yaml "target/bench/genlog-$lines.jsonl")
+csv_cpu=$(cpu_s "$scrutin" check --rules "$french" --format json --fail-on never -j 1 --profile benches/profiles/genlog-csv.yaml "target/bench/genlog-$lines.csv")
+same=yes
+for syntax in jsonl csv; do
+    count=$(check_source "$syntax" "target/bench/genlog-$lines.$syntax" | tail -20 | sed -n 's/^ *"violations": \([0-9]*\),*$/\1/p')
+    [ "$count" = "$main_findings" ] || same="no ($syntax: $count, log: $main_findings)"
+done
+printf '%-22s %9s %10s %16s %12s\n' input seconds MB/s publications/s "CPU -j 1"
+for row in "log:$scrutin_s:$log:$log_cpu" "JSON Lines:$jsonl_s:target/bench/genlog-$lines.jsonl:$jsonl_cpu" "CSV:$csv_s:target/bench/genlog-$lines.csv:$csv_cpu"; do
+    IFS=: read -r name s file cpu <<< "$row"
+    awk -v n="$name" -v s="$s" -v b="$(stat -c %s "$file")" -v l="$lines" -v c="$cpu" \
+        'BEGIN { printf "%-22s %9.3f %10.1f %16.0f %11.3f s\n", n, s, b / s / 1e6, l / s, c }'
+done
+echo
+awk -v s="$scrutin_s" -v j="$jsonl_s" -v c="$csv_s" -v sc="$log_cpu" -v jc="$jsonl_cpu" -v cc="$csv_cpu" 'BEGIN {
+    printf "JSON Lines: %.2fx the log'"'"'s throughput (wall), %.2fx (CPU, -j 1)\n", s / j, sc / jc
+    printf "CSV:        %.2fx the log'"'"'s throughput (wall), %.2fx (CPU, -j 1)\n", s / c, sc / cc
+}'
+echo "the same findings as the log: $same"

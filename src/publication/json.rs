@@ -9,11 +9,27 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::mapped::{Found, Record};
-use super::{LineError, LineErrorKind, Value};
+use super::{LineError, LineErrorKind, Value, key_bit};
 use crate::source::{Span, floor_char_boundary};
 
-/// A JSON object's members, as written: each key, unescaped, and its value's text.
-struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+/// A JSON object's members, as written: each key, unescaped, and its
+/// value's text; and the `key_bit` of every key, so that a field the object
+/// does not have (most of a profile's optional ones) is known absent
+/// without comparing keys.
+struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>, u64);
+
+impl<'a> Members<'a> {
+    /// The value of the member named `key`.
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        if self.1 & key_bit(key.as_bytes()) == 0 {
+            return None;
+        }
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, value)| *value)
+    }
+}
 
 impl<'de> serde::Deserialize<'de> for Members<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24,11 +40,12 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
                 f.write_str("a JSON object")
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let mut members = Vec::new();
+                let (mut members, mut keys) = (Vec::new(), 0);
                 while let Some((key, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
+                    keys |= key_bit(key.0.as_bytes());
                     members.push((key.0, value));
                 }
-                Ok(Members(members))
+                Ok(Members(members, keys))
             }
         }
         deserializer.deserialize_map(Object)
@@ -69,14 +86,14 @@ impl<'a> JsonRecord<'a> {
     /// The value at `path` in `members`: a member named by the whole path,
     /// else by its first segment and the rest inside it.
     fn find(&self, members: &Members<'a>, path: &str) -> Result<Option<&'a RawValue>, LineError> {
-        if let Some((_, value)) = members.0.iter().find(|(key, _)| key == path) {
+        if let Some(value) = members.get(path) {
             return Ok(Some(value));
         }
         let Some(dot) = memchr::memchr(b'.', path.as_bytes()) else {
             return Ok(None);
         };
         let (first, rest) = (&path[..dot], &path[dot + 1..]);
-        let Some((_, value)) = members.0.iter().find(|(key, _)| key == first) else {
+        let Some(value) = members.get(first) else {
             return Ok(None);
         };
         if !value.get().starts_with('{') {
