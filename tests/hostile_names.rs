@@ -121,3 +121,99 @@ fn a_rulebook_path_is_quoted_in_the_errors_that_name_it() {
     }
     std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
 }
+
+/// Text that JSON Lines, CSV and XML can carry and the log syntax cannot
+/// reaches no output raw either: a bidirectional override and a line break
+/// in a title (text a source may hold) in a finding's message, snippet and
+/// classification, and in the log `convert` writes; control characters
+/// (a JSON `\u001b`, C1 controls, DEL) make their record invalid, as in a
+/// log line, and are quoted in the diagnostic. The JSON report still parses.
+#[test]
+fn every_format_quotes_what_a_structured_source_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile.yaml");
+    std::fs::write(
+        &profile,
+        "name: hostile\ntimestamp: { field: t, format: rfc3339 }\nfields:\n  outlet: { field: o }\n  id: { field: i, optional: true }\n  title: { field: title, optional: true }\nkind:\n  classify:\n    in: [title]\n    rules:\n      - { kind: campaign, keywords: [\"meeting\"] }\n    default: news\n",
+    )
+    .unwrap();
+    let jsonl = dir.path().join("a.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"t\": \"2017-05-06T09:30:00+02:00\", \"o\": \"a\\u202eb\", \"title\": \"Meeting \\u202e\\r\\nsuite\"}\n\
+         {\"t\": \"2017-05-06T09:30:00+02:00\", \"o\": \"a\\u001b[2J\", \"i\": \"x\\u009by\\u007f\"}\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("a.csv");
+    std::fs::write(
+        &csv,
+        "t,o,i,title\n2017-05-06T09:30:00+02:00,a\u{202e}b,,\"Meeting \u{202e}\r\nsuite\"\n\
+         2017-05-06T09:30:00+02:00,a\u{1b}[2J,x\u{9b}y\u{7f},\n",
+    )
+    .unwrap();
+    let rss = dir.path().join("a.rss");
+    std::fs::write(
+        &rss,
+        "<rss><channel><item><t>2017-05-06T09:30:00+02:00</t><o>a&#x202E;b</o><title>Meeting &#x202E;&#13;\nsuite</title></item>\n\
+         <item><t>2017-05-06T09:30:00+02:00</t><o>a</o><i>x&#x9B;y&#x7F;</i></item></channel></rss>\n",
+    )
+    .unwrap();
+    for (source, input) in [(&jsonl, "jsonl"), (&csv, "csv"), (&rss, "rss")] {
+        for format in ["human", "short", "json", "sarif", "github", "junit"] {
+            let output = Command::cargo_bin("scrutin")
+                .unwrap()
+                .args([
+                    "check", "--rules", RULES, "--color", "never", "--format", format,
+                ])
+                .args(["--input", input, "--profile"])
+                .args([&profile, source])
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8(output.stdout).unwrap();
+            for c in RAW {
+                // JSON carries a publication's values as they are (a JSON
+                // reader decodes an escape to the same character): what
+                // its text may hold, a bidirectional override, stays.
+                let data = format == "json" && c == '\u{202e}';
+                assert!(
+                    data || !stdout.contains(c),
+                    "{input}, {format}: raw {c:?} in\n{stdout}"
+                );
+            }
+            assert!(
+                stdout.contains("campaign"),
+                "{input}, {format}: the finding is shown\n{stdout}"
+            );
+            assert!(
+                stdout.contains("control"),
+                "{input}, {format}: the invalid record is shown\n{stdout}"
+            );
+            if format == "json" {
+                let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                assert_eq!(report["summary"]["violations"], 1, "{input}");
+                assert_eq!(report["summary"]["invalid"], 1, "{input}");
+            }
+        }
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args(["convert", "--rules", RULES, "--input", input, "--profile"])
+            .args([&profile, source])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        for c in RAW {
+            // The converted log is data as a log file is, bidirectional
+            // override included (the log syntax takes it in a value).
+            let data = c == '\u{202e}';
+            assert!(
+                data || !stdout.contains(c),
+                "convert {input}: raw {c:?} in\n{stdout}"
+            );
+        }
+        assert_eq!(
+            stdout.lines().filter(|l| !l.starts_with('#')).count(),
+            1,
+            "{stdout}"
+        );
+    }
+}

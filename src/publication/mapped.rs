@@ -120,6 +120,9 @@ impl<'r> Mapper<'r> {
             push(&mut self.parts, key, value, span);
         }
         self.kind(text, record, end)?;
+        for field in &self.parts.fields {
+            reject_control_characters(field.value.get(text, &self.parts.side), &field.written)?;
+        }
         meaning::resolve(
             self.rulebook,
             text,
@@ -343,6 +346,28 @@ impl<'r> Mapper<'r> {
         self.parts.severity_cap = classifier.severity;
         Ok(())
     }
+}
+
+/// A control character in a value is binary data or a broken export, as
+/// in a log line, and the record is invalid rather than checked on a
+/// guess; line breaks and tabs are text that JSON and CSV may hold (a
+/// title over two lines).
+fn reject_control_characters(value: &str, written: &Range<usize>) -> Result<(), LineError> {
+    if crate::source::printable_ascii(value.as_bytes()) {
+        return Ok(());
+    }
+    let Some(c) = value
+        .chars()
+        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    else {
+        return Ok(());
+    };
+    Err(LineError::new(
+        LineErrorKind::ControlCharacter,
+        Span::new(written.start, written.len()),
+        format!("a control character (U+{:04X}) in this value", u32::from(c)),
+    )
+    .with_help("a value holds text: an export that writes control characters into it is broken, or holds binary data"))
 }
 
 /// Adds a field whose key the profile gives.
