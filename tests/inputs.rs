@@ -586,3 +586,48 @@ fn csv_headers() {
         }
     }
 }
+
+/// Pieces of JSON Lines and CSV, whole and broken, for the property below.
+fn source_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just(b"{\"published\":\"2017-05-06T09:30:00+02:00\",\"outlet\":\"a\",\"kind\":\"campaign\"}".to_vec()),
+        Just(b"{\"published\":\"2017-05-06T09:30:00+02:00\",\"outlet\":\"a\",\"kind\":\"poll\",\"title\":\"x\\u00e9\\\"\"}".to_vec()),
+        Just(b"2017-05-06T09:30:00+02:00,a,campaign,web,metropole,1,\"t, \"\"q\"\"\n2\",,,,,".to_vec()),
+        Just(b"2017-05-06T09:30:00+02:00,a,news".to_vec()),
+        Just(b"published,outlet,kind,channel,region,id,title,pollster,sponsor,sample_size,fieldwork,margin_of_error".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\"".to_vec()),
+        Just(b",".to_vec()),
+        Just(b"{".to_vec()),
+        Just(b"\xEF\xBB\xBF".to_vec()),
+        prop::collection::vec(any::<u8>(), 0..8),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+
+    /// Any bytes as JSON Lines or CSV: nothing panics, every record is
+    /// counted once, and the findings, invalid records and counts are the
+    /// same on one thread and on two, whatever the chunks' size.
+    #[test]
+    fn any_bytes_as_json_lines_or_csv_are_accounted_for_alike_on_any_threads(bytes in source_bytes()) {
+        let rulebook = presidential_2017();
+        let json = json_profile(&[]);
+        let columns: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
+        let csv = csv_profile(&columns);
+        for (format, profile) in [(Format::Jsonl, &json), (Format::Csv, &csv)] {
+            let (summary, findings) = audit(&rulebook, format, Some(profile), &bytes, 1, 512);
+            proptest::prop_assert_eq!(summary.lines, summary.publications + summary.skipped + summary.invalid);
+            for (jobs, chunk_bytes) in [(2, 16), (2, 64), (1, 7)] {
+                let (other, other_findings) = audit(&rulebook, format, Some(profile), &bytes, jobs, chunk_bytes);
+                proptest::prop_assert_eq!(&other, &summary, "{:?} -j{} chunks of {}", format, jobs, chunk_bytes);
+                proptest::prop_assert_eq!(&other_findings.found, &findings.found);
+                proptest::prop_assert_eq!(&other_findings.invalid, &findings.invalid);
+            }
+        }
+    }
+}
