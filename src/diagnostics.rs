@@ -20,7 +20,7 @@ use crate::waiver::WaiverWarningKind;
 /// resolved, logs not fixed, a report not written) and the server
 /// (`serve::SameId`). Each is one variant's `#[diagnostic(code(…))]`, a
 /// literal miette's derive requires, so it is listed here once more.
-const RUN: [&str; 9] = [
+const RUN: [&str; 10] = [
     "scrutin::scope::unknown-rule",
     "scrutin::scope::unknown-region",
     "scrutin::scope::empty-period",
@@ -28,6 +28,7 @@ const RUN: [&str; 9] = [
     "scrutin::fix::unreadable",
     "scrutin::fix::unreadable-log",
     "scrutin::fix::unwritable",
+    "scrutin::fix::not-a-log",
     "scrutin::run::output",
     "scrutin::serve::same-id",
 ];

@@ -990,6 +990,13 @@ fn check_reads_every_format_through_the_profiles_served() {
             "/v1/check",
             "text/csv",
         ),
+        // The profile named says the format the body is in.
+        (
+            "meta-adlibrary-2017.csv",
+            "meta-ad-library",
+            "/v1/check?profile=meta-ad-library",
+            "text/plain",
+        ),
     ];
     for (source, profile, path, content_type) in cases {
         let (status, body) = post_to(server, path, content_type, &sample(source));
@@ -1048,6 +1055,10 @@ fn check_reads_every_format_through_the_profiles_served() {
             "/v1/check?input=jsonl&profile=lemonde-rss",
             "profile `lemonde-rss` is written for rss, but the body is read as jsonl",
         ),
+        (
+            "/v1/check?input=log&profile=x-api-v1",
+            "the body is read as a log, which takes no profile; `x-api-v1` is for another format: give ?input=",
+        ),
     ];
     for (path, message) in refused {
         let (status, body) = post_to(server, path, "text/plain", "{}");
@@ -1076,4 +1087,30 @@ fn a_gzip_body_is_read_through() {
     let report = json(&response.body_mut().read_to_string().unwrap());
     assert_eq!(report["summary"]["publications"], 2);
     assert_eq!(report["summary"]["violations"], 1);
+    // Decompressed, a body holds no more than it may as sent: a few
+    // kilobytes of gzip that unpack to megabytes stop at the limit.
+    let config = Config {
+        max_body_bytes: 64 * 1024,
+        ..Config::default()
+    };
+    let server = start_with(&["rules/fr/presidential-2017.yaml"], config);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    for _ in 0..256 {
+        encoder.write_all(&[b'\n'; 64 * 1024]).unwrap();
+    }
+    let bomb = encoder.finish().unwrap();
+    assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+    let mut response = agent()
+        .post(&format!("http://{server}/v1/check"))
+        .header("content-type", "application/gzip")
+        .send(&bomb[..])
+        .unwrap();
+    let report = json(&response.body_mut().read_to_string().unwrap());
+    assert_eq!(report["summary"]["unreadable_files"], 1, "{report}");
+    let reason = report["unreadable"][0]["message"].as_str().unwrap();
+    assert!(
+        reason.contains("decompresses to more than 65536 bytes"),
+        "{reason}"
+    );
+    assert!(report["summary"]["lines"].as_u64().unwrap() <= 64 * 1024);
 }

@@ -205,3 +205,61 @@ fn each_source_converted_to_a_log_gives_the_same_findings() {
         assert_eq!(lines(&again), lines(&log), "{source}");
     }
 }
+
+/// A gzip log is checked as the log is; a source named without a telling
+/// extension is read in the format its profile is written for; `--fix`
+/// and `--diff` refuse what is not a plain log instead of finding nothing.
+#[test]
+fn gzip_profiles_formats_and_fixing() {
+    use std::io::Write;
+    let scratch = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("scrutin")
+            .unwrap()
+            .args(["check", "--rules", "rules/fr/presidential-2017.yaml"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let log = "samples/presidential-2017-round2-weekend.log";
+    let gz = scratch.path().join("weekend.log.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&std::fs::read(log).unwrap()).unwrap();
+    std::fs::write(&gz, encoder.finish().unwrap()).unwrap();
+    let plain = run(&["--format", "short", log]);
+    let compressed = run(&["--format", "short", gz.to_str().unwrap()]);
+    let lines = |out: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(out)
+            .lines()
+            .map(|l| l.split_once(": ").map_or(l, |(_, rest)| rest).to_string())
+            .collect()
+    };
+    assert_eq!(lines(&compressed.stdout), lines(&plain.stdout));
+    assert_eq!(compressed.status.code(), plain.status.code());
+    // A CSV export named without an extension: its profile says CSV.
+    let export = scratch.path().join("ads-export");
+    std::fs::copy("samples/meta-adlibrary-2017.csv", &export).unwrap();
+    let profile = "samples/profiles/meta-ad-library.yaml";
+    let read = run(&[
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--profile",
+        profile,
+        export.to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_slice(&read.stdout).unwrap();
+    assert_eq!(report["summary"]["invalid"], 0, "{report}");
+    assert_eq!(report["summary"]["violations"], 7);
+    // Neither is rewritten in place.
+    for (file, what) in [
+        (gz.to_str().unwrap(), "compressed with gzip"),
+        (export.to_str().unwrap(), "read as csv"),
+    ] {
+        let refused = run(&["--profile", profile, "--diff", file]);
+        assert_eq!(refused.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(what), "{stderr}");
+    }
+}

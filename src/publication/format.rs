@@ -62,9 +62,10 @@ impl Format {
 
 /// The format of a file named `name` (its extension, `.gz` aside) whose
 /// content starts with `start` (decompressed): what the extension says,
-/// else what the content looks like: JSON Lines, or which XML document
-/// (a `.xml` feed or sitemap, whatever its name); else the log syntax.
-pub fn detect(name: &str, start: &[u8]) -> Format {
+/// else the `hint` (the format the profile given is written for), else
+/// what the content looks like: JSON Lines, or which XML document (a
+/// `.xml` feed or sitemap, whatever its name); else the log syntax.
+pub fn detect(name: &str, start: &[u8], hint: Option<Format>) -> Format {
     let name = name.to_ascii_lowercase();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
@@ -76,7 +77,7 @@ pub fn detect(name: &str, start: &[u8]) -> Format {
         "log" | "txt" => return Format::Log,
         _ => {}
     }
-    sniff(start)
+    hint.unwrap_or_else(|| sniff(start))
 }
 
 /// The format `start` (the first bytes of a file) looks like.
@@ -91,6 +92,9 @@ fn sniff(start: &[u8]) -> Format {
     loop {
         let skipped = if let Some(comment) = rest.strip_prefix("<!--") {
             comment.split_once("-->").map(|(_, after)| after)
+        } else if rest.starts_with("<!DOCTYPE") && doctype_has_subset(rest) {
+            // An internal subset holds declarations, and their `>`.
+            rest.split_once("]>").map(|(_, after)| after)
         } else if rest.starts_with("<?") || rest.starts_with("<!") {
             rest.split_once('>').map(|(_, after)| after)
         } else {
@@ -114,6 +118,13 @@ fn sniff(start: &[u8]) -> Format {
         "urlset" => Format::Sitemap,
         _ => Format::Log,
     }
+}
+
+/// Does this doctype (`<!DOCTYPE rss [ … ]>`) hold an internal subset?
+fn doctype_has_subset(doctype: &str) -> bool {
+    let bracket = doctype.find('[');
+    let close = doctype.find('>');
+    matches!((bracket, close), (Some(b), Some(c)) if b < c)
 }
 
 /// Why a source cannot be read as asked.
@@ -215,7 +226,18 @@ mod tests {
             ),
         ];
         for (name, start, expected) in cases {
-            assert_eq!(detect(name, start.as_bytes()), expected, "{name} {start:?}");
+            assert_eq!(
+                detect(name, start.as_bytes(), None),
+                expected,
+                "{name} {start:?}"
+            );
         }
+        // A profile's format decides where the name does not.
+        assert_eq!(detect("export", b"a,b\n", Some(Format::Csv)), Format::Csv);
+        assert_eq!(detect("x.log", b"a,b\n", Some(Format::Csv)), Format::Log);
+        // A doctype's internal subset holds `>` of its own.
+        let doctype = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY nbsp \"&#160;\">]>\n<rss>";
+        assert_eq!(detect("feed.xml", doctype.as_bytes(), None), Format::Rss);
+        {}
     }
 }

@@ -43,7 +43,7 @@ use crate::source::Span;
 pub use error::{LineError, LineErrorKind};
 pub use format::{Format, InputError, detect, profile_for};
 pub use log::LogReader;
-pub use open::{Opened, open};
+pub use open::{HowToOpen, Opened, open};
 pub use profile::Profile;
 pub use reader::Reader;
 

@@ -18,26 +18,72 @@ pub struct Opened {
     pub format: Format,
 }
 
+/// How to open an input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HowToOpen {
+    /// The format asked for (`--input`): then nothing else is looked at.
+    pub asked: Option<Format>,
+    /// The format a profile is written for, when the name does not say.
+    pub hint: Option<Format>,
+    /// The most bytes a gzip input may decompress to (a server's body):
+    /// past it, reading fails, and the input is reported unreadable there.
+    pub max_decompressed: Option<u64>,
+}
+
 /// Opens `input` (named `name`): decompressed when it is gzip, in the
-/// format `asked`, or else the one its name and first bytes say.
-pub fn open(
-    name: &str,
-    input: impl Read + Send + 'static,
-    asked: Option<Format>,
-) -> io::Result<Opened> {
+/// format `how.asked`, or else the one its name, the hint and its first
+/// bytes say (`detect`).
+pub fn open(name: &str, input: impl Read + Send + 'static, how: HowToOpen) -> io::Result<Opened> {
     let mut input: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(SNIFF_BYTES, input));
     if input.fill_buf()?.starts_with(&GZIP_MAGIC) {
         // Members joined by `cat a.gz b.gz` are all read.
-        input = Box::new(BufReader::with_capacity(
-            SNIFF_BYTES,
-            MultiGzDecoder::new(input),
-        ));
+        let decoder = MultiGzDecoder::new(input);
+        input = match how.max_decompressed {
+            Some(max) => Box::new(BufReader::with_capacity(
+                SNIFF_BYTES,
+                Capped {
+                    inner: decoder,
+                    left: max,
+                    max,
+                },
+            )),
+            None => Box::new(BufReader::with_capacity(SNIFF_BYTES, decoder)),
+        };
     }
-    let format = match asked {
+    let format = match how.asked {
         Some(format) => format,
-        None => detect(name, input.fill_buf()?),
+        None => detect(name, input.fill_buf()?, how.hint),
     };
     Ok(Opened { input, format })
+}
+
+/// A reader that fails past `max` bytes: a small gzip body may hold
+/// gigabytes of newlines.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    max: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            let mut probe = [0u8];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::other(format!(
+                    "it decompresses to more than {} bytes, the most a body may hold",
+                    self.max
+                ))),
+            };
+        }
+        let room = buffer
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let read = self.inner.read(&mut buffer[..room])?;
+        self.left -= read as u64;
+        Ok(read)
+    }
 }
 
 #[cfg(test)]
@@ -64,7 +110,12 @@ mod tests {
     #[test]
     fn gzip_is_read_through_and_its_content_tells_the_format() {
         let plain = b"{\"a\":1}\n{\"a\":2}\n".to_vec();
-        let opened = open("export.gz", io::Cursor::new(gzip(&plain)), None).unwrap();
+        let opened = open(
+            "export.gz",
+            io::Cursor::new(gzip(&plain)),
+            HowToOpen::default(),
+        )
+        .unwrap();
         assert_eq!(
             read_all(opened),
             (Format::Jsonl, String::from_utf8(plain.clone()).unwrap())
@@ -72,18 +123,41 @@ mod tests {
         // Two members joined, as `cat a.gz b.gz` writes them.
         let mut joined = gzip(b"x\n");
         joined.extend(gzip(b"y\n"));
-        let opened = open("a.log.gz", io::Cursor::new(joined), None).unwrap();
+        let opened = open("a.log.gz", io::Cursor::new(joined), HowToOpen::default()).unwrap();
         assert_eq!(read_all(opened), (Format::Log, "x\ny\n".to_string()));
         // The option wins over what the content looks like.
-        let opened = open("-", io::Cursor::new(plain), Some(Format::Log)).unwrap();
+        let asked = HowToOpen {
+            asked: Some(Format::Log),
+            ..HowToOpen::default()
+        };
+        let opened = open("-", io::Cursor::new(plain.clone()), asked).unwrap();
         assert_eq!(opened.format, Format::Log);
+        // A gzip body decompresses up to its cap, and past it reading fails.
+        let capped = HowToOpen {
+            max_decompressed: Some(10),
+            ..HowToOpen::default()
+        };
+        let mut opened = open("-", io::Cursor::new(gzip(&plain)), capped).unwrap();
+        let mut text = String::new();
+        let error = opened.input.read_to_string(&mut text).unwrap_err();
+        assert!(error.to_string().contains("more than 10 bytes"), "{error}");
+        let exact = HowToOpen {
+            max_decompressed: Some(plain.len() as u64),
+            ..HowToOpen::default()
+        };
+        assert!(
+            read_all(open("-", io::Cursor::new(gzip(&plain)), exact).unwrap())
+                .1
+                .len()
+                == plain.len()
+        );
     }
 
     #[test]
     fn a_truncated_gzip_is_a_read_error() {
         let mut truncated = gzip(&b"2017-05-06T09:30:00Z outlet=a kind=news\n".repeat(100));
         truncated.truncate(truncated.len() / 2);
-        let mut opened = open("a.gz", io::Cursor::new(truncated), None).unwrap();
+        let mut opened = open("a.gz", io::Cursor::new(truncated), HowToOpen::default()).unwrap();
         let mut text = String::new();
         let error = opened.input.read_to_string(&mut text).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);

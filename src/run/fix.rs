@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use super::{Check, Log, RunError, Status, count, load_waivers, shown};
 use crate::check::Scope;
+use crate::publication::Format;
 use crate::reschedule;
 use crate::rulebook::Rulebook;
 
@@ -65,6 +66,15 @@ pub enum FixError {
         logs: Vec<UnreadableLog>,
     },
 
+    /// A file that is not a log in scrutin's syntax (a source read through a
+    /// profile, or a compressed log): it cannot be rewritten in place.
+    #[error("--fix and --diff rewrite logs in scrutin's syntax; {file} is {what}")]
+    #[diagnostic(
+        code("scrutin::fix::not-a-log"),
+        help("write it as a log first with `scrutin convert`, then fix the log")
+    )]
+    NotALog { file: String, what: String },
+
     /// A log that cannot be written; those before it were.
     #[error("cannot fix {file}: {error}")]
     #[diagnostic(code(scrutin::fix::unwritable))]
@@ -98,10 +108,14 @@ pub(super) fn fix(
     check: &Check,
     scope: &Scope,
     fix: Fix,
+    how: crate::publication::HowToOpen,
     diff: &mut dyn Write,
     note: &mut dyn FnMut(&Note),
 ) -> Result<Option<Status>, RunError> {
     let paths = files(&check.logs)?;
+    for path in &paths {
+        refuse_other_formats(path, how)?;
+    }
     let (rewrites, unfixable) = plan(rulebook, check, scope, &paths)?;
     match fix {
         Fix::Diff => {
@@ -136,6 +150,27 @@ pub(super) fn fix(
         Fix::Diff => Some(Status::Findings),
         Fix::InPlace => None,
     })
+}
+
+/// Only a log in scrutin's syntax, uncompressed, can be rewritten in
+/// place; an unreadable file is left to `plan`, which reports it.
+fn refuse_other_formats(path: &Path, how: crate::publication::HowToOpen) -> Result<(), FixError> {
+    let not_a_log = |what: String| FixError::NotALog {
+        file: shown(path),
+        what,
+    };
+    let mut start = [0u8; 2];
+    let read = std::fs::File::open(path).and_then(|mut file| {
+        use std::io::Read;
+        file.read(&mut start)
+    });
+    if read.is_ok_and(|n| n == 2) && start == [0x1f, 0x8b] {
+        return Err(not_a_log("compressed with gzip".to_string()));
+    }
+    match super::input::format_of(path, how) {
+        Ok(format) if format != Format::Log => Err(not_a_log(format!("read as {}", format.name()))),
+        _ => Ok(()),
+    }
 }
 
 /// The logs' paths: standard input cannot be rewritten.

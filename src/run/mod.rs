@@ -38,7 +38,7 @@ use thiserror::Error;
 use crate::audit::pipeline::Pipeline;
 use crate::audit::{Limits, Report, Summary};
 use crate::check::{Scope, ScopeError};
-use crate::publication::{Format, InputError, Profile};
+use crate::publication::{Format, HowToOpen, InputError, Profile};
 use crate::rulebook::{Rulebook, RulebookError, Severity};
 use crate::source::escape_unsafe;
 use crate::waiver::Waivers;
@@ -214,7 +214,7 @@ pub fn run(rulebook: &Rulebook, check: &Check, output: Output) -> Result<Status,
         // A stream (a FIFO) is read once: its format is told as it is checked.
         if let Log::File(path) = log
             && !log.is_stream()
-            && let Ok(format) = input::format_of(path, check.input)
+            && let Ok(format) = input::format_of(path, how_to_open(check, profile.as_ref()))
         {
             crate::publication::profile_for(&shown(path), format, profile.as_ref())?;
         }
@@ -225,7 +225,15 @@ pub fn run(rulebook: &Rulebook, check: &Check, output: Output) -> Result<Status,
         summary.scope = Some(scope.describe(rulebook));
     }
     if let Some(fix) = check.fix
-        && let Some(status) = fix::fix(rulebook, check, &scope, fix, output.diff, output.note)?
+        && let Some(status) = fix::fix(
+            rulebook,
+            check,
+            &scope,
+            fix,
+            how_to_open(check, profile.as_ref()),
+            output.diff,
+            output.note,
+        )?
     {
         return Ok(status);
     }
@@ -235,7 +243,7 @@ pub fn run(rulebook: &Rulebook, check: &Check, output: Output) -> Result<Status,
         pipeline = audit_log(
             pipeline,
             log,
-            check.input,
+            how_to_open(check, profile.as_ref()),
             profile.as_ref(),
             check.limits,
             &mut waivers,
@@ -285,12 +293,22 @@ fn load_profile(check: &Check, rulebook: &Rulebook) -> Result<Option<Profile>, R
         .map_err(|error| RunError::Profile(error.named_by_option()))
 }
 
+/// How `check` opens a log: in the format `--input` asks for, or else the
+/// one its name says, or else the profile's, or else its first bytes'.
+fn how_to_open(check: &Check, profile: Option<&Profile>) -> HowToOpen {
+    HowToOpen {
+        asked: check.input,
+        hint: profile.and_then(|p| p.input),
+        max_decompressed: None,
+    }
+}
+
 /// Checks one log, in its format; gives back the pipeline for the next.
 #[allow(clippy::too_many_arguments)]
 fn audit_log<'r>(
     pipeline: Pipeline<'r>,
     log: &Log,
-    asked: Option<Format>,
+    how: HowToOpen,
     profile: Option<&'r Profile>,
     limits: Limits,
     waivers: &mut Waivers,
@@ -310,8 +328,8 @@ fn audit_log<'r>(
     };
     // Its first bytes are read to tell gzip and the format.
     let opened = match file {
-        Ok(Some(file)) => crate::publication::open(&name, file, asked),
-        Ok(None) => crate::publication::open("-", io::stdin(), asked),
+        Ok(Some(file)) => crate::publication::open(&name, file, how),
+        Ok(None) => crate::publication::open("-", io::stdin(), how),
         Err(e) => {
             unreadable(summary, report, e.to_string())?;
             return Ok(pipeline);

@@ -133,8 +133,16 @@ pub(super) async fn check(
             )
         })?
         .map_err(|e| body_error(&e, app.config.max_body_bytes))?;
-    // Its first bytes tell gzip and the format, if nothing else did.
-    let opened = publication::open("request", io::Cursor::new(log), asked)
+    // Its first bytes tell gzip and the format, if nothing else did; a
+    // profile named says the format it is written for. Decompressed, a
+    // body may hold no more than it may as sent.
+    let named = app.rulebooks.named_profile(choice.profile.as_deref())?;
+    let how = publication::HowToOpen {
+        asked,
+        hint: named.and_then(|p| p.input),
+        max_decompressed: Some(app.config.max_body_bytes as u64),
+    };
+    let opened = publication::open("request", io::Cursor::new(log), how)
         .map_err(|e| ApiError::bad_request(format!("the body cannot be read: {e}")))?;
     let profile = app
         .rulebooks

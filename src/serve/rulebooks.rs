@@ -72,6 +72,31 @@ impl Rulebooks {
         Ok(self)
     }
 
+    /// The profile `name`d, if a name is given: a 400 if none has it.
+    pub(super) fn named_profile(&self, name: Option<&str>) -> Result<Option<&Profile>, ApiError> {
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        match self.profiles.iter().find(|p| p.name == name) {
+            Some(profile) => Ok(Some(profile)),
+            None => Err(ApiError::bad_request(format!(
+                "no profile `{}`; {}",
+                escape_unsafe(name),
+                self.profile_names()
+            ))),
+        }
+    }
+
+    /// The names of the profiles served, for a message.
+    fn profile_names(&self) -> String {
+        let names: Vec<&str> = self.profiles.iter().map(|p| p.name.as_str()).collect();
+        if names.is_empty() {
+            "none is loaded (scrutin serve --profile FILE)".to_string()
+        } else {
+            format!("loaded: {}", names.join(", "))
+        }
+    }
+
     /// The profile to read a body in `format` through: the one `name`d, or
     /// the one loaded for that format when there is only one; none for a
     /// log. Its index, or the 400 that says what to give.
@@ -81,16 +106,16 @@ impl Rulebooks {
         name: Option<&str>,
     ) -> Result<Option<usize>, ApiError> {
         if !format.needs_profile() {
+            // A profile named for a log is a mistake the client must fix.
+            if let Some(name) = name {
+                return Err(ApiError::bad_request(format!(
+                    "the body is read as a log, which takes no profile; `{}` is for another format: give ?input=",
+                    escape_unsafe(name)
+                )));
+            }
             return Ok(None);
         }
-        let names = || {
-            let names: Vec<&str> = self.profiles.iter().map(|p| p.name.as_str()).collect();
-            if names.is_empty() {
-                "none is loaded (scrutin serve --profile FILE)".to_string()
-            } else {
-                format!("loaded: {}", names.join(", "))
-            }
-        };
+        let names = || self.profile_names();
         let fits = |p: &Profile| p.input.is_none_or(|input| input == format);
         let index = match name {
             Some(name) => self
