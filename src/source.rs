@@ -223,8 +223,11 @@ fn is_unsafe(c: char) -> bool {
 /// expands them), and so do line ends when `keep_lines` is set.
 fn blank(text: &str, keep_lines: bool) -> String {
     let mut shown = String::with_capacity(text.len());
-    for c in text.chars() {
-        let line_end = keep_lines && (c == '\n' || c == '\r');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // A line ends with `\n` or `\r\n`; a carriage return alone would
+        // send the cursor back over what is shown.
+        let line_end = keep_lines && (c == '\n' || (c == '\r' && chars.peek() == Some(&'\n')));
         if is_unsafe(c) && !line_end {
             shown.extend(std::iter::repeat_n('?', c.len_utf8()));
         } else {

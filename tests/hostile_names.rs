@@ -147,7 +147,7 @@ fn every_format_quotes_what_a_structured_source_says() {
     let csv = dir.path().join("a.csv");
     std::fs::write(
         &csv,
-        "t,o,i,title\n2017-05-06T09:30:00+02:00,a\u{202e}b,,\"Meeting \u{202e}\r\nsuite\"\n\
+        "t,o,i,title\n2017-05-06T09:30:00+02:00,a\u{202e}b,,\"Meeting \u{202e}\r suite\r\nfin\"\n\
          2017-05-06T09:30:00+02:00,a\u{1b}[2J,x\u{9b}y\u{7f},\n",
     )
     .unwrap();
@@ -193,6 +193,22 @@ fn every_format_quotes_what_a_structured_source_says() {
                 assert_eq!(report["summary"]["violations"], 1, "{input}");
                 assert_eq!(report["summary"]["invalid"], 1, "{input}");
             }
+        }
+        // Verbose output shows a record whole, over its lines: a carriage
+        // return alone (or C0, C1 controls) stays quoted there too.
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args(["check", "--rules", RULES, "--color", "never", "--verbose"])
+            .args(["--input", input, "--profile"])
+            .args([&profile, source])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        for c in RAW {
+            assert!(
+                !stdout.contains(c),
+                "{input}, verbose: raw {c:?} in\n{stdout}"
+            );
         }
         let output = Command::cargo_bin("scrutin")
             .unwrap()

@@ -263,3 +263,67 @@ fn gzip_profiles_formats_and_fixing() {
         assert!(stderr.contains(what), "{stderr}");
     }
 }
+
+/// A kind read from a field through a map, `optional: true`, with a
+/// classification: a value the map names gives the kind; a value it does
+/// not name (a section the profile does not know) is classified, as a
+/// missing field is; and without a match or a default, the record is
+/// invalid, never given its section as a kind.
+#[test]
+fn a_kind_the_map_does_not_name_is_classified() {
+    let scratch = tempfile::tempdir().unwrap();
+    let export = scratch.path().join("export.jsonl");
+    std::fs::write(
+        &export,
+        "{\"published\": \"2017-05-06T09:30:00+02:00\", \"site\": \"a\", \"section\": \"Sondages\", \"headline\": \"x\"}\n\
+         {\"published\": \"2017-05-06T09:30:00+02:00\", \"site\": \"a\", \"section\": \"Culture\", \"headline\": \"Un sondage Ipsos\"}\n\
+         {\"published\": \"2017-05-06T09:30:00+02:00\", \"site\": \"a\", \"headline\": \"Nouveau sondage\"}\n\
+         {\"published\": \"2017-05-06T09:30:00+02:00\", \"site\": \"a\", \"section\": \"Culture\", \"headline\": \"Le point\"}\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "check",
+            "--rules",
+            "rules/fr/presidential-2017.yaml",
+            "--format",
+            "json",
+        ])
+        .args(["--profile", "tests/fixtures/records/profile.yaml"])
+        .arg(&export)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let kinds: Vec<(u64, &str, Option<&str>)> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["rule"] == "poll-ban")
+        .map(|v| {
+            (
+                v["line"].as_u64().unwrap(),
+                v["kind"].as_str().unwrap(),
+                v["kind_from"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (1, "poll", None),
+            (
+                2,
+                "poll",
+                Some("kind `poll` from the keyword `sondage` in `headline`")
+            ),
+            (
+                3,
+                "poll",
+                Some("kind `poll` from the keyword `sondage` in `headline`")
+            ),
+        ]
+    );
+    assert_eq!(report["invalid"][0]["line"], 4);
+    assert_eq!(report["invalid"][0]["code"], "scrutin::record::no-kind");
+}

@@ -292,10 +292,41 @@ impl<'r> Mapper<'r> {
         }
     }
 
+    /// Does `from` give this record its kind? With `optional: true`, a map
+    /// and a classification, only a value the map names does: the others
+    /// (a section the profile does not know) are classified.
+    fn gives_kind(
+        &mut self,
+        text: &str,
+        record: &dyn Record,
+        from: &From,
+        classified: bool,
+    ) -> Result<bool, LineError> {
+        let From::Field {
+            field,
+            map,
+            optional: true,
+            ..
+        } = from
+        else {
+            return Ok(true);
+        };
+        if map.is_empty() || !classified {
+            return Ok(true);
+        }
+        self.lookup(record, field)?;
+        let side = &self.parts.side;
+        Ok(self.found.iter().any(|found| {
+            let value = found.value.get(text, side);
+            map.iter().any(|(from, _)| from == value)
+        }))
+    }
+
     /// The record's kind: from its field, else by classification.
     fn kind(&mut self, text: &str, record: &dyn Record, end: usize) -> Result<(), LineError> {
         let kind = &self.profile.kind;
         if let Some(from) = &kind.from
+            && self.gives_kind(text, record, from, kind.classify.is_some())?
             && let Some((value, written)) = self.value(text, record, from, false)?
         {
             let key = Value::Side(self.keys.kind.clone());

@@ -8,7 +8,7 @@
 //! refused; one in an overlap happened twice and is refused, unless the
 //! profile says which of the two it means (`overlap: earlier | later`).
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::{TimeError, Timestamp, parse_timestamp, utc_from_zone, writable};
@@ -218,6 +218,18 @@ fn read_pattern(
     let instant = match (zone.from_local_datetime(&local), overlap) {
         (LocalResult::Ambiguous(earlier, _), Overlap::Earlier) => earlier.with_timezone(&Utc),
         (LocalResult::Ambiguous(_, later), Overlap::Later) => later.with_timezone(&Utc),
+        (LocalResult::Ambiguous(earlier, later), Overlap::Refuse) => {
+            return Err(TimeError::new(
+                whole,
+                format!(
+                    "{} happens twice in {}, at {} and again at {}: the profile's `overlap: earlier` or `overlap: later` says which such times mean",
+                    local.format("%Y-%m-%d %H:%M:%S"),
+                    zone.name(),
+                    earlier.offset().fix(),
+                    later.offset().fix(),
+                ),
+            ));
+        }
         _ => utc_from_zone(text, local, zone).map_err(|e| TimeError::new(whole, e.message))?,
     };
     if !writable(instant.timestamp()) {

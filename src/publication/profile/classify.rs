@@ -12,6 +12,7 @@
 use regex::{Regex, RegexBuilder};
 
 use crate::rulebook::Severity;
+use crate::source::escape_unsafe;
 
 /// The most a classification regex may take once compiled (keywords and
 /// patterns alike), and how deeply it may nest. A profile is text from
@@ -80,10 +81,16 @@ impl Rule {
                 .iter()
                 .map(|k| {
                     let words: Vec<String> = k.split_whitespace().map(regex::escape).collect();
-                    format!("({})", words.join(r"\s+"))
+                    // A word starts at a word boundary; a keyword that starts
+                    // with punctuation (`#sondage`, `«`) starts where it is.
+                    let word = k
+                        .trim_start()
+                        .starts_with(|c: char| c.is_alphanumeric() || c == '_');
+                    let start = if word { r"\b" } else { "" };
+                    format!("{start}({})", words.join(r"\s+"))
                 })
                 .collect();
-            Some(compile(&format!(r"(?i)\b(?:{})", alternatives.join("|")))?)
+            Some(compile(&format!(r"(?i)(?:{})", alternatives.join("|")))?)
         };
         Ok(Rule {
             kind,
@@ -100,12 +107,14 @@ impl Rule {
             && let Some(captures) = regex.captures(text)
         {
             let index = (1..captures.len()).find(|&i| captures.get(i).is_some())?;
-            return Some(format!("the keyword `{}`", self.keywords[index - 1]));
+            // A profile's text may reach a terminal: quoted.
+            let keyword = escape_unsafe(&self.keywords[index - 1]);
+            return Some(format!("the keyword `{keyword}`"));
         }
         let pattern = self.pattern.as_ref()?;
         pattern
             .is_match(text)
-            .then(|| format!("the pattern `{}`", pattern.as_str()))
+            .then(|| format!("the pattern `{}`", escape_unsafe(pattern.as_str())))
     }
 }
 
@@ -248,5 +257,32 @@ mod tests {
         let rule = Rule::new("poll".into(), None, vec!["a.b (c)".into()], None).unwrap();
         assert!(rule.matches("x a.b (c)").is_some());
         assert!(rule.matches("x aXb (c)").is_none());
+    }
+
+    /// A keyword that starts with punctuation matches where it is written,
+    /// at the start of a text too; a word still matches at a word's start.
+    #[test]
+    fn keywords_that_start_with_punctuation() {
+        let rule = Rule::new(
+            "poll".into(),
+            None,
+            vec!["#sondage".into(), "«sondage".into()],
+            None,
+        )
+        .unwrap();
+        for text in ["#sondage Ipsos", "Nouveau #sondage", "«sondage» du jour"] {
+            assert!(rule.matches(text).is_some(), "{text}");
+        }
+        let word = Rule::new("poll".into(), None, vec!["sondage".into()], None).unwrap();
+        assert!(word.matches("#sondage").is_some());
+        assert!(word.matches("Ressondage").is_none());
+    }
+
+    /// A keyword with a control character is quoted in how a kind was decided.
+    #[test]
+    fn how_a_kind_was_decided_is_quoted() {
+        let rule = Rule::new("poll".into(), None, vec!["a\u{202e}b".into()], None).unwrap();
+        let how = rule.matches("x a\u{202e}b").unwrap();
+        assert_eq!(how, "the keyword `a\\u{202e}b`");
     }
 }

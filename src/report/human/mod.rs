@@ -16,7 +16,7 @@ use super::{Report, graphical_handler};
 use crate::audit::{LogLine, Outcome, Summary};
 use crate::check::Finding;
 use crate::publication::Publication;
-use crate::rulebook::Rulebook;
+use crate::rulebook::{Rulebook, Severity};
 use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 use diagnostic::{LineDiagnostic, invalid_line};
@@ -56,7 +56,9 @@ pub struct HumanReport<'r, W> {
     verbose: bool,
     /// Findings reported per rule (by index): the closing section gives the
     /// law and help of each rule that fired, once.
-    fired: Vec<usize>,
+    /// Per rule, its findings at each severity, errors first (a profile may
+    /// lower a classified record's).
+    fired: Vec<[usize; 3]>,
 }
 
 /// The width when none is given and standard output is not a terminal.
@@ -73,7 +75,7 @@ impl<'r, W: Write> HumanReport<'r, W> {
             width: DEFAULT_WIDTH,
             quiet: false,
             verbose: false,
-            fired: vec![0; rulebook.rules.len()],
+            fired: vec![[0; 3]; rulebook.rules.len()],
         }
     }
 
@@ -127,7 +129,12 @@ impl<W: Write> Report for HumanReport<'_, W> {
             }
             Outcome::Checked(publication, findings) => {
                 for finding in findings {
-                    self.fired[finding.rule] += 1;
+                    let severity = finding.severity(self.rulebook, publication);
+                    let at = Severity::NAMES
+                        .iter()
+                        .position(|name| *name == severity.name())
+                        .unwrap_or(0);
+                    self.fired[finding.rule][at] += 1;
                     let diagnostic = if self.verbose {
                         finding_diagnostic(self.rulebook, line, publication, finding)
                     } else {

@@ -5,17 +5,18 @@ use std::io::{self, Write};
 
 use super::HumanReport;
 use crate::audit::Summary;
+use crate::rulebook::Severity;
 use crate::source::escape_unsafe;
 
 impl<W: Write> HumanReport<'_, W> {
     /// The law and help of every rule that fired, once each, in rulebook order.
     pub(super) fn rules_fired(&mut self) -> io::Result<()> {
-        let fired: Vec<(usize, usize)> = self
+        let fired: Vec<(usize, [usize; 3])> = self
             .fired
             .iter()
             .enumerate()
-            .filter(|(_, count)| **count > 0)
-            .map(|(rule, count)| (rule, *count))
+            .filter(|(_, counts)| counts.iter().sum::<usize>() > 0)
+            .map(|(rule, counts)| (rule, *counts))
             .collect();
         if fired.is_empty() {
             return Ok(());
@@ -23,13 +24,19 @@ impl<W: Write> HumanReport<'_, W> {
         writeln!(self.out)?;
         let heading = "The rules broken (`--verbose` repeats this under each finding):";
         write_wrapped(&mut self.out, heading, "", "", self.width)?;
-        for (index, count) in fired {
+        for (index, counts) in fired {
             let rule = &self.rulebook.rules[index];
-            let severity = rule.severity.name();
+            // Errors, warnings, infos: those there are, in that order.
+            let counted: Vec<String> = Severity::NAMES
+                .iter()
+                .zip(counts)
+                .filter(|(_, count)| *count > 0)
+                .map(|(name, count)| plural(count, name))
+                .collect();
             let heading = format!(
                 "{} ({}): {}",
                 escape_unsafe(&rule.id),
-                plural(count, severity),
+                counted.join(", "),
                 escape_unsafe(&rule.title)
             );
             let law = format!(
