@@ -327,3 +327,70 @@ fn a_kind_the_map_does_not_name_is_classified() {
     assert_eq!(report["invalid"][0]["line"], 4);
     assert_eq!(report["invalid"][0]["code"], "scrutin::record::no-kind");
 }
+
+/// A minified feed holds its items on one line: each finding, and the
+/// error that ends a broken feed, is at its column in that line.
+#[test]
+fn places_in_a_feed_on_one_line() {
+    let scratch = tempfile::tempdir().unwrap();
+    let profile = scratch.path().join("feed.yaml");
+    std::fs::write(
+        &profile,
+        "name: feed\ninput: rss\ntimestamp: { field: pubDate, format: rfc2822 }\nfields:\n  outlet: { value: example.org }\nkind: { value: campaign }\n",
+    )
+    .unwrap();
+    let item = |hour: u8| {
+        format!(
+            "<item><title>x</title><pubDate>Sat, 06 May 2017 {hour}:00:00 +0200</pubDate></item>"
+        )
+    };
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss><channel><title>t</title>{}{}</channel></rss>\n",
+        item(10),
+        item(11)
+    );
+    let broken = format!(
+        "<?xml version=\"1.0\"?><rss><channel>{}<item></channel></rss>\n",
+        item(10)
+    );
+    for (name, text) in [("one.xml", &feed), ("broken.xml", &broken)] {
+        let path = scratch.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args([
+                "check",
+                "--rules",
+                "rules/fr/presidential-2017.yaml",
+                "--format",
+                "json",
+            ])
+            .arg("--profile")
+            .args([&profile, &path])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let places: Vec<(u64, u64)> = report["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(report["invalid"].as_array().unwrap())
+            .map(|v| (v["line"].as_u64().unwrap(), v["column"].as_u64().unwrap()))
+            .collect();
+        let column =
+            |needle: &str, from: usize| (1, (text[from..].find(needle).unwrap() + from + 1) as u64);
+        let first = text.find("Sat, 06 May 2017 10").unwrap();
+        let expected = if name == "one.xml" {
+            vec![
+                column("Sat, 06 May 2017 10", 0),
+                column("Sat, 06 May 2017 11", 0),
+            ]
+        } else {
+            vec![
+                column("Sat, 06 May 2017 10", 0),
+                column("</channel>", first),
+            ]
+        };
+        assert_eq!(places, expected, "{name}: {report}");
+    }
+}

@@ -30,7 +30,7 @@ pub(super) fn audit_feed(
         }
         match record {
             FeedRecord::Item(item) => {
-                audit.at_line(item.line);
+                audit.at_place(item.line, item.column);
                 match mapper.read(&item.text, &item) {
                     Err(error) => audit.invalid(&item.text, &error)?,
                     Ok(publication) => {
@@ -43,8 +43,13 @@ pub(super) fn audit_feed(
                     }
                 }
             }
-            FeedRecord::Invalid { text, line, error } => {
-                audit.at_line(line);
+            FeedRecord::Invalid {
+                text,
+                line,
+                column,
+                error,
+            } => {
+                audit.at_place(line, column);
                 audit.invalid(&text, &error)?;
             }
         }

@@ -24,6 +24,9 @@ pub(crate) struct FileAudit<'a> {
     /// The line of the file where the next record starts (a CSV record or
     /// a feed's item may take several).
     line: usize,
+    /// Characters before the next record on its first line (a feed's item
+    /// may start in the middle of one).
+    first_column: usize,
     /// Inline waivers read on the comment lines just above the current line.
     pending: Vec<(Directive, Origin)>,
     /// The findings to report; the others are only counted.
@@ -50,6 +53,7 @@ impl<'a> FileAudit<'a> {
             waivers,
             lines: 0,
             line: 1,
+            first_column: 0,
             pending: Vec::new(),
             scope: None,
         })
@@ -227,10 +231,11 @@ impl<'a> FileAudit<'a> {
         )
     }
 
-    /// The next record starts at `line` of the file (a feed's item, found
-    /// by its own reader).
-    pub(crate) fn at_line(&mut self, line: usize) {
+    /// The next record starts at `line` and `column` (1-based, in
+    /// characters) of the file: a feed's item, found by its own reader.
+    pub(crate) fn at_place(&mut self, line: usize, column: usize) {
         self.line = line;
+        self.first_column = column.saturating_sub(1);
     }
 
     fn next_line<'t>(&mut self, text: &'t str) -> LogLine<'t>
@@ -244,6 +249,7 @@ impl<'a> FileAudit<'a> {
         LogLine {
             file: self.file,
             number,
+            first_column: std::mem::take(&mut self.first_column),
             text,
         }
     }

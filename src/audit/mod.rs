@@ -30,6 +30,9 @@ pub struct LogLine<'a> {
     pub file: &'a str,
     /// 1-based: the line of the file where the record starts.
     pub number: usize,
+    /// Characters before the record on that line: 0 but for a feed's item
+    /// that starts in the middle of a line (a minified feed).
+    pub first_column: usize,
     /// The record as written: one line of a log, or JSON Lines; a CSV
     /// record or a feed's item may take several.
     pub text: &'a str,
@@ -42,7 +45,10 @@ impl LogLine<'_> {
         let offset = crate::source::floor_char_boundary(self.text, offset);
         let before = &self.text[..offset];
         match memchr::memrchr(b'\n', before.as_bytes()) {
-            None => (self.number, crate::source::char_column(self.text, offset)),
+            None => (
+                self.number,
+                self.first_column + crate::source::char_column(self.text, offset),
+            ),
             Some(newline) => {
                 let lines = memchr::memchr_iter(b'\n', before.as_bytes()).count();
                 let line = &self.text[newline + 1..];
@@ -217,10 +223,12 @@ mod tests {
         let record = LogLine {
             file: "feed.xml",
             number: 10,
+            first_column: 4,
             text: "<item>\r\n  <title>é x</title>\n</item>",
         };
         let title = record.text.find("é x").unwrap();
-        assert_eq!(record.position(0), (10, 1));
+        // The item starts after four characters of its first line.
+        assert_eq!(record.position(0), (10, 5));
         assert_eq!(record.position(title), (11, 10));
         assert_eq!(record.position(title + "é ".len()), (11, 12));
         assert_eq!(record.line_at(title), ("  <title>é x</title>", 8));
@@ -231,6 +239,7 @@ mod tests {
         let one = LogLine {
             file: "a.log",
             number: 3,
+            first_column: 0,
             text: "2017 outlet=é kind=x",
         };
         assert_eq!(one.position(one.text.find("kind").unwrap()), (3, 15));

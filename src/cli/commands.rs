@@ -272,6 +272,7 @@ fn show_line_error(rulebook: &Rulebook, line: &str, error: &LineError) -> Result
     let question = LogLine {
         file: "question",
         number: 1,
+        first_column: 0,
         text: line,
     };
     Ok(report.line(&question, Outcome::Invalid(error))?)

@@ -40,6 +40,8 @@ struct Draft {
     /// Where its start tag is in the feed.
     start: u64,
     line: usize,
+    /// The 1-based column (in characters) of its start tag in that line.
+    column: usize,
     /// How many elements are open inside it, its own included.
     depth: usize,
     index: Index,
@@ -121,6 +123,7 @@ impl Document {
             self.item = Some(Draft {
                 start: place.offset,
                 line: place.line,
+                column: place.column,
                 depth: self.open.len(),
                 index: Index::default(),
                 error: None,
@@ -238,8 +241,13 @@ impl Document {
 impl Draft {
     /// The record read, from its bytes (or its start, if it outgrew the limit).
     fn finish(self, bytes: Result<Vec<u8>, Vec<u8>>) -> FeedRecord {
-        let line = self.line;
-        let invalid = |text: String, error: LineError| FeedRecord::Invalid { text, line, error };
+        let (line, column) = (self.line, self.column);
+        let invalid = |text: String, error: LineError| FeedRecord::Invalid {
+            text,
+            line,
+            column,
+            error,
+        };
         let bytes = match bytes {
             Ok(bytes) => bytes,
             Err(start) => {
@@ -275,7 +283,7 @@ impl Draft {
         };
         match self.error {
             Some(error) => invalid(text, error),
-            None => FeedRecord::Item(self.index.into_item(text, line)),
+            None => FeedRecord::Item(self.index.into_item(text, line, column)),
         }
     }
 }

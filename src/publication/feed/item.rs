@@ -14,6 +14,9 @@ pub(crate) struct Item {
     pub(crate) text: String,
     /// The 1-based line of the feed where it starts.
     pub(crate) line: usize,
+    /// The 1-based column (in characters) where it starts in that line: a
+    /// minified feed holds every item on one line.
+    pub(crate) column: usize,
     index: Index,
 }
 
@@ -101,10 +104,11 @@ impl Index {
     }
 
     /// The item, with its text.
-    pub(super) fn into_item(self, text: String, line: usize) -> Item {
+    pub(super) fn into_item(self, text: String, line: usize, column: usize) -> Item {
         Item {
             text,
             line,
+            column,
             index: self,
         }
     }

@@ -86,10 +86,12 @@ use crate::source::{Span, floor_char_boundary};
 pub(crate) enum FeedRecord {
     Item(Item),
     /// `text` is the record's text (or its start, or the line of the
-    /// error), starting on `line`; `error.span` is in `text`.
+    /// error), starting on `line` at `column` (1-based, in characters);
+    /// `error.span` is in `text`.
     Invalid {
         text: String,
         line: usize,
+        column: usize,
         error: LineError,
     },
 }
@@ -331,9 +333,15 @@ impl<R: BufRead> FeedReader<R> {
         if let Some(help) = fatal.help {
             error = error.with_help(help);
         }
+        // The text shown starts where `line_around` cut it.
+        let column = place
+            .column
+            .saturating_sub(text[..offset].chars().count())
+            .max(1);
         FeedRecord::Invalid {
             text,
             line: place.line,
+            column,
             error,
         }
     }

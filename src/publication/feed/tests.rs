@@ -54,7 +54,9 @@ fn check(item: &Item, table: &[(&str, &[(&str, &str)])]) {
 
 fn invalid(record: &FeedRecord) -> (&str, usize, &LineError) {
     match record {
-        FeedRecord::Invalid { text, line, error } => (text.as_str(), *line, error),
+        FeedRecord::Invalid {
+            text, line, error, ..
+        } => (text.as_str(), *line, error),
         FeedRecord::Item(item) => panic!("an item, not an invalid record: {}", item.text),
     }
 }

@@ -66,7 +66,8 @@ pub(super) fn line_source(line: &LogLine, span: Span, width: Option<usize>) -> (
             file: line.file.into(),
             line: line.number,
             text: blank_unsafe_lines(line.text),
-            column_shift: 0,
+            // miette counts the columns of the first line from here.
+            column_shift: line.first_column,
         };
         return (source, span);
     };
@@ -78,11 +79,14 @@ pub(super) fn line_source(line: &LogLine, span: Span, width: Option<usize>) -> (
         span.len.min(text.len().saturating_sub(span.offset - start)),
     );
     let text = blank_unsafe(text);
+    // On the record's first line, what comes before the record (a feed's
+    // item in the middle of a line) counts in the columns shown.
+    let before = if start == 0 { line.first_column } else { 0 };
     let whole = |text| LineSource {
         file: line.file.into(),
         line: number,
         text,
-        column_shift: 0,
+        column_shift: before,
     };
     // What miette draws before the text: ` 123 │ `.
     let gutter = number.to_string().len() + 4;
@@ -94,7 +98,7 @@ pub(super) fn line_source(line: &LogLine, span: Span, width: Option<usize>) -> (
     // A span longer than the room left is drawn up to the cut.
     let len = (end - start).min(cut.text.len().saturating_sub(offset));
     let source = LineSource {
-        column_shift: cut.column_shift,
+        column_shift: before + cut.column_shift,
         ..whole(cut.text)
     };
     let len = floor_char_boundary(&source.text, offset + len) - offset;
@@ -144,6 +148,7 @@ mod tests {
                 let line = LogLine {
                     file: "x.log",
                     number,
+                    first_column: 0,
                     text,
                 };
                 for width in [40, 80] {
