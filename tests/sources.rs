@@ -394,3 +394,38 @@ fn places_in_a_feed_on_one_line() {
         assert_eq!(places, expected, "{name}: {report}");
     }
 }
+
+/// A quote in the middle of a CSV field makes its record invalid, and that
+/// record only: the records after it are read and checked.
+#[test]
+fn a_stray_quote_costs_one_record() {
+    let scratch = tempfile::tempdir().unwrap();
+    let csv = scratch.path().join("ads.csv");
+    let mut text =
+        "start,page,body\n2016-10-02T10:00:00+02:00,Association,Le 27\" écran\n".to_string();
+    for n in 0..2000 {
+        text.push_str(&format!(
+            "2016-10-02T10:00:00+02:00,Association,Publicité {n}\n"
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "check",
+            "--rules",
+            "rules/fr/presidential-2017.yaml",
+            "--format",
+            "json",
+        ])
+        .args(["--profile", "tests/fixtures/records/ads.yaml"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["invalid"], 1);
+    assert_eq!(report["summary"]["publications"], 2000);
+    assert_eq!(report["summary"]["violations"], 2000);
+    assert_eq!(report["invalid"][0]["code"], "scrutin::record::bad-quote");
+    assert_eq!(report["invalid"][0]["line"], 2);
+}

@@ -130,8 +130,14 @@ pub(crate) fn inner_newlines(ends: Ends, record: &[u8]) -> usize {
 /// A record scanned for its end, bytes after bytes as they come.
 #[derive(Debug, Default, Clone, Copy)]
 struct Scan {
-    /// An odd number of quotes so far in the record.
+    /// Inside a quoted field.
     quoted: bool,
+    /// The bytes scanned so far ended with the quote that closes a quoted
+    /// field, unless the next byte is a quote too (a doubled quote).
+    closing: bool,
+    /// The record's last byte scanned before the current ones, `None` at
+    /// its start: a quote opens a field only at its start.
+    last: Option<u8>,
     /// Newlines inside the record so far.
     newlines: usize,
     /// The record's bytes scanned before the current ones.
@@ -148,12 +154,40 @@ impl Scan {
         }
     }
 
+    /// A quote opens a quoted field only where a field starts (the
+    /// record's start, after a comma), as csv-core reads it: a quote in
+    /// the middle of an unquoted field (`27" screen`) is text, which the
+    /// field reader reports, and never swallows the records after it.
     fn csv_end(&mut self, bytes: &[u8]) -> Option<usize> {
         let mut from = 0;
+        if std::mem::take(&mut self.closing) && bytes.first() == Some(&b'"') {
+            // The second quote of a doubled one: the field goes on.
+            self.quoted = true;
+            from = 1;
+        }
         while let Some(n) = memchr::memchr2(b'"', b'\n', &bytes[from..]) {
             let at = from + n;
             if bytes[at] == b'"' {
-                self.quoted = !self.quoted;
+                if self.quoted {
+                    match bytes.get(at + 1) {
+                        Some(b'"') => {
+                            from = at + 2;
+                            continue;
+                        }
+                        Some(_) => self.quoted = false,
+                        None => {
+                            self.quoted = false;
+                            self.closing = true;
+                        }
+                    }
+                } else {
+                    let before = if at > 0 {
+                        Some(bytes[at - 1])
+                    } else {
+                        self.last
+                    };
+                    self.quoted = matches!(before, None | Some(b','));
+                }
             } else if self.quoted && self.scanned + at < LINE_LIMIT {
                 self.newlines += 1;
             } else {
@@ -161,6 +195,7 @@ impl Scan {
             }
             from = at + 1;
         }
+        self.last = bytes.last().copied().or(self.last);
         self.scanned += bytes.len();
         None
     }
@@ -626,13 +661,19 @@ mod tests {
         );
     }
 
-    /// A stray quote glues the lines after it to its record, up to the next
-    /// quote; a quote never closed, up to the end of the input.
+    /// A quote in the middle of an unquoted field is text: it ends no
+    /// record and opens none (the field reader reports it). A quoted field
+    /// never closed takes in the lines after it, up to the end of the input.
     #[test]
-    fn a_stray_quote_makes_one_record_of_several_lines() {
+    fn a_stray_quote_opens_no_field() {
         assert_eq!(
             same_records(b"1,5\" screen\n2,x\"\n3,y\n", Ends::Csv),
-            ["1,5\" screen\n2,x\"", "3,y"]
+            ["1,5\" screen", "2,x\"", "3,y"]
+        );
+        // Doubled quotes inside a quoted field, across any cut of the input.
+        assert_eq!(
+            same_records(b"1,\"a \"\"b\"\"\nc\",2\n3,\"\"\n4\n", Ends::Csv),
+            ["1,\"a \"\"b\"\"\nc\",2", "3,\"\"", "4"]
         );
         assert_eq!(
             same_records(b"1,y\n2,\"open\n3,z\n", Ends::Csv),
@@ -657,11 +698,11 @@ mod tests {
         );
     }
 
-    /// A stray quote takes in the lines after it up to the limit of a
-    /// line's length; the lines after that are read as they are.
+    /// A quoted field never closed takes in the lines after it up to the
+    /// limit of a line's length; the lines after that are read as they are.
     #[test]
-    fn a_stray_quote_takes_in_no_more_than_a_line_may_hold() {
-        let mut input = b"1,5\" screen\n".to_vec();
+    fn an_unclosed_quote_takes_in_no_more_than_a_line_may_hold() {
+        let mut input = b"1,\"5 screen\n".to_vec();
         let line = [vec![b'x'; 999], b"\n".to_vec()].concat();
         for _ in 0..MAX_LINE_BYTES / 1000 + 4 {
             input.extend_from_slice(&line);
