@@ -429,3 +429,37 @@ fn a_stray_quote_costs_one_record() {
     assert_eq!(report["invalid"][0]["code"], "scrutin::record::bad-quote");
     assert_eq!(report["invalid"][0]["line"], 2);
 }
+
+/// A gzip feed cut short: the items read before the cut are checked, and
+/// the file is unreadable from there, as a log cut short is (exit 2), not
+/// a feed that is badly written.
+#[test]
+fn a_truncated_gzip_feed_is_unreadable_where_it_stops() {
+    use std::io::Write;
+    let scratch = tempfile::tempdir().unwrap();
+    let feed = std::fs::read("samples/lemonde-2017-rss.xml").unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&feed).unwrap();
+    let mut gz = encoder.finish().unwrap();
+    gz.truncate(gz.len() * 2 / 3);
+    let path = scratch.path().join("feed.xml.gz");
+    std::fs::write(&path, gz).unwrap();
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "check",
+            "--rules",
+            "rules/fr/presidential-2017.yaml",
+            "--format",
+            "json",
+        ])
+        .args(["--profile", "samples/profiles/lemonde-rss.yaml"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["unreadable_files"], 1, "{report}");
+    assert_eq!(report["summary"]["invalid"], 0, "{report}");
+    assert!(report["summary"]["publications"].as_u64().unwrap() > 0);
+}

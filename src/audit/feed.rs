@@ -52,6 +52,10 @@ pub(super) fn audit_feed(
                 audit.at_place(line, column);
                 audit.invalid(&text, &error)?;
             }
+            FeedRecord::Unreadable { reason } => {
+                let records = audit.lines();
+                return audit.unreadable(records, &io::Error::other(reason));
+            }
         }
     }
     audit.end()

@@ -384,13 +384,7 @@ impl<'r> Mapper<'r> {
 /// guess; line breaks and tabs are text that JSON and CSV may hold (a
 /// title over two lines).
 fn reject_control_characters(value: &str, written: &Range<usize>) -> Result<(), LineError> {
-    if crate::source::printable_ascii(value.as_bytes()) {
-        return Ok(());
-    }
-    let Some(c) = value
-        .chars()
-        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    else {
+    let Some((_, c)) = super::first_control(value, true) else {
         return Ok(());
     };
     Err(LineError::new(

@@ -324,6 +324,18 @@ pub(crate) fn key_bit(key: &[u8]) -> u64 {
     1 << (mixed % 64)
 }
 
+/// The first control character in `text` that a record may not hold: any
+/// but the tab (binary data or a broken export), and line breaks too
+/// unless `line_breaks` (a value read from JSON or CSV may hold them; a
+/// log's line cannot).
+pub(crate) fn first_control(text: &str, line_breaks: bool) -> Option<(usize, char)> {
+    if crate::source::printable_ascii(text.as_bytes()) {
+        return None;
+    }
+    text.char_indices()
+        .find(|&(_, c)| c.is_control() && c != '\t' && !(line_breaks && matches!(c, '\n' | '\r')))
+}
+
 /// Comma-separated items with their byte offsets in `value`; empty items are dropped.
 pub(crate) fn list(value: &str) -> impl Iterator<Item = (&str, usize)> {
     value

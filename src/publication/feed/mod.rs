@@ -94,6 +94,10 @@ pub(crate) enum FeedRecord {
         column: usize,
         error: LineError,
     },
+    /// Reading failed here: the feed ends, and its file is unreadable.
+    Unreadable {
+        reason: String,
+    },
 }
 
 /// Reads the records of a feed, one at a time, holding one at most.
@@ -113,6 +117,9 @@ struct Fatal {
     at: u64,
     message: String,
     help: Option<String>,
+    /// Reading failed (a truncated gzip stream, a disk error): the file
+    /// is unreadable from here, which is not a record's fault.
+    unreadable: bool,
 }
 
 impl Fatal {
@@ -122,6 +129,7 @@ impl Fatal {
             at,
             message: message.into(),
             help: None,
+            unreadable: false,
         }
     }
 
@@ -146,7 +154,10 @@ impl Fatal {
                     "a tag, comment or CDATA section longer than {MAX_LINE_BYTES} bytes starts here"
                 ),
             ),
-            Error::Io(e) => Fatal::bad_xml(token, format!("the feed could not be read: {e}")),
+            Error::Io(e) => Fatal {
+                unreadable: true,
+                ..Fatal::bad_xml(token, e.to_string())
+            },
             // Their own words, without "ill-formed document" or "syntax error".
             Error::IllFormed(e) => Fatal::bad_xml(at, format!("not well-formed XML: {e}")),
             Error::Syntax(e) => Fatal::bad_xml(at, format!("not well-formed XML: {e}")),
@@ -318,8 +329,13 @@ impl<R: BufRead> FeedReader<R> {
         }
     }
 
-    /// The invalid record that ends the feed.
+    /// The invalid record that ends the feed, or the reading error.
     fn invalid(&self, fatal: Fatal) -> FeedRecord {
+        if fatal.unreadable {
+            return FeedRecord::Unreadable {
+                reason: fatal.message,
+            };
+        }
         let tape = self.xml.get_ref();
         let place = tape.place(fatal.at);
         let (text, offset) = tape.line_around(fatal.at);

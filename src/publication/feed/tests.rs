@@ -17,6 +17,7 @@ fn items(feed: &str, format: Format) -> Vec<Item> {
         .map(|record| match record {
             FeedRecord::Item(item) => item,
             FeedRecord::Invalid { error, .. } => panic!("invalid: {error:?}"),
+            FeedRecord::Unreadable { reason } => panic!("unreadable: {reason}"),
         })
         .collect()
 }
@@ -58,6 +59,7 @@ fn invalid(record: &FeedRecord) -> (&str, usize, &LineError) {
             text, line, error, ..
         } => (text.as_str(), *line, error),
         FeedRecord::Item(item) => panic!("an item, not an invalid record: {}", item.text),
+        FeedRecord::Unreadable { reason } => panic!("unreadable, not an invalid record: {reason}"),
     }
 }
 
@@ -835,6 +837,7 @@ mod properties {
                         }
                     }
                     FeedRecord::Invalid { error, .. } => prop_assert_eq!(error.kind, LineErrorKind::XmlEntity),
+                    FeedRecord::Unreadable { reason } => prop_assert!(false, "unreadable: {}", reason),
                 }
             }
         }
@@ -864,6 +867,7 @@ mod properties {
                             prop_assert_eq!(n, whole.len() - 1);
                         }
                     }
+                    FeedRecord::Unreadable { .. } => prop_assert_eq!(n, whole.len() - 1),
                 }
             }
             let mut reader = FeedReader::new(BufReader::with_capacity(1, Trickle(&feed)), Format::Rss);

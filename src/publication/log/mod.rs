@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use super::{FieldAt, LineError, LineErrorKind, Parts, Publication, Value, meaning};
 use crate::rulebook::Rulebook;
-use crate::source::{Span, printable_ascii};
+use crate::source::Span;
 use crate::syntax::SyntaxError;
 use crate::time::TimestampReader;
 
@@ -63,13 +63,7 @@ impl<'r> LogReader<'r> {
 /// A control character in a line is binary or a broken export, never data:
 /// the line is invalid rather than checked on a guess. Tabs separate fields.
 fn reject_control_characters(line: &str) -> Result<(), LineError> {
-    if printable_ascii(line.as_bytes()) {
-        return Ok(());
-    }
-    let Some((offset, c)) = line
-        .char_indices()
-        .find(|&(_, c)| c.is_control() && c != '\t')
-    else {
+    let Some((offset, c)) = super::first_control(line, false) else {
         return Ok(());
     };
     let span = Span::new(offset, c.len_utf8());
