@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 shift || true
-targets=("${@:-log_line anchor rulebook check reports}")
+targets=("${@:-log_line anchor rulebook check reports sources profile}")
 read -r -a targets <<< "${targets[*]}"
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

@@ -122,6 +122,92 @@ pub fn check(data: &[u8]) {
     );
 }
 
+/// The shipped profile of each structured format, loaded once.
+fn profiles() -> &'static [(publication::Format, publication::Profile); 5] {
+    use publication::Format;
+    static PROFILES: OnceLock<[(Format, publication::Profile); 5]> = OnceLock::new();
+    PROFILES.get_or_init(|| {
+        let load = |name: &str| {
+            let path = format!(
+                "{}/samples/profiles/{name}.yaml",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            publication::profile::load(path.as_ref(), Some(french())).expect("a shipped profile")
+        };
+        [
+            (Format::Jsonl, load("x-api-v1")),
+            (Format::Csv, load("meta-ad-library")),
+            (Format::Rss, load("lemonde-rss")),
+            (Format::Sitemap, load("news-sitemap")),
+            (Format::Atom, load("lemonde-rss")),
+        ]
+    })
+}
+
+/// A structured source (the first byte picks JSON Lines, CSV, RSS, a
+/// sitemap or Atom, each read through a shipped profile; the rest is the
+/// source), checked on one thread and on two with small chunks: the same
+/// JSON report, byte for byte, with counts that add up.
+pub fn sources(data: &[u8]) {
+    let Some((&choice, source)) = data.split_first() else {
+        return;
+    };
+    let (format, profile) = &profiles()[usize::from(choice) % 5];
+    let one = Pipeline::new(french())
+        .jobs(1)
+        .input(*format, Some(profile));
+    let reference = json_of(|report, summary| {
+        one.audit(
+            "fuzz",
+            source,
+            report,
+            summary,
+            Limits::default(),
+            &mut Waivers::none(),
+        )
+    });
+    let two = Pipeline::new(french())
+        .jobs(2)
+        .chunk_bytes(61)
+        .input(*format, Some(profile));
+    let parallel = json_of(|report, summary| {
+        two.audit(
+            "fuzz",
+            source,
+            report,
+            summary,
+            Limits::default(),
+            &mut Waivers::none(),
+        )
+    });
+    assert!(reference == parallel, "one thread and two disagree");
+    let value: serde_json::Value =
+        serde_json::from_slice(&reference).expect("the JSON report parses");
+    let count = |field: &str| value["summary"][field].as_u64().unwrap_or(u64::MAX);
+    assert_eq!(
+        count("lines"),
+        count("publications") + count("skipped") + count("invalid")
+    );
+}
+
+/// A source profile, read from any YAML: accepted, or refused with every
+/// problem inside the file.
+pub fn profile(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = SourceFile::new("fuzz-profile.yaml", text);
+    if let Err(error) = publication::profile::parse(source, Some(french())) {
+        for problem in error.problems() {
+            let (offset, len) = (problem.at.offset(), problem.at.len());
+            assert!(
+                offset + len <= problem.rulebook.text().len(),
+                "problem span past its file"
+            );
+        }
+    }
+}
+
 /// The JSON report of one audit.
 fn json_of(audit: impl FnOnce(&mut dyn Report, &mut Summary) -> std::io::Result<()>) -> Vec<u8> {
     let mut summary = Summary::default();

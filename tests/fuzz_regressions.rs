@@ -43,3 +43,13 @@ fn reports_in_every_format() {
     assert!(replay("check", fuzzing::reports) > 0);
     assert!(replay("reports", fuzzing::reports) > 0);
 }
+
+#[test]
+fn structured_sources() {
+    assert!(replay("sources", fuzzing::sources) > 0);
+}
+
+#[test]
+fn source_profiles() {
+    assert!(replay("profile", fuzzing::profile) > 0);
+}
