@@ -40,7 +40,9 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
                 f.write_str("a JSON object")
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-                let (mut members, mut keys) = (Vec::new(), 0);
+                // Room for a usual object's members at once: growing one
+                // member at a time cost more than reading them.
+                let (mut members, mut keys) = (Vec::with_capacity(16), 0);
                 while let Some((key, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
                     keys |= key_bit(key.0.as_bytes());
                     members.push((key.0, value));
@@ -89,7 +91,8 @@ impl<'a> JsonRecord<'a> {
         if let Some(value) = members.get(path) {
             return Ok(Some(value));
         }
-        let Some(dot) = memchr::memchr(b'.', path.as_bytes()) else {
+        // A path is a few bytes: a plain search beats memchr's setup.
+        let Some(dot) = path.bytes().position(|b| b == b'.') else {
             return Ok(None);
         };
         let (first, rest) = (&path[..dot], &path[dot + 1..]);
@@ -121,7 +124,7 @@ impl<'a> JsonRecord<'a> {
                 let content = start + 1..start + text.len() - 1;
                 // Without a backslash, a JSON string is its text (serde_json
                 // has checked it); only one with escapes is read again.
-                let value = if memchr::memchr(b'\\', text.as_bytes()).is_none() {
+                let value = if !text.as_bytes().contains(&b'\\') {
                     Value::Text(content.clone())
                 } else {
                     match serde_json::from_str::<Key>(text) {
