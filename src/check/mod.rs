@@ -153,6 +153,21 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
             if requirement.first_publication_only && publication.is_later_copy() {
                 return;
             }
+            // A duty with a period binds only inside it, in one of the
+            // publication's regions.
+            if let Some(period) = &requirement.period {
+                let instant = publication.instant();
+                let mut regions = regions;
+                let inside = regions.any(|region| {
+                    period
+                        .windows
+                        .iter()
+                        .any(|w| w.region == region && w.window.contains(instant))
+                });
+                if !inside {
+                    return;
+                }
+            }
             let missing: Vec<String> = requirement
                 .attributes
                 .iter()

@@ -109,6 +109,8 @@ problem_kinds! {
     UnknownRegion => "scrutin::rulebook::unknown-region",
     /// A round the rulebook does not declare.
     UnknownRound => "scrutin::rulebook::unknown-round",
+    /// An `event(NAME)` the election does not name.
+    UnknownEvent => "scrutin::rulebook::unknown-event",
     /// A `per` other than `round` or `election`.
     UnknownPer => "scrutin::rulebook::unknown-per",
     /// A citation whose url is not a web address.
@@ -121,8 +123,6 @@ problem_kinds! {
     MisplacedField => "scrutin::rulebook::misplaced-field",
     /// `requires` with no attribute.
     EmptyRequires => "scrutin::rulebook::empty-requires",
-    /// A rule with both `window` and `requires`.
-    TwoBodies => "scrutin::rulebook::two-bodies",
     /// A rule with neither `window` nor `requires`.
     NoBody => "scrutin::rulebook::no-body",
     /// A window anchor that cannot be read.

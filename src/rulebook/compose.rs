@@ -38,6 +38,7 @@ fn merge_file(merged: &mut RawRulebook, file: RawRulebook, problems: &mut Proble
         groups,
         polls,
         rounds,
+        events,
         rules,
         adjust,
     } = file;
@@ -55,6 +56,7 @@ fn merge_file(merged: &mut RawRulebook, file: RawRulebook, problems: &mut Proble
     union(&mut merged.channels, channels, "channel", problems);
     union(&mut merged.regions, regions, "region", problems);
     union(&mut merged.groups, groups, "group", problems);
+    union(&mut merged.events, events, "event", problems);
     once(
         &mut merged.default_region,
         default_region,

@@ -6,6 +6,7 @@
 //! last_polls_close(antilles) + 30min        thirty minutes after the last polls close there
 //! start_of_month(first_vote) - 6 months 00:00
 //! final_vote(metropole) 24:00               the end of the last vote day, Paris time
+//! event(writ) 00:00                         the day the election names `writ`, midnight
 //! 2017-05-07T20:00:00+02:00                 an absolute instant
 //! ```
 //!
@@ -64,7 +65,13 @@ pub enum Event {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Day {
-    Vote { round: VoteOf, region: Option<Name> },
+    Vote {
+        round: VoteOf,
+        region: Option<Name>,
+    },
+    /// A named event of the election (`event(writ)`), read in the zone of
+    /// the window's region.
+    Named(Name),
     StartOfMonth(Box<Day>),
     Shift(Box<Day>, CalendarShift),
 }
@@ -200,6 +207,11 @@ fn day<'a>(full: &'a str) -> impl Parser<&'a str, Output = Day, Error = Expected
 
 fn day_atom<'a>(full: &'a str) -> impl Parser<&'a str, Output = Day, Error = Expected<'a>> {
     move |input: &'a str| {
+        if let Ok((rest, _)) = keyword::<'a>("event").parse(input) {
+            let (rest, name) =
+                cut(context("`(` and an event's name", argument(full))).parse(rest)?;
+            return Ok((rest, Day::Named(name)));
+        }
         if let Ok((rest, _)) = keyword::<'a>("start_of_month").parse(input) {
             let (rest, inner) = cut(delimited(
                 (multispace0, context("`(`", char('(')), multispace0),
@@ -366,6 +378,21 @@ mod tests {
         );
         assert_eq!(anchor.shift_minutes, 0);
         assert_eq!(parse_anchor("eve at 00:00").unwrap(), anchor);
+    }
+
+    /// A named event of the election is a day, with the same arithmetic.
+    #[test]
+    fn a_named_event_is_a_day() {
+        let anchor = parse_anchor("event(writ) - 1 day 00:00").unwrap();
+        let Base::WallClock { day, minutes: 0 } = anchor.base else {
+            panic!("{anchor:?}");
+        };
+        let Day::Shift(inner, CalendarShift::Days(-1)) = day else {
+            panic!("{day:?}");
+        };
+        assert!(matches!(*inner, Day::Named(ref name) if name.id == "writ"));
+        assert!(parse_anchor("event 00:00").is_err());
+        assert!(parse_anchor("event() 00:00").is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! - **overlap** (the clocks fall back, so it happens twice): the anchor is the
 //!   earlier of the two instants, the first time the clocks show that reading.
 
+use super::model::NamedEvent;
 use chrono::{
     DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
     Utc,
@@ -54,6 +55,7 @@ pub(super) struct Election<'a> {
     pub regions: &'a [Region],
     pub groups: &'a [Group],
     pub rounds: &'a [Round],
+    pub events: &'a [NamedEvent],
 }
 
 /// What an anchor is resolved for: a region, in a round or for the whole election.
@@ -151,6 +153,14 @@ impl Election<'_> {
                 };
                 let polls = self.rounds.get(round).ok_or("the rulebook has no rounds")?;
                 Ok((polls.polls[region].vote, region))
+            }
+            Day::Named(name) => {
+                let event = self
+                    .events
+                    .iter()
+                    .find(|e| e.id == name.id)
+                    .ok_or_else(|| format!("the election names no event `{}`", name.id))?;
+                Ok((event.date, at.region))
             }
             Day::StartOfMonth(inner) => {
                 let (date, region) = self.day(inner, at)?;

@@ -36,6 +36,8 @@ pub struct Rulebook {
     pub default_region: usize,
     pub groups: Vec<Group>,
     pub rounds: Vec<Round>,
+    /// Dated events besides the rounds, in the order declared.
+    pub events: Vec<NamedEvent>,
     pub rules: Vec<Rule>,
     /// Inherited rules disabled or changed, with their reasons.
     pub adjustments: Vec<Adjustment>,
@@ -228,6 +230,14 @@ pub struct Filter {
     pub attributes: Vec<(String, String)>,
 }
 
+/// A dated event of an election besides its rounds (the writ issued, the
+/// official campaign opened), which anchors name as `event(ID)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedEvent {
+    pub id: String,
+    pub date: chrono::NaiveDate,
+}
+
 #[derive(Debug, Clone)]
 pub enum RuleBody {
     /// Matching publications are forbidden inside these windows.
@@ -241,6 +251,9 @@ pub struct Requirement {
     pub attributes: Vec<String>,
     /// Later copies (with an earlier `first_published`) are exempt.
     pub first_publication_only: bool,
+    /// When the duty applies (the election period, from the writ): `None`
+    /// for always. A publication outside these windows owes nothing.
+    pub period: Option<WindowRule>,
 }
 
 #[derive(Debug, Clone)]

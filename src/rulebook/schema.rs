@@ -174,6 +174,10 @@ pub struct RawRulebook {
     /// Polling hours unless a round or an override says otherwise.
     pub polls: Option<RawPolls>,
     pub rounds: Option<Located<Vec<RawRound>>>,
+    /// Dated events of the election besides its rounds (`writ: 2021-08-15`),
+    /// which anchors name as `event(writ)`: a calendar day, YYYY-MM-DD.
+    #[serde(default)]
+    pub events: Entries<Text>,
     #[serde(default)]
     pub rules: Vec<RawRule>,
     /// Changes to rules of the files this one extends.

@@ -46,6 +46,14 @@ fn show_polls(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         .map(|r| r.zone.name().len())
         .max()
         .unwrap_or(0);
+    for event in &rulebook.events {
+        writeln!(
+            out,
+            "  event {}: {}",
+            event.id,
+            event.date.format("%a %Y-%m-%d")
+        )?;
+    }
     for round in &rulebook.rounds {
         writeln!(out, "  {} — {}", round.id, round.name)?;
         for (region, polls) in rulebook.regions.iter().zip(&round.polls) {
@@ -81,7 +89,15 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
                 out,
                 "    requires: {}{first}",
                 requirement.attributes.join(", ")
-            )
+            )?;
+            match &requirement.period {
+                Some(period) => writeln!(
+                    out,
+                    "    a duty from `{}` until `{}`",
+                    period.start, period.end
+                ),
+                None => Ok(()),
+            }
         }
         RuleBody::Window(window) => {
             let exemption = if window.exempt_earlier_publications {

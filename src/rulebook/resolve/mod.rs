@@ -46,14 +46,21 @@ pub(super) fn resolve(
     } else {
         rounds(&raw, &places, problems)
     };
+    let events = events(&raw.events, problems);
     // Windows need rounds, and rounds that are sound.
     let sound_calendar = problems.is_empty() && !rounds.is_empty();
+    let election = crate::rulebook::instants::Election {
+        regions: places.regions,
+        groups: places.groups,
+        rounds: &rounds,
+        events: &events,
+    };
     let rules = rules(
         &raw.rules,
         &kinds,
         &channels,
         &places,
-        &rounds,
+        &election,
         sound_calendar,
         problems,
     );
@@ -88,10 +95,33 @@ pub(super) fn resolve(
         default_region,
         groups,
         rounds,
+        events,
         rules,
         adjustments,
         files: problems.files().to_vec(),
     })
+}
+
+/// The election's named events, each a calendar date.
+fn events(raw: &Entries<Text>, problems: &mut Problems) -> Vec<NamedEvent> {
+    raw.0
+        .iter()
+        .filter_map(|(id, date)| match crate::time::parse_date(&date.value) {
+            Some(parsed) => Some(NamedEvent {
+                id: id.value.clone(),
+                date: parsed,
+            }),
+            None => {
+                problems.add(
+                    ProblemKind::BadDate,
+                    date.place(),
+                    format!("event `{}`: `{}` is not a date", id.value, date.value),
+                    "expected YYYY-MM-DD",
+                );
+                None
+            }
+        })
+        .collect()
 }
 
 /// A part the rulebook, or one of the files it extends, must give.

@@ -17,15 +17,10 @@ pub(super) fn rules(
     kinds: &[Term],
     channels: &[Term],
     places: &Places,
-    rounds: &[Round],
+    election: &Election,
     sound_calendar: bool,
     problems: &mut Problems,
 ) -> Vec<Rule> {
-    let election = Election {
-        regions: places.regions,
-        groups: places.groups,
-        rounds,
-    };
     let mut rules = Vec::new();
     // Duplicate rule ids were reported when the files were composed.
     for rule in raw {
@@ -47,17 +42,17 @@ pub(super) fn rules(
             .as_ref()
             // A law has no rounds yet: its election files are checked against them.
             .map(|names| {
-                if rounds.is_empty() {
+                if election.rounds.is_empty() {
                     Vec::new()
                 } else {
-                    round_indices(names, rounds, problems)
+                    round_indices(names, election.rounds, problems)
                 }
             });
         let scope = Scope {
             rounds: round_filter,
             regions: filter.regions.clone(),
         };
-        let body = body(rule, scope, &election, sound_calendar, problems);
+        let body = body(rule, scope, election, sound_calendar, problems);
         if let (Some(severity), Some(body)) = (severity, body) {
             rules.push(Rule {
                 id: rule.id.value.clone(),
@@ -224,7 +219,18 @@ fn body(
         (Some(window), None) => {
             window_rule(window, scope, election, sound_calendar, problems).map(RuleBody::Window)
         }
-        (None, Some(attributes)) => {
+        (window, Some(attributes)) => {
+            // A duty with a period: the window says when it applies.
+            let period = match window {
+                Some(window) => Some(window_rule(
+                    window,
+                    scope,
+                    election,
+                    sound_calendar,
+                    problems,
+                )?),
+                None => None,
+            };
             if let Some(rounds) = &rule.applies_to.rounds {
                 let span = rounds.first().map_or(rule.id.place(), |r| r.place());
                 problems.add(
@@ -251,17 +257,8 @@ fn body(
                     .first_publication_only
                     .as_ref()
                     .is_some_and(|f| f.value),
+                period,
             }))
-        }
-        (Some(_), Some(attributes)) => {
-            let span = attributes.first().map_or(rule.id.place(), |a| a.place());
-            problems.add(
-                ProblemKind::TwoBodies,
-                span,
-                "a rule has one body: `window` or `requires`, not both",
-                "second body",
-            );
-            None
         }
         (None, None) => {
             problems.add_with_help(

@@ -151,6 +151,37 @@ fn check_names(written: &Written, election: &Election, problems: &mut Problems) 
         _ => {}
     }
     let mut sound = true;
+    // An election names its events; a law file alone has none to name.
+    if let Base::WallClock { day, .. } = &written.anchor.base
+        && !election.rounds.is_empty()
+    {
+        let mut events = Vec::new();
+        day_events(day, &mut events);
+        for name in events {
+            if election.events.iter().any(|e| e.id == name.id) {
+                continue;
+            }
+            sound = false;
+            let span = value_place(problems, written.text, name.offset, name.id.len());
+            let known = election.events.iter().map(|e| e.id.as_str());
+            let list = known.clone().collect::<Vec<_>>().join(", ");
+            let help = match did_you_mean(&name.id, known) {
+                Some(near) => format!("did you mean `{near}`? the election names: {list}"),
+                None if list.is_empty() => {
+                    "the election names no events: add `events: {NAME: YYYY-MM-DD}` to its file"
+                        .to_string()
+                }
+                None => format!("the election names: {list}"),
+            };
+            problems.add_with_help(
+                ProblemKind::UnknownEvent,
+                span,
+                format!("unknown event `{}`", name.id),
+                "not named by the election",
+                Some(help),
+            );
+        }
+    }
     for name in names {
         if election.place(&name.id).is_none() {
             sound = false;
@@ -178,8 +209,17 @@ fn day_names<'a>(day: &'a Day, names: &mut Vec<&'a Name>) {
         Day::Vote {
             region: Some(name), ..
         } => names.push(name),
-        Day::Vote { region: None, .. } => {}
+        Day::Vote { region: None, .. } | Day::Named(_) => {}
         Day::StartOfMonth(inner) | Day::Shift(inner, _) => day_names(inner, names),
+    }
+}
+
+/// The named events a day refers to (`event(writ)`).
+fn day_events<'a>(day: &'a Day, events: &mut Vec<&'a Name>) {
+    match day {
+        Day::Named(name) => events.push(name),
+        Day::Vote { .. } => {}
+        Day::StartOfMonth(inner) | Day::Shift(inner, _) => day_events(inner, events),
     }
 }
 
