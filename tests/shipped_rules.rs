@@ -237,3 +237,54 @@ fn a_built_in_rulebook_is_the_file_under_rules() {
         assert_eq!(stdout(&built_in), stdout(&on_disk));
     }
 }
+
+/// Canada's survey-transparency is a duty with a period: `rules show`
+/// gives the election's writ and the period's windows, from the writ's day
+/// at 00:00 local time to the end of polling day, in each region.
+#[test]
+fn a_duty_s_period_and_the_election_s_events_are_shown() {
+    let output = assert_cmd::Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "rules",
+            "show",
+            "--format",
+            "json",
+            "rules/ca/federal-2021.yaml",
+        ])
+        .output()
+        .unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        shown["events"],
+        serde_json::json!([{ "id": "writ", "date": "2021-08-15" }])
+    );
+    let rule = shown["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "survey-transparency")
+        .unwrap();
+    assert_eq!(
+        rule["period"],
+        serde_json::json!({ "start": "event(writ) 00:00", "end": "vote 24:00" })
+    );
+    let eastern = rule["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["region"] == "eastern")
+        .unwrap();
+    assert_eq!(
+        (eastern["start"].as_str(), eastern["end"].as_str()),
+        (Some("2021-08-15T04:00:00Z"), Some("2021-09-21T04:00:00Z"))
+    );
+    // A window rule's JSON has no period.
+    let blackout = shown["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "survey-blackout")
+        .unwrap();
+    assert!(blackout.get("period").is_none());
+}

@@ -61,6 +61,15 @@ pub fn table(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     writeln!(out, "{} — restricted windows, [start, end)", rulebook.title)?;
+    // The election's named events, which windows and duties count from.
+    for event in &rulebook.events {
+        writeln!(
+            out,
+            "event {}: {}",
+            event.id,
+            event.date.format("%a %Y-%m-%d")
+        )?;
+    }
     let local = |entry: &Restriction| {
         let zone = rulebook.regions[entry.region].zone;
         [entry.window.start, entry.window.end].map(|instant| local_time(instant, zone))

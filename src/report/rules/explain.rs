@@ -70,12 +70,15 @@ pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
         RuleBody::Requires(requirement) => (None, Some(requirement.first_publication_only)),
     };
     let mut rule_json = json_rule(rulebook, rule_ref);
-    // Per round, then by start, as the human explanation lists them.
-    rule_json.windows = timeline(rulebook)
-        .iter()
-        .filter(|entry| entry.rule == rule)
-        .map(|entry| json_window(rulebook, entry.round, entry.region, &entry.window))
-        .collect();
+    // Per round, then by start, as the human explanation lists them (a
+    // duty's period is no restricted window: it keeps its own).
+    if matches!(rule_ref.body, RuleBody::Window(_)) {
+        rule_json.windows = timeline(rulebook)
+            .iter()
+            .filter(|entry| entry.rule == rule)
+            .map(|entry| json_window(rulebook, entry.round, entry.region, &entry.window))
+            .collect();
+    }
     let document = JsonExplanation {
         rulebook: &rulebook.id,
         rule: rule_json,

@@ -15,6 +15,9 @@ struct JsonRulebook<'a> {
     jurisdiction: &'a str,
     file: &'a str,
     rounds: Vec<JsonRound<'a>>,
+    /// The election's named events (`event(NAME)` in anchors), if any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    events: Vec<JsonEvent<'a>>,
     rules: Vec<JsonRule<'a>>,
     /// Every restricted window, sorted as in `rulebook::timeline` (the
     /// key, `calendar`, is part of the JSON output and keeps its name).
@@ -68,6 +71,12 @@ struct JsonPolls<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonEvent<'a> {
+    id: &'a str,
+    date: String,
+}
+
+#[derive(Serialize)]
 pub(super) struct JsonRule<'a> {
     id: &'a str,
     title: &'a str,
@@ -75,7 +84,17 @@ pub(super) struct JsonRule<'a> {
     citation: JsonCitation<'a>,
     help: &'a str,
     requires: Option<&'a [String]>,
+    /// A duty's period, as written: when a `requires` rule holds (its
+    /// windows are then the period's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<JsonPeriod<'a>>,
     pub(super) windows: Vec<JsonWindow<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPeriod<'a> {
+    start: &'a str,
+    end: &'a str,
 }
 
 #[derive(Serialize)]
@@ -112,6 +131,14 @@ pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|round| json_round(rulebook, round))
             .collect(),
+        events: rulebook
+            .events
+            .iter()
+            .map(|e| JsonEvent {
+                id: &e.id,
+                date: e.date.to_string(),
+            })
+            .collect(),
         rules,
         calendar: json_timeline(rulebook),
     };
@@ -140,18 +167,28 @@ fn json_round<'a>(rulebook: &'a Rulebook, round: &'a Round) -> JsonRound<'a> {
 }
 
 pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<'a> {
-    let (requires, windows) = match &rule.body {
-        RuleBody::Requires(requirement) => (Some(requirement.attributes.as_slice()), Vec::new()),
-        RuleBody::Window(window) => {
-            let windows = window
-                .windows
-                .iter()
-                .map(|resolved| {
-                    json_window(rulebook, resolved.round, resolved.region, &resolved.window)
-                })
-                .collect();
-            (None, windows)
+    let windows_of = |window: &'a crate::rulebook::WindowRule| -> Vec<JsonWindow<'a>> {
+        window
+            .windows
+            .iter()
+            .map(|resolved| {
+                json_window(rulebook, resolved.round, resolved.region, &resolved.window)
+            })
+            .collect()
+    };
+    let (requires, period, windows) = match &rule.body {
+        RuleBody::Requires(requirement) => {
+            let period = requirement.period.as_ref().map(|p| JsonPeriod {
+                start: &p.start,
+                end: &p.end,
+            });
+            let windows = requirement
+                .period
+                .as_ref()
+                .map_or_else(Vec::new, windows_of);
+            (Some(requirement.attributes.as_slice()), period, windows)
         }
+        RuleBody::Window(window) => (None, None, windows_of(window)),
     };
     JsonRule {
         id: &rule.id,
@@ -164,6 +201,7 @@ pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<
         },
         help: &rule.help,
         requires,
+        period,
         windows,
     }
 }
