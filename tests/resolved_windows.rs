@@ -120,3 +120,54 @@ fn poland_silence_and_poll_ban_run_from_saturday_midnight_to_sunday_21_warsaw() 
         assert_eq!(window.end, utc("2023-10-15T19:00:00Z"), "{}", rule.id);
     }
 }
+
+/// A rulebook whose polls close after midnight (`01:30 next day`), for a
+/// vote day on `vote` in Paris: the close falls on the next calendar day,
+/// placed in the zone as any local time is (the earlier of an hour that
+/// happened twice, the end of a gap).
+fn after_midnight(vote: &str, close: &str) -> Rulebook {
+    let text = format!(
+        "id: t\ntitle: T\njurisdiction: T\nkinds: {{ campaign: C }}\n\
+         regions: {{ here: {{ name: Here, zone: Europe/Paris }} }}\ndefault_region: here\n\
+         polls: {{ open: \"18:00\", close: \"{close}\" }}\n\
+         rounds: [ {{ id: r1, name: R1, vote: {vote} }} ]\n\
+         rules:\n  - id: silence\n    title: S\n    severity: error\n\
+         \x20   citation: {{ article: a, law: l, url: \"https://example.org\" }}\n    help: h\n\
+         \x20   applies_to: {{ kinds: [campaign] }}\n    window: {{ start: vote 00:00, end: polls_close }}\n"
+    );
+    rulebook::parse(scrutin::source::SourceFile::new("t.yaml", text))
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+#[test]
+fn polls_that_close_after_midnight_close_on_the_next_day() {
+    let rulebook = after_midnight("2017-05-07", "01:30 next day");
+    let window = only_window(&rulebook, "silence");
+    assert_eq!(window.start, utc("2017-05-06T22:00:00Z"));
+    assert_eq!(window.end, utc("2017-05-07T23:30:00Z"));
+    // Across the night clocks go back (29 October 2017, 03:00 → 02:00):
+    // 02:30 happened twice; the polls close at the first.
+    let autumn = after_midnight("2017-10-28", "02:30 next day");
+    assert_eq!(
+        only_window(&autumn, "silence").end,
+        utc("2017-10-29T00:30:00Z")
+    );
+    // Across the night clocks go forward (26 March 2017, 02:00 → 03:00):
+    // 02:30 does not exist; the polls close when the gap ends.
+    let spring = after_midnight("2017-03-25", "02:30 next day");
+    assert_eq!(
+        only_window(&spring, "silence").end,
+        utc("2017-03-26T01:00:00Z")
+    );
+    // `next day` is for closing times only, before 24:00.
+    for close in ["24:00 next day", "1:30 next day", "01:30 next"] {
+        let text = format!(
+            "id: t\ntitle: T\njurisdiction: T\nregions: {{ here: {{ name: Here, zone: Europe/Paris }} }}\n\
+             default_region: here\npolls: {{ open: \"18:00\", close: \"{close}\" }}\n\
+             rounds: [ {{ id: r1, name: R1, vote: 2017-05-07 }} ]\n"
+        );
+        let error = rulebook::parse(scrutin::source::SourceFile::new("t.yaml", text)).unwrap_err();
+        let codes: Vec<&str> = error.problems().iter().map(|p| p.code()).collect();
+        assert_eq!(codes, ["scrutin::rulebook::bad-time"], "{close}");
+    }
+}

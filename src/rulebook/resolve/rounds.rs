@@ -24,7 +24,27 @@ pub(super) fn check_hours(raw: &RawRulebook, problems: &mut Problems) {
         .filter_map(|(_, region)| region.polls.as_ref());
     for polls in raw.polls.iter().chain(region_hours) {
         clock(&polls.open, problems);
-        clock(&polls.close, problems);
+        close_clock(&polls.close, problems);
+    }
+}
+
+/// When the polls close: `HH:MM`, or `HH:MM next day` for stations that
+/// close after midnight (minutes past the vote day's midnight, past 24:00).
+fn close_clock(text: &Text, problems: &mut Problems) -> Option<u32> {
+    let Some(time) = text.value.strip_suffix(" next day") else {
+        return clock(text, problems);
+    };
+    match expr::parse_clock(time.trim_end()) {
+        Ok(minutes) if minutes < 24 * 60 => Some(24 * 60 + minutes),
+        _ => {
+            problems.add(
+                ProblemKind::BadTime,
+                text.place(),
+                format!("`{}` is not a closing time", text.value),
+                "expected HH:MM, or HH:MM next day (00:00 to 23:59) for a close after midnight",
+            );
+            None
+        }
     }
 }
 
@@ -76,7 +96,7 @@ struct LocalPolls {
 pub(super) fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems) -> Vec<Round> {
     let polls = required(&raw.polls, "polls", problems);
     let default_open = polls.and_then(|p| clock(&p.open, problems));
-    let default_close = polls.and_then(|p| clock(&p.close, problems));
+    let default_close = polls.and_then(|p| close_clock(&p.close, problems));
     let Some(raw_rounds) = required(&raw.rounds, "rounds", problems) else {
         return Vec::new();
     };
@@ -98,7 +118,7 @@ pub(super) fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems
             region
                 .polls
                 .as_ref()
-                .map(|p| (clock(&p.open, problems), clock(&p.close, problems)))
+                .map(|p| (clock(&p.open, problems), close_clock(&p.close, problems)))
         })
         .collect();
     let mut seen = HashMap::new();
@@ -112,7 +132,7 @@ pub(super) fn rounds(raw: &RawRulebook, places: &Places, problems: &mut Problems
         let close = round
             .polls
             .as_ref()
-            .map_or(default_close, |p| clock(&p.close, problems));
+            .map_or(default_close, |p| close_clock(&p.close, problems));
         let vote = date(&round.vote, problems);
         let (Some(open), Some(close), Some(vote)) = (open, close, vote) else {
             continue;
@@ -153,7 +173,7 @@ fn apply_overrides(
     for entry in &round.overrides {
         let vote = entry.vote.as_ref().and_then(|d| date(d, problems));
         let open = entry.open.as_ref().and_then(|t| clock(t, problems));
-        let close = entry.close.as_ref().and_then(|t| clock(t, problems));
+        let close = entry.close.as_ref().and_then(|t| close_clock(t, problems));
         for name in &entry.regions {
             for region in places.expand(std::slice::from_ref(name), problems) {
                 override_region(round, name, region, places, &mut overridden, problems);
