@@ -171,3 +171,64 @@ fn polls_that_close_after_midnight_close_on_the_next_day() {
         assert_eq!(codes, ["scrutin::rulebook::bad-time"], "{close}");
     }
 }
+
+/// A two-round election whose second campaign opens between the rounds.
+fn two_rounds(rule_extra: &str, window_extra: &str) -> Result<Rulebook, rulebook::RulebookError> {
+    let text = format!(
+        "id: t\ntitle: T\njurisdiction: T\nkinds: {{ poll: P }}\n\
+         regions: {{ here: {{ name: Here, zone: Europe/Paris }} }}\ndefault_region: here\n\
+         polls: {{ open: \"08:00\", close: \"20:00\" }}\n\
+         events: {{ campaign2: 2017-04-24 }}\n\
+         rounds: [ {{ id: r1, name: R1, vote: 2017-04-23 }}, {{ id: r2, name: R2, vote: 2017-05-07 }} ]\n\
+         rules:\n  - id: notice\n    title: N\n    severity: error\n\
+         \x20   citation: {{ article: a, law: l, url: \"https://example.org\" }}\n    help: h\n\
+         \x20   applies_to: {{ kinds: [poll]{rule_extra} }}\n    requires: [sponsor]\n\
+         \x20   window: {{ start: event(campaign2) 00:00, end: vote 24:00{window_extra} }}\n"
+    );
+    rulebook::parse(scrutin::source::SourceFile::new("t.yaml", text))
+}
+
+/// A duty's period that starts between two rounds is narrowed to the round
+/// it belongs to, as a window is; a window's exemption of earlier content
+/// is no part of a period; an election's events are in its own file.
+#[test]
+fn a_period_narrowed_to_a_round_and_what_a_period_refuses() {
+    let codes = |result: Result<Rulebook, rulebook::RulebookError>| -> Vec<&'static str> {
+        result.err().map_or_else(Vec::new, |e| {
+            e.problems().iter().map(|p| p.code()).collect()
+        })
+    };
+    assert_eq!(
+        codes(two_rounds("", "")),
+        ["scrutin::rulebook::empty-window"]
+    );
+    let narrowed = two_rounds(", rounds: [r2]", "").unwrap();
+    let in_period = findings(
+        &narrowed,
+        "2017-04-24T00:00:00[Europe/Paris] outlet=a kind=poll",
+    );
+    assert_eq!(in_period.len(), 1);
+    assert!(
+        findings(
+            &narrowed,
+            "2017-04-23T23:59:59[Europe/Paris] outlet=a kind=poll"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        codes(two_rounds(
+            ", rounds: [r2]",
+            ", exempt_earlier_publications: true"
+        )),
+        ["scrutin::rulebook::misplaced-field"]
+    );
+    let law = "id: t\ntitle: T\njurisdiction: T\nregions: { here: { name: Here, zone: Europe/Paris } }\n\
+               default_region: here\nevents: { writ: 2021-08-15 }\n";
+    let error = rulebook::parse_as(
+        scrutin::source::SourceFile::new("law.yaml", law),
+        rulebook::Expect::LawOrElection,
+    )
+    .unwrap_err();
+    let codes: Vec<&str> = error.problems().iter().map(|p| p.code()).collect();
+    assert_eq!(codes, ["scrutin::rulebook::misplaced-field"]);
+}

@@ -56,6 +56,17 @@ fn merge_file(merged: &mut RawRulebook, file: RawRulebook, problems: &mut Proble
     union(&mut merged.channels, channels, "channel", problems);
     union(&mut merged.regions, regions, "region", problems);
     union(&mut merged.groups, groups, "group", problems);
+    // An election's events are dated with its rounds, in its own file.
+    if rounds.is_none()
+        && let Some((id, _)) = events.0.first()
+    {
+        problems.add(
+            ProblemKind::MisplacedField,
+            id.place(),
+            "`events` belong to an election file, the one that gives the rounds",
+            "this file gives no rounds",
+        );
+    }
     union(&mut merged.events, events, "event", problems);
     once(
         &mut merged.default_region,

@@ -220,6 +220,16 @@ fn body(
             window_rule(window, scope, election, sound_calendar, problems).map(RuleBody::Window)
         }
         (window, Some(attributes)) => {
+            if let Some(window) = window
+                && window.value.exempt_earlier_publications
+            {
+                problems.add(
+                    ProblemKind::MisplacedField,
+                    window.place(),
+                    "`exempt_earlier_publications` belongs to window rules",
+                    "a duty's period exempts later copies with `first_publication_only`",
+                );
+            }
             // A duty with a period: the window says when it applies.
             let period = match window {
                 Some(window) => Some(window_rule(
@@ -231,13 +241,14 @@ fn body(
                 )?),
                 None => None,
             };
-            if let Some(rounds) = &rule.applies_to.rounds {
+            // A duty's period may be narrowed to rounds, as a window is.
+            if let (Some(rounds), None) = (&rule.applies_to.rounds, window) {
                 let span = rounds.first().map_or(rule.id.place(), |r| r.place());
                 problems.add(
                     ProblemKind::MisplacedField,
                     span,
-                    "`rounds` narrows window rules only",
-                    "a `requires` rule holds in every round",
+                    "`rounds` narrows rules with a window only",
+                    "a `requires` rule without a period holds in every round",
                 );
             }
             if attributes.is_empty() {

@@ -114,7 +114,7 @@ fn anchor<'a>(text: &'a Text, election: &Election, problems: &mut Problems) -> O
 }
 
 const ANCHOR_HELP: &str = "anchors read like `eve 00:00`, `polls_close(metropole)`, \
-`last_polls_close + 1h`, `vote - 15 days 00:00` or `2017-05-07T20:00:00+02:00`; see rules/README.md";
+`last_polls_close + 1h`, `vote - 15 days 00:00`, `event(writ) 00:00` or `2017-05-07T20:00:00+02:00`; see rules/README.md";
 
 /// The span of a scalar's content, inside its quotes if it has any.
 fn content_span(yaml: &str, scalar: Span) -> Span {
