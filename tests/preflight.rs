@@ -400,3 +400,38 @@ fn the_verdict_in_a_word_for_people_and_machines() {
         assert_eq!(json["allowed"], verdict == "allowed", "{args:?}");
     }
 }
+
+/// When a publication is blocked, what it must carry is told for the
+/// instant it may go out: a duty whose period ends with the blackout asks
+/// nothing then.
+#[test]
+fn what_to_add_is_told_for_when_it_may_go_out() {
+    let text = "id: t\ntitle: T\njurisdiction: T\nkinds: { survey: S }\n\
+        regions: { here: { name: Here, zone: America/Toronto } }\ndefault_region: here\n\
+        polls: { open: \"09:30\", close: \"21:30\" }\n\
+        rounds: [ { id: r1, name: R1, vote: 2021-09-20 } ]\n\
+        rules:\n\
+        \x20 - { id: duty, title: D, severity: error, help: h, citation: { article: a, law: l, url: \"https://example.org\" },\n\
+        \x20     applies_to: { kinds: [survey] }, requires: [sponsor], window: { start: vote - 30 days 00:00, end: polls_close } }\n\
+        \x20 - { id: blackout, title: B, severity: error, help: h, citation: { article: a, law: l, url: \"https://example.org\" },\n\
+        \x20     applies_to: { kinds: [survey] }, window: { start: vote 00:00, end: polls_close } }\n";
+    let rulebook = rulebook::parse(scrutin::source::SourceFile::new("t.yaml", text)).unwrap();
+    let publication =
+        publication::read("2021-09-20T10:00:00-04:00 outlet=a kind=survey", &rulebook).unwrap();
+    let answer = scrutin::preflight::preflight(&rulebook, &publication);
+    assert_eq!(answer.blocking.len(), 1);
+    assert_eq!(
+        answer.allowed_from,
+        Some("2021-09-21T01:30:00Z".parse().unwrap())
+    );
+    assert!(answer.to_add.is_empty(), "{:?}", answer.to_add);
+    // The day before, not blocked: the duty holds now.
+    let before =
+        publication::read("2021-09-19T10:00:00-04:00 outlet=a kind=survey", &rulebook).unwrap();
+    assert_eq!(
+        scrutin::preflight::preflight(&rulebook, &before)
+            .to_add
+            .len(),
+        1
+    );
+}

@@ -39,7 +39,9 @@ pub struct Answer {
     /// Window rules that forbid publishing at the instant asked about.
     pub blocking: Vec<Finding>,
     /// Required attributes the publication lacks (poll notice…): add them,
-    /// waiting does not help.
+    /// waiting does not help. When blocked, those it lacks at
+    /// `allowed_from`, when it may go out (a duty with a period may hold
+    /// then and not now, or now and not then).
     pub to_add: Vec<Finding>,
     /// When blocked, the earliest instant from which no window forbids it.
     pub allowed_from: Option<DateTime<Utc>>,
@@ -111,6 +113,17 @@ pub fn preflight(rulebook: &Rulebook, publication: &Publication) -> Answer {
         .into_iter()
         .partition(|f| matches!(f.violation, Violation::InsideWindow { .. }));
     let allowed_from = (!blocking.is_empty()).then(|| earliest_allowed(rulebook, publication));
+    let to_add = match allowed_from {
+        Some(at) => {
+            let mut then = publication.clone();
+            then.set_instant(at);
+            check(rulebook, &then)
+                .into_iter()
+                .filter(|f| matches!(f.violation, Violation::MissingAttributes(_)))
+                .collect()
+        }
+        None => to_add,
+    };
     let upcoming = if blocking.is_empty() {
         upcoming(rulebook, publication)
     } else {
