@@ -159,6 +159,12 @@ fn polls_that_close_after_midnight_close_on_the_next_day() {
         only_window(&spring, "silence").end,
         utc("2017-03-26T01:00:00Z")
     );
+    // Written with capitals or a space after: the same close.
+    let written = after_midnight("2017-05-07", "01:30 Next Day ");
+    assert_eq!(
+        only_window(&written, "silence").end,
+        utc("2017-05-07T23:30:00Z")
+    );
     // `next day` is for closing times only, before 24:00.
     for close in ["24:00 next day", "1:30 next day", "01:30 next"] {
         let text = format!(

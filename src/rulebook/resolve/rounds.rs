@@ -31,10 +31,15 @@ pub(super) fn check_hours(raw: &RawRulebook, problems: &mut Problems) {
 /// When the polls close: `HH:MM`, or `HH:MM next day` for stations that
 /// close after midnight (minutes past the vote day's midnight, past 24:00).
 fn close_clock(text: &Text, problems: &mut Problems) -> Option<u32> {
-    let Some(time) = text.value.strip_suffix(" next day") else {
+    let value = text.value.trim();
+    let next_day = value.len() >= 8
+        && value.is_char_boundary(value.len() - 8)
+        && value[value.len() - 8..].eq_ignore_ascii_case("next day");
+    if !next_day {
         return clock(text, problems);
-    };
-    match expr::parse_clock(time.trim_end()) {
+    }
+    let time = value[..value.len() - 8].trim_end();
+    match expr::parse_clock(time) {
         Ok(minutes) if minutes < 24 * 60 => Some(24 * 60 + minutes),
         _ => {
             problems.add(
