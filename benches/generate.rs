@@ -149,14 +149,19 @@ pub(crate) struct Line<'a> {
 }
 
 impl Line<'_> {
+    /// The instant in the region's local time, as every syntax writes it.
+    fn local_time(&self) -> impl std::fmt::Display {
+        self.instant
+            .with_timezone(&self.region.zone)
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+    }
+
     pub(crate) fn write(&self, out: &mut impl Write) -> io::Result<()> {
         let n = self.n;
         write!(
             out,
             "{} outlet={} kind={} channel={} region={} id=item-{n} title=\"Publication {n}\"",
-            self.instant
-                .with_timezone(&self.region.zone)
-                .format("%Y-%m-%dT%H:%M:%S%:z"),
+            self.local_time(),
             self.outlet,
             self.kind,
             self.channel,
@@ -174,9 +179,7 @@ impl Line<'_> {
         write!(
             out,
             r#"{{"published":"{}","outlet":"{}","kind":"{}","channel":"{}","region":"{}","id":"item-{n}","title":"Publication {n}""#,
-            self.instant
-                .with_timezone(&self.region.zone)
-                .format("%Y-%m-%dT%H:%M:%S%:z"),
+            self.local_time(),
             self.outlet,
             self.kind,
             self.channel,
@@ -196,9 +199,7 @@ impl Line<'_> {
         write!(
             out,
             "{},{},{},{},{},item-{n},\"Publication {n}\"",
-            self.instant
-                .with_timezone(&self.region.zone)
-                .format("%Y-%m-%dT%H:%M:%S%:z"),
+            self.local_time(),
             self.outlet,
             self.kind,
             self.channel,

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use crate::audit::pipeline::Pipeline;
-use crate::audit::{Limits, Summary, audit, audit_with};
+use crate::audit::{Limits, Summary, audit};
 use crate::check::{Checker, check as check_all};
 use crate::publication;
 use crate::report::{
@@ -87,34 +87,36 @@ pub fn rulebook(data: &[u8]) {
 /// them), and one line at a time by the reference: the same JSON report,
 /// byte for byte, with counts that add up.
 pub fn check(data: &[u8]) {
-    let reference = json_of(|report, summary| {
-        audit_with(
-            french(),
-            "fuzz.log",
-            data,
-            report,
-            summary,
-            Limits::default(),
-            &mut Waivers::none(),
-        )
-    });
+    let reference = pipeline_json(&Pipeline::new(french()).jobs(1), "fuzz.log", data);
     let pipeline = Pipeline::new(french()).jobs(2).chunk_bytes(61);
-    let parallel = json_of(|report, summary| {
+    let parallel = pipeline_json(&pipeline, "fuzz.log", data);
+    same_and_accounted(
+        &reference,
+        &parallel,
+        "the pipeline and the reference disagree",
+    );
+}
+
+/// The JSON report of `data` checked by `pipeline`.
+fn pipeline_json(pipeline: &Pipeline, name: &str, data: &[u8]) -> Vec<u8> {
+    json_of(|report, summary| {
         pipeline.audit(
-            "fuzz.log",
+            name,
             data,
             report,
             summary,
             Limits::default(),
             &mut Waivers::none(),
         )
-    });
-    assert!(
-        reference == parallel,
-        "the pipeline and the reference disagree"
-    );
+    })
+}
+
+/// Two JSON reports of one input are the same, byte for byte; the report
+/// parses, and its counts add up.
+fn same_and_accounted(reference: &[u8], other: &[u8], disagree: &str) {
+    assert!(reference == other, "{disagree}");
     let value: serde_json::Value =
-        serde_json::from_slice(&reference).expect("the JSON report parses");
+        serde_json::from_slice(reference).expect("the JSON report parses");
     let count = |field: &str| value["summary"][field].as_u64().unwrap_or(u64::MAX);
     assert_eq!(
         count("lines"),
@@ -156,38 +158,13 @@ pub fn sources(data: &[u8]) {
     let one = Pipeline::new(french())
         .jobs(1)
         .input(*format, Some(profile));
-    let reference = json_of(|report, summary| {
-        one.audit(
-            "fuzz",
-            source,
-            report,
-            summary,
-            Limits::default(),
-            &mut Waivers::none(),
-        )
-    });
     let two = Pipeline::new(french())
         .jobs(2)
         .chunk_bytes(61)
         .input(*format, Some(profile));
-    let parallel = json_of(|report, summary| {
-        two.audit(
-            "fuzz",
-            source,
-            report,
-            summary,
-            Limits::default(),
-            &mut Waivers::none(),
-        )
-    });
-    assert!(reference == parallel, "one thread and two disagree");
-    let value: serde_json::Value =
-        serde_json::from_slice(&reference).expect("the JSON report parses");
-    let count = |field: &str| value["summary"][field].as_u64().unwrap_or(u64::MAX);
-    assert_eq!(
-        count("lines"),
-        count("publications") + count("skipped") + count("invalid")
-    );
+    let reference = pipeline_json(&one, "fuzz", source);
+    let parallel = pipeline_json(&two, "fuzz", source);
+    same_and_accounted(&reference, &parallel, "one thread and two disagree");
 }
 
 /// A source profile, read from any YAML: accepted, or refused with every

@@ -103,14 +103,8 @@ pub(crate) struct CheckArgs {
     /// Publication logs or sources (`.gz` too); `-` reads standard input.
     #[arg(required = true, value_name = "LOG")]
     pub(crate) logs: Vec<PathBuf>,
-    /// The format of the logs (default: each one's extension, else its
-    /// first bytes, else the log syntax).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub(crate) input: Option<InputFormat>,
-    /// How the records of a JSON Lines, CSV, RSS, Atom or sitemap source
-    /// become publications (YAML; samples/profiles/ has examples).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) source: SourceArgs,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
     /// Exit with 1 when a finding is at or above this severity.
@@ -173,10 +167,19 @@ pub(crate) struct ConvertArgs {
     /// Logs or sources (`.gz` too); `-` reads standard input.
     #[arg(required = true, value_name = "LOG")]
     pub(crate) logs: Vec<PathBuf>,
-    /// Their format (default: each one's extension, else its first bytes).
+    #[command(flatten)]
+    pub(crate) source: SourceArgs,
+}
+
+/// How logs and sources are read (`check` and `convert`).
+#[derive(clap::Args)]
+pub(crate) struct SourceArgs {
+    /// The format of the logs (default: each one's extension, else the
+    /// profile's format, else its first bytes, else the log syntax).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub(crate) input: Option<InputFormat>,
-    /// How the records of a structured source become publications (YAML).
+    /// How the records of a JSON Lines, CSV, RSS, Atom or sitemap source
+    /// become publications (YAML; samples/profiles/ has examples).
     #[arg(long, value_name = "FILE")]
     pub(crate) profile: Option<PathBuf>,
 }

@@ -65,8 +65,8 @@ pub(crate) fn convert(args: &ConvertArgs) -> Result<Status, CliError> {
             .map(|p| super::settings::log(p.clone()))
             .collect(),
     );
-    check.input = args.input.map(|i| i.format());
-    check.profile = args.profile.clone();
+    check.input = args.source.input.map(|i| i.format());
+    check.profile = args.source.profile.clone();
     check.every_publication = true;
     check.fail_on = None;
     let mut report = report::ConvertReport::new(io::BufWriter::new(io::stdout().lock()), &rulebook);

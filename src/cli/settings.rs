@@ -58,8 +58,8 @@ impl From<CheckArgs> for CheckSettings {
             jobs: args.jobs.map(saturating_usize),
             fail_on: args.fail_on.severity(),
             fix,
-            input: args.input.map(|i| i.format()),
-            profile: args.profile,
+            input: args.source.input.map(|i| i.format()),
+            profile: args.source.profile,
             every_publication: false,
         };
         CheckSettings {
