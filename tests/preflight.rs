@@ -69,7 +69,7 @@ proptest! {
     /// Exact across overlapping windows of several rules and regions.
     #[test]
     fn the_earliest_allowed_instant_is_the_one_a_minute_by_minute_search_finds(question in question()) {
-        prop_assert_eq!(earliest_allowed(rulebook(), &question), brute_force(&question));
+        prop_assert_eq!(earliest_allowed(rulebook(), &question), Some(brute_force(&question)));
     }
 }
 
@@ -434,4 +434,73 @@ fn what_to_add_is_told_for_when_it_may_go_out() {
             .len(),
         1
     );
+}
+
+/// A rule in force at all times blocks for ever: no earliest instant, and
+/// not "after the election" either (the UK's broadcast ban on political
+/// advertising, `window: always`).
+#[test]
+fn a_rule_in_force_at_all_times_is_never_waited_out() {
+    for at in [
+        "2024-07-04T12:00:00+01:00",
+        "2031-01-01T00:00:00Z",
+        "1990-01-01T00:00:00Z",
+    ] {
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args(["preflight", "--rules", "rules/uk/general-2024.yaml"])
+            .args(["--kind", "political_ad", "--channel", "tv", "--at", at])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{stdout}");
+        assert!(stdout.starts_with("BLOCKED"), "{stdout}");
+        assert!(
+            stdout.contains("earliest allowed: never (a rule forbids it at all times)"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("at all times"), "{stdout}");
+    }
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "preflight",
+            "--rules",
+            "rules/uk/general-2024.yaml",
+            "--format",
+            "json",
+        ])
+        .args([
+            "--kind",
+            "political_ad",
+            "--channel",
+            "radio",
+            "--at",
+            "2024-07-04T12:00:00+01:00",
+        ])
+        .output()
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["verdict"], "blocked", "{answer}");
+    assert!(answer["allowed_from"].is_null(), "{answer}");
+    let window = &answer["blocking"][0]["windows"][0];
+    assert!(
+        window["start"].is_null() && window["end"].is_null(),
+        "{answer}"
+    );
+    // Print is not covered: allowed, and nothing is about to open.
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args(["preflight", "--rules", "rules/uk/general-2024.yaml"])
+        .args([
+            "--kind",
+            "political_ad",
+            "--channel",
+            "print",
+            "--at",
+            "2031-01-01T00:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
 }

@@ -52,7 +52,7 @@ const SAMPLES: &[Sample] = &[
         log: "samples/uk-general-2024.log",
         publications: 35,
         per_rule: &[
-            ("broadcast-political-advertising", 7),
+            ("broadcast-political-advertising", 9),
             ("exit-poll-embargo", 10),
         ],
         warnings: 0,

@@ -43,7 +43,8 @@ pub struct Answer {
     /// `allowed_from`, when it may go out (a duty with a period may hold
     /// then and not now, or now and not then).
     pub to_add: Vec<Finding>,
-    /// When blocked, the earliest instant from which no window forbids it.
+    /// When blocked, the earliest instant from which no window forbids it;
+    /// `None` when blocked by a rule in force at all times (never).
     pub allowed_from: Option<DateTime<Utc>>,
     /// When no window blocks: windows that would block it opening within
     /// `SOON` after the instant asked, by start.
@@ -112,7 +113,11 @@ pub fn preflight(rulebook: &Rulebook, publication: &Publication) -> Answer {
     let (blocking, to_add): (Vec<Finding>, Vec<Finding>) = findings
         .into_iter()
         .partition(|f| matches!(f.violation, Violation::InsideWindow { .. }));
-    let allowed_from = (!blocking.is_empty()).then(|| earliest_allowed(rulebook, publication));
+    let allowed_from = if blocking.is_empty() {
+        None
+    } else {
+        earliest_allowed(rulebook, publication)
+    };
     let to_add = match allowed_from {
         Some(at) => {
             let mut then = publication.clone();
@@ -190,13 +195,15 @@ pub fn election_end(rulebook: &Rulebook) -> Option<DateTime<Utc>> {
             RuleBody::Requires(_) => None,
         })
         .flatten()
+        // A rule in force at all times does not end with the election.
+        .filter(|w| !w.window.is_always())
         .map(|w| w.window.end);
     polls.chain(windows).max()
 }
 
 /// The earliest instant at or after the publication's own from which no
-/// window rule forbids it.
-pub fn earliest_allowed(rulebook: &Rulebook, publication: &Publication) -> DateTime<Utc> {
+/// window rule forbids it; `None` if a rule in force at all times does.
+pub fn earliest_allowed(rulebook: &Rulebook, publication: &Publication) -> Option<DateTime<Utc>> {
     earliest_allowed_except(rulebook, publication, &[])
 }
 
@@ -206,28 +213,30 @@ pub fn earliest_allowed_except(
     rulebook: &Rulebook,
     publication: &Publication,
     accepted: &[usize],
-) -> DateTime<Utc> {
+) -> Option<DateTime<Utc>> {
     let mut candidates: Vec<DateTime<Utc>> = rulebook
         .rules
         .iter()
         .filter_map(|rule| match &rule.body {
-            RuleBody::Window(window) => Some(window.windows.iter().map(|w| w.window.end)),
+            RuleBody::Window(window) => Some(window.windows.iter()),
             RuleBody::Requires(_) => None,
         })
         .flatten()
+        // A window in force at all times never ends: waiting does not help.
+        .filter(|w| !w.window.is_always())
+        .map(|w| w.window.end)
         .filter(|&end| end > publication.instant())
         .collect();
     candidates.push(publication.instant());
     candidates.sort_unstable();
     candidates.dedup();
     let mut moved = publication.clone();
-    candidates
-        .into_iter()
-        .find(|&candidate| {
-            moved.set_instant(candidate);
-            !blocked(rulebook, &moved, accepted)
-        })
-        .expect("after the end of the last window nothing blocks")
+    // After the end of the last window only a rule in force at all times
+    // still blocks.
+    candidates.into_iter().find(|&candidate| {
+        moved.set_instant(candidate);
+        !blocked(rulebook, &moved, accepted)
+    })
 }
 
 /// Does a window rule, other than those `accepted`, forbid `publication` at

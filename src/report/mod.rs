@@ -178,8 +178,15 @@ pub fn utc_time(instant: DateTime<Utc>) -> String {
     text
 }
 
+/// What is shown of a window in force at all times (`window: always`),
+/// whose bounds are never shown.
+pub const AT_ALL_TIMES: &str = "at all times";
+
 /// `[start, end)` in a region's local time.
 pub fn local_window(window: &Window, zone: Tz) -> String {
+    if window.is_always() {
+        return AT_ALL_TIMES.to_owned();
+    }
     format!(
         "{} → {}",
         local_time(window.start, zone),
@@ -189,7 +196,28 @@ pub fn local_window(window: &Window, zone: Tz) -> String {
 
 /// `[start, end)` in UTC.
 pub fn utc_window(window: &Window) -> String {
+    if window.is_always() {
+        return AT_ALL_TIMES.to_owned();
+    }
     format!("[{}, {})", utc_time(window.start), utc_time(window.end))
+}
+
+/// A window's start and end in local time, as table cells: `at all times`
+/// and nothing for a window in force at all times.
+pub fn local_bounds(window: &Window, zone: Tz) -> [String; 2] {
+    if window.is_always() {
+        return [AT_ALL_TIMES.to_owned(), String::new()];
+    }
+    [window.start, window.end].map(|instant| local_time(instant, zone))
+}
+
+/// A window's start and end in UTC, for JSON: none for a window in force
+/// at all times (written `null`).
+pub fn utc_bounds(window: &Window) -> [Option<String>; 2] {
+    if window.is_always() {
+        return [None, None];
+    }
+    [window.start, window.end].map(|instant| Some(utc_time(instant)))
 }
 
 /// Region ids, comma-separated.
@@ -234,7 +262,11 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
     match &finding.violation {
         Violation::InsideWindow { round, windows } => {
             let zone = rulebook.regions[windows[0].region].zone;
-            let round = round.map_or("whole election", |r| &rulebook.rounds[r].name);
+            let round = match round {
+                _ if windows[0].window.is_always() => AT_ALL_TIMES,
+                None => "whole election",
+                Some(r) => &rulebook.rounds[*r].name,
+            };
             let _ = write!(
                 text,
                 "{} ({round}): `{}` published {} in ",

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{local_time, local_window, round_name, utc_time, utc_window};
+use super::{AT_ALL_TIMES, local_time, local_window, round_name, utc_bounds, utc_time, utc_window};
 use crate::check::{Finding, Violation};
 use crate::preflight::{Answer, Verdict, election_end};
 use crate::publication::Publication;
@@ -47,7 +47,10 @@ pub fn answer_text(
             rule.id,
             rule.severity,
             rule.title,
-            round_name(rulebook, *round)
+            match windows.first() {
+                Some(first) if first.window.is_always() => AT_ALL_TIMES.to_owned(),
+                _ => round_name(rulebook, *round),
+            }
         )?;
         writeln!(out, "    law: {} <{}>", rule.citation, rule.citation.url)?;
         for window in windows {
@@ -58,12 +61,20 @@ pub fn answer_text(
                 region.id,
                 local_window(&window.window, region.zone)
             )?;
-            writeln!(out, "      UTC {}", utc_window(&window.window))?;
+            if !window.window.is_always() {
+                writeln!(out, "      UTC {}", utc_window(&window.window))?;
+            }
         }
         writeln!(
             out,
             "    {}",
             textwrap::fill(&rule.help, 96).replace('\n', "\n    ")
+        )?;
+    }
+    if answer.verdict() == Verdict::Blocked && answer.allowed_from.is_none() {
+        writeln!(
+            out,
+            "\nearliest allowed: never (a rule forbids it at all times)"
         )?;
     }
     if let Some(from) = answer.allowed_from {
@@ -175,8 +186,9 @@ struct JsonBlocking<'a> {
 #[derive(Serialize)]
 struct JsonWindow<'a> {
     region: &'a str,
-    start: String,
-    end: String,
+    /// Null for a rule in force at all times.
+    start: Option<String>,
+    end: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -202,10 +214,13 @@ fn blocking<'a>(rulebook: &'a Rulebook, finding: &'a Finding) -> Option<JsonBloc
         help: &rule.help,
         windows: windows
             .iter()
-            .map(|w| JsonWindow {
-                region: &rulebook.regions[w.region].id,
-                start: utc_time(w.window.start),
-                end: utc_time(w.window.end),
+            .map(|w| {
+                let [start, end] = utc_bounds(&w.window);
+                JsonWindow {
+                    region: &rulebook.regions[w.region].id,
+                    start,
+                    end,
+                }
             })
             .collect(),
     })

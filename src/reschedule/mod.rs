@@ -53,6 +53,9 @@ pub struct Plan {
     pub moves: Vec<Move>,
     /// Findings that moving cannot fix: attributes to add.
     pub unfixable: usize,
+    /// Publications that no move fixes: a rule in force at all times
+    /// forbids them.
+    pub never_allowed: usize,
 }
 
 /// The moves that fix `log`, found by checking it as `check` would (inline
@@ -109,7 +112,12 @@ impl Planner<'_> {
             return;
         };
         let publication = &pending.publication;
-        let instant = earliest_allowed_except(self.rulebook, publication, &pending.accepted);
+        let Some(instant) = earliest_allowed_except(self.rulebook, publication, &pending.accepted)
+        else {
+            // A rule in force at all times: no instant is allowed.
+            self.plan.never_allowed += 1;
+            return;
+        };
         self.plan.moves.push(Move {
             line: pending.line,
             offset: publication.spans().timestamp.offset,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::json::{JsonRule, json_rule, json_window};
 use super::{describe_filter, show_rule};
-use crate::report::{local_time, round_name, utc_window};
+use crate::report::{AT_ALL_TIMES, local_time, round_name, utc_window};
 use crate::rulebook::{RuleBody, Rulebook, Severity, TimelineEntry, timeline};
 
 /// `explain --format json`: the rule as `rules show --format json` gives it
@@ -139,6 +139,10 @@ pub fn explain_text(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
     writeln!(out, "\nwindows, [start, end):")?;
     for entry in windows {
         let region = &rulebook.regions[entry.region];
+        if entry.window.is_always() {
+            writeln!(out, "  {AT_ALL_TIMES} · {}", region.id)?;
+            continue;
+        }
         writeln!(
             out,
             "  {} · {}: {} → {}   UTC {}",

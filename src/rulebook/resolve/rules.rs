@@ -201,10 +201,22 @@ fn body(
         );
     }
     if let (Some(window), Some(rounds)) = (&rule.window, &rule.applies_to.rounds)
+        && let RawWhen::Always = window.value
+        && rule.requires.is_none()
+    {
+        let span = rounds.first().map_or(rule.id.place(), |r| r.place());
+        problems.add(
+            ProblemKind::MisplacedField,
+            span,
+            "`rounds` cannot narrow a rule in force at all times",
+            "`window: always` has no rounds",
+        );
+    }
+    if let (Some(window), Some(rounds)) = (&rule.window, &rule.applies_to.rounds)
         && window
             .value
-            .per
-            .as_ref()
+            .window()
+            .and_then(|w| w.per.as_ref())
             .is_some_and(|p| p.value == "election")
     {
         let span = rounds.first().map_or(rule.id.place(), |r| r.place());
@@ -221,7 +233,10 @@ fn body(
         }
         (window, Some(attributes)) => {
             if let Some(window) = window
-                && window.value.exempt_earlier_publications
+                && window
+                    .value
+                    .window()
+                    .is_some_and(|w| w.exempt_earlier_publications)
             {
                 problems.add(
                     ProblemKind::MisplacedField,
@@ -230,8 +245,9 @@ fn body(
                     "a duty's period exempts later copies with `first_publication_only`",
                 );
             }
-            // A duty with a period: the window says when it applies.
-            let period = match window {
+            // A duty with a period: the window says when it applies
+            // (`always` is the duty without one).
+            let period = match window.as_ref().filter(|w| w.value.window().is_some()) {
                 Some(window) => Some(window_rule(
                     window,
                     scope,
@@ -242,7 +258,9 @@ fn body(
                 None => None,
             };
             // A duty's period may be narrowed to rounds, as a window is.
-            if let (Some(rounds), None) = (&rule.applies_to.rounds, window) {
+            if let (Some(rounds), None | Some(RawWhen::Always)) =
+                (&rule.applies_to.rounds, window.as_ref().map(|w| &w.value))
+            {
                 let span = rounds.first().map_or(rule.id.place(), |r| r.place());
                 problems.add(
                     ProblemKind::MisplacedField,
@@ -277,7 +295,9 @@ fn body(
                 rule.id.place(),
                 format!("rule `{}` has no body", rule.id.value),
                 "missing `window` or `requires`",
-                Some("add `window: {start: …, end: …}` or `requires: [attribute, …]`"),
+                Some(
+                    "add `window: {start: …, end: …}`, `window: always` or `requires: [attribute, …]`",
+                ),
             );
             None
         }
