@@ -399,3 +399,12 @@ fn a_rule_in_force_at_all_times_loads_with_one_window_per_region() {
     assert_eq!(regions, [(0, None), (1, None)]);
     assert!(window.windows.iter().all(|w| w.window.is_always()));
 }
+
+#[test]
+fn copies_within_and_first_publication_only_are_not_both_given() {
+    let text = broken(
+        WINDOW,
+        "    requires: [sponsor]\n    first_publication_only: true\n    copies_within: 24h\n",
+    );
+    assert_points_at("copies-within-and-first-publication-only", &text, 29, 20);
+}

@@ -220,6 +220,29 @@ pub fn utc_bounds(window: &Window) -> [Option<String>; 2] {
     [window.start, window.end].map(|instant| Some(utc_time(instant)))
 }
 
+/// A duration as a rulebook writes it: `24h`, `30min`, `1h30min`.
+pub fn duration_text(duration: chrono::TimeDelta) -> String {
+    let minutes = duration.num_minutes();
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}min"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}min"),
+    }
+}
+
+/// Which copies of a content a duty binds, in words, for the reports that
+/// describe a rule: empty when it binds every copy.
+pub fn copies_text(requirement: &crate::rulebook::Requirement) -> String {
+    match requirement.copies_within {
+        _ if requirement.first_publication_only => " (first publication only)".to_string(),
+        Some(within) => format!(
+            " (first publication, and copies within {} after it)",
+            duration_text(within)
+        ),
+        None => String::new(),
+    }
+}
+
 /// Region ids, comma-separated.
 pub fn region_list(rulebook: &Rulebook, regions: &[usize]) -> String {
     regions

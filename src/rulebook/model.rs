@@ -251,6 +251,10 @@ pub struct Requirement {
     pub attributes: Vec<String>,
     /// Later copies (with an earlier `first_published`) are exempt.
     pub first_publication_only: bool,
+    /// Copies published this long or longer after the first publication
+    /// (`first_published`) are exempt; the first and earlier copies are not
+    /// (Canada's s. 326(1): "within 24 hours after").
+    pub copies_within: Option<chrono::TimeDelta>,
     /// When the duty applies (the election period, from the writ): `None`
     /// for always. A publication outside these windows owes nothing.
     pub period: Option<WindowRule>,

@@ -271,6 +271,9 @@ pub struct RawRule {
     pub requires: Option<Vec<Text>>,
     /// With `requires`: only the first publication of the content must comply.
     pub first_publication_only: Option<Located<bool>>,
+    /// With `requires`: the first publication, and copies published less
+    /// than this long after it (`24h`), must comply; later copies are exempt.
+    pub copies_within: Option<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

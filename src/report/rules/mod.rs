@@ -9,7 +9,7 @@ mod json;
 
 use std::io::{self, Write};
 
-use super::{column_width, local_bounds, local_time, round_name, utc_window};
+use super::{column_width, copies_text, local_bounds, local_time, round_name, utc_window};
 use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, timeline};
 
 pub use explain::{explain_json, explain_text};
@@ -80,11 +80,7 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
     )?;
     match &rule.body {
         RuleBody::Requires(requirement) => {
-            let first = if requirement.first_publication_only {
-                " (first publication only)"
-            } else {
-                ""
-            };
+            let first = copies_text(requirement);
             writeln!(
                 out,
                 "    requires: {}{first}",

@@ -166,6 +166,23 @@ fn reject_list_field(key: &Text, problems: &mut Problems) {
     }
 }
 
+/// `copies_within: 24h`, read.
+fn copies_within(text: &Text, problems: &mut Problems) -> Option<chrono::TimeDelta> {
+    match crate::rulebook::expr::parse_duration(&text.value) {
+        Ok(minutes) => Some(chrono::TimeDelta::minutes(minutes)),
+        Err(e) => {
+            problems.add_with_help(
+                ProblemKind::BadDuration,
+                text.place(),
+                format!("cannot read the duration `{}`", text.value),
+                e.message,
+                Some("a duration reads like `24h`, `30min` or `1h30min`"),
+            );
+            None
+        }
+    }
+}
+
 fn round_indices(names: &[Text], rounds: &[Round], problems: &mut Problems) -> Vec<usize> {
     names
         .iter()
@@ -198,6 +215,25 @@ fn body(
             flag.place(),
             "`first_publication_only` belongs to `requires` rules",
             "not a `requires` rule",
+        );
+    }
+    if let (Some(within), None) = (&rule.copies_within, &rule.requires) {
+        problems.add(
+            ProblemKind::MisplacedField,
+            within.place(),
+            "`copies_within` belongs to `requires` rules",
+            "not a `requires` rule",
+        );
+    }
+    if let (Some(within), Some(flag)) = (&rule.copies_within, &rule.first_publication_only)
+        && flag.value
+    {
+        problems.add_with_help(
+            ProblemKind::MisplacedField,
+            within.place(),
+            "`copies_within` and `first_publication_only` say different things",
+            "binds copies within this time",
+            Some("keep `first_publication_only: true` to exempt every later copy, or `copies_within` alone"),
         );
     }
     if let (Some(window), Some(rounds)) = (&rule.window, &rule.applies_to.rounds)
@@ -286,6 +322,10 @@ fn body(
                     .first_publication_only
                     .as_ref()
                     .is_some_and(|f| f.value),
+                copies_within: rule
+                    .copies_within
+                    .as_ref()
+                    .and_then(|within| copies_within(within, problems)),
                 period,
             }))
         }
