@@ -117,6 +117,10 @@ impl Report for Discard {
         self.0 += 1;
         Ok(())
     }
+    fn aggregate(&mut self, _: &scrutin::check::AggregateFinding) -> io::Result<()> {
+        self.0 += 1;
+        Ok(())
+    }
     fn unreadable(&mut self, _: &str, _: &str) -> io::Result<()> {
         Ok(())
     }

@@ -100,14 +100,9 @@ pub fn check(data: &[u8]) {
 /// The JSON report of `data` checked by `pipeline`.
 fn pipeline_json(pipeline: &Pipeline, name: &str, data: &[u8]) -> Vec<u8> {
     json_of(|report, summary| {
-        pipeline.audit(
-            name,
-            data,
-            report,
-            summary,
-            Limits::default(),
-            &mut Waivers::none(),
-        )
+        let mut waivers = Waivers::none();
+        pipeline.audit(name, data, report, summary, Limits::default(), &mut waivers)?;
+        pipeline.judge_aggregates(report, summary, &mut waivers)
     })
 }
 

@@ -278,10 +278,19 @@ impl Run {
     ) -> std::io::Result<()> {
         match self {
             Run::Reference => audit_with(rulebook, file, input, report, summary, limits, waivers),
-            Run::Pipeline { jobs, chunk_bytes } => Pipeline::new(rulebook)
-                .jobs(jobs)
-                .chunk_bytes(chunk_bytes)
+            Run::Pipeline { .. } => self
+                .pipeline(rulebook)
                 .audit(file, input, report, summary, limits, waivers),
+        }
+    }
+
+    /// The pipeline of a run of several files (the reference's: one thread).
+    fn pipeline(self, rulebook: &Rulebook) -> Pipeline<'_> {
+        match self {
+            Run::Reference => Pipeline::new(rulebook).jobs(1),
+            Run::Pipeline { jobs, chunk_bytes } => {
+                Pipeline::new(rulebook).jobs(jobs).chunk_bytes(chunk_bytes)
+            }
         }
     }
 }
@@ -304,21 +313,26 @@ fn output(
     let mut summary = Summary::default();
     {
         let mut report = report(format, &mut out, rulebook);
+        // One run of two files: rules over many publications count both.
+        let pipeline = run.pipeline(rulebook);
         for file in ["a.log", "b.log"] {
-            run.audit(
-                rulebook,
-                file,
-                log,
-                report.as_mut(),
-                &mut summary,
-                limits,
-                &mut waivers,
-            )
-            .unwrap();
+            pipeline
+                .audit(
+                    file,
+                    log,
+                    report.as_mut(),
+                    &mut summary,
+                    limits,
+                    &mut waivers,
+                )
+                .unwrap();
             if summary.stopped_early {
                 break;
             }
         }
+        pipeline
+            .judge_aggregates(report.as_mut(), &mut summary, &mut waivers)
+            .unwrap();
         for warning in waivers.warnings(rulebook) {
             summary.waiver_warnings += 1;
             report.waiver_warning(&warning).unwrap();
@@ -394,6 +408,8 @@ fn samples_and_a_generated_log_come_out_the_same() {
     let logs = [
         std::fs::read("samples/presidential-2017-round2-weekend.log").unwrap(),
         std::fs::read("samples/malformed.log").unwrap(),
+        // A burst: a finding over many lines, from every chunk and thread.
+        std::fs::read("samples/presidential-2017-leak-burst.log").unwrap(),
         generated,
     ];
     for log in &logs {

@@ -42,6 +42,12 @@ impl Report for Findings<'_> {
         }
         Ok(())
     }
+    fn aggregate(&mut self, finding: &scrutin::check::AggregateFinding) -> io::Result<()> {
+        let rule = self.rulebook.unwrap().rules[finding.rule].id.clone();
+        let what = format!("{:?} to line {}", finding.what, finding.last.line);
+        self.found.insert((finding.first.line, rule, what));
+        Ok(())
+    }
     fn unreadable(&mut self, file: &str, reason: &str) -> io::Result<()> {
         self.unreadable.push(format!("{file}: {reason}"));
         Ok(())

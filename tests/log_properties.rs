@@ -36,6 +36,12 @@ impl Report for Findings {
         }
         Ok(())
     }
+    fn aggregate(&mut self, finding: &scrutin::check::AggregateFinding) -> std::io::Result<()> {
+        let rule = rulebook().rules[finding.rule].id.clone();
+        let key = (finding.group.clone(), rule, format!("{:?}", finding.what));
+        *self.0.entry(key).or_default() += 1;
+        Ok(())
+    }
     fn unreadable(&mut self, _: &str, _: &str) -> std::io::Result<()> {
         Ok(())
     }

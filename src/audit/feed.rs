@@ -24,6 +24,7 @@ pub(super) fn audit_feed(
     let mut mapper = Mapper::new(checker.rulebook(), profile);
     let mut reader = FeedReader::new(input, format);
     let (mut candidates, mut findings) = (Vec::new(), Vec::new());
+    let mut contributions = Vec::new();
     while let Some(record) = reader.next() {
         if audit.must_stop() {
             return Ok(());
@@ -35,10 +36,14 @@ pub(super) fn audit_feed(
                     Err(error) => audit.invalid(&item.text, &error)?,
                     Ok(publication) => {
                         checker.check_into(&publication, &mut candidates, &mut findings);
-                        if findings.is_empty() && !every_publication {
+                        checker.contributions(&publication, &mut contributions);
+                        if !findings.is_empty() || every_publication {
+                            let findings = std::mem::take(&mut findings);
+                            audit.checked(&publication, findings, &contributions)?;
+                        } else if contributions.is_empty() {
                             audit.clean(1, 0, 0)?;
                         } else {
-                            audit.checked(&publication, std::mem::take(&mut findings))?;
+                            audit.counted(0, &contributions)?;
                         }
                     }
                 }

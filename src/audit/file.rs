@@ -5,7 +5,9 @@
 use std::io;
 
 use super::{Limits, LogLine, Outcome, Report, Summary};
-use crate::check::{Finding, Scope};
+use std::sync::{Mutex, MutexGuard};
+
+use crate::check::{Aggregates, Contribution, Finding, Position, Scope};
 use crate::publication::{LineError, Publication};
 use crate::rulebook::{Rulebook, Severity};
 use crate::waiver::{
@@ -31,6 +33,10 @@ pub(crate) struct FileAudit<'a> {
     pending: Vec<(Directive, Origin)>,
     /// The findings to report; the others are only counted.
     scope: Option<&'a Scope>,
+    /// What rules over many publications count, over every file of a run,
+    /// and this file's index there.
+    aggregates: &'a Mutex<Aggregates>,
+    file_index: usize,
 }
 
 impl<'a> FileAudit<'a> {
@@ -41,9 +47,11 @@ impl<'a> FileAudit<'a> {
         summary: &'a mut Summary,
         limits: Limits,
         waivers: &'a mut Waivers,
+        aggregates: &'a Mutex<Aggregates>,
     ) -> io::Result<Self> {
         summary.files += 1;
         report.begin(file)?;
+        let file_index = lock(aggregates).begin_file(file);
         Ok(FileAudit {
             rulebook,
             file,
@@ -56,6 +64,8 @@ impl<'a> FileAudit<'a> {
             first_column: 0,
             pending: Vec::new(),
             scope: None,
+            aggregates,
+            file_index,
         })
     }
 
@@ -97,6 +107,33 @@ impl<'a> FileAudit<'a> {
         self.summary.publications += publications;
         self.summary.skipped += skipped;
         Ok(())
+    }
+
+    /// The next record, a publication that breaks no rule but counts
+    /// towards rules over many publications (`contributions`); it takes
+    /// `lines` lines of the file (a feed's item: none, its place is set).
+    pub(crate) fn counted(
+        &mut self,
+        lines: usize,
+        contributions: &[Contribution],
+    ) -> io::Result<()> {
+        self.contribute(self.line, contributions);
+        self.clean(1, 0, lines)
+    }
+
+    /// Counts `contributions`, read on `line`.
+    fn contribute(&mut self, line: usize, contributions: &[Contribution]) {
+        if contributions.is_empty() {
+            return;
+        }
+        let position = Position {
+            file: self.file_index,
+            line,
+        };
+        let mut aggregates = lock(self.aggregates);
+        for contribution in contributions {
+            aggregates.add(contribution, position);
+        }
     }
 
     /// The next line, invalid.
@@ -147,8 +184,10 @@ impl<'a> FileAudit<'a> {
         &mut self,
         publication: &Publication,
         mut findings: Vec<Finding>,
+        contributions: &[Contribution],
     ) -> io::Result<()> {
         let line = self.next_line(publication.text());
+        self.contribute(line.number, contributions);
         let rulebook = self.rulebook;
         self.summary.publications += 1;
         // Every publication reaches here when the pipeline hands them all
@@ -300,4 +339,12 @@ impl<'a> FileAudit<'a> {
                 origin: w.origin.clone(),
             })
     }
+}
+
+/// The run's aggregates; a panic elsewhere while they were held leaves them
+/// as they were, whole.
+pub(crate) fn lock(aggregates: &Mutex<Aggregates>) -> MutexGuard<'_, Aggregates> {
+    aggregates
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

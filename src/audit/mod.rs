@@ -17,7 +17,7 @@ use std::io::{self, BufRead};
 
 use serde::Serialize;
 
-use crate::check::Finding;
+use crate::check::{AggregateFinding, Finding};
 use crate::publication::{LineError, Publication};
 use crate::rulebook::{Rulebook, Severity};
 use crate::waiver::{Acceptance, WaiverWarning, Waivers};
@@ -99,6 +99,18 @@ pub trait Report {
     /// those with findings come here.
     fn publication(&mut self, line: &LogLine, publication: &Publication) -> io::Result<()> {
         let _ = (line, publication);
+        Ok(())
+    }
+    /// A rule over many publications broken by a range of lines (a burst),
+    /// judged when every log of the run has been read, before `finish`.
+    fn aggregate(&mut self, finding: &AggregateFinding) -> io::Result<()>;
+    /// An aggregate finding a waiver accepted.
+    fn waived_aggregate(
+        &mut self,
+        finding: &AggregateFinding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let _ = (finding, acceptance);
         Ok(())
     }
     /// A file that could not be read, or not to its end (`UNREADABLE`).
@@ -207,9 +219,9 @@ pub fn audit_with(
     limits: Limits,
     waivers: &mut Waivers,
 ) -> io::Result<()> {
-    Pipeline::new(rulebook)
-        .jobs(1)
-        .audit_here(file, input, report, summary, limits, waivers)
+    let pipeline = Pipeline::new(rulebook).jobs(1);
+    pipeline.audit_here(file, input, report, summary, limits, waivers)?;
+    pipeline.judge_aggregates(report, summary, waivers)
 }
 
 #[cfg(test)]

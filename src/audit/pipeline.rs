@@ -47,17 +47,20 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use super::worker::{Item, Piece, Worker};
-use super::{FileAudit, Limits, Report, Summary};
-use crate::check::{Checker, Scope};
+use super::{FileAudit, Limits, Report, Summary, file};
+use crate::check::{Aggregates, Checker, Scope};
 use crate::publication::csv::Header;
 use crate::publication::lines::{self, Chunk, ChunkReader, Ends, LineText};
 use crate::publication::{Format, Profile, Publication};
-use crate::rulebook::Rulebook;
-use crate::waiver::Waivers;
+use crate::rulebook::{RuleBody, Rulebook, Severity};
+use crate::waiver::{Acceptance, Waivers};
 
 /// A rulebook ready to check large logs: indexed once, used for every file.
 pub struct Pipeline<'r> {
     checker: Checker<'r>,
+    /// What rules over many publications have counted, over every file
+    /// audited (the merge's side alone takes it).
+    aggregates: Mutex<Aggregates>,
     format: Format,
     profile: Option<&'r Profile>,
     /// Hand every publication to `Report::publication`.
@@ -84,6 +87,7 @@ impl<'r> Pipeline<'r> {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
         Pipeline {
             checker: Checker::new(rulebook),
+            aggregates: Mutex::new(Aggregates::default()),
             format: Format::Log,
             profile: None,
             every_publication: false,
@@ -156,6 +160,55 @@ impl<'r> Pipeline<'r> {
         };
         let stop = self.on_all_cores(self.chunks(input), &mut merge, &columns)?;
         merge.finish(stop)
+    }
+
+    /// The end of a run, after its last file: the rules over many
+    /// publications judged on everything audited, each finding left out by
+    /// the scope, accepted by a waiver (by the file and line of its first
+    /// line, or by outlet) or reported, and counted.
+    pub fn judge_aggregates(
+        &self,
+        report: &mut dyn Report,
+        summary: &mut Summary,
+        waivers: &mut Waivers,
+    ) -> io::Result<()> {
+        let rulebook = self.checker.rulebook();
+        // Taken: a second call judges what was audited since.
+        let counted = std::mem::take(&mut *file::lock(&self.aggregates));
+        let findings = counted.findings(rulebook);
+        for finding in findings {
+            if !self.scope.keeps_aggregate(&finding) {
+                summary.out_of_scope += 1;
+                continue;
+            }
+            let rule = &rulebook.rules[finding.rule];
+            let outlet = match &rule.body {
+                RuleBody::Burst(burst) if burst.per.as_deref() == Some("outlet") => {
+                    Some(finding.group.as_str())
+                }
+                _ => None,
+            };
+            let first = &finding.first;
+            if let Some(waiver) =
+                waivers.accept_aggregate(finding.rule, &first.file, first.line, outlet)
+            {
+                let acceptance = Acceptance {
+                    reason: waiver.reason.clone(),
+                    origin: waiver.origin.clone(),
+                };
+                summary.waived += 1;
+                report.waived_aggregate(&finding, &acceptance)?;
+                continue;
+            }
+            summary.violations += 1;
+            match rule.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+            report.aggregate(&finding)?;
+        }
+        Ok(())
     }
 
     /// `audit` on the calling thread, for an input that cannot be sent to another.
@@ -296,7 +349,15 @@ impl<'r> Pipeline<'r> {
         waivers: &'a mut Waivers,
     ) -> io::Result<FileAudit<'a>> {
         let rulebook = self.checker.rulebook();
-        let audit = FileAudit::begin(rulebook, file, report, summary, limits, waivers)?;
+        let audit = FileAudit::begin(
+            rulebook,
+            file,
+            report,
+            summary,
+            limits,
+            waivers,
+            &self.aggregates,
+        )?;
         Ok(audit.scoped(&self.scope))
     }
 
@@ -437,10 +498,15 @@ impl Merge<'_> {
                 line,
                 parts,
                 findings,
+                contributions,
             } => {
                 let publication = Publication::new(text(line), std::borrow::Cow::Owned(*parts));
-                self.audit.checked(&publication, findings)?;
+                self.audit.checked(&publication, findings, &contributions)?;
             }
+            Item::Counted {
+                lines,
+                contributions,
+            } => self.audit.counted(lines, &contributions)?,
             Item::Again(run) => {
                 // The run holds whole lines but the last one's ending, cut
                 // where the worker cut them.

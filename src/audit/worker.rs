@@ -5,7 +5,7 @@ use std::io;
 use std::ops::Range;
 
 use super::FileAudit;
-use crate::check::{Checker, Finding};
+use crate::check::{Checker, Contribution, Finding};
 use crate::publication::lines::{Chunk, Ends, LineText, inner_newlines, lines};
 use crate::publication::{Format, Parts, Profile, Reader};
 
@@ -34,11 +34,19 @@ pub(super) enum Item {
         skipped: usize,
         lines: usize,
     },
-    /// A publication that breaks rules: what the worker read of it.
+    /// A publication that breaks rules: what the worker read of it, and
+    /// what it counts towards rules over many publications.
     Checked {
         line: Range<usize>,
         parts: Box<Parts>,
         findings: Vec<Finding>,
+        contributions: Vec<Contribution>,
+    },
+    /// A publication that breaks no rule but counts towards rules over many
+    /// publications; it takes `lines` lines.
+    Counted {
+        lines: usize,
+        contributions: Vec<Contribution>,
     },
     /// Lines to read and report on the merge's side, one after another (the
     /// run's bytes, line endings between them included): invalid lines
@@ -73,6 +81,7 @@ pub(super) struct Worker<'c> {
     checker: &'c Checker<'c>,
     candidates: Vec<usize>,
     findings: Vec<Finding>,
+    contributions: Vec<Contribution>,
     /// Every publication goes on to the merge, not only those with
     /// findings (`Pipeline::every_publication`).
     every: bool,
@@ -91,6 +100,7 @@ impl<'c> Worker<'c> {
             checker,
             candidates: Vec::new(),
             findings: Vec::new(),
+            contributions: Vec::new(),
             every: false,
         }
     }
@@ -181,16 +191,31 @@ impl<'c> Worker<'c> {
         };
         let (candidates, findings) = (&mut self.candidates, &mut self.findings);
         self.checker.check_into(&publication, candidates, findings);
+        if self.checker.has_aggregates() {
+            self.checker
+                .contributions(&publication, &mut self.contributions);
+        }
+        let counts = !self.contributions.is_empty();
         if findings.is_empty() && !self.every {
-            return Line::Clean;
+            if !counts {
+                return Line::Clean;
+            }
+            // Its place, for the range of lines of an aggregate finding.
+            let lines = 1 + inner_newlines(self.reader.ends(), &bytes[range]);
+            return Line::Report(Item::Counted {
+                lines,
+                contributions: std::mem::take(&mut self.contributions),
+            });
         }
         if !carry {
+            self.contributions.clear();
             return Line::Report(Item::Again(range));
         }
         Line::Report(Item::Checked {
             line: range,
             parts: Box::new(publication.into_parts()),
             findings: std::mem::take(findings),
+            contributions: std::mem::take(&mut self.contributions),
         })
     }
 
@@ -228,10 +253,16 @@ impl<'c> Worker<'c> {
             Err(error) => audit.invalid(text, &error),
             Ok(publication) => {
                 let findings = self.checker.check(&publication);
-                if findings.is_empty() && !self.every {
-                    audit.clean(1, 0, 1 + newlines(text.as_bytes()))
-                } else {
-                    audit.checked(&publication, findings)
+                self.checker
+                    .contributions(&publication, &mut self.contributions);
+                let lines = 1 + newlines(text.as_bytes());
+                match (
+                    findings.is_empty() && !self.every,
+                    self.contributions.is_empty(),
+                ) {
+                    (true, true) => audit.clean(1, 0, lines),
+                    (true, false) => audit.counted(lines, &self.contributions),
+                    (false, _) => audit.checked(&publication, findings, &self.contributions),
                 }
             }
         }

@@ -11,13 +11,16 @@
 //! at its instant, and the requirements about its kind): a different
 //! strategy, the same findings.
 
+mod aggregate;
 mod index;
 mod scope;
 
+pub use aggregate::{Aggregate, AggregateFinding, Aggregates, Contribution, LineRef, Position};
 pub use scope::{Scope, ScopeError};
 
 use crate::publication::Publication;
 use crate::rulebook::{Filter, RegionWindow, Rule, RuleBody, Rulebook, Severity};
+use aggregate::BurstRules;
 use index::RuleIndex;
 
 /// A rule that a publication breaks.
@@ -67,6 +70,7 @@ pub fn check(rulebook: &Rulebook, publication: &Publication) -> Vec<Finding> {
 pub struct Checker<'r> {
     rulebook: &'r Rulebook,
     index: RuleIndex,
+    bursts: BurstRules,
 }
 
 impl<'r> Checker<'r> {
@@ -74,11 +78,24 @@ impl<'r> Checker<'r> {
         Checker {
             rulebook,
             index: RuleIndex::new(rulebook),
+            bursts: BurstRules::new(rulebook),
         }
     }
 
     pub fn rulebook(&self) -> &'r Rulebook {
         self.rulebook
+    }
+
+    /// Does the rulebook have rules over many publications?
+    pub fn has_aggregates(&self) -> bool {
+        !self.bursts.is_empty()
+    }
+
+    /// What `publication` counts towards the rules over many publications,
+    /// into `out` (cleared first).
+    pub fn contributions(&self, publication: &Publication, out: &mut Vec<Contribution>) {
+        out.clear();
+        self.bursts.contributions(self.rulebook, publication, out);
     }
 
     /// Every rule `publication` breaks, in rulebook order.
@@ -149,6 +166,8 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
                     .map(|violation| Finding { rule, violation }),
             );
         }
+        // Judged over many publications, by `Aggregates`.
+        RuleBody::Burst(_) => {}
         RuleBody::Requires(requirement) => {
             if requirement.first_publication_only && publication.is_later_copy() {
                 return;

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use miette::Diagnostic;
 use thiserror::Error;
 
-use super::{Finding, Violation};
+use super::{AggregateFinding, Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::Rulebook;
 use crate::source::escape_unsafe;
@@ -102,6 +102,18 @@ impl Scope {
                 .any(|r| self.regions.contains(r))
                 .then_some(finding),
         }
+    }
+
+    /// Is an aggregate finding inside the scope? Its rule must be asked
+    /// about, and its interval meet `[since, until)`. It is about no one
+    /// region (it counts publications of all the rule's regions), so a
+    /// scope of regions leaves it out.
+    pub fn keeps_aggregate(&self, finding: &AggregateFinding) -> bool {
+        let interval = finding.interval();
+        (self.rules.is_empty() || self.rules.contains(&finding.rule))
+            && self.regions.is_empty()
+            && self.since.is_none_or(|since| interval.end > since)
+            && self.until.is_none_or(|until| interval.start < until)
     }
 
     /// The scope in words, for the summary: `rule poll-ban; since …`.

@@ -7,9 +7,9 @@
 
 use std::io::{self, Write};
 
-use super::{Report, finding_offset, message};
+use super::{Report, aggregate_message, finding_offset, line_range, message};
 use crate::audit::{LogLine, Outcome, Summary};
-use crate::check::Finding;
+use crate::check::{AggregateFinding, Finding};
 use crate::publication::Publication;
 use crate::report::human::summary_text;
 use crate::rulebook::{Rulebook, Severity};
@@ -111,6 +111,41 @@ impl<W: Write> Report for GithubReport<'_, W> {
     ) -> io::Result<()> {
         let title = format!("waived: {}", self.rulebook.rules[finding.rule].id);
         self.command("notice", line, 0, &title, &acceptance.reason)
+    }
+
+    /// On its first line, the range of lines in the message.
+    fn aggregate(&mut self, finding: &AggregateFinding) -> io::Result<()> {
+        let rule = &self.rulebook.rules[finding.rule];
+        let text = format!(
+            "{} ({})\n{}",
+            aggregate_message(self.rulebook, finding),
+            line_range(finding),
+            rule.citation.url
+        );
+        writeln!(
+            self.out,
+            "::{} file={},line={},title={}::{}",
+            level(rule.severity),
+            escape_property(&finding.first.file),
+            finding.first.line,
+            escape_property(&format!("{} ({})", rule.id, rule.citation)),
+            escape_data(&text)
+        )
+    }
+
+    fn waived_aggregate(
+        &mut self,
+        finding: &AggregateFinding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "::notice file={},line={},title=waived: {}::{}",
+            escape_property(&finding.first.file),
+            finding.first.line,
+            escape_property(&self.rulebook.rules[finding.rule].id),
+            escape_data(&acceptance.reason)
+        )
     }
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {

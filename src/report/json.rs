@@ -22,9 +22,9 @@ use serde::Serialize;
 
 use super::json_list::{JsonList, SpilledList, write_pretty};
 use super::json_pretty::{self, Object};
-use super::{Report, finding_offset, message, utc_time};
+use super::{Report, aggregate_message, finding_offset, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
-use crate::check::{Finding, Violation};
+use crate::check::{Aggregate, AggregateFinding, Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{RegionWindow, RuleBody, Rulebook, Severity};
 use crate::source::escape_unsafe;
@@ -41,7 +41,88 @@ pub struct JsonReport<'r, W> {
     unreadable: SpilledList,
     waived: SpilledList,
     waiver_warnings: SpilledList,
+    /// Findings of rules over many publications, and those waived.
+    aggregates: SpilledList,
+    waived_aggregates: SpilledList,
     times: HashMap<DateTime<Utc>, String>,
+}
+
+/// A finding of a rule over many publications: a range of lines.
+#[derive(Serialize)]
+struct JsonAggregate<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: String,
+    /// The group's value (`per`); empty when the rule groups all together.
+    group: String,
+    /// The first and last lines counted.
+    first: JsonLine,
+    last: JsonLine,
+    /// A burst: how many publications in `[start, end)`, against the
+    /// threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    burst: Option<JsonBurst>,
+    citation: JsonCitation<'a>,
+    /// Why it was accepted, in `waived_aggregates`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<JsonWaiver>,
+}
+
+#[derive(Serialize)]
+struct JsonLine {
+    file: String,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonBurst {
+    count: u32,
+    more_than: u32,
+    start: String,
+    end: String,
+}
+
+fn aggregate<'a>(
+    rulebook: &'a Rulebook,
+    finding: &AggregateFinding,
+    acceptance: Option<&Acceptance>,
+) -> JsonAggregate<'a> {
+    let rule = &rulebook.rules[finding.rule];
+    let line = |place: &crate::check::LineRef| JsonLine {
+        file: escape_unsafe(&place.file),
+        line: place.line,
+    };
+    JsonAggregate {
+        rule: &rule.id,
+        severity: rule.severity,
+        message: aggregate_message(rulebook, finding),
+        group: escape_unsafe(&finding.group),
+        first: line(&finding.first),
+        last: line(&finding.last),
+        burst: match &finding.what {
+            Aggregate::Burst {
+                count,
+                more_than,
+                peak,
+            } => Some(JsonBurst {
+                count: *count,
+                more_than: *more_than,
+                start: utc_time(peak.start),
+                end: utc_time(peak.end),
+            }),
+        },
+        citation: JsonCitation {
+            article: &rule.citation.article,
+            law: &rule.citation.law,
+            url: &rule.citation.url,
+        },
+        waiver: acceptance.map(|acceptance| JsonWaiver {
+            reason: escape_unsafe(&acceptance.reason),
+            file: acceptance.origin.file.clone(),
+            line: acceptance.origin.line,
+            inline: acceptance.origin.inline,
+        }),
+    }
 }
 
 /// A finding a waiver accepted: the finding, and why.
@@ -81,6 +162,8 @@ impl<'r, W: Write> JsonReport<'r, W> {
             unreadable: SpilledList::new(2),
             waived: SpilledList::new(2),
             waiver_warnings: SpilledList::new(2),
+            aggregates: SpilledList::new(2),
+            waived_aggregates: SpilledList::new(2),
             times: window_times(rulebook),
         }
     }
@@ -239,7 +322,7 @@ struct JsonCitation<'a> {
 fn window_times(rulebook: &Rulebook) -> HashMap<DateTime<Utc>, String> {
     let windows = rulebook.rules.iter().flat_map(|rule| match &rule.body {
         RuleBody::Window(window_rule) => window_rule.windows.as_slice(),
-        RuleBody::Requires(_) => &[],
+        RuleBody::Requires(_) | RuleBody::Burst(_) => &[],
     });
     windows
         .filter(|w| !w.window.is_always())
@@ -327,6 +410,20 @@ impl<W: Write> Report for JsonReport<'_, W> {
         })
     }
 
+    fn aggregate(&mut self, finding: &AggregateFinding) -> io::Result<()> {
+        self.aggregates
+            .push(&aggregate(self.rulebook, finding, None))
+    }
+
+    fn waived_aggregate(
+        &mut self,
+        finding: &AggregateFinding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        self.waived_aggregates
+            .push(&aggregate(self.rulebook, finding, Some(acceptance)))
+    }
+
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {
         self.waiver_warnings.push(&JsonWaiverWarning {
             rule: warning.rule.clone(),
@@ -351,10 +448,12 @@ impl<W: Write> Report for JsonReport<'_, W> {
         }
         self.violations.close(&mut self.out)?;
         let lists = [
+            ("aggregates", &mut self.aggregates),
             ("invalid", &mut self.invalid),
             ("unreadable", &mut self.unreadable),
             ("waived", &mut self.waived),
             ("waiver_warnings", &mut self.waiver_warnings),
+            ("waived_aggregates", &mut self.waived_aggregates),
         ];
         for (name, list) in lists {
             write!(self.out, ",\n  \"{name}\": ")?;

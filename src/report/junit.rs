@@ -15,9 +15,9 @@ use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report as JunitXml, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Report, message};
+use super::{Report, aggregate_message, line_range, message};
 use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
-use crate::check::Finding;
+use crate::check::{AggregateFinding, Finding};
 use crate::publication::{LineErrorKind, Publication};
 use crate::rulebook::Rulebook;
 use crate::source::escape_unsafe;
@@ -187,6 +187,36 @@ impl<W: Write> Report for JunitReport<'_, W> {
                 "waived: line {}: {} — {}",
                 line.number,
                 message(rulebook, publication, finding),
+                escape_unsafe(&acceptance.reason)
+            )
+        });
+        Ok(())
+    }
+
+    /// In the rule's case of the file of its first line, with its range.
+    fn aggregate(&mut self, finding: &AggregateFinding) -> io::Result<()> {
+        let rulebook = self.rulebook;
+        self.file(&finding.first.file).findings[finding.rule].push(|| {
+            format!(
+                "{}: {}",
+                line_range(finding),
+                aggregate_message(rulebook, finding)
+            )
+        });
+        Ok(())
+    }
+
+    fn waived_aggregate(
+        &mut self,
+        finding: &AggregateFinding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let rulebook = self.rulebook;
+        self.file(&finding.first.file).waived[finding.rule].push(|| {
+            format!(
+                "waived: {}: {} — {}",
+                line_range(finding),
+                aggregate_message(rulebook, finding),
                 escape_unsafe(&acceptance.reason)
             )
         });

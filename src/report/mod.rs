@@ -36,9 +36,9 @@ pub use sarif::SarifReport;
 pub use short::ShortReport;
 
 pub use crate::audit::Report;
-use crate::check::{Finding, Violation};
+use crate::check::{Aggregate, AggregateFinding, Finding, Violation};
 use crate::publication::Publication;
-use crate::rulebook::{Rulebook, Window};
+use crate::rulebook::{RuleBody, Rulebook, Window};
 use crate::source::{escape_unsafe, is_safe};
 
 /// Writes through to `W`, flushing at the end of every write that ends a
@@ -241,6 +241,61 @@ pub fn copies_text(requirement: &crate::rulebook::Requirement) -> String {
         ),
         None => String::new(),
     }
+}
+
+/// An aggregate finding in one line: what the group did, when (in the
+/// default region's local time and UTC), against what threshold. Escaped:
+/// the group comes from a log.
+pub fn aggregate_message(rulebook: &Rulebook, finding: &AggregateFinding) -> String {
+    let rule = &rulebook.rules[finding.rule];
+    let text = match &finding.what {
+        Aggregate::Burst {
+            count,
+            more_than,
+            peak,
+        } => {
+            let zone = rulebook.regions[rulebook.default_region].zone;
+            format!(
+                "{}: {count} publications{} within {} from {} ({}), more than {more_than}",
+                rule.title,
+                group_text(rulebook, finding),
+                duration_text(peak.end - peak.start),
+                local_time(peak.start, zone),
+                utc_time(peak.start),
+            )
+        }
+    };
+    escape_unsafe(&text)
+}
+
+/// ` of outlet `x``, ` tagged `leak``, ` without `account``: the group of an
+/// aggregate finding, in words; nothing when the rule groups all together.
+pub fn group_text(rulebook: &Rulebook, finding: &AggregateFinding) -> String {
+    let per = match &rulebook.rules[finding.rule].body {
+        RuleBody::Burst(burst) => burst.per.as_deref(),
+        _ => None,
+    };
+    match per {
+        None => String::new(),
+        Some(per) if finding.group.is_empty() => format!(" without `{per}`"),
+        Some("tags") => format!(" tagged `{}`", finding.group),
+        Some(per) => format!(" of {per} `{}`", finding.group),
+    }
+}
+
+/// Where an aggregate finding's lines are: `lines 14 to 73 of a.log`, or
+/// `a.log:14 to b.log:3` across files.
+pub fn line_range(finding: &AggregateFinding) -> String {
+    let (first, last) = (&finding.first, &finding.last);
+    let text = if first.file == last.file {
+        format!("lines {} to {} of {}", first.line, last.line, first.file)
+    } else {
+        format!(
+            "{}:{} to {}:{}",
+            first.file, first.line, last.file, last.line
+        )
+    };
+    escape_unsafe(&text)
 }
 
 /// Region ids, comma-separated.

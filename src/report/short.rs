@@ -10,9 +10,11 @@
 
 use std::io::{self, Write};
 
-use super::{Report, finding_offset, local_window, message, utc_window};
+use super::{
+    Report, aggregate_message, finding_offset, line_range, local_window, message, utc_window,
+};
 use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
-use crate::check::{Finding, Violation};
+use crate::check::{AggregateFinding, Finding, Violation};
 use crate::publication::Publication;
 use crate::report::human::summary_text;
 use crate::rulebook::Rulebook;
@@ -102,6 +104,40 @@ impl<W: Write> Report for ShortReport<'_, W> {
             acceptance.reason
         );
         self.write(line, finding_offset(publication, finding), &tag, &text)
+    }
+
+    /// At its first line, the range of lines in the message.
+    fn aggregate(&mut self, finding: &AggregateFinding) -> io::Result<()> {
+        let rule = &self.rulebook.rules[finding.rule];
+        writeln!(
+            self.out,
+            "{}:{}:1: {}[{}]: {} ({})",
+            escape_unsafe(&finding.first.file),
+            finding.first.line,
+            rule.severity.name(),
+            escape_unsafe(&rule.id),
+            aggregate_message(self.rulebook, finding),
+            line_range(finding)
+        )
+    }
+
+    fn waived_aggregate(
+        &mut self,
+        finding: &AggregateFinding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "{}:{}:1: waived[{}]: {} ({}) (waiver at {}:{}: {})",
+            escape_unsafe(&finding.first.file),
+            finding.first.line,
+            escape_unsafe(&self.rulebook.rules[finding.rule].id),
+            aggregate_message(self.rulebook, finding),
+            line_range(finding),
+            escape_unsafe(&acceptance.origin.file),
+            acceptance.origin.line,
+            escape_unsafe(&acceptance.reason)
+        )
     }
 
     fn waiver_warning(&mut self, warning: &WaiverWarning) -> io::Result<()> {

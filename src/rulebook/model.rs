@@ -244,6 +244,23 @@ pub enum RuleBody {
     Window(WindowRule),
     /// Matching publications must carry these attributes.
     Requires(Requirement),
+    /// Too many matching publications in too short a time: a rule over many
+    /// publications, judged when every log has been read.
+    Burst(Burst),
+}
+
+/// More than `more_than` matching publications within any `within`, per
+/// group: bots amplifying a leak during the silence.
+#[derive(Debug, Clone)]
+pub struct Burst {
+    pub more_than: u32,
+    pub within: chrono::TimeDelta,
+    /// The field whose value groups publications (`outlet`, `tags`: each
+    /// tag, an attribute); `None` for all together.
+    pub per: Option<String>,
+    /// Only publications inside these windows count (in one of their
+    /// regions); `None` for all.
+    pub window: Option<WindowRule>,
 }
 
 #[derive(Debug, Clone)]

@@ -274,6 +274,23 @@ pub struct RawRule {
     /// With `requires`: the first publication, and copies published less
     /// than this long after it (`24h`), must comply; later copies are exempt.
     pub copies_within: Option<Text>,
+    /// A rule over many publications: more than `more_than` matching ones
+    /// within any `within`, per group (with a `window`: only inside it).
+    pub burst: Option<Located<RawBurst>>,
+}
+
+/// `burst: { more_than: 100, within: 1h, per: account }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Burst")]
+pub struct RawBurst {
+    /// The most publications allowed within any `within`; one more is a burst.
+    pub more_than: Located<u32>,
+    /// The sliding duration: `1h`, `30min`, `1h30min`.
+    pub within: Text,
+    /// The field that groups publications (`outlet`, `tags`, an attribute
+    /// such as `account`); all together without it.
+    pub per: Option<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -254,6 +254,8 @@ pub fn run(rulebook: &Rulebook, check: &Check, output: Output) -> Result<Status,
             break;
         }
     }
+    // Rules over many publications, judged on every log read.
+    pipeline.judge_aggregates(report, &mut summary, &mut waivers)?;
     for warning in waivers.warnings(rulebook) {
         summary.waiver_warnings += 1;
         report.waiver_warning(&warning)?;

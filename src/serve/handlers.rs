@@ -166,17 +166,20 @@ pub(super) async fn check(
             max_invalid: Some(MAX_INVALID_LINES),
         };
         let profile = profile.map(|index| &app.rulebooks.profiles[index]);
-        let written = Pipeline::new(rulebook)
+        let pipeline = Pipeline::new(rulebook)
             .jobs(1)
-            .input(opened.format, profile)
+            .input(opened.format, profile);
+        let mut waivers = Waivers::none();
+        let written = pipeline
             .audit(
                 "request",
                 opened.input,
                 &mut report,
                 &mut summary,
                 limits,
-                &mut Waivers::none(),
+                &mut waivers,
             )
+            .and_then(|()| pipeline.judge_aggregates(&mut report, &mut summary, &mut waivers))
             .and_then(|()| report.finish(&summary));
         if written.is_ok() {
             let _ = out.finish();

@@ -140,6 +140,31 @@ impl Waivers {
         Some(&self.waivers[index])
     }
 
+    /// The waiver that accepts an aggregate finding of `rule` whose first
+    /// line is `line` of `file` (a waiver by file and line), or whose group
+    /// is the outlet `outlet` (a waiver by outlet, for a rule that groups
+    /// by outlet); it is then used.
+    pub fn accept_aggregate(
+        &mut self,
+        rule: usize,
+        file: &str,
+        line: usize,
+        outlet: Option<&str>,
+    ) -> Option<&Waiver> {
+        let index = (0..self.waivers.len()).find(|&i| {
+            let waiver = &self.waivers[i];
+            waiver.rule == rule
+                && !self.expired(waiver)
+                && match &waiver.matches {
+                    Match::Line { file: f, line: l } => f == file && *l == line,
+                    Match::Outlet(o) => outlet == Some(o.as_str()),
+                    Match::Id(_) => false,
+                }
+        })?;
+        self.used[index] = true;
+        Some(&self.waivers[index])
+    }
+
     /// Waivers that accepted nothing, and waivers that have expired.
     pub fn warnings(&self, rulebook: &Rulebook) -> Vec<WaiverWarning> {
         self.waivers

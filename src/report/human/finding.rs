@@ -134,7 +134,7 @@ fn short_local_window(window: &crate::rulebook::Window, zone: chrono_tz::Tz) -> 
     }
 }
 
-fn miette_severity(severity: Severity) -> miette::Severity {
+pub(super) fn miette_severity(severity: Severity) -> miette::Severity {
     match severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,

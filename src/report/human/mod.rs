@@ -12,9 +12,9 @@ use std::io::{self, Write};
 
 use miette::GraphicalReportHandler;
 
-use super::{Report, graphical_handler};
+use super::{Report, aggregate_message, graphical_handler, line_range};
 use crate::audit::{LogLine, Outcome, Summary};
-use crate::check::Finding;
+use crate::check::{AggregateFinding, Finding};
 use crate::publication::Publication;
 use crate::rulebook::{Rulebook, Severity};
 use crate::source::escape_unsafe;
@@ -23,6 +23,32 @@ use diagnostic::{LineDiagnostic, invalid_line};
 use finding::{compact_diagnostic, finding_diagnostic};
 pub(super) use summary::summary_text;
 use summary::write_wrapped;
+
+/// An aggregate finding, drawn as a diagnostic without a snippet.
+#[derive(Debug)]
+struct RangeDiagnostic {
+    message: String,
+    severity: miette::Severity,
+    help: String,
+}
+
+impl std::fmt::Display for RangeDiagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RangeDiagnostic {}
+
+impl miette::Diagnostic for RangeDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.help))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -163,6 +189,74 @@ impl<W: Write> Report for HumanReport<'_, W> {
             escape_unsafe(&self.rulebook.rules[finding.rule].id),
             line.file,
             line.number,
+            escape_unsafe(&acceptance.reason),
+            escape_unsafe(&acceptance.origin.file),
+            acceptance.origin.line,
+        )
+    }
+
+    /// A diagnostic with no snippet (its lines were read long before):
+    /// the first and last lines counted, by place.
+    fn aggregate(&mut self, finding: &AggregateFinding) -> io::Result<()> {
+        let rule = &self.rulebook.rules[finding.rule];
+        let at = Severity::NAMES
+            .iter()
+            .position(|name| *name == rule.severity.name())
+            .unwrap_or(0);
+        self.fired[finding.rule][at] += 1;
+        if self.quiet {
+            return Ok(());
+        }
+        let (first, last) = (&finding.first, &finding.last);
+        let mut help = format!(
+            "first line counted: {}:{}\nlast line counted:  {}:{}",
+            escape_unsafe(&first.file),
+            first.line,
+            escape_unsafe(&last.file),
+            last.line
+        );
+        if self.verbose {
+            help.push_str(&format!(
+                "\nlaw: {} <{}>\nrule: {}\n\n{}",
+                rule.citation,
+                rule.citation.url,
+                self.rulebook.locate(rule.place),
+                rule.help
+            ));
+        }
+        let diagnostic = RangeDiagnostic {
+            message: format!(
+                "{}: {}",
+                escape_unsafe(&rule.id),
+                aggregate_message(self.rulebook, finding)
+            ),
+            severity: finding::miette_severity(rule.severity),
+            help,
+        };
+        let mut text = String::new();
+        self.handler
+            .render_report(&mut text, &diagnostic)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        if self.verbose {
+            writeln!(self.out, "{text}")
+        } else {
+            write!(self.out, "{text}")
+        }
+    }
+
+    fn waived_aggregate(
+        &mut self,
+        finding: &AggregateFinding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        writeln!(
+            self.out,
+            "  ✓ waived: {} at {} — {} (waiver at {}:{})\n",
+            escape_unsafe(&self.rulebook.rules[finding.rule].id),
+            line_range(finding),
             escape_unsafe(&acceptance.reason),
             escape_unsafe(&acceptance.origin.file),
             acceptance.origin.line,

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::report::{utc_bounds, utc_time};
+use crate::report::{duration_text, utc_bounds, utc_time};
 use crate::rulebook::{Round, Rule, RuleBody, Rulebook, Severity, Window, timeline};
 
 #[derive(Serialize)]
@@ -88,10 +88,21 @@ pub(super) struct JsonRule<'a> {
     help: &'a str,
     requires: Option<&'a [String]>,
     /// A duty's period, as written: when a `requires` rule holds (its
-    /// windows are then the period's).
+    /// windows are then the period's); for a burst, when publications count.
     #[serde(skip_serializing_if = "Option::is_none")]
     period: Option<JsonPeriod<'a>>,
+    /// A rule over many publications: its threshold, duration and grouping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    burst: Option<JsonBurst<'a>>,
     pub(super) windows: Vec<JsonWindow<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonBurst<'a> {
+    more_than: u32,
+    within: String,
+    /// The field that groups publications; `null` for all together.
+    per: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -193,6 +204,15 @@ pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<
             (Some(requirement.attributes.as_slice()), period, windows)
         }
         RuleBody::Window(window) => (None, None, windows_of(window)),
+        // A burst counts inside its window, as a duty holds in its period.
+        RuleBody::Burst(burst) => {
+            let period = burst.window.as_ref().map(|p| JsonPeriod {
+                start: &p.start,
+                end: &p.end,
+            });
+            let windows = burst.window.as_ref().map_or_else(Vec::new, windows_of);
+            (None, period, windows)
+        }
     };
     JsonRule {
         id: &rule.id,
@@ -206,6 +226,14 @@ pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<
         help: &rule.help,
         requires,
         period,
+        burst: match &rule.body {
+            RuleBody::Burst(burst) => Some(JsonBurst {
+                more_than: burst.more_than,
+                within: duration_text(burst.within),
+                per: burst.per.as_deref(),
+            }),
+            _ => None,
+        },
         windows,
     }
 }

@@ -9,7 +9,9 @@ mod json;
 
 use std::io::{self, Write};
 
-use super::{column_width, copies_text, local_bounds, local_time, round_name, utc_window};
+use super::{
+    column_width, copies_text, duration_text, local_bounds, local_time, round_name, utc_window,
+};
 use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, timeline};
 
 pub use explain::{explain_json, explain_text};
@@ -91,6 +93,26 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
                     out,
                     "    a duty from `{}` until `{}`",
                     period.start, period.end
+                ),
+                None => Ok(()),
+            }
+        }
+        RuleBody::Burst(burst) => {
+            let per = burst
+                .per
+                .as_ref()
+                .map_or(String::new(), |per| format!(" per {per}"));
+            writeln!(
+                out,
+                "    a burst: more than {} publications within {}{per}",
+                burst.more_than,
+                duration_text(burst.within)
+            )?;
+            match &burst.window {
+                Some(window) => writeln!(
+                    out,
+                    "    counted from `{}` until `{}`",
+                    window.start, window.end
                 ),
                 None => Ok(()),
             }

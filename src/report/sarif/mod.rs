@@ -24,7 +24,7 @@ use serde::Serialize;
 use super::Report;
 use super::json_list::{JsonList, SpilledList};
 use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
-use crate::check::Finding;
+use crate::check::{AggregateFinding, Finding};
 use crate::publication::{LineErrorKind, Publication};
 use crate::rulebook::Rulebook;
 use crate::source::escape_unsafe;
@@ -188,6 +188,20 @@ impl<W: Write> Report for SarifReport<'_, W> {
         acceptance: &Acceptance,
     ) -> io::Result<()> {
         let result = self.result(line, publication, finding, vec![suppression(acceptance)]);
+        self.push(&result)
+    }
+
+    fn aggregate(&mut self, finding: &AggregateFinding) -> io::Result<()> {
+        let result = self.aggregate_result(finding, Vec::new());
+        self.push(&result)
+    }
+
+    fn waived_aggregate(
+        &mut self,
+        finding: &AggregateFinding,
+        acceptance: &Acceptance,
+    ) -> io::Result<()> {
+        let result = self.aggregate_result(finding, vec![suppression(acceptance)]);
         self.push(&result)
     }
 

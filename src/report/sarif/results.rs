@@ -8,9 +8,9 @@ use serde::Serialize;
 use super::descriptors::{invalid_line_index, level};
 use super::{SarifReport, Text};
 use crate::audit::LogLine;
-use crate::check::{Finding, Violation};
+use crate::check::{AggregateFinding, Finding, Violation};
 use crate::publication::{LineError, Publication};
-use crate::report::{message, utc_time};
+use crate::report::{aggregate_message, line_range, message, utc_time};
 use crate::rulebook::Rulebook;
 use crate::source::escape_unsafe;
 use crate::waiver::Acceptance;
@@ -23,6 +23,9 @@ pub(super) struct SarifResult {
     level: &'static str,
     message: Text,
     locations: [Location; 1],
+    /// An aggregate finding's last line (its first is `locations`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
     partial_fingerprints: Fingerprints,
     /// A waived finding is a suppressed result, with the waiver's reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -47,6 +50,14 @@ struct Fingerprints {
 #[serde(rename_all = "camelCase")]
 struct Location {
     physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -130,8 +141,58 @@ impl<W: Write> SarifReport<'_, W> {
                 text: message(self.rulebook, publication, finding),
             },
             locations: location(line, column),
+            related_locations: Vec::new(),
             partial_fingerprints: Fingerprints {
                 finding: escape_unsafe(&fingerprint(self.rulebook, publication, finding)),
+            },
+            suppressions,
+        }
+    }
+
+    /// An aggregate finding: located at its first line, its last line a
+    /// related location; fingerprinted by rule, group and interval.
+    pub(super) fn aggregate_result(
+        &self,
+        finding: &AggregateFinding,
+        suppressions: Vec<Suppression>,
+    ) -> SarifResult {
+        let rule = &self.rulebook.rules[finding.rule];
+        let place = |at: &crate::check::LineRef| PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(&at.file) },
+            region: Region {
+                start_line: at.line,
+                start_column: 1,
+            },
+        };
+        let interval = finding.interval();
+        SarifResult {
+            rule_id: rule.id.clone(),
+            rule_index: finding.rule,
+            level: level(rule.severity),
+            message: Text {
+                text: format!(
+                    "{} ({})",
+                    aggregate_message(self.rulebook, finding),
+                    line_range(finding)
+                ),
+            },
+            locations: [Location {
+                physical_location: place(&finding.first),
+            }],
+            related_locations: vec![RelatedLocation {
+                id: 1,
+                physical_location: place(&finding.last),
+                message: Text {
+                    text: "the last line counted".to_string(),
+                },
+            }],
+            partial_fingerprints: Fingerprints {
+                finding: escape_unsafe(&format!(
+                    "{}|group={}|from={}",
+                    rule.id,
+                    finding.group,
+                    utc_time(interval.start)
+                )),
             },
             suppressions,
         }
@@ -168,6 +229,7 @@ pub(super) fn invalid_line_result(
             text: escape_unsafe(&error.message),
         },
         locations: location(line, error.span.offset),
+        related_locations: Vec::new(),
         partial_fingerprints: Fingerprints {
             finding: escape_unsafe(&format!(
                 "{}|{}|{}",

@@ -166,6 +166,62 @@ fn reject_list_field(key: &Text, problems: &mut Problems) {
     }
 }
 
+/// `burst: {more_than, within, per}`, with the window it counts inside, if any.
+fn burst_body(
+    rule: &RawRule,
+    burst: &Located<RawBurst>,
+    scope: Scope,
+    election: &Election,
+    sound_calendar: bool,
+    problems: &mut Problems,
+) -> Option<RuleBody> {
+    if let Some(requires) = &rule.requires {
+        let span = requires.first().map_or(burst.place(), |r| r.place());
+        problems.add(
+            ProblemKind::MisplacedField,
+            span,
+            "a rule is a `burst` or a `requires` rule, not both",
+            "the burst is this rule's body",
+        );
+    }
+    let raw = &burst.value;
+    let within = match crate::rulebook::expr::parse_duration(&raw.within.value) {
+        Ok(minutes) => Some(chrono::TimeDelta::minutes(minutes)),
+        Err(e) => {
+            problems.add_with_help(
+                ProblemKind::BadDuration,
+                raw.within.place(),
+                format!("cannot read the duration `{}`", raw.within.value),
+                e.message,
+                Some("a duration reads like `24h`, `30min` or `1h30min`"),
+            );
+            None
+        }
+    };
+    if let Some(per) = &raw.per
+        && per.value != "tags"
+    {
+        reject_list_field(per, problems);
+    }
+    // A burst counts inside its window (`always`: everywhere, at all times).
+    let window = match rule.window.as_ref().filter(|w| w.value.window().is_some()) {
+        Some(window) => Some(window_rule(
+            window,
+            scope,
+            election,
+            sound_calendar,
+            problems,
+        )?),
+        None => None,
+    };
+    Some(RuleBody::Burst(Burst {
+        more_than: raw.more_than.value,
+        within: within?,
+        per: raw.per.as_ref().map(|p| p.value.clone()),
+        window,
+    }))
+}
+
 /// `copies_within: 24h`, read.
 fn copies_within(text: &Text, problems: &mut Problems) -> Option<chrono::TimeDelta> {
     match crate::rulebook::expr::parse_duration(&text.value) {
@@ -262,6 +318,9 @@ fn body(
             "`rounds` cannot narrow a `per: election` window",
             "the window spans the whole election",
         );
+    }
+    if let Some(burst) = &rule.burst {
+        return burst_body(rule, burst, scope, election, sound_calendar, problems);
     }
     match (&rule.window, &rule.requires) {
         (Some(window), None) => {
