@@ -10,7 +10,10 @@
 # - waived: every line breaks the silence, and a waiver file accepts it;
 # - long: 1,000 invalid lines whose kind is 100 KB long (quoted in messages);
 # - directives: inline waivers on every line, none of them used;
-# - random bytes (200 MB of /dev/urandom, as JSON).
+# - random bytes (200 MB of /dev/urandom, as JSON);
+# - burst: every line an item tagged `leak` inside the 2017 silence, one a
+#   second round the 44 hours, which the rule leak-burst counts (a burst
+#   holds a count per group and second: at most 158,400 seconds here).
 # Prints the peak resident set size (GNU time's %M) of each run, in MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +36,14 @@ waivers:
     reason: A benchmark of memory
 EOF
 head -c 200000000 /dev/urandom > "$dir/random.bin"
+# Seconds after 2017-05-05T22:00:00Z, round the 158,400 of the silence.
+awk -v n="$lines" 'BEGIN {
+    for (i = 0; i < n; i++) {
+        t = 22 * 3600 + (i % 158400)
+        printf "2017-05-%02dT%02d:%02d:%02dZ outlet=x.com kind=news tags=leak account=a%d\n",
+            5 + int(t / 86400), int(t % 86400 / 3600), int(t % 3600 / 60), t % 60, i % 1000
+    }
+}' > "$dir/burst.log"
 # Values of 100 KB, quoted in every message; and inline waivers, a million.
 lines_of "2017-05-06T09:30:00+02:00 outlet=a kind=$(head -c 100000 /dev/zero | tr '\0' x)" |
     head -n 1000 > "$dir/long.log"
@@ -65,3 +76,7 @@ for format in json sarif junit; do
 done
 printf '%-12s %-8s %8s\n' random json \
     "$(rss "$scrutin" check --rules "$rules" --format json "$dir/random.bin")"
+for format in human json sarif; do
+    printf '%-12s %-8s %8s\n' burst "$format" \
+        "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/burst.log")"
+done

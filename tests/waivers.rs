@@ -322,3 +322,52 @@ fn a_waiver_date_is_written_as_a_rulebook_date_is() {
             .contains("expected YYYY-MM-DD")
     );
 }
+
+/// A burst is accepted by the file and line of its first line: listed
+/// apart, not counted, and the waiver is used.
+#[test]
+fn a_waiver_file_accepts_a_burst_by_its_first_line() {
+    let burst = "samples/presidential-2017-leak-burst.log";
+    let (_, json) = check(&["--today", "2017-05-07", burst]);
+    let aggregates = json["aggregates"].as_array().unwrap();
+    assert_eq!(aggregates.len(), 1, "{json}");
+    assert_eq!(aggregates[0]["first"]["line"], 29);
+    assert_eq!(aggregates[0]["last"]["line"], 49);
+    assert_eq!(aggregates[0]["burst"]["count"], 21);
+    assert_eq!(json["summary"]["infos"], 1);
+
+    let waivers = "tests/fixtures/waivers/burst.yaml";
+    let (_, json) = check(&["--today", "2017-05-07", "--waivers", waivers, burst]);
+    assert_eq!(json["aggregates"].as_array().unwrap().len(), 0, "{json}");
+    let waived = json["waived_aggregates"].as_array().unwrap();
+    assert_eq!(waived.len(), 1, "{json}");
+    assert_eq!(waived[0]["rule"], "leak-burst");
+    assert_eq!(waived[0]["waiver"]["line"], 2);
+    assert_eq!(json["summary"]["infos"], 0);
+    assert_eq!(json["summary"]["waived"], 1);
+    assert_eq!(json["summary"]["waiver_warnings"], 0, "{json}");
+}
+
+/// A waiver for another first line accepts nothing, and says so.
+#[test]
+fn a_burst_waiver_for_another_line_is_unused() {
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("w.yaml");
+    std::fs::write(
+        &waivers,
+        std::fs::read_to_string("tests/fixtures/waivers/burst.yaml")
+            .unwrap()
+            .replace("line: 29", "line: 30"),
+    )
+    .unwrap();
+    let burst = "samples/presidential-2017-leak-burst.log";
+    let (_, json) = check(&[
+        "--today",
+        "2017-05-07",
+        "--waivers",
+        waivers.to_str().unwrap(),
+        burst,
+    ]);
+    assert_eq!(json["aggregates"].as_array().unwrap().len(), 1);
+    assert_eq!(json["summary"]["waiver_warnings"], 1);
+}
