@@ -160,7 +160,8 @@ pub fn upcoming(rulebook: &Rulebook, publication: &Publication) -> Vec<Upcoming>
             let forbids = check(rulebook, &moved).iter().any(|f| {
                 f.rule == index
                     && matches!(&f.violation, Violation::InsideWindow { windows, .. }
-                        if windows.contains(region_window))
+                        if windows.iter().any(|w| w.region == region_window.region
+                            && w.window == region_window.window))
             });
             if forbids {
                 found.push(Upcoming {
