@@ -277,6 +277,15 @@ impl<'a> Publication<'a> {
         self.parts.spans
     }
 
+    /// Where the value of field `key` is written in its record (quotes
+    /// included), and the value: for `--fix`, which rewrites a lasting
+    /// publication's `end` as it rewrites its timestamp.
+    pub(crate) fn written(&self, key: &str) -> Option<(Span, &str)> {
+        let field = self.parts.fields.iter().find(|f| self.key(f) == key)?;
+        let span = Span::new(field.written.start, field.written.len());
+        Some((span, self.value(field)))
+    }
+
     /// `key_bit` of every key written.
     pub(crate) fn keys(&self) -> u64 {
         self.parts.keys
