@@ -224,6 +224,10 @@ fn every_shipped_rulebook_indexes_as_it_checks() {
             "rules/fr/presidential-2017.yaml",
             "samples/presidential-2017-round2-weekend.log",
         ),
+        (
+            "rules/fr/presidential-2017.yaml",
+            "samples/presidential-2017-broadcasts.log",
+        ),
     ];
     for (rules, sample) in samples {
         let rulebook = rulebook::load(rules.as_ref()).unwrap();
@@ -404,6 +408,7 @@ fn samples_and_a_generated_log_come_out_the_same() {
     generate::log(french(), 5_000, 3, generate::Syntax::Log, &mut generated).unwrap();
     let logs = [
         std::fs::read("samples/presidential-2017-round2-weekend.log").unwrap(),
+        std::fs::read("samples/presidential-2017-broadcasts.log").unwrap(),
         std::fs::read("samples/malformed.log").unwrap(),
         generated,
     ];

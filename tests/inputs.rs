@@ -177,10 +177,14 @@ fn to_json(line: &str, rulebook: &Rulebook) -> String {
 }
 
 /// Every sample log with findings, with its rulebook.
-const SAMPLES: [(&str, &str); 8] = [
+const SAMPLES: [(&str, &str); 9] = [
     (
         "rules/fr/presidential-2017.yaml",
         "samples/presidential-2017-round2-weekend.log",
+    ),
+    (
+        "rules/fr/presidential-2017.yaml",
+        "samples/presidential-2017-broadcasts.log",
     ),
     (
         "rules/fr/presidential-2022.yaml",
