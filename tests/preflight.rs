@@ -544,7 +544,7 @@ fn an_end_not_after_the_start_is_refused() {
     assert_eq!(code, 2);
     assert!(
         stderr.starts_with(
-            "scrutin: --until 2017-05-05T21:00:00Z: not after the start asked about, 2017-05-05T21:00:00Z"
+            "scrutin: --until 2017-05-05T21:00:00Z: not after the start, 2017-05-05T23:00:00+02:00"
         ),
         "{stderr}"
     );

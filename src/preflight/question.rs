@@ -233,13 +233,18 @@ impl Question {
         let (start, _) = self.start(now);
         let end = parse_timestamp(until).map(|stamp| stamp.instant);
         if end.is_ok_and(|end| end <= start) {
+            // The start as the question gave it, or the instant `now` was.
+            let start = match self.at.as_deref() {
+                Some(at) if at != "now" => at.to_string(),
+                _ => format!(
+                    "now, {}",
+                    start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                ),
+            };
             return Err(PartError {
                 part: Part::Until,
                 value: until.clone(),
-                problem: format!(
-                    "not after the start asked about, {}",
-                    start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-                ),
+                problem: format!("not after the start, {start}"),
                 expected: EXPECTED_UNTIL.to_string(),
             });
         }
