@@ -295,6 +295,20 @@ fn the_broadcasts_sample_shows_each_overlap_in_every_format() {
     assert!(too_wide.is_empty(), "{too_wide:#?}");
 }
 
+/// An end that is not after the timestamp, or not an instant, makes the
+/// line invalid (`scrutin::log::bad-end`), pointed at the end's value.
+#[test]
+fn an_end_not_after_the_start_is_an_invalid_line() {
+    let log = "2017-05-06T20:00:00+02:00 outlet=tf1 kind=campaign channel=tv end=2017-05-06T19:30:00+02:00\n\
+               2017-05-06T20:00:00+02:00 outlet=tf1 kind=campaign channel=tv end=\"2017-05-06 21:00\"\n";
+    let shown = [
+        pinned(&["check", "--rules", RULES, "-"], log),
+        pinned(&["check", "--rules", RULES, "--format", "short", "-"], log),
+    ]
+    .join("\n");
+    insta::assert_snapshot!("bad-end", shown);
+}
+
 #[test]
 fn the_weekend_sample_for_people() {
     let (code, stdout) = check_sample(WEEKEND, "human");
