@@ -150,3 +150,49 @@ fn the_table_columns_line_up() {
     }
     insta::assert_snapshot!("calendar-fr-overseas", table);
 }
+
+/// A rule in force at all times has no dates: a row of the table and of the
+/// JSON with no ends, and no event in the iCalendar file (an event needs a
+/// start) but the calendar's description.
+#[test]
+fn a_rule_in_force_at_all_times_is_listed_without_dates() {
+    let uk = ["--rules", "rules/uk/general-2024.yaml"];
+    let (code, table, _) = calendar(&uk);
+    assert_eq!(code, 0);
+    let row = table
+        .lines()
+        .find(|line| line.contains("broadcast-political-advertising"))
+        .unwrap();
+    assert!(row.starts_with("at all times "), "{table}");
+    assert!(row.ends_with("  at all times"), "{table}");
+    assert!(!table.contains("9999") && !table.contains("262"), "{table}");
+
+    let (_, json, _) = calendar(&[uk[0], uk[1], "--format", "json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let always: Vec<&Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "broadcast-political-advertising")
+        .collect();
+    assert_eq!(always.len(), 1);
+    assert!(always[0]["start"].is_null() && always[0]["end"].is_null());
+
+    let (_, ics, _) = calendar(&[uk[0], uk[1], "--format", "ics"]);
+    let parsed: Calendar = ics.parse().expect("a valid iCalendar file");
+    let summaries: Vec<&str> = parsed
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(event) => event.get_summary(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(summaries.len(), 1, "{summaries:?}");
+    assert!(summaries[0].starts_with("exit-poll-embargo"));
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("X-WR-CALDESC:In force at all times: broadcast-political-advertising"),
+        "{ics}"
+    );
+}

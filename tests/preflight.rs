@@ -575,3 +575,119 @@ fn an_instant_s_answer_has_no_interval_fields() {
     assert!(json.get("allowed_until").is_none(), "{json}");
     assert!(json["blocking"][0]["windows"][0].get("overlap").is_none());
 }
+
+/// A rule in force at all times blocks for ever: no earliest instant, and
+/// not "after the election" either (the UK's broadcast ban on political
+/// advertising, `window: always`).
+#[test]
+fn a_rule_in_force_at_all_times_is_never_waited_out() {
+    for at in [
+        "2024-07-04T12:00:00+01:00",
+        "2031-01-01T00:00:00Z",
+        "1990-01-01T00:00:00Z",
+    ] {
+        let output = Command::cargo_bin("scrutin")
+            .unwrap()
+            .args(["preflight", "--rules", "rules/uk/general-2024.yaml"])
+            .args(["--kind", "political_ad", "--channel", "tv", "--at", at])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{stdout}");
+        assert!(stdout.starts_with("BLOCKED"), "{stdout}");
+        assert!(
+            stdout.contains("earliest allowed: never (a rule forbids it at all times)"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("at all times"), "{stdout}");
+    }
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "preflight",
+            "--rules",
+            "rules/uk/general-2024.yaml",
+            "--format",
+            "json",
+        ])
+        .args([
+            "--kind",
+            "political_ad",
+            "--channel",
+            "radio",
+            "--at",
+            "2024-07-04T12:00:00+01:00",
+        ])
+        .output()
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["verdict"], "blocked", "{answer}");
+    assert!(answer["allowed_from"].is_null(), "{answer}");
+    let window = &answer["blocking"][0]["windows"][0];
+    assert!(
+        window["start"].is_null() && window["end"].is_null(),
+        "{answer}"
+    );
+    // Print is not covered: allowed, and nothing is about to open.
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args(["preflight", "--rules", "rules/uk/general-2024.yaml"])
+        .args([
+            "--kind",
+            "political_ad",
+            "--channel",
+            "print",
+            "--at",
+            "2031-01-01T00:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+}
+
+/// An item that lasts under a rule in force at all times: the whole run may
+/// not go out, and no start is ever allowed.
+#[test]
+fn a_run_under_a_rule_in_force_at_all_times_is_never_allowed() {
+    let args = [
+        "preflight",
+        "--rules",
+        "rules/uk/general-2024.yaml",
+        "--kind",
+        "political_ad",
+        "--channel",
+        "tv",
+        "--at",
+        "2024-07-01T20:00:00+01:00",
+        "--until",
+        "2024-07-01T20:30:00+01:00",
+    ];
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("may not run: Mon 2024-07-01 20:00 BST → Mon 2024-07-01 20:30 BST"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("earliest allowed: never (a rule forbids it at all times)"),
+        "{stdout}"
+    );
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(answer["allowed_from"].is_null(), "{answer}");
+    assert!(answer["allowed_until"].is_null(), "{answer}");
+    assert_eq!(
+        answer["blocking"][0]["windows"][0]["overlap"]["start"],
+        "2024-07-01T19:00:00Z"
+    );
+}

@@ -363,3 +363,48 @@ fn a_rulebook_of_10000_rules_loads() {
     let rulebook = rulebook::parse(SourceFile::new("big.yaml", text)).unwrap();
     assert_eq!(rulebook.rules.len(), 10_000);
 }
+
+const WINDOW: &str =
+    "    window:\n      start: eve 00:00\n      end: last_polls_close(everywhere)\n";
+
+#[test]
+fn a_window_is_always_or_a_mapping() {
+    // A word other than `always` is pointed at where it is written.
+    assert_points_at(
+        "window-neither-always-nor-a-window",
+        &broken(WINDOW, "    window: allways\n"),
+        27,
+        5,
+    );
+}
+
+#[test]
+fn a_rule_in_force_at_all_times_has_no_rounds() {
+    let text = broken(WINDOW, "    window: always\n").replace(
+        "applies_to: { kinds: [campaign] }",
+        "applies_to: { kinds: [campaign], rounds: [r1] }",
+    );
+    assert_points_at("always-with-rounds", &text, 26, 47);
+}
+
+#[test]
+fn a_rule_in_force_at_all_times_loads_with_one_window_per_region() {
+    let text = broken(WINDOW, "    window: always\n");
+    let rulebook = rulebook::parse(SourceFile::new("always.yaml", text)).unwrap();
+    let rulebook::RuleBody::Window(window) = &rulebook.rules[0].body else {
+        panic!("a window rule");
+    };
+    assert!(window.always);
+    let regions: Vec<_> = window.windows.iter().map(|w| (w.region, w.round)).collect();
+    assert_eq!(regions, [(0, None), (1, None)]);
+    assert!(window.windows.iter().all(|w| w.window.is_always()));
+}
+
+#[test]
+fn copies_within_and_first_publication_only_are_not_both_given() {
+    let text = broken(
+        WINDOW,
+        "    requires: [sponsor]\n    first_publication_only: true\n    copies_within: 24h\n",
+    );
+    assert_points_at("copies-within-and-first-publication-only", &text, 29, 20);
+}

@@ -128,7 +128,7 @@ fn the_vocabulary_as_json() {
         && a["value"].is_null()));
     assert_eq!(
         attributes[0]["description"],
-        "required of kinds survey (first publication only)"
+        "required of kinds survey (first publication, and copies within 24h after it)"
     );
 }
 

@@ -172,6 +172,13 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
             if requirement.first_publication_only && publication.is_later_copy() {
                 return;
             }
+            // A copy published long enough after the first is exempt.
+            if let (Some(within), Some(first)) =
+                (requirement.copies_within, publication.first_published())
+                && publication.instant().signed_duration_since(first) >= within
+            {
+                return;
+            }
             // A duty with a period binds only inside it, in one of the
             // publication's regions; a publication that lasts is inside it
             // if it goes out at any time of it.

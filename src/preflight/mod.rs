@@ -63,8 +63,8 @@ pub struct Answer {
     pub to_add: Vec<Finding>,
     /// When blocked, the earliest instant from which no window forbids it
     /// (for a publication that lasts, the earliest start from which the
-    /// whole of it may run). `None` when blocked and no start is left
-    /// before the end of time (a window that never ends).
+    /// whole of it may run); `None` when blocked by a rule in force at all
+    /// times (never).
     pub allowed_from: Option<DateTime<Utc>>,
     /// For a publication that lasts, the end of the run that starts at
     /// `allowed_from` (as long as the one asked about).
@@ -228,14 +228,16 @@ pub fn election_end(rulebook: &Rulebook) -> Option<DateTime<Utc>> {
             RuleBody::Requires(_) => None,
         })
         .flatten()
+        // A rule in force at all times does not end with the election.
+        .filter(|w| !w.window.is_always())
         .map(|w| w.window.end);
     polls.chain(windows).max()
 }
 
 /// The earliest instant at or after the publication's own from which no
 /// window rule forbids it; for a publication that lasts, the earliest start
-/// from which the whole of it may run. `None` only when no such start is
-/// left before the last instant there is (a window that never ends).
+/// from which the whole of it may run. `None` if a rule in force at all
+/// times forbids it.
 pub fn earliest_allowed(rulebook: &Rulebook, publication: &Publication) -> Option<DateTime<Utc>> {
     earliest_allowed_except(rulebook, publication, &[])
 }
@@ -256,16 +258,22 @@ pub fn earliest_allowed_except(
         .rules
         .iter()
         .filter_map(|rule| match &rule.body {
-            RuleBody::Window(window) => Some(window.windows.iter().map(|w| w.window.end)),
+            RuleBody::Window(window) => Some(window.windows.iter()),
             RuleBody::Requires(_) => None,
         })
         .flatten()
+        // A window in force at all times never ends: waiting does not help.
+        .filter(|w| !w.window.is_always())
+        .map(|w| w.window.end)
         .filter(|&end| end > publication.instant())
         .collect();
     candidates.push(publication.instant());
     candidates.sort_unstable();
     candidates.dedup();
     let mut moved = publication.clone();
+    // After the end of the last window only a rule in force at all times
+    // still blocks (a run moved to a window's end cannot pass the last
+    // instant chrono holds: a log's instants end with the year 9999).
     candidates
         .into_iter()
         .find(|&candidate| moved.set_instant(candidate) && !blocked(rulebook, &moved, accepted))

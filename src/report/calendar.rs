@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Serialize;
 
-use super::{column_width, local_time, utc_time};
+use super::{column_width, local_bounds, utc_bounds, utc_window};
 use crate::rulebook::{Rulebook, Window, timeline};
 
 /// One restricted window of one rule in one region.
@@ -70,10 +70,8 @@ pub fn table(
             event.date.format("%a %Y-%m-%d")
         )?;
     }
-    let local = |entry: &Restriction| {
-        let zone = rulebook.regions[entry.region].zone;
-        [entry.window.start, entry.window.end].map(|instant| local_time(instant, zone))
-    };
+    let local =
+        |entry: &Restriction| local_bounds(&entry.window, rulebook.regions[entry.region].zone);
     let local_width = column_width(
         restrictions
             .iter()
@@ -101,11 +99,10 @@ pub fn table(
         let [start, end] = local(entry);
         writeln!(
             out,
-            "{start:<local_width$}  {end:<local_width$}  {:<region_width$}  {:<rule_width$}  [{}, {})",
+            "{start:<local_width$}  {end:<local_width$}  {:<region_width$}  {:<rule_width$}  {}",
             rulebook.regions[entry.region].id,
             rulebook.rules[entry.rule].id,
-            utc_time(entry.window.start),
-            utc_time(entry.window.end),
+            utc_window(&entry.window),
         )?;
     }
     Ok(())
@@ -117,8 +114,9 @@ struct JsonRestriction<'a> {
     title: &'a str,
     region: &'a str,
     zone: &'a str,
-    start: String,
-    end: String,
+    /// Null for a rule in force at all times.
+    start: Option<String>,
+    end: Option<String>,
     law: String,
     url: &'a str,
 }
@@ -133,13 +131,14 @@ pub fn json(
         .map(|entry| {
             let rule = &rulebook.rules[entry.rule];
             let region = &rulebook.regions[entry.region];
+            let [start, end] = utc_bounds(&entry.window);
             JsonRestriction {
                 rule: &rule.id,
                 title: &rule.title,
                 region: &region.id,
                 zone: region.zone.name(),
-                start: utc_time(entry.window.start),
-                end: utc_time(entry.window.end),
+                start,
+                end,
                 law: rule.citation.to_string(),
                 url: &rule.citation.url,
             }
@@ -158,7 +157,29 @@ pub fn ics(
 ) -> io::Result<()> {
     let mut calendar = Calendar::new();
     calendar.name(&format!("{} — scrutin", rulebook.title));
-    for entry in restrictions {
+    // An event needs a start: rules in force at all times are said in the
+    // calendar's description instead.
+    let always: Vec<String> = restrictions
+        .iter()
+        .filter(|entry| entry.window.is_always())
+        .map(|entry| {
+            let rule = &rulebook.rules[entry.rule];
+            let region = &rulebook.regions[entry.region];
+            format!(
+                "{}: {} ({}), {}",
+                rule.id, rule.title, region.name, rule.citation
+            )
+        })
+        .collect();
+    if !always.is_empty() {
+        // One line: the crate folds X-WR-CALDESC but does not escape its
+        // line breaks.
+        calendar.description(&format!("In force at all times: {}", always.join("; ")));
+    }
+    for entry in restrictions
+        .iter()
+        .filter(|entry| !entry.window.is_always())
+    {
         let rule = &rulebook.rules[entry.rule];
         let region = &rulebook.regions[entry.region];
         let description = format!(

@@ -131,8 +131,9 @@ struct JsonViolation<'a> {
 #[derive(Serialize)]
 struct JsonWindow<'a> {
     region: &'a str,
-    start: Cow<'a, str>,
-    end: Cow<'a, str>,
+    /// `None` (null) for a window in force at all times.
+    start: Option<Cow<'a, str>>,
+    end: Option<Cow<'a, str>>,
     /// The part of the window a publication that lasts went out in.
     #[serde(skip_serializing_if = "Option::is_none")]
     overlap: Option<JsonOverlap>,
@@ -193,9 +194,11 @@ struct JsonWindows<'a> {
 
 impl<'a> JsonWindows<'a> {
     fn window(&self, window: &Breach) -> JsonWindow<'a> {
+        let always = window.window.is_always();
         let time = |instant: DateTime<Utc>| match self.times.get(&instant) {
-            Some(text) => Cow::Borrowed(text.as_str()),
-            None => Cow::Owned(utc_time(instant)),
+            _ if always => None,
+            Some(text) => Some(Cow::Borrowed(text.as_str())),
+            None => Some(Cow::Owned(utc_time(instant))),
         };
         let region = &self.rulebook.regions[window.region];
         JsonWindow {
@@ -219,8 +222,8 @@ impl JsonViolation<'_> {
     fn write_pretty(&self, out: &mut Vec<u8>, depth: usize) {
         let window = |object: &mut Object, window: &JsonWindow| {
             object.str("region", window.region);
-            object.str("start", &window.start);
-            object.str("end", &window.end);
+            object.optional_str("start", window.start.as_deref());
+            object.optional_str("end", window.end.as_deref());
             if let Some(overlap) = &window.overlap {
                 overlap.write_pretty(object);
             }
@@ -284,6 +287,7 @@ fn window_times(rulebook: &Rulebook) -> HashMap<DateTime<Utc>, String> {
         RuleBody::Requires(_) => &[],
     });
     windows
+        .filter(|w| !w.window.is_always())
         .flat_map(|w| [w.window.start, w.window.end])
         .map(|instant| (instant, utc_time(instant)))
         .collect()

@@ -185,8 +185,15 @@ pub fn local_rfc3339(instant: DateTime<Utc>, zone: Tz) -> String {
     local.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
+/// What is shown of a window in force at all times (`window: always`),
+/// whose bounds are never shown.
+pub const AT_ALL_TIMES: &str = "at all times";
+
 /// `[start, end)` in a region's local time.
 pub fn local_window(window: &Window, zone: Tz) -> String {
+    if window.is_always() {
+        return AT_ALL_TIMES.to_owned();
+    }
     format!(
         "{} → {}",
         local_time(window.start, zone),
@@ -196,7 +203,51 @@ pub fn local_window(window: &Window, zone: Tz) -> String {
 
 /// `[start, end)` in UTC.
 pub fn utc_window(window: &Window) -> String {
+    if window.is_always() {
+        return AT_ALL_TIMES.to_owned();
+    }
     format!("[{}, {})", utc_time(window.start), utc_time(window.end))
+}
+
+/// A window's start and end in local time, as table cells: `at all times`
+/// and nothing for a window in force at all times.
+pub fn local_bounds(window: &Window, zone: Tz) -> [String; 2] {
+    if window.is_always() {
+        return [AT_ALL_TIMES.to_owned(), String::new()];
+    }
+    [window.start, window.end].map(|instant| local_time(instant, zone))
+}
+
+/// A window's start and end in UTC, for JSON: none for a window in force
+/// at all times (written `null`).
+pub fn utc_bounds(window: &Window) -> [Option<String>; 2] {
+    if window.is_always() {
+        return [None, None];
+    }
+    [window.start, window.end].map(|instant| Some(utc_time(instant)))
+}
+
+/// A duration as a rulebook writes it: `24h`, `30min`, `1h30min`.
+pub fn duration_text(duration: chrono::TimeDelta) -> String {
+    let minutes = duration.num_minutes();
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}min"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}min"),
+    }
+}
+
+/// Which copies of a content a duty binds, in words, for the reports that
+/// describe a rule: empty when it binds every copy.
+pub fn copies_text(requirement: &crate::rulebook::Requirement) -> String {
+    match requirement.copies_within {
+        _ if requirement.first_publication_only => " (first publication only)".to_string(),
+        Some(within) => format!(
+            " (first publication, and copies within {} after it)",
+            duration_text(within)
+        ),
+        None => String::new(),
+    }
 }
 
 /// Region ids, comma-separated.
@@ -241,7 +292,11 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
     match &finding.violation {
         Violation::InsideWindow { round, windows } => {
             let zone = rulebook.regions[windows[0].region].zone;
-            let round = round.map_or("whole election", |r| &rulebook.rounds[r].name);
+            let round = match round {
+                _ if windows[0].window.is_always() => AT_ALL_TIMES,
+                None => "whole election",
+                Some(r) => &rulebook.rounds[*r].name,
+            };
             let _ = write!(
                 text,
                 "{} ({round}): `{}` published {}",
@@ -280,10 +335,13 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
 /// `, inside the window from … to … (UTC [… , …))`: when a publication that
 /// lasts went out inside each window, in its region's local time and UTC
 /// (each region named when there are several). Nothing for one that goes
-/// out at an instant.
+/// out at an instant, nor for a window in force at all times.
 fn overlaps_text(rulebook: &Rulebook, windows: &[Breach], text: &mut String) {
+    // Under a rule in force at all times the overlap is the whole run,
+    // which the message already gives.
     let overlaps = windows
         .iter()
+        .filter(|w| !w.window.is_always())
         .filter_map(|w| w.overlap.map(|o| (w.region, o)));
     for (n, (region, overlap)) in overlaps.enumerate() {
         text.push_str(if n == 0 { ", inside the window" } else { "," });

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::json::JsonOverlap;
-use super::{local_time, local_window, round_name, utc_time, utc_window};
+use super::{AT_ALL_TIMES, local_time, local_window, round_name, utc_bounds, utc_time, utc_window};
 use crate::check::{Finding, Violation};
 use crate::preflight::{Answer, Verdict, election_end};
 use crate::publication::Publication;
@@ -65,7 +65,10 @@ pub fn answer_text(
             rule.id,
             rule.severity,
             rule.title,
-            round_name(rulebook, *round)
+            match windows.first() {
+                Some(first) if first.window.is_always() => AT_ALL_TIMES.to_owned(),
+                _ => round_name(rulebook, *round),
+            }
         )?;
         writeln!(out, "    law: {} <{}>", rule.citation, rule.citation.url)?;
         for window in windows {
@@ -76,7 +79,9 @@ pub fn answer_text(
                 region.id,
                 local_window(&window.window, region.zone)
             )?;
-            writeln!(out, "      UTC {}", utc_window(&window.window))?;
+            if !window.window.is_always() {
+                writeln!(out, "      UTC {}", utc_window(&window.window))?;
+            }
             if let Some(overlap) = &window.overlap {
                 writeln!(
                     out,
@@ -128,7 +133,7 @@ pub fn answer_text(
         (None, _) if answer.verdict() == Verdict::Blocked => {
             writeln!(
                 out,
-                "\nearliest allowed: none before the end of the election's windows"
+                "\nearliest allowed: never (a rule forbids it at all times)"
             )?;
         }
         (None, _) => {}
@@ -240,8 +245,9 @@ struct JsonBlocking<'a> {
 #[derive(Serialize)]
 struct JsonWindow<'a> {
     region: &'a str,
-    start: String,
-    end: String,
+    /// Null for a rule in force at all times.
+    start: Option<String>,
+    end: Option<String>,
     /// The part of the window that the publication that lasts may not run in.
     #[serde(skip_serializing_if = "Option::is_none")]
     overlap: Option<JsonOverlap>,
@@ -272,10 +278,11 @@ fn blocking<'a>(rulebook: &'a Rulebook, finding: &'a Finding) -> Option<JsonBloc
             .iter()
             .map(|w| {
                 let region = &rulebook.regions[w.region];
+                let [start, end] = utc_bounds(&w.window);
                 JsonWindow {
                     region: &region.id,
-                    start: utc_time(w.window.start),
-                    end: utc_time(w.window.end),
+                    start,
+                    end,
                     overlap: w.overlap.map(|o| JsonOverlap::new(&o, region.zone)),
                 }
             })

@@ -45,6 +45,10 @@ impl<'r, W: Write> ShortReport<'r, W> {
         let Violation::InsideWindow { windows, .. } = &finding.violation else {
             return text;
         };
+        // A rule in force at all times has no ends to show; its message says so.
+        if windows.iter().all(|w| w.window.is_always()) {
+            return text;
+        }
         let windows: Vec<String> = windows
             .iter()
             .map(|w| {

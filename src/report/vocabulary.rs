@@ -48,8 +48,11 @@ fn attribute_use_text(rulebook: &Rulebook, usage: &AttributeUse) -> String {
     let applies_to = describe_filter(rulebook, &usage.rule.filter);
     match (usage.tested_value, &usage.rule.body) {
         (Some(value), _) => format!("the rule applies when {}={value}", usage.key),
-        (None, RuleBody::Requires(requirement)) if requirement.first_publication_only => {
-            format!("required of {applies_to} (first publication only)")
+        (None, RuleBody::Requires(requirement)) => {
+            format!(
+                "required of {applies_to}{}",
+                super::copies_text(requirement)
+            )
         }
         (None, _) => format!("required of {applies_to}"),
     }

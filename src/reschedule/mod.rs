@@ -67,6 +67,9 @@ pub struct Plan {
     pub moves: Vec<Move>,
     /// Findings that moving cannot fix: attributes to add.
     pub unfixable: usize,
+    /// Publications that no move fixes: a rule in force at all times
+    /// forbids them.
+    pub never_allowed: usize,
 }
 
 /// The moves that fix `log`, found by checking it as `check` would (inline
@@ -115,8 +118,6 @@ struct Pending {
     from: String,
     publication: Publication<'static>,
     accepted: Vec<usize>,
-    /// The findings that moving would fix.
-    blocking: usize,
 }
 
 impl Planner<'_> {
@@ -128,8 +129,8 @@ impl Planner<'_> {
         let mut moved = publication.clone();
         let earliest = earliest_allowed_except(self.rulebook, publication, &pending.accepted);
         let Some(instant) = earliest.filter(|&at| moved.set_instant(at)) else {
-            // No start is left (a window that never ends): time cannot fix it.
-            self.plan.unfixable += pending.blocking;
+            // A rule in force at all times: no instant is allowed.
+            self.plan.never_allowed += 1;
             return;
         };
         let end = moved
@@ -161,22 +162,20 @@ impl Report for Planner<'_> {
         let Outcome::Checked(publication, findings) = outcome else {
             return Ok(());
         };
-        let blocking = findings
+        let blocked = findings
             .iter()
-            .filter(|f| matches!(f.violation, Violation::InsideWindow { .. }))
-            .count();
+            .any(|f| matches!(f.violation, Violation::InsideWindow { .. }));
         self.plan.unfixable += findings
             .iter()
             .filter(|f| matches!(f.violation, Violation::MissingAttributes(_)))
             .count();
-        if blocking > 0 {
+        if blocked {
             let span = publication.spans().timestamp;
             self.pending = Some(Pending {
                 line: line.number,
                 from: line.text[span.offset..span.end()].to_string(),
                 publication: publication.clone().into_owned(),
                 accepted: Vec::new(),
-                blocking,
             });
         }
         Ok(())

@@ -123,6 +123,8 @@ problem_kinds! {
     MisplacedField => "scrutin::rulebook::misplaced-field",
     /// `requires` with no attribute.
     EmptyRequires => "scrutin::rulebook::empty-requires",
+    /// A duration (`copies_within`) that cannot be read.
+    BadDuration => "scrutin::rulebook::bad-duration",
     /// A rule with neither `window` nor `requires`.
     NoBody => "scrutin::rulebook::no-body",
     /// A window anchor that cannot be read.

@@ -283,6 +283,29 @@ fn calendar_shift(input: &str) -> Parsed<'_, CalendarShift> {
 /// `+ 2h`, `- 30min`, `+ 1h30min`: an exact duration, in minutes.
 fn exact_shift(input: &str) -> Parsed<'_, i64> {
     let (rest, (sign, _)) = (sign, multispace0).parse(input)?;
+    let (rest, minutes) = duration(rest)?;
+    Ok((rest, sign * minutes))
+}
+
+/// A duration a rule gives (`copies_within: 24h`): `2h`, `30min`,
+/// `1h30min`, in minutes, more than none.
+pub fn parse_duration(text: &str) -> Result<i64, SyntaxError> {
+    let minutes = all_consuming(delimited(multispace0, duration, multispace0))
+        .parse(text)
+        .map(|(_, minutes)| minutes)
+        .map_err(|e| locate_err(text, e))?;
+    if minutes == 0 {
+        return Err(SyntaxError {
+            offset: 0,
+            len: text.len(),
+            message: "a duration of no time".to_string(),
+        });
+    }
+    Ok(minutes)
+}
+
+/// `2h`, `30min`, `1h30min`, in minutes.
+fn duration(rest: &str) -> Parsed<'_, i64> {
     // A unit ends at a non-letter: `1h30min` is one hour and thirty minutes.
     let unit = |word| {
         recognize((
@@ -302,10 +325,7 @@ fn exact_shift(input: &str) -> Parsed<'_, i64> {
         many1((number, unit)),
     ))
     .parse(rest)?;
-    Ok((
-        rest,
-        sign * parts.iter().map(|(n, unit)| n * unit).sum::<i64>(),
-    ))
+    Ok((rest, parts.iter().map(|(n, unit)| n * unit).sum::<i64>()))
 }
 
 /// A time of day, `HH:MM` from 00:00 to 24:00, as minutes since midnight.
@@ -520,6 +540,16 @@ mod tests {
                 .message
                 .contains("at most 200")
         );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("24h"), Ok(24 * 60));
+        assert_eq!(parse_duration(" 1h30min "), Ok(90));
+        assert_eq!(parse_duration("45m"), Ok(45));
+        for bad in ["", "24", "h", "0h", "24 hours", "-1h", "1d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -251,6 +251,10 @@ pub struct Requirement {
     pub attributes: Vec<String>,
     /// Later copies (with an earlier `first_published`) are exempt.
     pub first_publication_only: bool,
+    /// Copies published this long or longer after the first publication
+    /// (`first_published`) are exempt; the first and earlier copies are not
+    /// (Canada's s. 326(1): "within 24 hours after").
+    pub copies_within: Option<chrono::TimeDelta>,
     /// When the duty applies (the election period, from the writ): `None`
     /// for always. A publication outside these windows owes nothing.
     pub period: Option<WindowRule>,
@@ -258,9 +262,13 @@ pub struct Requirement {
 
 #[derive(Debug, Clone)]
 pub struct WindowRule {
-    /// The anchor expressions as written, for display.
+    /// The anchor expressions as written, for display (both `always` for a
+    /// rule in force at all times).
     pub start: String,
     pub end: String,
+    /// `window: always`: one window per region, `Window::ALWAYS`, which has
+    /// no ends to show or to wait for.
+    pub always: bool,
     /// Content first published before the window starts may stay online.
     pub exempt_earlier_publications: bool,
     /// One window per round and region (or per region for `per: election`).
@@ -284,6 +292,19 @@ pub struct Window {
 }
 
 impl Window {
+    /// At all times: the window of a rule that has no ends (`window:
+    /// always`). Its bounds are the first and last instants chrono can
+    /// hold, so that it contains every instant a log can write; they are
+    /// never shown, nor moved (`is_always`).
+    pub const ALWAYS: Window = Window {
+        start: DateTime::<Utc>::MIN_UTC,
+        end: DateTime::<Utc>::MAX_UTC,
+    };
+
+    pub fn is_always(&self) -> bool {
+        *self == Window::ALWAYS
+    }
+
     pub fn contains(&self, instant: DateTime<Utc>) -> bool {
         self.start <= instant && instant < self.end
     }

@@ -265,10 +265,15 @@ pub struct RawRule {
     pub help: Text,
     #[serde(default)]
     pub applies_to: RawFilter,
-    pub window: Option<Located<RawWindow>>,
+    /// When matching publications are forbidden (or, with `requires`, when
+    /// the duty holds): a window, or `always`.
+    pub window: Option<Located<RawWhen>>,
     pub requires: Option<Vec<Text>>,
     /// With `requires`: only the first publication of the content must comply.
     pub first_publication_only: Option<Located<bool>>,
+    /// With `requires`: the first publication, and copies published less
+    /// than this long after it (`24h`), must comply; later copies are exempt.
+    pub copies_within: Option<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -305,6 +310,72 @@ pub struct RawWindow {
     /// Content first published before the window starts may stay online.
     #[serde(default)]
     pub exempt_earlier_publications: bool,
+}
+
+/// A rule's `window`: `always`, or a window between two anchors.
+#[derive(Debug)]
+pub enum RawWhen {
+    /// `window: always`: at all times, with no ends.
+    Always,
+    Window(RawWindow),
+}
+
+impl RawWhen {
+    /// The window between two anchors, if it is one.
+    pub fn window(&self) -> Option<&RawWindow> {
+        match self {
+            RawWhen::Always => None,
+            RawWhen::Window(window) => Some(window),
+        }
+    }
+}
+
+/// The word that stands for a rule in force at all times.
+pub const ALWAYS: &str = "always";
+
+impl<'de> Deserialize<'de> for RawWhen {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Not an untagged enum: serde-saphyr keeps the spans of the fields
+        // read through the mapping's own accessor, and the error for a word
+        // other than `always` says what is expected.
+        struct WhenVisitor;
+        impl<'de> Visitor<'de> for WhenVisitor {
+            type Value = RawWhen;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`always` or a window `{ start: …, end: … }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<RawWhen, E> {
+                if word == ALWAYS {
+                    Ok(RawWhen::Always)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(word), &self))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawWhen, A::Error> {
+                let window =
+                    RawWindow::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawWhen::Window(window))
+            }
+        }
+        deserializer.deserialize_any(WhenVisitor)
+    }
+}
+
+/// In the JSON Schema, `always` or a window.
+impl JsonSchema for RawWhen {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "When".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "`always` (at all times, no ends) or a window between two anchors",
+            "oneOf": [
+                { "const": ALWAYS },
+                generator.subschema_for::<RawWindow>(),
+            ]
+        })
+    }
 }
 
 /// The JSON Schema of a rulebook file, for editors (`scrutin rules schema`).

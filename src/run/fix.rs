@@ -30,8 +30,12 @@ pub enum Fix {
 pub enum Note {
     /// A log was rewritten.
     Moved { file: String, publications: usize },
-    /// Findings no move fixes: attributes to add.
-    Unfixable { findings: usize },
+    /// Findings no move fixes: attributes to add, and publications a rule
+    /// in force at all times forbids.
+    Unfixable {
+        findings: usize,
+        never_allowed: usize,
+    },
 }
 
 impl fmt::Display for Note {
@@ -42,11 +46,31 @@ impl fmt::Display for Note {
                 "{file}: moved {} to the earliest instant allowed",
                 count(*publications, "publication")
             ),
-            Note::Unfixable { findings } => write!(
+            Note::Unfixable {
+                findings,
+                never_allowed: 0,
+            } => write!(
                 f,
                 "{} that time cannot fix (attributes to add)",
                 count(*findings, "finding")
             ),
+            Note::Unfixable {
+                findings,
+                never_allowed,
+            } => {
+                let to_add = findings - never_allowed;
+                let why = match to_add {
+                    0 => "forbidden at all times".to_string(),
+                    _ => format!(
+                        "{never_allowed} forbidden at all times, {to_add} with attributes to add"
+                    ),
+                };
+                write!(
+                    f,
+                    "{} that time cannot fix ({why})",
+                    count(*findings, "finding")
+                )
+            }
         }
     }
 }
@@ -116,7 +140,7 @@ pub(super) fn fix(
     for path in &paths {
         refuse_other_formats(path, how)?;
     }
-    let (rewrites, unfixable) = plan(rulebook, check, scope, &paths)?;
+    let (rewrites, (unfixable, never_allowed)) = plan(rulebook, check, scope, &paths)?;
     match fix {
         Fix::Diff => {
             for rewrite in &rewrites {
@@ -143,6 +167,7 @@ pub(super) fn fix(
     if unfixable > 0 {
         note(&Note::Unfixable {
             findings: unfixable,
+            never_allowed,
         });
     }
     Ok(match fix {
@@ -190,12 +215,13 @@ fn plan<'a>(
     check: &Check,
     scope: &Scope,
     paths: &[&'a PathBuf],
-) -> Result<(Vec<Rewrite<'a>>, usize), RunError> {
+) -> Result<(Vec<Rewrite<'a>>, (usize, usize)), RunError> {
     // Waivers are loaded apart: planning must not count as their use.
     let mut waivers = load_waivers(check, rulebook)?;
     let mut rewrites = Vec::new();
     let mut unreadable = Vec::new();
-    let mut unfixable = 0;
+    // Findings no move fixes, and of them publications forbidden at all times.
+    let mut unfixable = (0, 0);
     for path in paths {
         let name = path.display().to_string();
         let old = match std::fs::read(path) {
@@ -207,7 +233,8 @@ fn plan<'a>(
             }
         };
         let plan = reschedule::plan_with(rulebook, &name, &old, scope.clone(), &mut waivers)?;
-        unfixable += plan.unfixable;
+        unfixable.0 += plan.unfixable + plan.never_allowed;
+        unfixable.1 += plan.never_allowed;
         if !plan.moves.is_empty() {
             rewrites.push(Rewrite {
                 path,

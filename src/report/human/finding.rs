@@ -8,7 +8,9 @@ use crate::audit::LogLine;
 use crate::check::{Breach, Finding, Violation};
 use crate::publication::Publication;
 use crate::report::excerpt::display_width;
-use crate::report::{local_time, local_window, message, region_list, round_name, utc_window};
+use crate::report::{
+    AT_ALL_TIMES, local_time, local_window, message, region_list, round_name, utc_window,
+};
 use crate::rulebook::{Rulebook, Severity};
 use crate::source::{Span, escape_unsafe};
 
@@ -43,15 +45,23 @@ pub(super) fn compact_diagnostic(
                 region_list(rulebook, &regions)
             );
             let first = &windows[0];
-            let label = format!(
-                "window {}",
-                short_local_window(&first.window, rulebook.regions[first.region].zone)
-            );
-            let mut help = format!(
-                "{}; UTC {}",
-                round_name(rulebook, *round),
-                utc_window(&first.window)
-            );
+            let label = if first.window.is_always() {
+                format!("forbidden {AT_ALL_TIMES}")
+            } else {
+                format!(
+                    "window {}",
+                    short_local_window(&first.window, rulebook.regions[first.region].zone)
+                )
+            };
+            let mut help = if first.window.is_always() {
+                "the rule holds at all times, not only around the election".to_owned()
+            } else {
+                format!(
+                    "{}; UTC {}",
+                    round_name(rulebook, *round),
+                    utc_window(&first.window)
+                )
+            };
             overlap_help(rulebook, first, &mut help);
             for w in &windows[1..] {
                 let region = &rulebook.regions[w.region];
@@ -104,6 +114,10 @@ pub(super) fn compact_diagnostic(
 /// `\noverlap …; UTC […)`: the part of the window a publication that lasts
 /// went out in, for the compact help.
 fn overlap_help(rulebook: &Rulebook, breach: &Breach, help: &mut String) {
+    // Under a rule in force at all times, the whole run (in the message).
+    if breach.window.is_always() {
+        return;
+    }
     if let Some(overlap) = &breach.overlap {
         let zone = rulebook.regions[breach.region].zone;
         help.push_str(&format!(
@@ -134,6 +148,9 @@ fn fit_label(text: &str, span: Span, gutter: usize, label: usize, width: usize) 
 
 /// `[start, end)` in local time, the zone written once when both ends share it.
 fn short_local_window(window: &crate::rulebook::Window, zone: chrono_tz::Tz) -> String {
+    if window.is_always() {
+        return format!("forbidden {AT_ALL_TIMES}");
+    }
     let (start, end) = (local_time(window.start, zone), local_time(window.end, zone));
     match (start.rsplit_once(' '), end.rsplit_once(' ')) {
         (Some((start_time, start_zone)), Some((_, end_zone))) if start_zone == end_zone => {

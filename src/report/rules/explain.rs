@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::json::{JsonRule, json_rule, json_window};
 use super::{describe_filter, show_rule};
-use crate::report::{local_time, round_name, utc_window};
+use crate::report::{AT_ALL_TIMES, duration_text, local_time, round_name, utc_window};
 use crate::rulebook::{RuleBody, Rulebook, Severity, TimelineEntry, timeline};
 
 /// `explain --format json`: the rule as `rules show --format json` gives it
@@ -25,6 +25,10 @@ struct JsonExplanation<'a> {
     /// The window's anchors as written, for a window rule.
     forbidden: Option<JsonAnchors<'a>>,
     first_publication_only: Option<bool>,
+    /// A duty that binds copies published within this time of the first
+    /// (`24h`), for a `requires` rule with `copies_within`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copies_within: Option<String>,
     defined_at: String,
     adjusted: Option<JsonAdjustment<'a>>,
 }
@@ -100,6 +104,10 @@ pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
         applies_to: describe_filter(rulebook, filter),
         forbidden,
         first_publication_only,
+        copies_within: match &rule_ref.body {
+            RuleBody::Requires(requirement) => requirement.copies_within.map(duration_text),
+            RuleBody::Window(_) => None,
+        },
         defined_at: rulebook.locate(rule_ref.place),
         adjusted: rulebook
             .adjustments
@@ -139,6 +147,10 @@ pub fn explain_text(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
     writeln!(out, "\nwindows, [start, end):")?;
     for entry in windows {
         let region = &rulebook.regions[entry.region];
+        if entry.window.is_always() {
+            writeln!(out, "  {AT_ALL_TIMES} · {}", region.id)?;
+            continue;
+        }
         writeln!(
             out,
             "  {} · {}: {} → {}   UTC {}",

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::report::utc_time;
+use crate::report::{utc_bounds, utc_time};
 use crate::rulebook::{Round, Rule, RuleBody, Rulebook, Severity, Window, timeline};
 
 #[derive(Serialize)]
@@ -29,10 +29,11 @@ struct JsonTimelineEntry<'a> {
     round: Option<&'a str>,
     region: &'a str,
     rule: &'a str,
-    start: String,
-    end: String,
-    local_start: String,
-    local_end: String,
+    /// The four are null for a window in force at all times.
+    start: Option<String>,
+    end: Option<String>,
+    local_start: Option<String>,
+    local_end: Option<String>,
 }
 
 fn json_timeline(rulebook: &Rulebook) -> Vec<JsonTimelineEntry<'_>> {
@@ -40,14 +41,16 @@ fn json_timeline(rulebook: &Rulebook) -> Vec<JsonTimelineEntry<'_>> {
         .iter()
         .map(|entry| {
             let region = &rulebook.regions[entry.region];
+            let [start, end] = utc_bounds(&entry.window);
+            let [local_start, local_end] = local_rfc3339(&entry.window, region.zone);
             JsonTimelineEntry {
                 round: entry.round.map(|r| rulebook.rounds[r].id.as_str()),
                 region: &region.id,
                 rule: &rulebook.rules[entry.rule].id,
-                start: utc_time(entry.window.start),
-                end: utc_time(entry.window.end),
-                local_start: entry.window.start.with_timezone(&region.zone).to_rfc3339(),
-                local_end: entry.window.end.with_timezone(&region.zone).to_rfc3339(),
+                start,
+                end,
+                local_start,
+                local_end,
             }
         })
         .collect()
@@ -109,10 +112,11 @@ pub(super) struct JsonWindow<'a> {
     round: Option<&'a str>,
     region: &'a str,
     zone: &'a str,
-    start: String,
-    end: String,
-    local_start: String,
-    local_end: String,
+    /// The four are null for a window in force at all times.
+    start: Option<String>,
+    end: Option<String>,
+    local_start: Option<String>,
+    local_end: Option<String>,
 }
 
 pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
@@ -214,13 +218,24 @@ pub(super) fn json_window<'a>(
     window: &Window,
 ) -> JsonWindow<'a> {
     let region = &rulebook.regions[region];
+    let [start, end] = utc_bounds(window);
+    let [local_start, local_end] = local_rfc3339(window, region.zone);
     JsonWindow {
         round: round.map(|r| rulebook.rounds[r].id.as_str()),
         region: &region.id,
         zone: region.zone.name(),
-        start: utc_time(window.start),
-        end: utc_time(window.end),
-        local_start: window.start.with_timezone(&region.zone).to_rfc3339(),
-        local_end: window.end.with_timezone(&region.zone).to_rfc3339(),
+        start,
+        end,
+        local_start,
+        local_end,
     }
+}
+
+/// A window's ends in local time with their offsets (RFC 3339); none for a
+/// window in force at all times.
+fn local_rfc3339(window: &Window, zone: chrono_tz::Tz) -> [Option<String>; 2] {
+    if window.is_always() {
+        return [None, None];
+    }
+    [window.start, window.end].map(|instant| Some(instant.with_timezone(&zone).to_rfc3339()))
 }

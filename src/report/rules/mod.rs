@@ -9,7 +9,7 @@ mod json;
 
 use std::io::{self, Write};
 
-use super::{column_width, local_time, round_name, utc_window};
+use super::{column_width, copies_text, local_bounds, local_time, round_name, utc_window};
 use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, timeline};
 
 pub use explain::{explain_json, explain_text};
@@ -80,11 +80,7 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
     )?;
     match &rule.body {
         RuleBody::Requires(requirement) => {
-            let first = if requirement.first_publication_only {
-                " (first publication only)"
-            } else {
-                ""
-            };
+            let first = copies_text(requirement);
             writeln!(
                 out,
                 "    requires: {}{first}",
@@ -105,6 +101,9 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
             } else {
                 ""
             };
+            if window.always {
+                return writeln!(out, "    forbidden at all times");
+            }
             writeln!(
                 out,
                 "    forbidden from `{}` until `{}`{exemption}",
@@ -154,7 +153,7 @@ fn show_timeline(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     let local_width = column_width(
         entries.iter().flat_map(|e| {
             let zone = rulebook.regions[e.region].zone;
-            [e.window.start, e.window.end].map(|instant| local_time(instant, zone).chars().count())
+            local_bounds(&e.window, zone).map(|cell| cell.chars().count())
         }),
         "start (local)",
     );
@@ -169,14 +168,12 @@ fn show_timeline(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
                 "rule", "region", "start (local)", "end (local)"
             )?;
         }
-        let zone = rulebook.regions[entry.region].zone;
+        let [start, end] = local_bounds(&entry.window, rulebook.regions[entry.region].zone);
         writeln!(
             out,
-            "    {:<rule_width$}  {:<region_width$}  {:<local_width$}  {:<local_width$}  {}",
+            "    {:<rule_width$}  {:<region_width$}  {start:<local_width$}  {end:<local_width$}  {}",
             rulebook.rules[entry.rule].id,
             rulebook.regions[entry.region].id,
-            local_time(entry.window.start, zone),
-            local_time(entry.window.end, zone),
             utc_window(&entry.window),
         )?;
     }

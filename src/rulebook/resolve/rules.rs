@@ -166,6 +166,23 @@ fn reject_list_field(key: &Text, problems: &mut Problems) {
     }
 }
 
+/// `copies_within: 24h`, read.
+fn copies_within(text: &Text, problems: &mut Problems) -> Option<chrono::TimeDelta> {
+    match crate::rulebook::expr::parse_duration(&text.value) {
+        Ok(minutes) => Some(chrono::TimeDelta::minutes(minutes)),
+        Err(e) => {
+            problems.add_with_help(
+                ProblemKind::BadDuration,
+                text.place(),
+                format!("cannot read the duration `{}`", text.value),
+                e.message,
+                Some("a duration reads like `24h`, `30min` or `1h30min`"),
+            );
+            None
+        }
+    }
+}
+
 fn round_indices(names: &[Text], rounds: &[Round], problems: &mut Problems) -> Vec<usize> {
     names
         .iter()
@@ -200,11 +217,42 @@ fn body(
             "not a `requires` rule",
         );
     }
+    if let (Some(within), None) = (&rule.copies_within, &rule.requires) {
+        problems.add(
+            ProblemKind::MisplacedField,
+            within.place(),
+            "`copies_within` belongs to `requires` rules",
+            "not a `requires` rule",
+        );
+    }
+    if let (Some(within), Some(flag)) = (&rule.copies_within, &rule.first_publication_only)
+        && flag.value
+    {
+        problems.add_with_help(
+            ProblemKind::MisplacedField,
+            within.place(),
+            "`copies_within` and `first_publication_only` say different things",
+            "binds copies within this time",
+            Some("keep `first_publication_only: true` to exempt every later copy, or `copies_within` alone"),
+        );
+    }
+    if let (Some(window), Some(rounds)) = (&rule.window, &rule.applies_to.rounds)
+        && let RawWhen::Always = window.value
+        && rule.requires.is_none()
+    {
+        let span = rounds.first().map_or(rule.id.place(), |r| r.place());
+        problems.add(
+            ProblemKind::MisplacedField,
+            span,
+            "`rounds` cannot narrow a rule in force at all times",
+            "`window: always` has no rounds",
+        );
+    }
     if let (Some(window), Some(rounds)) = (&rule.window, &rule.applies_to.rounds)
         && window
             .value
-            .per
-            .as_ref()
+            .window()
+            .and_then(|w| w.per.as_ref())
             .is_some_and(|p| p.value == "election")
     {
         let span = rounds.first().map_or(rule.id.place(), |r| r.place());
@@ -221,7 +269,10 @@ fn body(
         }
         (window, Some(attributes)) => {
             if let Some(window) = window
-                && window.value.exempt_earlier_publications
+                && window
+                    .value
+                    .window()
+                    .is_some_and(|w| w.exempt_earlier_publications)
             {
                 problems.add(
                     ProblemKind::MisplacedField,
@@ -230,8 +281,9 @@ fn body(
                     "a duty's period exempts later copies with `first_publication_only`",
                 );
             }
-            // A duty with a period: the window says when it applies.
-            let period = match window {
+            // A duty with a period: the window says when it applies
+            // (`always` is the duty without one).
+            let period = match window.as_ref().filter(|w| w.value.window().is_some()) {
                 Some(window) => Some(window_rule(
                     window,
                     scope,
@@ -242,7 +294,9 @@ fn body(
                 None => None,
             };
             // A duty's period may be narrowed to rounds, as a window is.
-            if let (Some(rounds), None) = (&rule.applies_to.rounds, window) {
+            if let (Some(rounds), None | Some(RawWhen::Always)) =
+                (&rule.applies_to.rounds, window.as_ref().map(|w| &w.value))
+            {
                 let span = rounds.first().map_or(rule.id.place(), |r| r.place());
                 problems.add(
                     ProblemKind::MisplacedField,
@@ -268,6 +322,10 @@ fn body(
                     .first_publication_only
                     .as_ref()
                     .is_some_and(|f| f.value),
+                copies_within: rule
+                    .copies_within
+                    .as_ref()
+                    .and_then(|within| copies_within(within, problems)),
                 period,
             }))
         }
@@ -277,7 +335,9 @@ fn body(
                 rule.id.place(),
                 format!("rule `{}` has no body", rule.id.value),
                 "missing `window` or `requires`",
-                Some("add `window: {start: …, end: …}` or `requires: [attribute, …]`"),
+                Some(
+                    "add `window: {start: …, end: …}`, `window: always` or `requires: [attribute, …]`",
+                ),
             );
             None
         }

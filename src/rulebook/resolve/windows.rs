@@ -26,13 +26,16 @@ struct Written<'a> {
 }
 
 pub(super) fn window_rule(
-    window: &Located<RawWindow>,
+    window: &Located<RawWhen>,
     scope: Scope,
     election: &Election,
     sound_calendar: bool,
     problems: &mut Problems,
 ) -> Option<WindowRule> {
-    let raw = &window.value;
+    let raw = match &window.value {
+        RawWhen::Window(raw) => raw,
+        RawWhen::Always => return Some(always(scope, election, sound_calendar)),
+    };
     let per_election = match raw.per.as_ref().map(|p| p.value.as_str()) {
         None | Some("round") => false,
         Some("election") => true,
@@ -81,9 +84,37 @@ pub(super) fn window_rule(
     Some(WindowRule {
         start: raw.start.value.clone(),
         end: raw.end.value.clone(),
+        always: false,
         exempt_earlier_publications: raw.exempt_earlier_publications,
         windows,
     })
+}
+
+/// `window: always`: one window per region of the rule, with no ends and
+/// no round (rules.rs refuses `rounds` on it).
+fn always(scope: Scope, election: &Election, sound_calendar: bool) -> WindowRule {
+    let regions = scope
+        .regions
+        .unwrap_or_else(|| (0..election.regions.len()).collect());
+    let windows = if sound_calendar {
+        regions
+            .into_iter()
+            .map(|region| RegionWindow {
+                region,
+                round: None,
+                window: Window::ALWAYS,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    WindowRule {
+        start: ALWAYS.to_owned(),
+        end: ALWAYS.to_owned(),
+        always: true,
+        exempt_earlier_publications: false,
+        windows,
+    }
 }
 
 fn anchor<'a>(text: &'a Text, election: &Election, problems: &mut Problems) -> Option<Written<'a>> {
