@@ -214,7 +214,7 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
 /// for one that lasts, at any time of `[instant, end)`? Both intervals are
 /// half-open: a segment that ends exactly when a window opens does not
 /// overlap it.
-pub(crate) fn goes_out_in(publication: &Publication, window: &Window) -> bool {
+fn goes_out_in(publication: &Publication, window: &Window) -> bool {
     match publication.end() {
         None => window.contains(publication.instant()),
         Some(end) => publication.instant() < window.end && window.start < end,
