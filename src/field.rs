@@ -13,7 +13,7 @@ pub struct Field {
 
 /// The fields a publication has by name, in the order `rules vocabulary`
 /// lists them.
-pub const FIELDS: [Field; 9] = [
+pub const FIELDS: [Field; 10] = [
     Field::required("outlet", "who publishes it"),
     Field::required("kind", "what it is: one of the kinds"),
     Field::optional("channel", "how it goes out: one of the channels"),
@@ -28,6 +28,10 @@ pub const FIELDS: [Field; 9] = [
     Field::optional(
         "first_published",
         "a timestamp: when this same item, unchanged, first went out",
+    ),
+    Field::optional(
+        "end",
+        "a timestamp after the line's own: when it stops going out (a broadcast segment, an ad flight)",
     ),
 ];
 
@@ -50,5 +54,6 @@ impl Field {
 }
 
 /// Fields that hold lists or instants: rules test them with their own filters
-/// (`regions`, `tags`) or options, never as attributes.
-pub const LIST_FIELDS: [&str; 3] = ["region", "tags", "first_published"];
+/// (`regions`, `tags`) or options, or they say when a publication goes out
+/// (`end`), never as attributes.
+pub const LIST_FIELDS: [&str; 4] = ["region", "tags", "first_published", "end"];

@@ -266,6 +266,49 @@ fn the_weekend_sample_breaks_every_rule() {
     insta::assert_snapshot!("weekend-json", stdout);
 }
 
+const BROADCASTS: &str = "samples/presidential-2017-broadcasts.log";
+
+/// Publications that last: every format says when each went out inside
+/// the window, in the region's local time and in UTC.
+#[test]
+fn the_broadcasts_sample_shows_each_overlap_in_every_format() {
+    // The late show that overran by one second, line 37.
+    let local = "Sat 2017-05-06 00:00 CEST to Sat 2017-05-06 00:00:01 CEST";
+    let utc = "[2017-05-05T22:00:00Z, 2017-05-05T22:00:01Z)";
+    for format in ["human", "short", "json", "github", "junit", "sarif"] {
+        let (code, stdout) = check_sample(BROADCASTS, format);
+        assert_eq!(code, 1, "{format}");
+        if format != "human" {
+            assert!(stdout.contains(local), "{format}: {stdout}");
+        }
+        assert!(stdout.contains(utc), "{format}: {stdout}");
+        if format != "sarif" {
+            insta::assert_snapshot!(format!("broadcasts-{format}"), stdout);
+        }
+    }
+    let (_, human) = check_sample(BROADCASTS, "human");
+    assert!(
+        human.contains("overlap Sat 2017-05-06 00:00 → Sat 2017-05-06 00:00:01 CEST; UTC"),
+        "{human}"
+    );
+    let too_wide: Vec<&str> = human.lines().filter(|l| l.chars().count() > 80).collect();
+    assert!(too_wide.is_empty(), "{too_wide:#?}");
+}
+
+/// An end that is not after the timestamp, or not an instant, makes the
+/// line invalid (`scrutin::log::bad-end`), pointed at the end's value.
+#[test]
+fn an_end_not_after_the_start_is_an_invalid_line() {
+    let log = "2017-05-06T20:00:00+02:00 outlet=tf1 kind=campaign channel=tv end=2017-05-06T19:30:00+02:00\n\
+               2017-05-06T20:00:00+02:00 outlet=tf1 kind=campaign channel=tv end=\"2017-05-06 21:00\"\n";
+    let shown = [
+        pinned(&["check", "--rules", RULES, "-"], log),
+        pinned(&["check", "--rules", RULES, "--format", "short", "-"], log),
+    ]
+    .join("\n");
+    insta::assert_snapshot!("bad-end", shown);
+}
+
 #[test]
 fn the_weekend_sample_for_people() {
     let (code, stdout) = check_sample(WEEKEND, "human");

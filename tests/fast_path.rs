@@ -83,6 +83,11 @@ fn line_bytes() -> impl Strategy<Value = Vec<u8>> {
         Just("first_published=2017-05-01T00:00:00Z"),
         Just("first_published=2017-06-01T00:00:00Z"),
         Just("first_published=yesterday"),
+        Just("end=2017-05-06T00:00:00+02:00"),
+        Just("end=2017-05-07T20:00:00+02:00"),
+        Just("end=2017-05-08T00:00:00Z"),
+        Just("end=2017-05-06T09:30:00+02:00"),
+        Just("end=later"),
         Just(
             "pollster=Ipsos sponsor=\"Le Monde\" sample_size=1000 fieldwork=2017-05-01 margin_of_error=3"
         ),
@@ -143,8 +148,9 @@ fn publication_line() -> impl Strategy<Value = Vec<u8>> {
         prop::option::of(0i64..2_000_000),
         prop::collection::vec(prop::sample::select(&["leak", "x"][..]), 0..2),
         prop::bool::ANY,
+        prop::option::of(prop_oneof![1i64..600, 1i64..300_000, 1i64..20_000_000]),
     )
-        .prop_map(|(seconds, kind, regions, earlier, tags, notice)| {
+        .prop_map(|(seconds, kind, regions, earlier, tags, notice, lasting)| {
             let instant = chrono::DateTime::from_timestamp(seconds, 0).unwrap();
             let mut line = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
             write::field(&mut line, "outlet", "lemonde.fr");
@@ -166,6 +172,11 @@ fn publication_line() -> impl Strategy<Value = Vec<u8>> {
             if notice {
                 write::field(&mut line, "pollster", "Ipsos");
                 write::field(&mut line, "sponsor", "Le Monde");
+            }
+            if let Some(seconds) = lasting {
+                let end = instant + chrono::Duration::seconds(seconds);
+                let end = end.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+                write::field(&mut line, "end", &end);
             }
             line.into_bytes()
         })
@@ -212,6 +223,10 @@ fn every_shipped_rulebook_indexes_as_it_checks() {
         (
             "rules/fr/presidential-2017.yaml",
             "samples/presidential-2017-round2-weekend.log",
+        ),
+        (
+            "rules/fr/presidential-2017.yaml",
+            "samples/presidential-2017-broadcasts.log",
         ),
     ];
     for (rules, sample) in samples {
@@ -407,6 +422,7 @@ fn samples_and_a_generated_log_come_out_the_same() {
     generate::log(french(), 5_000, 3, generate::Syntax::Log, &mut generated).unwrap();
     let logs = [
         std::fs::read("samples/presidential-2017-round2-weekend.log").unwrap(),
+        std::fs::read("samples/presidential-2017-broadcasts.log").unwrap(),
         std::fs::read("samples/malformed.log").unwrap(),
         // A burst: a finding over many lines, from every chunk and thread.
         std::fs::read("samples/presidential-2017-leak-burst.log").unwrap(),

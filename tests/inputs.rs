@@ -119,6 +119,10 @@ fn json_profile(attributes: &[&str]) -> Profile {
             field: "record.first_published".to_string(),
             form: TimeForm::Rfc3339,
         }),
+        end: Some(Instant {
+            field: "record.end".to_string(),
+            form: TimeForm::Rfc3339,
+        }),
         fields,
         kind: Kind {
             from: Some(field("record.kind")),
@@ -168,6 +172,9 @@ fn to_json(line: &str, rulebook: &Rulebook) -> String {
     if let Some(first) = p.first_published() {
         put("first_published", first.to_rfc3339().into());
     }
+    if let Some(end) = p.end() {
+        put("end", end.to_rfc3339().into());
+    }
     for (key, value) in p.attributes() {
         put(key, value.into());
     }
@@ -176,10 +183,14 @@ fn to_json(line: &str, rulebook: &Rulebook) -> String {
 }
 
 /// Every sample log with findings, with its rulebook.
-const SAMPLES: [(&str, &str); 8] = [
+const SAMPLES: [(&str, &str); 9] = [
     (
         "rules/fr/presidential-2017.yaml",
         "samples/presidential-2017-round2-weekend.log",
+    ),
+    (
+        "rules/fr/presidential-2017.yaml",
+        "samples/presidential-2017-broadcasts.log",
     ),
     (
         "rules/fr/presidential-2022.yaml",
@@ -247,7 +258,7 @@ fn every_sample_as_json_lines_gives_the_log_s_findings() {
 }
 
 /// The columns of the CSV files `to_csv` writes, before the attributes.
-const CSV_COLUMNS: [&str; 10] = [
+const CSV_COLUMNS: [&str; 11] = [
     "time",
     "outlet",
     "kind",
@@ -258,13 +269,14 @@ const CSV_COLUMNS: [&str; 10] = [
     "url",
     "tags",
     "first_published",
+    "end",
 ];
 
 /// A profile for CSV files with `columns`: each is the field of its name.
 fn csv_profile(columns: &[String]) -> Profile {
     let fields = columns
         .iter()
-        .filter(|c| !matches!(c.as_str(), "time" | "kind" | "first_published"))
+        .filter(|c| !matches!(c.as_str(), "time" | "kind" | "first_published" | "end"))
         .map(|name| Mapping {
             target: name.clone(),
             from: From::Field {
@@ -284,6 +296,10 @@ fn csv_profile(columns: &[String]) -> Profile {
         },
         first_published: Some(Instant {
             field: "first_published".to_string(),
+            form: TimeForm::Rfc3339,
+        }),
+        end: Some(Instant {
+            field: "end".to_string(),
             form: TimeForm::Rfc3339,
         }),
         fields,
@@ -351,6 +367,7 @@ fn to_csv(
                     .contains(" tags=")
                     .then(|| p.tags().collect::<Vec<_>>().join(",")),
                 "first_published" => p.first_published().map(|f| f.to_rfc3339()),
+                "end" => p.end().map(|f| f.to_rfc3339()),
                 attribute => p
                     .attributes()
                     .find(|(key, _)| *key == attribute)

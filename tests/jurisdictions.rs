@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use scrutin::check::{Violation, check};
 use scrutin::publication;
 use scrutin::rulebook::{self, Rulebook};
@@ -42,7 +43,13 @@ struct Found {
     regions: Option<Vec<String>>,
     /// The attributes a requirement finding says are missing.
     missing: Option<Vec<String>>,
+    /// For a publication that lasts, the part of each region's window it
+    /// went out in, in the order of `regions`.
+    overlaps: Option<Vec<Interval>>,
 }
+
+/// `[start, end)`, as a data file writes it: `START/END`.
+type Interval = (DateTime<Utc>, DateTime<Utc>);
 
 fn load(path: &str) -> Result<Election, String> {
     let rulebook = rulebook::load(path.as_ref()).map_err(|e| format!("{e:?}"))?;
@@ -85,11 +92,16 @@ fn findings(election: &Election, line: &str) -> Result<Vec<Found>, String> {
                             .collect(),
                     ),
                     missing: None,
+                    overlaps: windows
+                        .iter()
+                        .map(|w| w.overlap.map(|o| (o.start, o.end)))
+                        .collect(),
                 },
                 Violation::MissingAttributes(missing) => Found {
                     rule,
                     regions: None,
                     missing: Some(missing),
+                    overlaps: None,
                 },
             }
         })
@@ -355,10 +367,25 @@ struct Expected {
     rule: String,
     regions: Option<Vec<String>>,
     missing: Option<Vec<String>>,
+    overlaps: Option<Vec<Interval>>,
+}
+
+/// `START/END` as two instants, as a log line writes them.
+fn interval(text: &str) -> Result<Interval, String> {
+    let instant = |t: &str| {
+        scrutin::time::parse_timestamp(t)
+            .map(|stamp| stamp.instant)
+            .map_err(|e| format!("`{t}` in `overlap`: {}", e.message))
+    };
+    let (start, end) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}`: an overlap is START/END"))?;
+    Ok((instant(start)?, instant(end)?))
 }
 
 /// `(none)`, or rule ids separated by blanks, each optionally followed by
-/// `in REGION,REGION` and/or `missing ATTRIBUTE,ATTRIBUTE`.
+/// `in REGION,REGION`, `missing ATTRIBUTE,ATTRIBUTE` and/or `overlap
+/// START/END,START/END`.
 fn parse_expectation(election: &Election, text: &str) -> Result<Vec<Expected>, String> {
     if text == "(none)" {
         return Ok(Vec::new());
@@ -370,6 +397,18 @@ fn parse_expectation(election: &Election, text: &str) -> Result<Vec<Expected>, S
     let mut words = text.split_whitespace();
     while let Some(word) = words.next() {
         match word {
+            "overlap" => {
+                let list = words
+                    .next()
+                    .ok_or("`overlap` needs a comma-separated list of START/END")?
+                    .split(',')
+                    .map(interval)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let last = expected.last_mut().ok_or("`overlap` before any rule id")?;
+                if last.overlaps.replace(list).is_some() {
+                    return Err(format!("`overlap` twice for {}", last.rule));
+                }
+            }
             "in" | "missing" => {
                 let list: Vec<String> = words
                     .next()
@@ -404,6 +443,7 @@ fn parse_expectation(election: &Election, text: &str) -> Result<Vec<Expected>, S
                     rule: id.to_string(),
                     regions: None,
                     missing: None,
+                    overlaps: None,
                 });
             }
         }
@@ -421,6 +461,7 @@ fn compare(expected: &[Expected], found: &[Found]) -> Result<(), String> {
         && expected.iter().zip(found).all(|(e, f)| {
             (e.regions.is_none() || e.regions == f.regions)
                 && (e.missing.is_none() || e.missing == f.missing)
+                && (e.overlaps.is_none() || e.overlaps == f.overlaps)
         });
     if same_details {
         return Ok(());
@@ -439,6 +480,7 @@ fn show_expected(expected: &[Expected]) -> String {
             rule: e.rule.clone(),
             regions: e.regions.clone(),
             missing: e.missing.clone(),
+            overlaps: e.overlaps.clone(),
         })
         .collect();
     show_found(&found)
@@ -459,6 +501,14 @@ fn show_found(found: &[Found]) -> String {
         }
         if let Some(missing) = &finding.missing {
             let _ = write!(text, " missing {}", missing.join(","));
+        }
+        if let Some(overlaps) = &finding.overlaps {
+            let utc = |t: &DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            let overlaps: Vec<String> = overlaps
+                .iter()
+                .map(|(start, end)| format!("{}/{}", utc(start), utc(end)))
+                .collect();
+            let _ = write!(text, " overlap {}", overlaps.join(","));
         }
     }
     format!("`{text}`")
@@ -573,6 +623,14 @@ fn wrong_regions_or_missing_attributes_are_reported() {
         "2017-05-04T10:00:00+02:00 outlet=a kind=poll pollster=Ifop sample_size=900 fieldwork=2017-05-03  =>  poll-notice missing sponsor\n",
     );
     assert_one_problem(&outcome, "inline.txt:4:", "missing sponsor,margin_of_error");
+    let outcome = run_inline(
+        "2017-05-05T23:00:00+02:00 outlet=a kind=campaign channel=tv end=2017-05-06T01:00:00+02:00  =>  campaign-silence overlap 2017-05-06T00:00:00+02:00/2017-05-06T00:30:00+02:00\n",
+    );
+    assert_one_problem(
+        &outcome,
+        "inline.txt:4:",
+        "found `campaign-silence in metropole overlap 2017-05-05T22:00:00Z/2017-05-05T23:00:00Z`",
+    );
 }
 
 #[test]
@@ -613,6 +671,14 @@ fn a_malformed_file_is_reported() {
         (
             "not-a-timestamp outlet=a kind=campaign  =>  (none)\n",
             "invalid log line",
+        ),
+        (
+            "2017-05-06T00:00:00+02:00 outlet=a kind=campaign  =>  campaign-silence overlap 2017-05-06\n",
+            "an overlap is START/END",
+        ),
+        (
+            "2017-05-06T00:00:00+02:00 outlet=a kind=campaign  =>  campaign-silence overlap a/b\n",
+            "`a` in `overlap`",
         ),
         (
             "severity leaked-documents error\n",

@@ -98,6 +98,7 @@ struct Values {
     url: Option<String>,
     tags: Vec<String>,
     first_published: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
     attributes: Vec<(String, String)>,
 }
 
@@ -115,6 +116,7 @@ fn values(p: &Publication) -> Values {
         url: owned(p.url()),
         tags: p.tags().map(str::to_string).collect(),
         first_published: p.first_published(),
+        end: p.end(),
         attributes: p
             .attributes()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -156,6 +158,10 @@ fn line_of(values: &Values) -> String {
         let first = first.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
         write::field(&mut line, "first_published", &first);
     }
+    if let Some(end) = values.end {
+        let end = end.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        write::field(&mut line, "end", &end);
+    }
     for (key, value) in &values.attributes {
         write::field(&mut line, key, value);
     }
@@ -192,11 +198,19 @@ fn values_strategy() -> impl Strategy<Value = Values> {
         (
             prop::collection::vec("[a-z]{1,8}", 0..3),
             prop::option::of(0i64..1_000_000),
+            prop::option::of(1i64..1_000_000_000_000),
         ),
         prop::collection::btree_map("x_[a-z]{1,6}", text(), 0..4),
     )
         .prop_map(
-            |(time, main, (channel, regions), (id, title, url), (tags, earlier), attributes)| {
+            |(
+                time,
+                main,
+                (channel, regions),
+                (id, title, url),
+                (tags, earlier, lasting),
+                attributes,
+            )| {
                 let instant = DateTime::<Utc>::from_timestamp(time.0, time.1).unwrap();
                 Values {
                     instant,
@@ -210,6 +224,7 @@ fn values_strategy() -> impl Strategy<Value = Values> {
                     url,
                     tags,
                     first_published: earlier.map(|s| instant - Duration::seconds(s)),
+                    end: lasting.map(|n| instant + Duration::nanoseconds(n)),
                     attributes: attributes.into_iter().collect(),
                 }
             },
@@ -269,6 +284,7 @@ fn tricky_line() -> impl Strategy<Value = String> {
         Just(" ".to_string()),
         Just(" region=".to_string()),
         Just(" first_published=".to_string()),
+        Just(" end=".to_string()),
         Just(" title=".to_string()),
         Just("\"".to_string()),
         Just("\\".to_string()),

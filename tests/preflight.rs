@@ -24,16 +24,18 @@ fn blocked(publication: &Publication) -> bool {
         .any(|f| matches!(f.violation, Violation::InsideWindow { .. }))
 }
 
-/// The answer found the slow way: a minute at a time.
-fn brute_force(publication: &Publication) -> DateTime<Utc> {
+/// The answer found the slow way: a minute at a time (moving a publication
+/// that lasts moves its end with it).
+fn brute_force(publication: &Publication) -> Option<DateTime<Utc>> {
     let mut moved = publication.clone();
     while blocked(&moved) {
-        moved.set_instant(moved.instant() + Duration::minutes(1));
+        assert!(moved.set_instant(moved.instant() + Duration::minutes(1)));
     }
-    moved.instant()
+    Some(moved.instant())
 }
 
-/// A question around one of the two 2017 weekends, on a whole minute.
+/// A question around one of the two 2017 weekends, on a whole minute; some
+/// last whole minutes, up to three days.
 fn question() -> impl Strategy<Value = Publication<'static>> {
     let kinds = prop::sample::select(vec!["campaign", "poll", "result", "news"]);
     let channels = prop::sample::select(vec!["", " channel=web", " channel=print", " channel=tv"]);
@@ -46,16 +48,24 @@ fn question() -> impl Strategy<Value = Publication<'static>> {
         channels,
         regions,
         any::<bool>(),
+        prop::option::of(1i64..(3 * 24 * 60)),
     )
-        .prop_map(|(weekend, minute, kind, channel, regions, leak)| {
+        .prop_map(|(weekend, minute, kind, channel, regions, leak, lasting)| {
             let at = weekend.parse::<DateTime<Utc>>().unwrap() + Duration::minutes(minute);
             let regions: Vec<&str> = regions
                 .iter()
                 .map(|&r| rulebook().regions[r].id.as_str())
                 .collect();
             let tags = if leak { " tags=leak" } else { "" };
+            let end = lasting.map_or_else(String::new, |minutes| {
+                let end = at + Duration::minutes(minutes);
+                format!(
+                    " end={}",
+                    end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                )
+            });
             let line = format!(
-                "{} outlet=o kind={kind}{channel}{tags} region={}",
+                "{} outlet=o kind={kind}{channel}{tags} region={}{end}",
                 at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 regions.join(",")
             );
@@ -66,10 +76,11 @@ fn question() -> impl Strategy<Value = Publication<'static>> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
-    /// Exact across overlapping windows of several rules and regions.
+    /// Exact across overlapping windows of several rules and regions, for
+    /// an instant and for a run of the same duration moved later.
     #[test]
     fn the_earliest_allowed_instant_is_the_one_a_minute_by_minute_search_finds(question in question()) {
-        prop_assert_eq!(earliest_allowed(rulebook(), &question), Some(brute_force(&question)));
+        prop_assert_eq!(earliest_allowed(rulebook(), &question), brute_force(&question));
     }
 }
 
@@ -436,6 +447,135 @@ fn what_to_add_is_told_for_when_it_may_go_out() {
     );
 }
 
+/// "May this ad run from Monday to Sunday?": the parts of the week a window
+/// covers, in local time and UTC, and the earliest start of a whole week.
+#[test]
+fn an_interval_lists_what_may_not_run_and_the_earliest_start_of_all_of_it() {
+    let week = [
+        "--kind",
+        "paid_ad",
+        "--channel",
+        "social",
+        "--at",
+        "2017-05-01T00:00:00[Europe/Paris]",
+        "--until",
+        "2017-05-08T00:00:00[Europe/Paris]",
+    ];
+    let (code, stdout, _) = preflight(&week);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.starts_with(
+            "BLOCKED: a `paid_ad` from Mon 2017-05-01 00:00 CEST to Mon 2017-05-08 00:00 CEST \
+             (UTC [2017-04-30T22:00:00Z, 2017-05-07T22:00:00Z)) in metropole"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "      may not run: Mon 2017-05-01 00:00 CEST → Mon 2017-05-08 00:00 CEST\n\
+             \x20       UTC [2017-04-30T22:00:00Z, 2017-05-07T22:00:00Z)\n"
+        ),
+        "{stdout}"
+    );
+    insta::assert_snapshot!("preflight-interval-blocked", stdout);
+    let json = preflight(&[&week[..], &["--format", "json"]].concat()).1;
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["until"], "2017-05-07T22:00:00Z");
+    assert_eq!(json["allowed_from"], "2017-05-07T22:00:00Z");
+    assert_eq!(json["allowed_until"], "2017-05-14T22:00:00Z");
+    let overlap = &json["blocking"][0]["windows"][0]["overlap"];
+    assert_eq!(overlap["start"], "2017-04-30T22:00:00Z");
+    assert_eq!(overlap["end"], "2017-05-07T22:00:00Z");
+    assert_eq!(overlap["local_start"], "2017-05-01T00:00:00+02:00");
+    assert_eq!(overlap["local_end"], "2017-05-08T00:00:00+02:00");
+}
+
+/// Half-open: a broadcast segment that ends as the silence starts may run;
+/// one second more may not, and the earliest start of the whole segment is
+/// when the silence ends.
+#[test]
+fn a_segment_that_ends_as_a_window_opens_is_allowed() {
+    let segment = |until: &str| {
+        preflight(&[
+            "--kind",
+            "campaign",
+            "--channel",
+            "tv",
+            "--at",
+            "2017-05-05T23:00:00+02:00",
+            "--until",
+            until,
+        ])
+    };
+    let (code, stdout, _) = segment("2017-05-06T00:00:00+02:00");
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains(
+            "allowed as asked; from Sat 2017-05-06 00:00 CEST a `campaign` is forbidden until \
+             Sun 2017-05-07 20:00 CEST in metropole (campaign-silence)"
+        ),
+        "{stdout}"
+    );
+    let (code, stdout, _) = segment("2017-05-06T00:00:01+02:00");
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("may not run: Sat 2017-05-06 00:00 CEST → Sat 2017-05-06 00:00:01 CEST"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "earliest start from which all of it may run: Sun 2017-05-07 20:00 CEST \
+             (2017-05-07T18:00:00Z), until Sun 2017-05-07 21:00:01 CEST (2017-05-07T19:00:01Z)"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_end_not_after_the_start_is_refused() {
+    let (code, _, stderr) = preflight(&[
+        "--kind",
+        "campaign",
+        "--at",
+        "2017-05-05T23:00:00+02:00",
+        "--until",
+        "2017-05-05T21:00:00Z",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(
+            "scrutin: --until 2017-05-05T21:00:00Z: not after the start, 2017-05-05T23:00:00+02:00"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[scrutin::option::bad-until]"), "{stderr}");
+    // With `--line`, the end is the line's own, and --until is refused.
+    let (code, _, stderr) = preflight(&[
+        "--line",
+        "2017-05-05T23:00:00+02:00 outlet=tf1 kind=campaign end=2017-05-06T01:00:00+02:00",
+        "--until",
+        "2017-05-06T01:00:00+02:00",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, stdout, _) = preflight(&[
+        "--line",
+        "2017-05-05T23:00:00+02:00 outlet=tf1 kind=campaign end=2017-05-06T01:00:00+02:00",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("BLOCKED: a `campaign` from"), "{stdout}");
+}
+
+/// An instant's answer in JSON has no `until` nor `allowed_until`: the
+/// answers written before intervals are unchanged.
+#[test]
+fn an_instant_s_answer_has_no_interval_fields() {
+    let (_, json) = poll_at("2017-05-06T09:30:00+02:00", "json");
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert!(json.get("until").is_none(), "{json}");
+    assert!(json.get("allowed_until").is_none(), "{json}");
+    assert!(json["blocking"][0]["windows"][0].get("overlap").is_none());
+}
+
 /// A rule in force at all times blocks for ever: no earliest instant, and
 /// not "after the election" either (the UK's broadcast ban on political
 /// advertising, `window: always`).
@@ -503,4 +643,51 @@ fn a_rule_in_force_at_all_times_is_never_waited_out() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
+}
+
+/// An item that lasts under a rule in force at all times: the whole run may
+/// not go out, and no start is ever allowed.
+#[test]
+fn a_run_under_a_rule_in_force_at_all_times_is_never_allowed() {
+    let args = [
+        "preflight",
+        "--rules",
+        "rules/uk/general-2024.yaml",
+        "--kind",
+        "political_ad",
+        "--channel",
+        "tv",
+        "--at",
+        "2024-07-01T20:00:00+01:00",
+        "--until",
+        "2024-07-01T20:30:00+01:00",
+    ];
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("may not run: Mon 2024-07-01 20:00 BST → Mon 2024-07-01 20:30 BST"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("earliest allowed: never (a rule forbids it at all times)"),
+        "{stdout}"
+    );
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(answer["allowed_from"].is_null(), "{answer}");
+    assert!(answer["allowed_until"].is_null(), "{answer}");
+    assert_eq!(
+        answer["blocking"][0]["windows"][0]["overlap"]["start"],
+        "2024-07-01T19:00:00Z"
+    );
 }

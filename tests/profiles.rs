@@ -319,6 +319,15 @@ fn each_mistake_is_refused_at_its_place() {
         ),
         (
             "  sponsor:",
+            "  end: { field: stop }\n  sponsor:",
+            &[(
+                "scrutin::profile::reserved-field",
+                (17, 3),
+                "`end` cannot be under `fields`",
+            )],
+        ),
+        (
+            "  sponsor:",
             "  \"spon sor\":",
             &[(
                 "scrutin::profile::bad-attribute-key",

@@ -21,6 +21,22 @@ struct Sample {
 }
 
 const SAMPLES: &[Sample] = &[
+    // Publications that last: broadcast segments, ad flights, live streams.
+    Sample {
+        rules: "rules/fr/presidential-2017.yaml",
+        log: "samples/presidential-2017-broadcasts.log",
+        publications: 19,
+        per_rule: &[
+            ("campaign-documents-on-polling-day", 1),
+            ("campaign-silence", 3),
+            ("leaked-documents", 1),
+            ("paid-political-advertising", 2),
+            ("poll-ban", 1),
+            ("poll-notice", 1),
+            ("results-embargo", 1),
+        ],
+        warnings: 1,
+    },
     Sample {
         rules: "rules/fr/presidential-2017.yaml",
         log: "samples/presidential-2017-round2-weekend.log",

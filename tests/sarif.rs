@@ -54,6 +54,7 @@ fn fix_language_patterns(value: &mut Value) -> usize {
 fn every_sample_gives_valid_sarif() {
     for sample in [
         "samples/presidential-2017-round2-weekend.log",
+        "samples/presidential-2017-broadcasts.log",
         "samples/schedule-clean.log",
         "samples/malformed.log",
     ] {

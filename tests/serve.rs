@@ -118,6 +118,37 @@ fn preflight_answers_blocked_with_the_earliest_allowed_instant() {
     assert_eq!(answer["allowed_from"], "2017-05-07T18:00:00Z");
 }
 
+/// "May this ad run from Monday to Sunday?": the part of the week the ban
+/// on paid advertising covers, and the earliest start of a whole week.
+#[test]
+fn preflight_answers_for_an_interval() {
+    let (status, body) = post(
+        "/v1/preflight",
+        "application/json",
+        r#"{"kind": "paid_ad", "at": "2017-05-01T00:00:00[Europe/Paris]", "until": "2017-05-08T00:00:00[Europe/Paris]"}"#,
+    );
+    assert_eq!(status, 200);
+    let answer = json(&body);
+    assert_eq!(answer["verdict"], "blocked");
+    assert_eq!(answer["until"], "2017-05-07T22:00:00Z");
+    let window = &answer["blocking"][0]["windows"][0];
+    assert_eq!(window["overlap"]["start"], "2017-04-30T22:00:00Z");
+    assert_eq!(window["overlap"]["local_end"], "2017-05-08T00:00:00+02:00");
+    assert_eq!(answer["allowed_from"], "2017-05-07T22:00:00Z");
+    assert_eq!(answer["allowed_until"], "2017-05-14T22:00:00Z");
+    let (status, body) = post(
+        "/v1/preflight",
+        "application/json",
+        r#"{"kind": "paid_ad", "at": "2017-05-01T00:00:00Z", "until": "2017-05-01T00:00:00Z"}"#,
+    );
+    assert_eq!(status, 400);
+    let message = json(&body)["error"].as_str().unwrap().to_string();
+    assert!(
+        message.starts_with("`until` 2017-05-01T00:00:00Z: not after the start"),
+        "{message}"
+    );
+}
+
 #[test]
 fn preflight_of_a_line_in_another_rulebook() {
     let request = r#"{"rulebook": "uk-general-2024", "line": "2024-07-04T21:00:00Z outlet=bbc kind=exit_poll"}"#;

@@ -463,3 +463,62 @@ fn a_truncated_gzip_feed_is_unreadable_where_it_stops() {
     assert_eq!(report["summary"]["invalid"], 0, "{report}");
     assert!(report["summary"]["publications"].as_u64().unwrap() > 0);
 }
+
+/// An ad report that gives each ad's delivery stop: a profile maps it to
+/// `end`, and an ad that started before the ban and ran into it is found,
+/// with the part of the ban it ran in; one that stopped as the ban began is
+/// not; a stop that is not after the start makes its record invalid
+/// (`scrutin::log::bad-end`). `convert` writes the end as `end=`.
+#[test]
+fn an_ad_report_with_delivery_stops_maps_them_to_end() {
+    let scratch = tempfile::tempdir().unwrap();
+    let profile = scratch.path().join("flights.yaml");
+    std::fs::write(
+        &profile,
+        "name: ad-flights\ninput: csv\n\
+         timestamp: { field: start, format: \"%Y-%m-%d %H:%M:%S\", zone: Europe/Paris }\n\
+         end: { field: stop, format: \"%Y-%m-%d %H:%M:%S\", zone: Europe/Paris }\n\
+         fields:\n  outlet: { value: facebook.com }\n  id: { field: id }\n\
+         kind: { value: paid_ad }\n",
+    )
+    .unwrap();
+    let csv = scratch.path().join("flights.csv");
+    std::fs::write(
+        &csv,
+        "id,start,stop\n\
+         a,2016-09-20 00:00:00,2016-10-01 00:00:00\n\
+         b,2016-09-28 09:00:00,2016-10-15 00:00:00\n\
+         c,2016-09-28 09:00:00,2016-09-28 09:00:00\n\
+         d,2016-09-28 09:00:00,\n",
+    )
+    .unwrap();
+    let run = |command: &str, format: &[&str]| {
+        Command::cargo_bin("scrutin")
+            .unwrap()
+            .args([command, "--rules", "rules/fr/presidential-2017.yaml"])
+            .args(format)
+            .arg("--profile")
+            .arg(&profile)
+            .arg(&csv)
+            .output()
+            .unwrap()
+    };
+    let output = run("check", &["--format", "json"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let violations = report["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 1, "{report:#}");
+    assert_eq!(violations[0]["id"], "b");
+    assert_eq!(violations[0]["end"], "2016-10-14T22:00:00Z");
+    let overlap = &violations[0]["window"]["overlap"];
+    assert_eq!(overlap["start"], "2016-09-30T22:00:00Z");
+    assert_eq!(overlap["local_end"], "2016-10-15T00:00:00+02:00");
+    assert_eq!(report["invalid"][0]["line"], 4);
+    assert_eq!(report["invalid"][0]["code"], "scrutin::log::bad-end");
+    // A record without a stop is an ad at its start, as before.
+    assert_eq!(report["summary"]["publications"], 3);
+    let log = String::from_utf8(run("convert", &[]).stdout).unwrap();
+    assert!(
+        log.contains("2016-09-28T07:00:00Z[Europe/Paris] outlet=facebook.com kind=paid_ad id=b region=metropole end=2016-10-14T22:00:00Z"),
+        "{log}"
+    );
+}

@@ -104,7 +104,7 @@ fn the_vocabulary_as_json() {
         .map(|f| f["key"].as_str().unwrap())
         .collect();
     assert_eq!(required, ["outlet", "kind"]);
-    assert_eq!(fields.len(), 9);
+    assert_eq!(fields.len(), 10);
 
     let attributes = json["attributes"].as_array().unwrap();
     let keys: Vec<&str> = attributes

@@ -1,7 +1,7 @@
 //! Every rule's windows, resolved once per rulebook into sorted UTC intervals
 //! per (kind, region), so that finding the rules that may apply to a
-//! publication costs a binary search per region it is received in, not a
-//! scan over all rules.
+//! publication costs a binary search per region it is received in (two for
+//! one that lasts), not a scan over all rules.
 //!
 //! The index only nominates: the rules it names are those `confirm` must
 //! try, and `confirm` alone decides. A rule it leaves out cannot apply, which
@@ -57,7 +57,8 @@ impl RuleIndex {
     }
 
     /// Puts in `rules`, in increasing order, the rules that may apply to
-    /// `publication`: those with a window open at its instant in one of its
+    /// `publication`: those with a window open while it goes out (at its
+    /// instant, or during `[instant, end)` for one that lasts) in one of its
     /// regions, and the requirements about its kind, but for those whose
     /// filter needs a key the publication does not write. False when the index
     /// cannot tell (an instant beyond the years 1677 to 2262): then every
@@ -67,12 +68,23 @@ impl RuleIndex {
         let Some(instant) = nanos_of(publication.instant()) else {
             return false;
         };
+        let end = match publication.end() {
+            Some(end) => match nanos_of(end) {
+                Some(end) => Some(end),
+                None => return false,
+            },
+            None => None,
+        };
         let kind = publication.kind_id().0;
         let keys = publication.keys();
         let possible = |rule: &&usize| self.needs[**rule] & !keys == 0;
         for &region in publication.regions() {
             let timeline = &self.timelines[kind * self.regions + region];
-            rules.extend(timeline.open_at(instant).iter().filter(possible));
+            let open = match end {
+                Some(end) => timeline.open_during(instant, end),
+                None => timeline.open_at(instant),
+            };
+            rules.extend(open.iter().filter(possible));
         }
         rules.extend(self.requirements[kind].iter().filter(possible));
         rules.sort_unstable();
@@ -172,6 +184,20 @@ impl Timeline {
         }
         let segment = after - 1;
         &self.open[self.first[segment]..self.first[segment + 1]]
+    }
+
+    /// The rules of the windows open at some time of `[start, end)`, `end`
+    /// after `start`, once for each segment it meets: the segments from the
+    /// one that holds `start` to the one that holds the last instant before
+    /// `end`, whose lists lie one after another in `open`.
+    fn open_during(&self, start: i64, end: i64) -> &[usize] {
+        // The segment before the first bound has no window open.
+        let last = self.bounds.partition_point(|&b| b < end);
+        if last == 0 {
+            return &[];
+        }
+        let first = self.bounds.partition_point(|&b| b <= start).max(1);
+        &self.open[self.first[first - 1]..self.first[last]]
     }
 }
 

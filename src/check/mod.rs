@@ -1,14 +1,16 @@
 //! Publication × rulebook → findings. No I/O and no formatting here.
 //!
 //! A publication is received in each of its regions; a window rule is broken
-//! if the publication falls inside that rule's window for any of them. The
-//! regions where it does are reported together, once per round, each with its
-//! own window.
+//! if the publication goes out inside that rule's window for any of them: at
+//! its instant, or, for a publication that lasts (a broadcast segment, an ad
+//! flight), at any time of `[instant, end)`. The regions where it does are
+//! reported together, once per round, each with its own window (and the part
+//! of it a lasting publication went out in).
 //!
 //! `confirm` is the only code that decides whether a publication breaks a
 //! rule. `check` asks it of every rule; a `Checker` asks it only of the rules
 //! its index nominates (those about the publication's kind with a window open
-//! at its instant, and the requirements about its kind): a different
+//! while it goes out, and the requirements about its kind): a different
 //! strategy, the same findings.
 
 mod aggregate;
@@ -19,7 +21,7 @@ pub use aggregate::{Aggregate, AggregateFinding, Aggregates, Contribution, LineR
 pub use scope::{Scope, ScopeError};
 
 use crate::publication::Publication;
-use crate::rulebook::{Filter, RegionWindow, Rule, RuleBody, Rulebook, Severity};
+use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, Severity, Window};
 use aggregate::BurstRules;
 use index::RuleIndex;
 
@@ -37,12 +39,25 @@ pub enum Violation {
     InsideWindow {
         /// `None` for a window that spans the whole election.
         round: Option<usize>,
-        /// The publication's regions where the window was open, in its
-        /// order, each with its own window (all contain the instant).
-        windows: Vec<RegionWindow>,
+        /// The publication's regions where the window was open while it
+        /// went out, in its order, each with its own window.
+        windows: Vec<Breach>,
     },
     /// Published without attributes the rule requires.
     MissingAttributes(Vec<String>),
+}
+
+/// A region's window that a publication went out inside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Breach {
+    /// Index into the rulebook's regions.
+    pub region: usize,
+    pub window: Window,
+    /// For a publication that lasts, the part of the window it went out
+    /// in: `[max(instant, window start), min(end, window end))`, never
+    /// empty. `None` for a publication that goes out at its instant (which
+    /// the window contains).
+    pub overlap: Option<Window>,
 }
 
 impl Finding {
@@ -142,20 +157,24 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
     }
     match &rule.body {
         RuleBody::Window(window_rule) => {
-            let instant = publication.instant();
             let mut violations: Vec<Violation> = Vec::new();
             for region in regions {
                 let open = window_rule
                     .windows
                     .iter()
-                    .filter(|w| w.region == region && w.window.contains(instant));
+                    .filter(|w| w.region == region && goes_out_in(publication, &w.window));
                 for region_window in open {
                     let exempt = window_rule.exempt_earlier_publications
                         && publication
                             .first_published()
                             .is_some_and(|first| first < region_window.window.start);
                     if !exempt {
-                        add_window(&mut violations, *region_window);
+                        let breach = Breach {
+                            region,
+                            window: region_window.window,
+                            overlap: overlap(publication, &region_window.window),
+                        };
+                        add_window(&mut violations, region_window.round, breach);
                     }
                 }
             }
@@ -180,15 +199,15 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
                 return;
             }
             // A duty with a period binds only inside it, in one of the
-            // publication's regions.
+            // publication's regions; a publication that lasts is inside it
+            // if it goes out at any time of it.
             if let Some(period) = &requirement.period {
-                let instant = publication.instant();
                 let mut regions = regions;
                 let inside = regions.any(|region| {
                     period
                         .windows
                         .iter()
-                        .any(|w| w.region == region && w.window.contains(instant))
+                        .any(|w| w.region == region && goes_out_in(publication, &w.window))
                 });
                 if !inside {
                     return;
@@ -210,19 +229,38 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
     }
 }
 
-/// A window that contains the publication, with the others of its round.
-fn add_window(violations: &mut Vec<Violation>, region_window: RegionWindow) {
+/// Does `publication` go out while `window` is open: at its instant, or,
+/// for one that lasts, at any time of `[instant, end)`? Both intervals are
+/// half-open: a segment that ends exactly when a window opens does not
+/// overlap it.
+fn goes_out_in(publication: &Publication, window: &Window) -> bool {
+    match publication.end() {
+        None => window.contains(publication.instant()),
+        Some(end) => publication.instant() < window.end && window.start < end,
+    }
+}
+
+/// The part of `window` that a publication that lasts goes out in; `None`
+/// for one that goes out at its instant. `window` must be one it goes out in.
+fn overlap(publication: &Publication, window: &Window) -> Option<Window> {
+    let end = publication.end()?;
+    Some(Window {
+        start: publication.instant().max(window.start),
+        end: end.min(window.end),
+    })
+}
+
+/// A window the publication went out inside, with the others of its round.
+fn add_window(violations: &mut Vec<Violation>, round: Option<usize>, breach: Breach) {
     let same_round = violations.iter_mut().find_map(|v| match v {
-        Violation::InsideWindow { round, windows } if *round == region_window.round => {
-            Some(windows)
-        }
+        Violation::InsideWindow { round: r, windows } if *r == round => Some(windows),
         _ => None,
     });
     match same_round {
-        Some(windows) => windows.push(region_window),
+        Some(windows) => windows.push(breach),
         None => violations.push(Violation::InsideWindow {
-            round: region_window.round,
-            windows: vec![region_window],
+            round,
+            windows: vec![breach],
         }),
     }
 }

@@ -204,6 +204,12 @@ pub(crate) struct PreflightArgs {
     /// When: an instant (2017-05-06T09:30:00+02:00, …[Europe/Paris]) or `now`.
     #[arg(long, default_value = "now")]
     pub(crate) at: String,
+    /// For an item that lasts (an ad flight, a broadcast segment): when it
+    /// stops going out, an instant after --at. The answer gives the parts of
+    /// the run that may not go out, and the earliest start from which all of
+    /// it may.
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) until: Option<String>,
     /// Who publishes it (rules may depend on it).
     #[arg(long, default_value = "preflight")]
     pub(crate) outlet: String,
@@ -211,7 +217,7 @@ pub(crate) struct PreflightArgs {
     #[arg(long = "attr", value_name = "KEY=VALUE")]
     pub(crate) attributes: Vec<String>,
     /// The whole publication as a log line, instead of the options above.
-    #[arg(long, conflicts_with_all = ["kind", "channel", "regions", "at", "outlet", "attributes"])]
+    #[arg(long, conflicts_with_all = ["kind", "channel", "regions", "at", "until", "outlet", "attributes"])]
     pub(crate) line: Option<String>,
     /// How to print the answer.
     #[arg(long, value_enum, default_value_t = ShowFormat::Human)]

@@ -254,6 +254,7 @@ fn question(args: &PreflightArgs) -> Result<Question, CliError> {
         .collect::<Result<_, _>>()?;
     Ok(Question {
         at: Some(args.at.clone()),
+        until: args.until.clone(),
         kind: args.kind.clone().unwrap_or_default(),
         channel: args.channel.clone(),
         regions: args.regions.clone(),

@@ -1,12 +1,17 @@
 //! Before publishing: may this go out now, and if not, from when?
 //!
 //! The question is a publication (kind, channel, regions, attributes) and an
-//! instant. Window rules block it; `requires` rules only list what to add,
-//! since waiting does not help them. The earliest allowed instant is found
-//! among the candidates where the answer can change: the instant asked about
-//! and the end of every window that could block it, each checked exactly with
-//! `check`, so overlapping windows of several rules and regions, and the
-//! `first_published` exemption, are all taken into account.
+//! instant, or an interval for a publication that lasts (an ad flight, a
+//! broadcast segment: "may this ad run from Monday to Sunday?"). Window rules
+//! block it; `requires` rules only list what to add, since waiting does not
+//! help them. The earliest allowed instant is found among the candidates
+//! where the answer can change: the instant asked about and the end of every
+//! window that could block it, each checked exactly with `check`, so
+//! overlapping windows of several rules and regions, and the
+//! `first_published` exemption, are all taken into account. For an interval
+//! it is the earliest start from which the whole of it may run: moved later,
+//! `[start, start + duration)` stops overlapping a window only when its start
+//! reaches the window's end, so the same candidates hold.
 //!
 //! ```
 //! use scrutin::{preflight, rulebook};
@@ -22,6 +27,19 @@
 //! assert!(!answer.allowed());
 //! // Campaign silence (L49) until the polls close in metropolitan France.
 //! assert_eq!(answer.allowed_from.unwrap().to_rfc3339(), "2017-05-07T18:00:00+00:00");
+//!
+//! // An ad flight from 1 to 8 May breaks the ban on paid advertising, which
+//! // lasts until the end of 7 May: the whole week may run from 8 May.
+//! let question = preflight::Question {
+//!     at: Some("2017-05-01T00:00:00[Europe/Paris]".into()),
+//!     until: Some("2017-05-08T00:00:00[Europe/Paris]".into()),
+//!     kind: "paid_ad".into(),
+//!     ..Default::default()
+//! };
+//! let publication = question.read(&rulebook, chrono::Utc::now()).unwrap();
+//! let answer = preflight::preflight(&rulebook, &publication);
+//! assert_eq!(answer.allowed_from.unwrap().to_rfc3339(), "2017-05-07T22:00:00+00:00");
+//! assert_eq!(answer.allowed_until.unwrap().to_rfc3339(), "2017-05-14T22:00:00+00:00");
 //! ```
 
 mod question;
@@ -43,11 +61,17 @@ pub struct Answer {
     /// `allowed_from`, when it may go out (a duty with a period may hold
     /// then and not now, or now and not then).
     pub to_add: Vec<Finding>,
-    /// When blocked, the earliest instant from which no window forbids it;
-    /// `None` when blocked by a rule in force at all times (never).
+    /// When blocked, the earliest instant from which no window forbids it
+    /// (for a publication that lasts, the earliest start from which the
+    /// whole of it may run); `None` when blocked by a rule in force at all
+    /// times (never).
     pub allowed_from: Option<DateTime<Utc>>,
+    /// For a publication that lasts, the end of the run that starts at
+    /// `allowed_from` (as long as the one asked about).
+    pub allowed_until: Option<DateTime<Utc>>,
     /// When no window blocks: windows that would block it opening within
-    /// `SOON` after the instant asked, by start.
+    /// `SOON` after the instant asked (after the end of a publication that
+    /// lasts), by start.
     pub upcoming: Vec<Upcoming>,
     /// The end of the election, when the instant asked is after it: the
     /// rulebook then says nothing useful about the publication.
@@ -118,17 +142,17 @@ pub fn preflight(rulebook: &Rulebook, publication: &Publication) -> Answer {
     } else {
         earliest_allowed(rulebook, publication)
     };
-    let to_add = match allowed_from {
-        Some(at) => {
-            let mut then = publication.clone();
-            then.set_instant(at);
-            check(rulebook, &then)
-                .into_iter()
-                .filter(|f| matches!(f.violation, Violation::MissingAttributes(_)))
-                .collect()
-        }
-        None => to_add,
+    let mut then = publication.clone();
+    let moved = allowed_from.is_some_and(|at| then.set_instant(at));
+    let to_add = if moved {
+        check(rulebook, &then)
+            .into_iter()
+            .filter(|f| matches!(f.violation, Violation::MissingAttributes(_)))
+            .collect()
+    } else {
+        to_add
     };
+    let allowed_until = if moved { then.end() } else { None };
     let upcoming = if blocking.is_empty() {
         upcoming(rulebook, publication)
     } else {
@@ -139,33 +163,42 @@ pub fn preflight(rulebook: &Rulebook, publication: &Publication) -> Answer {
         blocking,
         to_add,
         allowed_from,
+        allowed_until,
         upcoming,
         election_over,
     }
 }
 
-/// The windows opening within `SOON` after the publication's instant that
-/// would forbid it, as `check` finds it at each window's start (so filters,
-/// regions and the `first_published` exemption count exactly as they will).
+/// The windows opening within `SOON` after the publication's instant (or,
+/// for one that lasts, at its end or within `SOON` after) that would forbid
+/// it, as `check` finds it when moved to start at each window's start (so
+/// filters, regions and the `first_published` exemption count exactly as
+/// they will).
 pub fn upcoming(rulebook: &Rulebook, publication: &Publication) -> Vec<Upcoming> {
-    let horizon = publication.instant() + SOON;
+    let opens_soon = |start: DateTime<Utc>| match publication.end() {
+        // A window that opens as a run ends is next to it: worth a word.
+        Some(end) => end <= start && start - end <= SOON,
+        None => publication.instant() < start && start - publication.instant() <= SOON,
+    };
     let mut found = Vec::new();
     let mut moved = publication.clone();
     for (index, rule) in rulebook.rules.iter().enumerate() {
         let RuleBody::Window(window_rule) = &rule.body else {
             continue;
         };
-        let opening = window_rule.windows.iter().filter(|w| {
-            publication.regions().contains(&w.region)
-                && publication.instant() < w.window.start
-                && w.window.start <= horizon
-        });
+        let opening = window_rule
+            .windows
+            .iter()
+            .filter(|w| publication.regions().contains(&w.region) && opens_soon(w.window.start));
         for region_window in opening {
-            moved.set_instant(region_window.window.start);
+            if !moved.set_instant(region_window.window.start) {
+                continue;
+            }
             let forbids = check(rulebook, &moved).iter().any(|f| {
                 f.rule == index
                     && matches!(&f.violation, Violation::InsideWindow { windows, .. }
-                        if windows.contains(region_window))
+                        if windows.iter().any(|w| w.region == region_window.region
+                            && w.window == region_window.window))
             });
             if forbids {
                 found.push(Upcoming {
@@ -202,13 +235,20 @@ pub fn election_end(rulebook: &Rulebook) -> Option<DateTime<Utc>> {
 }
 
 /// The earliest instant at or after the publication's own from which no
-/// window rule forbids it; `None` if a rule in force at all times does.
+/// window rule forbids it; for a publication that lasts, the earliest start
+/// from which the whole of it may run. `None` if a rule in force at all
+/// times forbids it.
 pub fn earliest_allowed(rulebook: &Rulebook, publication: &Publication) -> Option<DateTime<Utc>> {
     earliest_allowed_except(rulebook, publication, &[])
 }
 
 /// `earliest_allowed`, with the rules at `accepted` (indices) not counting:
 /// findings of theirs were accepted on purpose, by a waiver.
+///
+/// A window `[s, e)` blocks a run of duration `d` that starts at `t` when
+/// `t < e` and `s < t + d`: for `t` in `(s - d, e)`. The starts it leaves
+/// free begin at `e`, so the earliest start is the instant asked about or
+/// the end of a window (an instant is a run of duration zero).
 pub fn earliest_allowed_except(
     rulebook: &Rulebook,
     publication: &Publication,
@@ -232,11 +272,11 @@ pub fn earliest_allowed_except(
     candidates.dedup();
     let mut moved = publication.clone();
     // After the end of the last window only a rule in force at all times
-    // still blocks.
-    candidates.into_iter().find(|&candidate| {
-        moved.set_instant(candidate);
-        !blocked(rulebook, &moved, accepted)
-    })
+    // still blocks (a run moved to a window's end cannot pass the last
+    // instant chrono holds: a log's instants end with the year 9999).
+    candidates
+        .into_iter()
+        .find(|&candidate| moved.set_instant(candidate) && !blocked(rulebook, &moved, accepted))
 }
 
 /// Does a window rule, other than those `accepted`, forbid `publication` at

@@ -23,6 +23,10 @@ use crate::time::{EXPECTED_SHAPE, parse_timestamp};
 pub struct Question {
     /// An instant (RFC 3339, or with `[Zone]`); `None` or `now` for now.
     pub at: Option<String>,
+    /// For a publication that lasts (an ad flight, a broadcast segment),
+    /// when it stops going out: an instant after `at`. `None` for a
+    /// publication that goes out at `at`.
+    pub until: Option<String>,
     pub kind: String,
     pub channel: Option<String>,
     /// Region ids; an entry may itself be a comma-separated list.
@@ -37,6 +41,7 @@ pub struct Question {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     At,
+    Until,
     Kind,
     Channel,
     Region,
@@ -46,8 +51,9 @@ pub enum Part {
 
 impl Part {
     /// Every part, in the order `docs/diagnostics.md` lists their codes.
-    pub const ALL: [Part; 5] = [
+    pub const ALL: [Part; 6] = [
         Part::At,
+        Part::Until,
         Part::Kind,
         Part::Channel,
         Part::Region,
@@ -59,6 +65,7 @@ impl Part {
     pub fn code(self) -> &'static str {
         match self {
             Part::At => "scrutin::option::bad-instant",
+            Part::Until => "scrutin::option::bad-until",
             Part::Kind => "scrutin::option::unknown-kind",
             Part::Channel => "scrutin::option::unknown-channel",
             Part::Region => "scrutin::option::unknown-region",
@@ -70,6 +77,7 @@ impl Part {
     pub fn name(self) -> &'static str {
         match self {
             Part::At => "at",
+            Part::Until => "until",
             Part::Kind => "kind",
             Part::Channel => "channel",
             Part::Region => "region",
@@ -141,6 +149,9 @@ impl QuestionError {
 /// What `--at` accepts, said the same way wherever the question comes from.
 pub const EXPECTED_AT: &str = "expected an instant such as 2017-05-06T09:30:00+02:00 or 2017-05-06T09:30:00[Europe/Paris], or now";
 
+/// What `--until` accepts.
+const EXPECTED_UNTIL: &str = "expected an instant after the start, such as 2017-05-07T09:30:00+02:00 or 2017-05-07T09:30:00[Europe/Paris]: when a publication that lasts stops going out";
+
 /// Lists of valid values longer than this are not spelled out in messages.
 const SHORT_LIST: usize = 12;
 
@@ -153,6 +164,7 @@ impl Question {
         now: DateTime<Utc>,
     ) -> Result<Publication<'static>, QuestionError> {
         self.check_parts(rulebook).map_err(QuestionError::Part)?;
+        self.check_until(now).map_err(QuestionError::Part)?;
         let line = self.to_line(now);
         match publication::read(&line, rulebook) {
             Ok(publication) => Ok(publication.into_owned()),
@@ -162,18 +174,10 @@ impl Question {
 
     fn check_parts(&self, rulebook: &Rulebook) -> Result<(), PartError> {
         if let Some(at) = self.at.as_deref().filter(|&at| at != "now") {
-            parse_timestamp(at).map_err(|e| PartError {
-                part: Part::At,
-                value: at.to_string(),
-                // A text not shaped like a timestamp at all: say so in
-                // fewer words than the expected forms that follow.
-                problem: if e.message == EXPECTED_SHAPE {
-                    "not a date and time".to_string()
-                } else {
-                    e.message
-                },
-                expected: EXPECTED_AT.to_string(),
-            })?;
+            instant(Part::At, at, EXPECTED_AT)?;
+        }
+        if let Some(until) = &self.until {
+            instant(Part::Until, until, EXPECTED_UNTIL)?;
         }
         let kinds = rulebook.kinds.iter().map(|k| k.id.as_str());
         known(rulebook, Part::Kind, &self.kind, kinds)?;
@@ -211,17 +215,48 @@ impl Question {
         Ok(())
     }
 
-    /// The question as a log line, `now` standing for an absent `at` or `now`.
-    /// Its parts are written as a log writes them, never pasted: the instant
-    /// as read (in UTC, with its zone), values quoted where they must be;
-    /// keys are checked by `check_parts`.
-    fn to_line(&self, now: DateTime<Utc>) -> String {
+    /// The instant asked about, `now` standing for an absent `at` or `now`.
+    fn start(&self, now: DateTime<Utc>) -> (DateTime<Utc>, Option<chrono_tz::Tz>) {
         let read = self
             .at
             .as_deref()
             .filter(|&at| at != "now")
             .and_then(|at| parse_timestamp(at).ok());
-        let (instant, zone) = read.map_or((now, None), |at| (at.instant, at.zone));
+        read.map_or((now, None), |at| (at.instant, at.zone))
+    }
+
+    /// `until`, if given, is after the instant asked about.
+    fn check_until(&self, now: DateTime<Utc>) -> Result<(), PartError> {
+        let Some(until) = &self.until else {
+            return Ok(());
+        };
+        let (start, _) = self.start(now);
+        let end = parse_timestamp(until).map(|stamp| stamp.instant);
+        if end.is_ok_and(|end| end <= start) {
+            // The start as the question gave it, or the instant `now` was.
+            let start = match self.at.as_deref() {
+                Some(at) if at != "now" => at.to_string(),
+                _ => format!(
+                    "now, {}",
+                    start.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                ),
+            };
+            return Err(PartError {
+                part: Part::Until,
+                value: until.clone(),
+                problem: format!("not after the start, {start}"),
+                expected: EXPECTED_UNTIL.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The question as a log line, `now` standing for an absent `at` or `now`.
+    /// Its parts are written as a log writes them, never pasted: the instant
+    /// as read (in UTC, with its zone), values quoted where they must be;
+    /// keys are checked by `check_parts`.
+    fn to_line(&self, now: DateTime<Utc>) -> String {
+        let (instant, zone) = self.start(now);
         let mut line = instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
         if let Some(zone) = zone {
             let _ = write!(line, "[{}]", zone.name());
@@ -241,8 +276,30 @@ impl Question {
         for (key, value) in &self.attributes {
             field(&mut line, key, value);
         }
+        if let Some(end) = self.until.as_deref().and_then(|u| parse_timestamp(u).ok()) {
+            let end = end
+                .instant
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            field(&mut line, "end", &end);
+        }
         line
     }
+}
+
+/// The instant `value` of `part`, or why it is none.
+fn instant(part: Part, value: &str, expected: &str) -> Result<(), PartError> {
+    parse_timestamp(value).map(|_| ()).map_err(|e| PartError {
+        part,
+        value: value.to_string(),
+        // A text not shaped like a timestamp at all: say so in fewer words
+        // than the expected forms that follow.
+        problem: if e.message == EXPECTED_SHAPE {
+            "not a date and time".to_string()
+        } else {
+            e.message
+        },
+        expected: expected.to_string(),
+    })
 }
 
 /// What a log line accepts in a key (as the reader in `publication::parse`).
@@ -288,15 +345,16 @@ mod tests {
     fn every_part_is_listed() {
         let position = |part: Part| match part {
             Part::At => 0,
-            Part::Kind => 1,
-            Part::Channel => 2,
-            Part::Region => 3,
-            Part::Attribute => 4,
+            Part::Until => 1,
+            Part::Kind => 2,
+            Part::Channel => 3,
+            Part::Region => 4,
+            Part::Attribute => 5,
         };
         for (n, part) in Part::ALL.iter().enumerate() {
             assert_eq!(position(*part), n, "{part:?}");
         }
-        assert_eq!(Part::ALL.len(), 5);
+        assert_eq!(Part::ALL.len(), 6);
     }
 
     fn rulebook() -> Rulebook {

@@ -59,6 +59,8 @@ line_error_kinds! {
     UnknownTerm => "scrutin::log::unknown-term",
     /// `first_published` is not a timestamp, or is later than the line's own.
     FirstPublished => "scrutin::log::bad-first-published",
+    /// `end` is not a timestamp, or is not after the line's own.
+    End => "scrutin::log::bad-end",
     /// A waiver directive (`# scrutin: allow …`) that cannot be read.
     Waiver => "scrutin::log::bad-waiver",
 
@@ -106,6 +108,7 @@ impl LineErrorKind {
             LineErrorKind::FirstPublished => {
                 "A first_published that is not a timestamp or is later than the line's"
             }
+            LineErrorKind::End => "An end that is not a timestamp or is not after the line's",
             LineErrorKind::Waiver => "An inline waiver directive that cannot be read",
             LineErrorKind::NotJson => "A JSON Lines line that is not JSON",
             LineErrorKind::NotAnObject => "A JSON Lines line that is not an object",

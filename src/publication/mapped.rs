@@ -48,13 +48,14 @@ pub(crate) struct Mapper<'r> {
 }
 
 /// The names of the fields a profile gives, one after another, and where
-/// each is: the fields' in the profile's order, then `kind` and
-/// `first_published`.
+/// each is: the fields' in the profile's order, then `kind`,
+/// `first_published` and `end`.
 struct Keys {
     text: String,
     fields: Vec<Range<usize>>,
     kind: Range<usize>,
     first_published: Range<usize>,
+    end: Range<usize>,
 }
 
 impl Keys {
@@ -68,11 +69,13 @@ impl Keys {
         let fields = profile.fields.iter().map(|m| add(&m.target)).collect();
         let kind = add("kind");
         let first_published = add("first_published");
+        let end = add("end");
         Keys {
             text,
             fields,
             kind,
             first_published,
+            end,
         }
     }
 }
@@ -106,18 +109,26 @@ impl<'r> Mapper<'r> {
         for (index, mapping) in profile.fields.iter().enumerate() {
             self.field(text, record, index, &mapping.from, end)?;
         }
-        if let Some(first) = &profile.first_published
-            && let Some((first, span)) = self.optional_instant(text, record, first)?
-        {
-            // `meaning` reads `first_published` as a log writes it.
-            let start = self.parts.side.len();
-            let written = first
-                .instant
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
-            self.parts.side.push_str(&written);
-            let value = Value::Side(start..self.parts.side.len());
-            let key = Value::Side(self.keys.first_published.clone());
-            push(&mut self.parts, key, value, span);
+        let instants = [
+            (
+                &profile.first_published,
+                self.keys.first_published.clone(),
+                LineErrorKind::FirstPublished,
+            ),
+            (&profile.end, self.keys.end.clone(), LineErrorKind::End),
+        ];
+        for (instant, key, mistake) in instants {
+            let Some(instant) = instant else { continue };
+            if let Some((stamp, span)) = self.optional_instant(text, record, instant, mistake)? {
+                // `meaning` reads the instant as a log writes it.
+                let start = self.parts.side.len();
+                let written = stamp
+                    .instant
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+                self.parts.side.push_str(&written);
+                let value = Value::Side(start..self.parts.side.len());
+                push(&mut self.parts, Value::Side(key), value, span);
+            }
         }
         self.kind(text, record, end)?;
         // A record of printable ASCII holds no control character: only the
@@ -169,11 +180,14 @@ impl<'r> Mapper<'r> {
         Ok((stamp, span))
     }
 
+    /// The instant in `instant`'s field, if the record has it; one that
+    /// cannot be read is a `mistake` (`first_published`'s, `end`'s).
     fn optional_instant(
         &mut self,
         text: &str,
         record: &dyn Record,
         instant: &super::profile::Instant,
+        mistake: LineErrorKind,
     ) -> Result<Option<(Timestamp, Range<usize>)>, LineError> {
         self.lookup(record, &instant.field)?;
         let Some(found) = self.found.first() else {
@@ -183,7 +197,7 @@ impl<'r> Mapper<'r> {
         let value = found.value.get(text, &self.parts.side);
         let stamp = instant.form.read(value).map_err(|e| {
             LineError::new(
-                LineErrorKind::FirstPublished,
+                mistake,
                 Span::new(written.start, written.len()),
                 format!("`{}`: {}", instant.field, e.message),
             )

@@ -1,6 +1,6 @@
 //! What a record's fields mean under a rulebook, whatever syntax they were
 //! read from: the kind, channel and regions it declares, the well-known
-//! fields, `first_published`; and every mistake, explained. The log reader
+//! fields, `first_published` and `end`; and every mistake, explained. The log reader
 //! and the readers of structured sources (through a profile) both end here,
 //! so that a record means the same in any syntax.
 
@@ -74,6 +74,18 @@ pub(crate) fn resolve(
             "first_published is later than the publication's own timestamp",
         ));
     }
+    if let Some((end, span)) = meaning.end
+        && end <= stamp.instant
+    {
+        return Err(LineError::new(
+            LineErrorKind::End,
+            span,
+            "end is not after the publication's own timestamp",
+        )
+        .with_help(
+            "a publication that lasts goes out from its timestamp until its end, which comes after it; one that goes out at an instant has no `end`",
+        ));
+    }
     parts.instant = stamp.instant;
     parts.zone = stamp.zone;
     parts.kind = kind;
@@ -83,6 +95,7 @@ pub(crate) fn resolve(
         parts.regions.push(rulebook.default_region);
     }
     parts.first_published = meaning.first_published.map(|(instant, _)| instant);
+    parts.end = meaning.end.map(|(instant, _)| instant);
     parts.known = meaning.known;
     parts.keys = seen.bits;
     parts.spans = Spans {
@@ -166,16 +179,33 @@ fn take<'l>(
         "url" => meaning.known.url = at,
         "tags" => meaning.known.tags = at,
         "first_published" => {
-            let stamp = parse_timestamp(value).map_err(|e| {
-                let span = span_in_value(text, field, e.span.offset, e.span.len);
-                let message = format!("first_published: {}", e.message);
-                LineError::new(LineErrorKind::FirstPublished, span, message)
-            })?;
-            meaning.first_published = Some((stamp.instant, value_span));
+            let instant = instant(text, field, key, value, LineErrorKind::FirstPublished)?;
+            meaning.first_published = Some((instant, value_span));
+        }
+        "end" => {
+            let instant = instant(text, field, key, value, LineErrorKind::End)?;
+            meaning.end = Some((instant, value_span));
         }
         _ => {}
     }
     Ok(())
+}
+
+/// The instant field `key` holds (`first_published`, `end`), written as a
+/// line's timestamp is; one that cannot be read is a `mistake`.
+fn instant(
+    text: &str,
+    field: &FieldAt,
+    key: &str,
+    value: &str,
+    mistake: LineErrorKind,
+) -> Result<DateTime<Utc>, LineError> {
+    parse_timestamp(value)
+        .map(|stamp| stamp.instant)
+        .map_err(|e| {
+            let span = span_in_value(text, field, e.span.offset, e.span.len);
+            LineError::new(mistake, span, format!("{key}: {}", e.message))
+        })
 }
 
 /// The keys of a record read so far, to find one given twice: a set of bits
@@ -233,6 +263,7 @@ struct Meaning {
     channel: Option<ChannelId>,
     regions_given: bool,
     first_published: Option<(DateTime<Utc>, Span)>,
+    end: Option<(DateTime<Utc>, Span)>,
 }
 
 /// The index of `value` among the rulebook's declared terms.

@@ -67,6 +67,8 @@ pub(crate) struct Parts {
     /// Indices into the rulebook's regions, in the order written, no twice.
     pub(crate) regions: Vec<usize>,
     pub(crate) first_published: Option<DateTime<Utc>>,
+    /// When it stops going out, if it lasts; always after `instant`.
+    pub(crate) end: Option<DateTime<Utc>>,
     /// Every field, in the order written.
     pub(crate) fields: Vec<FieldAt>,
     /// Text that is not in the record as it is: values that had escapes,
@@ -173,9 +175,28 @@ impl<'a> Publication<'a> {
         self.parts.instant
     }
 
-    /// Moves it to another instant (to ask what would be found then).
-    pub fn set_instant(&mut self, instant: DateTime<Utc>) {
-        self.parts.to_mut().instant = instant;
+    /// When it stops going out, if it lasts (a broadcast segment, an ad
+    /// flight): it goes out during `[instant, end)`, and `end` is after
+    /// `instant`. `None` for a publication that goes out at its instant.
+    pub fn end(&self) -> Option<DateTime<Utc>> {
+        self.parts.end
+    }
+
+    /// Moves it to another instant (to ask what would be found then), its
+    /// end with it: a publication that lasts keeps its duration. False, and
+    /// nothing moved, when its end would be past the last instant there is.
+    pub fn set_instant(&mut self, instant: DateTime<Utc>) -> bool {
+        let end = match self.parts.end {
+            Some(end) => match instant.checked_add_signed(end - self.parts.instant) {
+                Some(end) => Some(end),
+                None => return false,
+            },
+            None => None,
+        };
+        let parts = self.parts.to_mut();
+        parts.instant = instant;
+        parts.end = end;
+        true
     }
 
     /// The zone its timestamp named, if any.
@@ -254,6 +275,15 @@ impl<'a> Publication<'a> {
 
     pub fn spans(&self) -> Spans {
         self.parts.spans
+    }
+
+    /// Where the value of field `key` is written in its record (quotes
+    /// included), and the value: for `--fix`, which rewrites a lasting
+    /// publication's `end` as it rewrites its timestamp.
+    pub(crate) fn written(&self, key: &str) -> Option<(Span, &str)> {
+        let field = self.parts.fields.iter().find(|f| self.key(f) == key)?;
+        let span = Span::new(field.written.start, field.written.len());
+        Some((span, self.value(field)))
     }
 
     /// `key_bit` of every key written.

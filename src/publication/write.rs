@@ -44,6 +44,9 @@ pub fn to_line(publication: &Publication, rulebook: &Rulebook) -> String {
     if let Some(first) = publication.first_published() {
         field(&mut line, "first_published", &timestamp(first));
     }
+    if let Some(end) = publication.end() {
+        field(&mut line, "end", &timestamp(end));
+    }
     for (key, value) in publication.attributes() {
         field(&mut line, key, value);
     }

@@ -22,11 +22,11 @@ use serde::Serialize;
 
 use super::json_list::{JsonList, SpilledList, write_pretty};
 use super::json_pretty::{self, Object};
-use super::{Report, aggregate_message, finding_offset, message, utc_time};
+use super::{Report, aggregate_message, finding_offset, local_rfc3339, message, utc_time};
 use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
-use crate::check::{Aggregate, AggregateFinding, Finding, Violation};
+use crate::check::{Aggregate, AggregateFinding, Breach, Finding, Violation};
 use crate::publication::Publication;
-use crate::rulebook::{RegionWindow, RuleBody, Rulebook, Severity};
+use crate::rulebook::{RuleBody, Rulebook, Severity, Window};
 use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
 
@@ -190,6 +190,9 @@ struct JsonViolation<'a> {
     line: usize,
     column: usize,
     timestamp: String,
+    /// When a publication that lasts stops going out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<String>,
     outlet: &'a str,
     kind: &'a str,
     /// How a profile's classification decided the kind, if it did.
@@ -214,13 +217,47 @@ struct JsonWindow<'a> {
     /// `None` (null) for a window in force at all times.
     start: Option<Cow<'a, str>>,
     end: Option<Cow<'a, str>>,
+    /// The part of the window a publication that lasts went out in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overlap: Option<JsonOverlap>,
+}
+
+/// `[start, end)` in UTC, and in the region's local time (RFC 3339 with
+/// the region's offset then).
+#[derive(Serialize)]
+pub(super) struct JsonOverlap {
+    start: String,
+    end: String,
+    local_start: String,
+    local_end: String,
+}
+
+impl JsonOverlap {
+    pub(super) fn new(overlap: &Window, zone: chrono_tz::Tz) -> Self {
+        JsonOverlap {
+            start: utc_time(overlap.start),
+            end: utc_time(overlap.end),
+            local_start: local_rfc3339(overlap.start, zone),
+            local_end: local_rfc3339(overlap.end, zone),
+        }
+    }
+
+    /// Writes it as serde_json's pretty printer does, as a field of `object`.
+    pub(super) fn write_pretty(&self, object: &mut Object) {
+        object.object("overlap", |object| {
+            object.str("start", &self.start);
+            object.str("end", &self.end);
+            object.str("local_start", &self.local_start);
+            object.str("local_end", &self.local_end);
+        });
+    }
 }
 
 /// Region ids, written as a list without being collected into one.
 struct RegionIds<'a> {
     rulebook: &'a Rulebook,
     regions: &'a [usize],
-    windows: &'a [RegionWindow],
+    windows: &'a [Breach],
 }
 
 impl Serialize for RegionIds<'_> {
@@ -235,21 +272,23 @@ impl Serialize for RegionIds<'_> {
 struct JsonWindows<'a> {
     rulebook: &'a Rulebook,
     times: &'a HashMap<DateTime<Utc>, String>,
-    windows: &'a [RegionWindow],
+    windows: &'a [Breach],
 }
 
 impl<'a> JsonWindows<'a> {
-    fn window(&self, window: &RegionWindow) -> JsonWindow<'a> {
+    fn window(&self, window: &Breach) -> JsonWindow<'a> {
         let always = window.window.is_always();
         let time = |instant: DateTime<Utc>| match self.times.get(&instant) {
             _ if always => None,
             Some(text) => Some(Cow::Borrowed(text.as_str())),
             None => Some(Cow::Owned(utc_time(instant))),
         };
+        let region = &self.rulebook.regions[window.region];
         JsonWindow {
-            region: &self.rulebook.regions[window.region].id,
+            region: &region.id,
             start: time(window.window.start),
             end: time(window.window.end),
+            overlap: window.overlap.map(|o| JsonOverlap::new(&o, region.zone)),
         }
     }
 }
@@ -268,6 +307,9 @@ impl JsonViolation<'_> {
             object.str("region", window.region);
             object.optional_str("start", window.start.as_deref());
             object.optional_str("end", window.end.as_deref());
+            if let Some(overlap) = &window.overlap {
+                overlap.write_pretty(object);
+            }
         };
         let mut object = Object::open(out, depth);
         object.str("rule", self.rule);
@@ -276,6 +318,9 @@ impl JsonViolation<'_> {
         object.number("line", self.line);
         object.number("column", self.column);
         object.str("timestamp", &self.timestamp);
+        if let Some(end) = &self.end {
+            object.str("end", end);
+        }
         object.str("outlet", self.outlet);
         object.str("kind", self.kind);
         if let Some(how) = self.kind_from {
@@ -499,6 +544,7 @@ fn violation<'a>(
         line: position.0,
         column: position.1,
         timestamp: utc_time(publication.instant()),
+        end: publication.end().map(utc_time),
         outlet: publication.outlet(),
         kind: publication.kind(),
         kind_from: publication.kind_how(),
@@ -526,7 +572,6 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::rulebook::Window;
 
     fn french() -> Rulebook {
         let path = concat!(
@@ -548,22 +593,21 @@ mod tests {
         fn a_violation_is_written_as_serde_json_writes_it(
             (rule, file, outlet, kind, message) in (text(), text(), text(), text(), text()),
             (id, round, timestamp, kind_from) in (prop::option::of(text()), prop::option::of(text()), text(), prop::option::of(text())),
+            end in prop::option::of(text()),
             (line, column, depth) in (any::<usize>(), 0usize..100_000, 0usize..5),
-            (windows, regions) in (prop::collection::vec((0usize..12, 0i64..2_000_000_000), 0..3), prop::collection::vec(0usize..12, 0..3)),
+            (windows, regions) in (prop::collection::vec((0usize..12, 0i64..2_000_000_000, prop::option::of(0i64..3600)), 0..3), prop::collection::vec(0usize..12, 0..3)),
             missing in prop::collection::vec(text(), 0..3),
             (article, law, url) in (text(), text(), text()),
         ) {
             let rulebook = french();
             let times = window_times(&rulebook);
-            let windows: Vec<RegionWindow> = windows
+            let at = |seconds: i64| DateTime::from_timestamp(seconds, 0).unwrap();
+            let windows: Vec<Breach> = windows
                 .into_iter()
-                .map(|(region, start)| RegionWindow {
+                .map(|(region, start, overlap)| Breach {
                     region,
-                    round: None,
-                    window: Window {
-                        start: DateTime::from_timestamp(start, 0).unwrap(),
-                        end: DateTime::from_timestamp(start + 3600, 0).unwrap(),
-                    },
+                    window: Window { start: at(start), end: at(start + 3600) },
+                    overlap: overlap.map(|o| Window { start: at(start + o), end: at(start + 3600) }),
                 })
                 .collect();
             let windows = JsonWindows { rulebook: &rulebook, times: &times, windows: &windows };
@@ -574,6 +618,7 @@ mod tests {
                 line,
                 column,
                 timestamp,
+                end,
                 outlet: &outlet,
                 kind: &kind,
                 kind_from: kind_from.as_deref(),

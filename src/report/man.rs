@@ -133,7 +133,7 @@ fn log_format(roff: &mut Roff) {
     for paragraph in [
         "One publication per line: a timestamp, then key=value fields. Blank lines and lines starting with # are skipped.",
         "The timestamp is RFC 3339 with an offset or Z (2017-05-06T09:30:00+02:00), or a local date-time with an RFC 9557 zone (2017-05-06T09:30:00[Europe/Paris]), or both, which must agree. A local time in a daylight-saving gap is invalid; one in an overlap needs an offset.",
-        "A value is a bare word or a double-quoted string (escapes: \\\" and \\\\). Required: outlet, kind (one of the rulebook's kinds). Optional: channel, region (comma-separated region ids; default: the rulebook's default region), id, title, url, tags, first_published (when this same item, unchanged, first went out). Any other key is an attribute rules can require, such as a poll notice's pollster, sponsor, sample_size, fieldwork and margin_of_error.",
+        "A value is a bare word or a double-quoted string (escapes: \\\" and \\\\). Required: outlet, kind (one of the rulebook's kinds). Optional: channel, region (comma-separated region ids; default: the rulebook's default region), id, title, url, tags, first_published (when this same item, unchanged, first went out), end (a timestamp after the line's own: a publication that lasts, such as a broadcast segment or an ad flight, goes out until then, and breaks a window it overlaps). Any other key is an attribute rules can require, such as a poll notice's pollster, sponsor, sample_size, fieldwork and margin_of_error.",
     ] {
         roff.control("PP", []).text([roman(paragraph)]);
     }

@@ -36,7 +36,7 @@ pub use sarif::SarifReport;
 pub use short::ShortReport;
 
 pub use crate::audit::Report;
-use crate::check::{Aggregate, AggregateFinding, Finding, Violation};
+use crate::check::{Aggregate, AggregateFinding, Breach, Finding, Violation};
 use crate::publication::Publication;
 use crate::rulebook::{RuleBody, Rulebook, Window};
 use crate::source::{escape_unsafe, is_safe};
@@ -176,6 +176,13 @@ pub fn utc_time(instant: DateTime<Utc>) -> String {
     };
     text.push('Z');
     text
+}
+
+/// An instant in RFC 3339 with a zone's offset then: the local time a
+/// machine reads.
+pub fn local_rfc3339(instant: DateTime<Utc>, zone: Tz) -> String {
+    let local = instant.with_timezone(&zone);
+    local.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
 /// What is shown of a window in force at all times (`window: always`),
@@ -347,17 +354,22 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
             };
             let _ = write!(
                 text,
-                "{} ({round}): `{}` published {} in ",
+                "{} ({round}): `{}` published {}",
                 rule.title,
                 publication.kind(),
                 local_time(publication.instant(), zone),
             );
+            if let Some(end) = publication.end() {
+                let _ = write!(text, " until {}", local_time(end, zone));
+            }
+            text.push_str(" in ");
             for (n, window) in windows.iter().enumerate() {
                 if n > 0 {
                     text.push_str(", ");
                 }
                 text.push_str(&rulebook.regions[window.region].id);
             }
+            overlaps_text(rulebook, windows, &mut text);
         }
         Violation::MissingAttributes(missing) => {
             let _ = write!(
@@ -373,6 +385,33 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
         let _ = write!(text, " ({how})");
     }
     text
+}
+
+/// `, inside the window from … to … (UTC [… , …))`: when a publication that
+/// lasts went out inside each window, in its region's local time and UTC
+/// (each region named when there are several). Nothing for one that goes
+/// out at an instant, nor for a window in force at all times.
+fn overlaps_text(rulebook: &Rulebook, windows: &[Breach], text: &mut String) {
+    // Under a rule in force at all times the overlap is the whole run,
+    // which the message already gives.
+    let overlaps = windows
+        .iter()
+        .filter(|w| !w.window.is_always())
+        .filter_map(|w| w.overlap.map(|o| (w.region, o)));
+    for (n, (region, overlap)) in overlaps.enumerate() {
+        text.push_str(if n == 0 { ", inside the window" } else { "," });
+        let region = &rulebook.regions[region];
+        if windows.len() > 1 {
+            let _ = write!(text, " in {}", region.id);
+        }
+        let _ = write!(
+            text,
+            " from {} to {} (UTC {})",
+            local_time(overlap.start, region.zone),
+            local_time(overlap.end, region.zone),
+            utc_window(&overlap)
+        );
+    }
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::json::JsonOverlap;
 use super::{AT_ALL_TIMES, local_time, local_window, round_name, utc_bounds, utc_time, utc_window};
 use crate::check::{Finding, Violation};
 use crate::preflight::{Answer, Verdict, election_end};
 use crate::publication::Publication;
-use crate::rulebook::{Rulebook, Severity};
+use crate::rulebook::{Rulebook, Severity, Window};
 
 pub fn answer_text(
     rulebook: &Rulebook,
@@ -27,12 +28,29 @@ pub fn answer_text(
         Verdict::Blocked => "BLOCKED",
         Verdict::MissingNotice => "MISSING NOTICE",
     };
+    let when = match publication.end() {
+        Some(end) => {
+            let run = Window {
+                start: publication.instant(),
+                end,
+            };
+            format!(
+                "from {} to {} (UTC {})",
+                local_time(run.start, zone),
+                local_time(run.end, zone),
+                utc_window(&run)
+            )
+        }
+        None => format!(
+            "at {} ({})",
+            local_time(publication.instant(), zone),
+            utc_time(publication.instant())
+        ),
+    };
     writeln!(
         out,
-        "{verdict}: a `{}` at {} ({}) in {}",
+        "{verdict}: a `{}` {when} in {}",
         publication.kind(),
-        local_time(publication.instant(), zone),
-        utc_time(publication.instant()),
         regions.join(", ")
     )?;
     upcoming_text(rulebook, publication, answer, out)?;
@@ -64,6 +82,14 @@ pub fn answer_text(
             if !window.window.is_always() {
                 writeln!(out, "      UTC {}", utc_window(&window.window))?;
             }
+            if let Some(overlap) = &window.overlap {
+                writeln!(
+                    out,
+                    "      may not run: {}",
+                    local_window(overlap, region.zone)
+                )?;
+                writeln!(out, "        UTC {}", utc_window(overlap))?;
+            }
         }
         writeln!(
             out,
@@ -71,23 +97,46 @@ pub fn answer_text(
             textwrap::fill(&rule.help, 96).replace('\n', "\n    ")
         )?;
     }
-    if answer.verdict() == Verdict::Blocked && answer.allowed_from.is_none() {
-        writeln!(
-            out,
-            "\nearliest allowed: never (a rule forbids it at all times)"
-        )?;
-    }
-    if let Some(from) = answer.allowed_from {
-        writeln!(
-            out,
-            "\nearliest allowed: {} ({})",
-            local_time(from, zone),
-            utc_time(from)
-        )?;
-        for &region in publication.regions().iter().skip(1) {
-            let region = &rulebook.regions[region];
-            writeln!(out, "  in {}: {}", region.id, local_time(from, region.zone))?;
+    match (answer.allowed_from, answer.allowed_until) {
+        (Some(from), Some(until)) => {
+            writeln!(
+                out,
+                "\nearliest start from which all of it may run: {} ({}), until {} ({})",
+                local_time(from, zone),
+                utc_time(from),
+                local_time(until, zone),
+                utc_time(until)
+            )?;
+            for &region in publication.regions().iter().skip(1) {
+                let region = &rulebook.regions[region];
+                writeln!(
+                    out,
+                    "  in {}: {} until {}",
+                    region.id,
+                    local_time(from, region.zone),
+                    local_time(until, region.zone)
+                )?;
+            }
         }
+        (Some(from), None) => {
+            writeln!(
+                out,
+                "\nearliest allowed: {} ({})",
+                local_time(from, zone),
+                utc_time(from)
+            )?;
+            for &region in publication.regions().iter().skip(1) {
+                let region = &rulebook.regions[region];
+                writeln!(out, "  in {}: {}", region.id, local_time(from, region.zone))?;
+            }
+        }
+        (None, _) if answer.verdict() == Verdict::Blocked => {
+            writeln!(
+                out,
+                "\nearliest allowed: never (a rule forbids it at all times)"
+            )?;
+        }
+        (None, _) => {}
     }
     for finding in &answer.to_add {
         let rule = &rulebook.rules[finding.rule];
@@ -121,10 +170,13 @@ fn upcoming_text(
     answer: &Answer,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let now = match answer.verdict() {
-        Verdict::Allowed => "allowed now",
+    let lasts = publication.end().is_some();
+    let now = match (answer.verdict(), lasts) {
+        (Verdict::Allowed, false) => "allowed now",
+        (Verdict::Allowed, true) => "allowed as asked",
         // Missing attributes: no window forbids it now, but it is not allowed.
-        Verdict::MissingNotice | Verdict::Blocked => "no window forbids it now",
+        (Verdict::MissingNotice | Verdict::Blocked, false) => "no window forbids it now",
+        (Verdict::MissingNotice | Verdict::Blocked, true) => "no window forbids it as asked",
     };
     if !answer.upcoming.is_empty() {
         writeln!(out)?;
@@ -151,11 +203,18 @@ struct JsonAnswer<'a> {
     /// `verdict == "allowed"`, kept for the clients written before `verdict`.
     allowed: bool,
     at: String,
+    /// The end of the interval asked about, for a publication that lasts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<String>,
     kind: &'a str,
     regions: Vec<&'a str>,
     blocking: Vec<JsonBlocking<'a>>,
     to_add: Vec<JsonToAdd<'a>>,
     allowed_from: Option<String>,
+    /// For a publication that lasts, the end of the run from
+    /// `allowed_from` (null when it is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allowed_until: Option<Option<String>>,
     /// Windows that would forbid it opening within 48 hours (when none does now).
     upcoming: Vec<JsonUpcoming<'a>>,
     /// The instant asked is after the end of the election.
@@ -189,6 +248,9 @@ struct JsonWindow<'a> {
     /// Null for a rule in force at all times.
     start: Option<String>,
     end: Option<String>,
+    /// The part of the window that the publication that lasts may not run in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overlap: Option<JsonOverlap>,
 }
 
 #[derive(Serialize)]
@@ -215,11 +277,13 @@ fn blocking<'a>(rulebook: &'a Rulebook, finding: &'a Finding) -> Option<JsonBloc
         windows: windows
             .iter()
             .map(|w| {
+                let region = &rulebook.regions[w.region];
                 let [start, end] = utc_bounds(&w.window);
                 JsonWindow {
-                    region: &rulebook.regions[w.region].id,
+                    region: &region.id,
                     start,
                     end,
+                    overlap: w.overlap.map(|o| JsonOverlap::new(&o, region.zone)),
                 }
             })
             .collect(),
@@ -236,6 +300,7 @@ pub fn answer_json(
         verdict: answer.verdict().name(),
         allowed: answer.verdict() == Verdict::Allowed,
         at: utc_time(publication.instant()),
+        until: publication.end().map(utc_time),
         kind: publication.kind(),
         regions: publication
             .regions()
@@ -264,6 +329,9 @@ pub fn answer_json(
             })
             .collect(),
         allowed_from: answer.allowed_from.map(utc_time),
+        allowed_until: publication
+            .end()
+            .map(|_| answer.allowed_until.map(utc_time)),
         upcoming: answer
             .upcoming
             .iter()

@@ -30,6 +30,7 @@ use crate::preflight::earliest_allowed_except;
 use crate::publication::Publication;
 use crate::report::Report;
 use crate::rulebook::Rulebook;
+use crate::time::parse_timestamp;
 use crate::waiver::{Acceptance, Waivers};
 
 pub use diff::unified_diff;
@@ -41,6 +42,19 @@ pub struct Move {
     /// 1-based.
     pub line: usize,
     /// Byte offset of the timestamp in the line (after a byte-order mark).
+    pub offset: usize,
+    pub from: String,
+    pub to: String,
+    pub instant: DateTime<Utc>,
+    /// A publication that lasts moves its `end` too, keeping its duration.
+    pub end: Option<EndMove>,
+}
+
+/// The `end` of a publication that lasts, moved with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndMove {
+    /// Byte offset of the value (its quotes included) in the line, after
+    /// the timestamp's.
     pub offset: usize,
     pub from: String,
     pub to: String,
@@ -112,18 +126,32 @@ impl Planner<'_> {
             return;
         };
         let publication = &pending.publication;
-        let Some(instant) = earliest_allowed_except(self.rulebook, publication, &pending.accepted)
-        else {
+        let mut moved = publication.clone();
+        let earliest = earliest_allowed_except(self.rulebook, publication, &pending.accepted);
+        let Some(instant) = earliest.filter(|&at| moved.set_instant(at)) else {
             // A rule in force at all times: no instant is allowed.
             self.plan.never_allowed += 1;
             return;
         };
+        let end = moved
+            .end()
+            .zip(publication.written("end"))
+            .map(|(end, (span, value))| {
+                let zone = parse_timestamp(value).ok().and_then(|stamp| stamp.zone);
+                EndMove {
+                    offset: span.offset,
+                    from: publication.text()[span.offset..span.end()].to_string(),
+                    to: timestamp_like(value, end, zone),
+                    instant: end,
+                }
+            });
         self.plan.moves.push(Move {
             line: pending.line,
             offset: publication.spans().timestamp.offset,
             to: timestamp_like(&pending.from, instant, publication.zone()),
             from: pending.from,
             instant,
+            end,
         });
     }
 }
@@ -199,16 +227,27 @@ impl Plan {
             } else {
                 0
             };
-            let start = bom + next.offset;
-            let end = start + next.from.len();
-            // The line is the one the plan was made from, or it is left alone.
-            if line.get(start..end) == Some(next.from.as_bytes()) {
-                fixed.extend_from_slice(&line[..start]);
-                fixed.extend_from_slice(next.to.as_bytes());
-                fixed.extend_from_slice(&line[end..]);
-            } else {
-                fixed.extend_from_slice(line);
+            // The timestamp, and the end of a publication that lasts, which
+            // comes after it.
+            let mut edits = vec![(bom + next.offset, &next.from, &next.to)];
+            if let Some(end) = &next.end {
+                edits.push((bom + end.offset, &end.from, &end.to));
             }
+            // The line is the one the plan was made from, or it is left alone.
+            let found = edits.iter().all(|(start, from, _)| {
+                line.get(*start..start + from.len()) == Some(from.as_bytes())
+            });
+            if !found {
+                fixed.extend_from_slice(line);
+                continue;
+            }
+            let mut kept = 0;
+            for (start, from, to) in edits {
+                fixed.extend_from_slice(&line[kept..start]);
+                fixed.extend_from_slice(to.as_bytes());
+                kept = start + from.len();
+            }
+            fixed.extend_from_slice(&line[kept..]);
         }
         fixed
     }
@@ -217,6 +256,26 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A publication that lasts moves whole: its start to the earliest from
+    /// which all of it may run, its end with it, each in its own form.
+    #[test]
+    fn a_publication_that_lasts_moves_with_its_end() {
+        let rulebook = crate::rulebook::load("rules/fr/presidential-2017.yaml".as_ref()).unwrap();
+        let log = "\u{feff}2017-05-05T23:30:00+02:00 outlet=tf1 kind=campaign channel=tv end=\"2017-05-06T00:30[Europe/Paris]\" id=a\n\
+                   2017-05-05T22:00:00Z outlet=tf1 kind=campaign channel=tv end=2017-05-05T22:00:00Z\n";
+        let plan = plan(&rulebook, "x.log", log.as_bytes()).unwrap();
+        assert_eq!(plan.moves.len(), 1, "{plan:?}");
+        let fixed = String::from_utf8(plan.apply(log.as_bytes())).unwrap();
+        assert_eq!(
+            fixed.lines().next(),
+            Some(
+                "\u{feff}2017-05-07T20:00:00+02:00 outlet=tf1 kind=campaign channel=tv end=2017-05-07T21:00[Europe/Paris] id=a"
+            )
+        );
+        let second = fixed.lines().nth(1).unwrap();
+        assert_eq!(second, log.lines().nth(1).unwrap(), "an invalid line stays");
+    }
 
     #[test]
     fn every_fixed_publication_is_allowed_where_it_is_received() {

@@ -68,6 +68,7 @@ pub(super) struct PreflightRequest {
     pub(super) rulebook: Option<String>,
     line: Option<String>,
     at: Option<String>,
+    until: Option<String>,
     kind: Option<String>,
     channel: Option<String>,
     #[serde(default)]
@@ -82,6 +83,7 @@ impl PreflightRequest {
     /// kind, channel or region it does not know is a 400 naming it.
     pub(super) fn publication(self, rulebook: &Rulebook) -> Result<Publication<'static>, ApiError> {
         let parts_given = self.at.is_some()
+            || self.until.is_some()
             || self.kind.is_some()
             || self.channel.is_some()
             || !self.regions.is_empty()
@@ -98,6 +100,7 @@ impl PreflightRequest {
             (None, Some(kind)) => {
                 let question = Question {
                     at: self.at,
+                    until: self.until,
                     kind,
                     channel: self.channel,
                     regions: self.regions,
@@ -134,6 +137,7 @@ fn question_error(error: &QuestionError) -> String {
         QuestionError::Part(part_error) => {
             let field = match part_error.part {
                 Part::At => "at",
+                Part::Until => "until",
                 Part::Kind => "kind",
                 Part::Channel => "channel",
                 Part::Region => "regions",

@@ -696,6 +696,7 @@ fn an_item_through_the_mapper() {
             form: TimeForm::Rfc2822,
         },
         first_published: None,
+        end: None,
         fields: vec![
             Mapping {
                 target: "outlet".to_string(),

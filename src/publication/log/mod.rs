@@ -153,6 +153,7 @@ mod tests {
             "channel" => "web",
             "region" => "metropole",
             "first_published" => "2017-05-05T10:00:00Z",
+            "end" => "2017-05-06T10:00:00Z",
             _ => "x",
         };
         let line = FIELDS
@@ -254,6 +255,58 @@ mod tests {
         assert_eq!(e.message, "a control character (U+001B)");
         // A tab separates fields.
         assert!(read("2017-05-06T09:30:00Z\toutlet=a\tkind=news", &rulebook()).is_ok());
+    }
+
+    #[test]
+    fn a_publication_that_lasts_ends_after_it_starts() {
+        let rulebook = rulebook();
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        let p = read(
+            "2017-05-05T23:30:00+02:00 outlet=tf1 kind=campaign end=2017-05-06T00:30:00[Europe/Paris]",
+            &rulebook,
+        )
+        .unwrap();
+        assert_eq!(p.instant(), at("2017-05-05T21:30:00Z"));
+        assert_eq!(p.end(), Some(at("2017-05-05T22:30:00Z")));
+        assert_eq!(p.attributes().count(), 0, "`end` is no attribute");
+        assert_eq!(p.field("end"), None);
+        // One nanosecond is enough; quotes are read as for any value.
+        let p = read(
+            r#"2017-05-06T09:30:00Z outlet=a kind=news end="2017-05-06T09:30:00.000000001Z""#,
+            &rulebook,
+        )
+        .unwrap();
+        assert_eq!(p.end(), Some(at("2017-05-06T09:30:00.000000001Z")));
+        let p = read("2017-05-06T09:30:00Z outlet=a kind=news", &rulebook).unwrap();
+        assert_eq!(p.end(), None);
+    }
+
+    #[test]
+    fn an_end_not_after_the_start_makes_a_line_invalid() {
+        for line in [
+            "2017-05-06T09:30:00Z outlet=a kind=news end=2017-05-06T09:30:00Z",
+            "2017-05-06T09:30:00Z outlet=a kind=news end=2017-05-06T11:29:59+02:00",
+            "2017-05-06T09:30:00[Europe/Paris] outlet=a kind=news end=2017-05-06T09:00:00[Europe/Paris]",
+        ] {
+            let (at, e) = error(line);
+            assert_eq!(e.kind, LineErrorKind::End, "{line}");
+            assert_eq!(e.code(), "scrutin::log::bad-end");
+            assert!(line.ends_with(&format!("end={at}")), "{line}: {at}");
+            assert_eq!(
+                e.message,
+                "end is not after the publication's own timestamp"
+            );
+        }
+        let (at, e) = error("2017-05-06T09:30:00Z outlet=a kind=news end=2017-05-06T25:00:00Z");
+        assert_eq!(e.kind, LineErrorKind::End);
+        assert!(e.message.starts_with("end: "), "{}", e.message);
+        assert_eq!(at, "25:00:00");
+        let (at, e) = error(r#"2017-05-06T09:30:00Z outlet=a kind=news end="tomorrow""#);
+        assert_eq!((at.as_str(), e.kind), ("tomorrow", LineErrorKind::End));
+        let (_, e) = error(
+            "2017-05-06T09:30:00Z outlet=a kind=news end=2017-05-07T00:00Z end=2017-05-08T00:00Z",
+        );
+        assert_eq!(e.kind, LineErrorKind::DuplicateKey);
     }
 
     #[test]

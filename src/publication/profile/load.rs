@@ -59,6 +59,7 @@ impl Check<'_> {
         let input = raw.input.as_ref().map(|input| self.input(input));
         let timestamp = self.instant(&raw.timestamp);
         let first_published = raw.first_published.as_ref().map(|i| self.instant(i));
+        let end = raw.end.as_ref().map(|i| self.instant(i));
         let fields = self.fields(&raw.fields);
         let kind = self.kind(&raw.kind);
         if !self.problems.is_empty() {
@@ -70,6 +71,7 @@ impl Check<'_> {
             input: input.flatten(),
             timestamp: timestamp?,
             first_published: first_published.flatten(),
+            end: end.flatten(),
             fields,
             kind: kind?,
         })

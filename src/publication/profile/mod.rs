@@ -25,6 +25,9 @@
 //!   zone: Europe/Paris       #   its zone is required with a pattern, refused otherwise
 //!   overlap: earlier         #   only with a pattern: earlier | later (default: a local
 //!                            #   time that happened twice is invalid)
+//! end:                       # optional, same shape: when a publication that lasts
+//!   field: stop              # (a broadcast segment, an ad flight) stops going out
+//!   format: rfc3339
 //! fields:                    # publication field (outlet, channel, region, id, title,
 //!                            # url, tags) or attribute → where it comes from
 //!   outlet: { value: lemonde.fr }          # a constant
@@ -57,8 +60,8 @@
 //! text, kept in their order); `default` is the value when the record has
 //! no such field, or, with a `map`, when no value is in the map; `optional:
 //! true` reads a record without the field without it (else the record is
-//! invalid). `kind`, `timestamp` and `first_published` are not under
-//! `fields`: each has its own place. `outlet` must be mapped. An attribute's
+//! invalid). `kind`, `timestamp`, `first_published` and `end` are not
+//! under `fields`: each has its own place. `outlet` must be mapped. An attribute's
 //! name holds only ASCII letters, digits, `_`, `-` and `.`, and one named
 //! almost as a publication field (`outlett`, `titel`) is refused as a typo.
 //!
@@ -100,6 +103,9 @@ pub struct Profile {
     pub timestamp: Instant,
     /// Where `first_published` is, if the source has it.
     pub first_published: Option<Instant>,
+    /// Where the instant a publication stops going out is, if the source
+    /// has it.
+    pub end: Option<Instant>,
     /// Every other field of a publication (`outlet`, `channel`, `region`,
     /// `id`, `title`, `url`, `tags`, and attributes), in the order written.
     pub fields: Vec<Mapping>,

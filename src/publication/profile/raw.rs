@@ -29,6 +29,9 @@ pub(crate) struct RawProfile {
     pub(crate) timestamp: RawInstant,
     /// Where the instant the same item first went out is, if the source has it.
     pub(crate) first_published: Option<RawInstant>,
+    /// Where the instant the publication stops going out is (a broadcast
+    /// segment's end, an ad's delivery stop), if the source has it.
+    pub(crate) end: Option<RawInstant>,
     /// Each publication field (outlet, channel, region, id, title, url,
     /// tags) or attribute, and where it comes from.
     #[serde(default)]

@@ -13,7 +13,7 @@ use crate::rulebook::{ProblemKind, Rulebook};
 use crate::source::did_you_mean;
 
 /// Names under `fields` that the profile gives in a place of their own.
-const RESERVED: [(&str, &str); 3] = [
+const RESERVED: [(&str, &str); 4] = [
     (
         "kind",
         "a record's kind is given by the profile's own `kind:` (a field, a value, or classification)",
@@ -25,6 +25,10 @@ const RESERVED: [(&str, &str); 3] = [
     (
         "first_published",
         "give it as the profile's own `first_published:` (a field and its format), beside `timestamp:`",
+    ),
+    (
+        "end",
+        "give it as the profile's own `end:` (a field and its format), beside `timestamp:`",
     ),
 ];
 

@@ -5,7 +5,7 @@ use miette::LabeledSpan;
 
 use super::diagnostic::{LineDiagnostic, line_source};
 use crate::audit::LogLine;
-use crate::check::{Finding, Violation};
+use crate::check::{Breach, Finding, Violation};
 use crate::publication::Publication;
 use crate::report::excerpt::display_width;
 use crate::report::{
@@ -30,11 +30,18 @@ pub(super) fn compact_diagnostic(
         Violation::InsideWindow { round, windows } => {
             let regions: Vec<usize> = windows.iter().map(|w| w.region).collect();
             let zone = rulebook.regions[regions[0]].zone;
+            let when = match publication.end() {
+                Some(end) => format!(
+                    "from {} to {}",
+                    local_time(publication.instant(), zone),
+                    local_time(end, zone)
+                ),
+                None => format!("at {}", local_time(publication.instant(), zone)),
+            };
             let message = format!(
-                "{}: `{}` at {} in {}",
+                "{}: `{}` {when} in {}",
                 rule.id,
                 publication.kind(),
-                local_time(publication.instant(), zone),
                 region_list(rulebook, &regions)
             );
             let first = &windows[0];
@@ -55,6 +62,7 @@ pub(super) fn compact_diagnostic(
                     utc_window(&first.window)
                 )
             };
+            overlap_help(rulebook, first, &mut help);
             for w in &windows[1..] {
                 let region = &rulebook.regions[w.region];
                 help.push_str(&format!(
@@ -63,6 +71,7 @@ pub(super) fn compact_diagnostic(
                     short_local_window(&w.window, region.zone),
                     utc_window(&w.window)
                 ));
+                overlap_help(rulebook, w, &mut help);
             }
             (message, spans.timestamp, label, help)
         }
@@ -99,6 +108,23 @@ pub(super) fn compact_diagnostic(
             span,
         )],
         help: (!help.is_empty()).then_some(help),
+    }
+}
+
+/// `\noverlap …; UTC […)`: the part of the window a publication that lasts
+/// went out in, for the compact help.
+fn overlap_help(rulebook: &Rulebook, breach: &Breach, help: &mut String) {
+    // Under a rule in force at all times, the whole run (in the message).
+    if breach.window.is_always() {
+        return;
+    }
+    if let Some(overlap) = &breach.overlap {
+        let zone = rulebook.regions[breach.region].zone;
+        help.push_str(&format!(
+            "\noverlap {}; UTC {}",
+            short_local_window(overlap, zone),
+            utc_window(overlap)
+        ));
     }
 }
 
@@ -153,14 +179,19 @@ pub(super) fn finding_diagnostic(
     let (labels, window_text) = match &finding.violation {
         Violation::InsideWindow { round, windows } => {
             let zone = rulebook.regions[windows[0].region].zone;
-            let labels = vec![
-                LabeledSpan::new_primary_with_span(
-                    Some(format!(
-                        "{}: inside the window",
-                        local_time(publication.instant(), zone)
-                    )),
-                    spans.timestamp,
+            let when = match publication.end() {
+                Some(end) => format!(
+                    "{} to {}: overlaps the window",
+                    local_time(publication.instant(), zone),
+                    local_time(end, zone)
                 ),
+                None => format!(
+                    "{}: inside the window",
+                    local_time(publication.instant(), zone)
+                ),
+            };
+            let labels = vec![
+                LabeledSpan::new_primary_with_span(Some(when), spans.timestamp),
                 LabeledSpan::new_with_span(
                     Some(format!(
                         "`{}` is covered by {}",
@@ -174,8 +205,15 @@ pub(super) fn finding_diagnostic(
                 .iter()
                 .map(|w| {
                     let region = &rulebook.regions[w.region];
+                    let overlap = w.overlap.map_or_else(String::new, |o| {
+                        format!(
+                            "  overlap local {}\n  overlap UTC   {}\n",
+                            short_local_window(&o, region.zone),
+                            utc_window(&o)
+                        )
+                    });
                     format!(
-                        "window for {}, {}:\n  local {}\n  UTC   {}\n",
+                        "window for {}, {}:\n  local {}\n  UTC   {}\n{overlap}",
                         region.id,
                         round_name(rulebook, *round),
                         local_window(&w.window, region.zone),
