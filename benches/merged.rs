@@ -163,7 +163,7 @@ fn in_region(filter: &Filter, region: usize) -> bool {
 fn windows(rule: &Rule, region: usize) -> impl Iterator<Item = Window> + '_ {
     let windows = match &rule.body {
         RuleBody::Window(window_rule) => &window_rule.windows[..],
-        RuleBody::Requires(_) | RuleBody::Burst(_) => &[],
+        RuleBody::Requires(_) | RuleBody::Burst(_) | RuleBody::Balance(_) => &[],
     };
     windows
         .iter()

@@ -190,7 +190,9 @@ proptest! {
         let actual: BTreeMap<u8, (u32, i64, usize, usize)> = found
             .iter()
             .map(|f| {
-                let Aggregate::Burst { count, more_than: m, peak } = &f.what;
+                let Aggregate::Burst { count, more_than: m, peak } = &f.what else {
+                    panic!("a burst")
+                };
                 assert_eq!(*m, more_than);
                 assert_eq!(peak.end - peak.start, TimeDelta::seconds(within));
                 let account = f.group.trim_start_matches('a').parse::<u8>().unwrap();
@@ -256,4 +258,150 @@ fn items_outside_the_window_do_not_count() {
         findings(&rulebook, &log(&[at(8999), at(9000)]), 1, 1 << 20),
         []
     );
+}
+
+// --- balance ---------------------------------------------------------------
+
+/// A rulebook with one balance: durations per candidate (a, b, c), per
+/// outlet, in three daily slots of Paris time, counted in
+/// `[2017-03-25T12:00Z, 2017-03-27T12:00Z)`, across the change to summer
+/// time (Sunday 26 March, 02:00 → 03:00); a tolerance of nothing, so that
+/// every total that is not an equal share is reported with its numbers.
+fn balance_rulebook() -> Rulebook {
+    let text = r#"id: balance
+title: Balance
+jurisdiction: Testland
+kinds: { segment: Segment }
+regions: { capital: { name: Capital, zone: Europe/Paris } }
+default_region: capital
+polls: { open: "08:00", close: "20:00" }
+rounds: [{ id: r1, name: first round, vote: 2017-04-23 }]
+rules:
+  - id: balance
+    title: Balance
+    severity: warning
+    citation: { article: art. 1, law: Act, url: "https://example.org/act" }
+    help: Equal time.
+    applies_to: { kinds: [segment] }
+    balance:
+      of: duration
+      by: candidate
+      among: [a, b, c]
+      per: outlet
+      slots: ["00:00-06:00", "06:00-18:00", "18:00-24:00"]
+      tolerance: 0%
+    window:
+      per: election
+      start: 2017-03-25T12:00:00Z
+      end: 2017-03-27T12:00:00Z
+"#;
+    rulebook::parse(SourceFile::new("balance.yaml", text)).expect("a valid rulebook")
+}
+
+const BALANCE_FROM: &str = "2017-03-25T06:00:00Z";
+const SLOTS: [(u32, u32); 3] = [(0, 360), (360, 1080), (1080, 1440)];
+
+#[derive(Debug, Clone)]
+struct Segment {
+    /// Seconds after `BALANCE_FROM`, and how long.
+    start: i64,
+    seconds: i64,
+    candidate: u8,
+    outlet: u8,
+}
+
+fn segments_log(segments: &[Segment]) -> String {
+    let from: DateTime<Utc> = BALANCE_FROM.parse().unwrap();
+    let at = |s: i64| (from + TimeDelta::seconds(s)).format("%Y-%m-%dT%H:%M:%SZ");
+    segments
+        .iter()
+        .map(|s| {
+            format!(
+                "{} outlet=o{} kind=segment candidate={} end={}\n",
+                at(s.start),
+                s.outlet,
+                ["a", "b", "c", "z"][usize::from(s.candidate)],
+                at(s.start + s.seconds)
+            )
+        })
+        .collect()
+}
+
+/// Totals by (outlet, slot, candidate), second by second: each second of a
+/// segment inside the window is put in the slot its Paris wall clock reads.
+fn direct_sums(segments: &[Segment]) -> BTreeMap<(String, (u32, u32)), BTreeMap<String, i64>> {
+    use chrono::Timelike;
+    let from: DateTime<Utc> = BALANCE_FROM.parse().unwrap();
+    let window = (
+        "2017-03-25T12:00:00Z".parse::<DateTime<Utc>>().unwrap(),
+        "2017-03-27T12:00:00Z".parse::<DateTime<Utc>>().unwrap(),
+    );
+    let mut sums: BTreeMap<(String, (u32, u32)), BTreeMap<String, i64>> = BTreeMap::new();
+    for segment in segments.iter().filter(|s| s.candidate < 3) {
+        for second in segment.start..segment.start + segment.seconds {
+            let at = from + TimeDelta::seconds(second);
+            if at < window.0 || at >= window.1 {
+                continue;
+            }
+            let local = at.with_timezone(&chrono_tz::Europe::Paris);
+            let minute = local.hour() * 60 + local.minute();
+            let slot = SLOTS
+                .into_iter()
+                .find(|&(s, e)| s <= minute && minute < e)
+                .unwrap();
+            let totals = sums
+                .entry((format!("o{}", segment.outlet), slot))
+                .or_default();
+            *totals
+                .entry(["a", "b", "c"][usize::from(segment.candidate)].to_string())
+                .or_default() += 1;
+        }
+    }
+    sums
+}
+
+fn segments() -> impl Strategy<Value = Vec<Segment>> {
+    let segment = (0i64..(3 * 86_400), 1i64..(3 * 3600), 0u8..4, 0u8..2).prop_map(
+        |(start, seconds, candidate, outlet)| Segment {
+            start,
+            seconds,
+            candidate,
+            outlet,
+        },
+    );
+    prop::collection::vec(segment, 0..12)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Totals cut by slots of local time, across a change of clocks, are
+    /// the sums a second-by-second count finds; the values reported are
+    /// those whose share is not equal; a value outside `among` counts for
+    /// nothing.
+    #[test]
+    fn balance_totals_are_the_direct_sums(segments in segments(), jobs in 1usize..3) {
+        let rulebook = balance_rulebook();
+        let found = findings(&rulebook, &segments_log(&segments), jobs, 300);
+        let mut expected = Vec::new();
+        for ((outlet, slot), totals) in direct_sums(&segments) {
+            let total: i64 = totals.values().sum();
+            for candidate in ["a", "b", "c"] {
+                let amount = totals.get(candidate).copied().unwrap_or(0);
+                if total > 0 && amount * 3 != total {
+                    expected.push((outlet.clone(), slot, candidate.to_string(), amount, total));
+                }
+            }
+        }
+        let mut actual: Vec<_> = found
+            .iter()
+            .map(|f| {
+                let Aggregate::Balance(b) = &f.what else { panic!("a balance") };
+                (f.group.clone(), b.slot.unwrap(), b.value.clone(), b.amount, b.total)
+            })
+            .collect();
+        actual.sort();
+        expected.sort();
+        prop_assert_eq!(actual, expected);
+    }
 }

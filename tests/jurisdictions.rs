@@ -561,7 +561,7 @@ fn every_jurisdiction_breaks_the_rules_its_data_says() {
 /// Runs inline data under rules/fr/presidential-2017.yaml.
 fn run_inline(cases: &str) -> Outcome {
     let text = format!(
-        "# header\nrulebook rules/fr/presidential-2017.yaml\ncites url https://www.legifrance.gouv.fr/\n{cases}"
+        "# header\nrulebook rules/fr/presidential-2017.yaml\ncites url https://www.legifrance.gouv.fr/\ncites url https://lalettre.pro/\n{cases}"
     );
     run("inline.txt", &text)
 }
@@ -597,13 +597,13 @@ fn every_wrong_expectation_is_reported_at_its_line() {
     assert_eq!(outcome.problems.len(), 2, "{:#?}", outcome.problems);
     assert!(
         outcome.problems[0]
-            .starts_with("inline.txt:4: expected `campaign-silence`, found `(none)`"),
+            .starts_with("inline.txt:5: expected `campaign-silence`, found `(none)`"),
         "{}",
         outcome.problems[0]
     );
     assert!(
         outcome.problems[1]
-            .starts_with("inline.txt:5: expected `(none)`, found `campaign-silence in metropole`"),
+            .starts_with("inline.txt:6: expected `(none)`, found `campaign-silence in metropole`"),
         "{}",
         outcome.problems[1]
     );
@@ -616,19 +616,19 @@ fn wrong_regions_or_missing_attributes_are_reported() {
     );
     assert_one_problem(
         &outcome,
-        "inline.txt:4:",
+        "inline.txt:5:",
         "found `campaign-silence in metropole,guadeloupe`",
     );
     let outcome = run_inline(
         "2017-05-04T10:00:00+02:00 outlet=a kind=poll pollster=Ifop sample_size=900 fieldwork=2017-05-03  =>  poll-notice missing sponsor\n",
     );
-    assert_one_problem(&outcome, "inline.txt:4:", "missing sponsor,margin_of_error");
+    assert_one_problem(&outcome, "inline.txt:5:", "missing sponsor,margin_of_error");
     let outcome = run_inline(
         "2017-05-05T23:00:00+02:00 outlet=a kind=campaign channel=tv end=2017-05-06T01:00:00+02:00  =>  campaign-silence overlap 2017-05-06T00:00:00+02:00/2017-05-06T00:30:00+02:00\n",
     );
     assert_one_problem(
         &outcome,
-        "inline.txt:4:",
+        "inline.txt:5:",
         "found `campaign-silence in metropole overlap 2017-05-05T22:00:00Z/2017-05-05T23:00:00Z`",
     );
 }
@@ -699,7 +699,7 @@ fn a_malformed_file_is_reported() {
         let outcome = run_inline(&format!(
             "2017-05-06T00:00:00+02:00 outlet=a kind=campaign  =>  campaign-silence\n{line}"
         ));
-        assert_one_problem(&outcome, "inline.txt:5:", saying);
+        assert_one_problem(&outcome, "inline.txt:6:", saying);
     }
 }
 

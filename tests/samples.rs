@@ -21,6 +21,16 @@ struct Sample {
 }
 
 const SAMPLES: &[Sample] = &[
+    Sample {
+        rules: "rules/fr/presidential-2017.yaml",
+        log: "samples/presidential-2017-speaking-time.log",
+        publications: 28,
+        per_rule: &[
+            ("speaking-time-equality-round-1", 1),
+            ("speaking-time-equality-round-2", 2),
+        ],
+        warnings: 3,
+    },
     // Publications that last: broadcast segments, ad flights, live streams.
     Sample {
         rules: "rules/fr/presidential-2017.yaml",

@@ -1,5 +1,5 @@
-//! Rules over many publications (`burst`): no one publication breaks them,
-//! too many together do.
+//! Rules over many publications (`burst`, `balance`): no one publication
+//! breaks them, too many together do, or too much time for one candidate.
 //!
 //! Each publication a burst rule counts is a `Contribution` (its group and
 //! instant), found where the publication is checked, on any worker.
@@ -19,9 +19,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use chrono_tz::Tz;
+
 use super::{about, in_regions};
 use crate::publication::Publication;
-use crate::rulebook::{Burst, RuleBody, Rulebook, Window};
+use crate::rulebook::{Balance, Burst, Measure, RuleBody, Rulebook, Window, wall_clock};
 
 /// A publication a burst rule counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +34,25 @@ pub struct Contribution {
     /// for a publication without it, or when the rule groups all together.
     pub group: Box<str>,
     pub instant: DateTime<Utc>,
+    /// For a balance: what it adds to which total.
+    pub share: Option<Share>,
 }
 
-/// The burst rules of a rulebook, to find the contributions of each
-/// publication without looking at every rule.
+/// What a publication adds to a balance's totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Share {
+    /// The period (an index into the rule's windows), if it has some.
+    pub period: Option<usize>,
+    /// The daily slot (an index into the rule's slots), if it has some.
+    pub slot: Option<usize>,
+    /// The value of the attribute compared (the candidate).
+    pub value: Box<str>,
+    /// Seconds, or 1 for a count.
+    pub amount: i64,
+}
+
+/// The rules over many publications of a rulebook, to find the
+/// contributions of each publication without looking at every rule.
 #[derive(Debug, Clone, Default)]
 pub(super) struct BurstRules(Vec<usize>);
 
@@ -43,7 +60,12 @@ impl BurstRules {
     pub(super) fn new(rulebook: &Rulebook) -> Self {
         BurstRules(
             (0..rulebook.rules.len())
-                .filter(|&i| matches!(rulebook.rules[i].body, RuleBody::Burst(_)))
+                .filter(|&i| {
+                    matches!(
+                        rulebook.rules[i].body,
+                        RuleBody::Burst(_) | RuleBody::Balance(_)
+                    )
+                })
                 .collect(),
         )
     }
@@ -61,8 +83,15 @@ impl BurstRules {
     ) {
         for &index in &self.0 {
             let rule = &rulebook.rules[index];
-            let RuleBody::Burst(burst) = &rule.body else {
-                continue;
+            let burst = match &rule.body {
+                RuleBody::Burst(burst) => burst,
+                RuleBody::Balance(balance) => {
+                    if about(&rule.filter, publication) {
+                        shares(rulebook, index, balance, publication, out);
+                    }
+                    continue;
+                }
+                _ => continue,
             };
             if !about(&rule.filter, publication) || !counted(burst, rule, publication) {
                 continue;
@@ -73,6 +102,7 @@ impl BurstRules {
                     rule: index,
                     group: group.into(),
                     instant,
+                    share: None,
                 });
             };
             match burst.per.as_deref() {
@@ -91,6 +121,129 @@ impl BurstRules {
             }
         }
     }
+}
+
+/// What a publication adds to a balance: per period it meets (in each of
+/// its regions the rule is about), per daily slot, the time it lasts there
+/// (or 1, counted in the slot of its instant).
+fn shares(
+    rulebook: &Rulebook,
+    rule: usize,
+    balance: &Balance,
+    publication: &Publication,
+    out: &mut Vec<Contribution>,
+) {
+    let Some(value) = publication
+        .field(&balance.by)
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return;
+    };
+    if balance
+        .among
+        .as_ref()
+        .is_some_and(|among| !among.iter().any(|a| a == value))
+    {
+        return;
+    }
+    let start = publication.instant();
+    let run = match (balance.of, publication.end()) {
+        (Measure::Duration, Some(end)) => Window { start, end },
+        // Without an end, a duration adds nothing.
+        (Measure::Duration, None) => return,
+        (Measure::Count, _) => Window {
+            start,
+            end: start + TimeDelta::nanoseconds(1),
+        },
+    };
+    let filter = &rulebook.rules[rule].filter;
+    let group: Box<str> = balance
+        .per
+        .as_deref()
+        .map_or("", |field| publication.field(field).unwrap_or(""))
+        .into();
+    let mut add = |period: Option<usize>, zone: Tz, within: Window| {
+        for (slot, amount) in by_slot(balance, zone, within) {
+            out.push(Contribution {
+                rule,
+                group: group.clone(),
+                instant: start,
+                share: Some(Share {
+                    period,
+                    slot,
+                    value: value.into(),
+                    amount: match balance.of {
+                        Measure::Duration => amount,
+                        Measure::Count => 1,
+                    },
+                }),
+            });
+        }
+    };
+    for &region in publication.regions() {
+        if !in_regions(filter, region) {
+            continue;
+        }
+        let zone = rulebook.regions[region].zone;
+        match &balance.window {
+            None => {
+                add(None, zone, run);
+                // One period: the publication counts once, whatever its regions.
+                return;
+            }
+            Some(window) => {
+                for (index, w) in window.windows.iter().enumerate() {
+                    let meets =
+                        w.region == region && run.start < w.window.end && w.window.start < run.end;
+                    if meets {
+                        let within = Window {
+                            start: run.start.max(w.window.start),
+                            end: run.end.min(w.window.end),
+                        };
+                        add(Some(index), zone, within);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `within` cut by the balance's daily slots in `zone`: each slot it meets,
+/// and the whole seconds it spends there (a count's instant: in one slot).
+fn by_slot(balance: &Balance, zone: Tz, within: Window) -> Vec<(Option<usize>, i64)> {
+    let seconds = |w: Window| (w.end - w.start).num_seconds();
+    if balance.slots.is_empty() {
+        return vec![(None, seconds(within))];
+    }
+    let mut parts = Vec::new();
+    let first = within.start.with_timezone(&zone).date_naive().pred_opt();
+    let last = within.end.with_timezone(&zone).date_naive();
+    let Some(mut day) = first else {
+        return parts;
+    };
+    while day <= last {
+        for (index, &(from, to)) in balance.slots.iter().enumerate() {
+            let (Some(start), Some(end)) = (wall_clock(zone, day, from), wall_clock(zone, day, to))
+            else {
+                continue;
+            };
+            let (start, end) = (start.max(within.start), end.min(within.end));
+            if start < end {
+                parts.push((Some(index), seconds(Window { start, end })));
+            }
+        }
+        let Some(next) = day.succ_opt() else { break };
+        day = next;
+    }
+    // A slot met on two days counts once, its seconds added.
+    let mut merged: Vec<(Option<usize>, i64)> = Vec::new();
+    for (slot, amount) in parts {
+        match merged.iter_mut().find(|(s, _)| *s == slot) {
+            Some((_, total)) => *total += amount,
+            None => merged.push((slot, amount)),
+        }
+    }
+    merged
 }
 
 /// Is the publication received in one of the rule's regions, inside its
@@ -135,6 +288,23 @@ pub struct Aggregates {
     files: Vec<String>,
     /// By rule index, then group: the seconds counted, in order.
     counts: BTreeMap<usize, BTreeMap<Box<str>, BTreeMap<i64, Second>>>,
+    /// A balance's totals, by rule, period, group and slot.
+    totals: BTreeMap<TotalKey, Totals>,
+}
+
+/// Which totals of a balance: rule, period, group, slot.
+type TotalKey = (usize, Option<usize>, Box<str>, Option<usize>);
+
+/// A balance's totals in one period, group and slot.
+#[derive(Debug, Clone)]
+struct Totals {
+    /// By value compared (candidate).
+    values: BTreeMap<Box<str>, i64>,
+    first: Position,
+    last: Position,
+    /// The earliest and latest instants added.
+    earliest: DateTime<Utc>,
+    latest: DateTime<Utc>,
 }
 
 /// A rule over many publications broken by a group of them: a range of
@@ -152,6 +322,45 @@ pub struct AggregateFinding {
     pub what: Aggregate,
 }
 
+/// How far a value's total is from an equal share of a balance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imbalance {
+    /// The value compared (the candidate).
+    pub value: String,
+    /// Its total, and the total of every value compared (seconds, or
+    /// publications).
+    pub amount: i64,
+    pub total: i64,
+    /// How many values share the total.
+    pub values: usize,
+    /// The distance allowed from an equal share, in basis points.
+    pub tolerance: u32,
+    pub measure: crate::rulebook::Measure,
+    /// The period's window, if the rule has periods.
+    pub period: Option<Window>,
+    /// The daily slot, minutes after local midnight, if the rule has slots.
+    pub slot: Option<(u32, u32)>,
+    /// The earliest and latest instants totalled.
+    pub span: Window,
+}
+
+impl Imbalance {
+    /// Its share of the total, in basis points, rounded to the nearest.
+    pub fn share(&self) -> i64 {
+        if self.total == 0 {
+            return 0;
+        }
+        let total = i128::from(self.total);
+        ((i128::from(self.amount) * 20_000 + total) / (2 * total)) as i64
+    }
+
+    /// An equal share, in basis points, rounded to the nearest.
+    pub fn equal_share(&self) -> i64 {
+        let n = self.values.max(1) as i64;
+        (20_000 + n) / (2 * n)
+    }
+}
+
 /// What the publications of a group did together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Aggregate {
@@ -162,13 +371,31 @@ pub enum Aggregate {
         more_than: u32,
         peak: Window,
     },
+    /// A value's share of a balance's total is further from an equal
+    /// share than the rule's tolerance.
+    Balance(Imbalance),
 }
 
 impl AggregateFinding {
+    /// What tells this finding from the rule's others: its group, and a
+    /// balance's value and slot.
+    pub fn identity(&self) -> String {
+        match &self.what {
+            Aggregate::Burst { .. } => format!("group={}", self.group),
+            Aggregate::Balance(imbalance) => {
+                let slot = imbalance
+                    .slot
+                    .map_or(String::new(), |(s, e)| format!("{s}-{e}"));
+                format!("group={}|value={}|slot={slot}", self.group, imbalance.value)
+            }
+        }
+    }
+
     /// The interval the finding is about.
     pub fn interval(&self) -> Window {
         match &self.what {
             Aggregate::Burst { peak, .. } => *peak,
+            Aggregate::Balance(imbalance) => imbalance.period.unwrap_or(imbalance.span),
         }
     }
 }
@@ -189,6 +416,28 @@ impl Aggregates {
 
     /// Counts a contribution read at `position`.
     pub fn add(&mut self, contribution: &Contribution, position: Position) {
+        if let Some(share) = &contribution.share {
+            let key = (
+                contribution.rule,
+                share.period,
+                contribution.group.clone(),
+                share.slot,
+            );
+            let instant = contribution.instant;
+            let totals = self.totals.entry(key).or_insert_with(|| Totals {
+                values: BTreeMap::new(),
+                first: position,
+                last: position,
+                earliest: instant,
+                latest: instant,
+            });
+            *totals.values.entry(share.value.clone()).or_default() += share.amount;
+            totals.first = totals.first.min(position);
+            totals.last = totals.last.max(position);
+            totals.earliest = totals.earliest.min(instant);
+            totals.latest = totals.latest.max(instant);
+            return;
+        }
         let groups = self.counts.entry(contribution.rule).or_default();
         let seconds = match groups.get_mut(&contribution.group) {
             Some(seconds) => seconds,
@@ -206,9 +455,16 @@ impl Aggregates {
         second.last = second.last.max(position);
     }
 
-    /// The bursts, by rule (in rulebook order) and group (in byte order).
+    /// The findings, by rule (in rulebook order), then group (in byte
+    /// order); a balance's by period, group, slot and value.
     pub fn findings(&self, rulebook: &Rulebook) -> Vec<AggregateFinding> {
         let mut findings = Vec::new();
+        for ((rule, period, group, slot), totals) in &self.totals {
+            let RuleBody::Balance(balance) = &rulebook.rules[*rule].body else {
+                continue;
+            };
+            findings.extend(self.imbalances(*rule, balance, (*period, group, *slot), totals));
+        }
         for (&rule, groups) in &self.counts {
             let RuleBody::Burst(burst) = &rulebook.rules[rule].body else {
                 continue;
@@ -219,7 +475,71 @@ impl Aggregates {
                 }
             }
         }
+        // Stable: within a rule, the order of its keys.
+        findings.sort_by_key(|finding| finding.rule);
         findings
+    }
+
+    /// The values whose share of `totals` is further from an equal share
+    /// than the balance allows.
+    fn imbalances(
+        &self,
+        rule: usize,
+        balance: &Balance,
+        (period, group, slot): (Option<usize>, &str, Option<usize>),
+        totals: &Totals,
+    ) -> Vec<AggregateFinding> {
+        // Every value compared: those listed (a value never given has
+        // nothing), else those the log gives.
+        let mut values: BTreeMap<&str, i64> = match &balance.among {
+            Some(among) => among.iter().map(|v| (v.as_str(), 0)).collect(),
+            None => BTreeMap::new(),
+        };
+        for (value, amount) in &totals.values {
+            *values.entry(value).or_default() += amount;
+        }
+        let total: i64 = values.values().sum();
+        let n = values.len();
+        if total == 0 || n == 0 {
+            return Vec::new();
+        }
+        let span = Window {
+            start: totals.earliest,
+            end: totals
+                .latest
+                .checked_add_signed(TimeDelta::seconds(1))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        };
+        let period = period
+            .and_then(|p| balance.window.as_ref()?.windows.get(p))
+            .map(|w| w.window);
+        let mut found = Vec::new();
+        for (value, amount) in values {
+            // |amount / total - 1 / n| > tolerance / 10,000, in integers.
+            let off = (i128::from(amount) * n as i128 - i128::from(total)).abs() * 10_000;
+            let allowed = i128::from(balance.tolerance) * i128::from(total) * n as i128;
+            if off <= allowed {
+                continue;
+            }
+            found.push(AggregateFinding {
+                rule,
+                group: group.to_string(),
+                first: self.place(totals.first),
+                last: self.place(totals.last),
+                what: Aggregate::Balance(Imbalance {
+                    value: value.to_string(),
+                    amount,
+                    total,
+                    values: n,
+                    tolerance: balance.tolerance,
+                    measure: balance.of,
+                    period,
+                    slot: slot.and_then(|s| balance.slots.get(s).copied()),
+                    span,
+                }),
+            });
+        }
+        found
     }
 
     /// The group's peak, if it counts more than the rule allows.

@@ -186,7 +186,7 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
             );
         }
         // Judged over many publications, by `Aggregates`.
-        RuleBody::Burst(_) => {}
+        RuleBody::Burst(_) | RuleBody::Balance(_) => {}
         RuleBody::Requires(requirement) => {
             if requirement.first_publication_only && publication.is_later_copy() {
                 return;

@@ -225,7 +225,7 @@ pub fn election_end(rulebook: &Rulebook) -> Option<DateTime<Utc>> {
         .iter()
         .filter_map(|rule| match &rule.body {
             RuleBody::Window(window) => Some(window.windows.iter()),
-            RuleBody::Requires(_) | RuleBody::Burst(_) => None,
+            RuleBody::Requires(_) | RuleBody::Burst(_) | RuleBody::Balance(_) => None,
         })
         .flatten()
         // A rule in force at all times does not end with the election.
@@ -259,7 +259,7 @@ pub fn earliest_allowed_except(
         .iter()
         .filter_map(|rule| match &rule.body {
             RuleBody::Window(window) => Some(window.windows.iter()),
-            RuleBody::Requires(_) | RuleBody::Burst(_) => None,
+            RuleBody::Requires(_) | RuleBody::Burst(_) | RuleBody::Balance(_) => None,
         })
         .flatten()
         // A window in force at all times never ends: waiting does not help.

@@ -22,7 +22,10 @@ use serde::Serialize;
 
 use super::json_list::{JsonList, SpilledList, write_pretty};
 use super::json_pretty::{self, Object};
-use super::{Report, aggregate_message, finding_offset, local_rfc3339, message, utc_time};
+use super::{
+    Report, aggregate_message, finding_offset, local_rfc3339, measure_name, message, slot_text,
+    utc_time,
+};
 use crate::audit::{LogLine, Outcome, Summary, UNREADABLE};
 use crate::check::{Aggregate, AggregateFinding, Breach, Finding, Violation};
 use crate::publication::Publication;
@@ -62,6 +65,9 @@ struct JsonAggregate<'a> {
     /// threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
     burst: Option<JsonBurst>,
+    /// A balance: a value's total against an equal share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    balance: Option<JsonBalance>,
     citation: JsonCitation<'a>,
     /// Why it was accepted, in `waived_aggregates`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +78,26 @@ struct JsonAggregate<'a> {
 struct JsonLine {
     file: String,
     line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonBalance {
+    value: String,
+    /// `duration` (seconds) or `count`.
+    of: &'static str,
+    amount: i64,
+    total: i64,
+    /// How many values share the total.
+    values: usize,
+    /// Shares in basis points (hundredths of a percent).
+    share: i64,
+    equal_share: i64,
+    tolerance: u32,
+    /// The period, `[start, end)`, or the instants totalled.
+    start: String,
+    end: String,
+    /// The daily slot, local time (`18:00-24:00`), if the rule has slots.
+    slot: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +136,26 @@ fn aggregate<'a>(
                 start: utc_time(peak.start),
                 end: utc_time(peak.end),
             }),
+            Aggregate::Balance(_) => None,
+        },
+        balance: match &finding.what {
+            Aggregate::Balance(imbalance) => {
+                let period = imbalance.period.unwrap_or(imbalance.span);
+                Some(JsonBalance {
+                    value: escape_unsafe(&imbalance.value),
+                    of: measure_name(imbalance.measure),
+                    amount: imbalance.amount,
+                    total: imbalance.total,
+                    values: imbalance.values,
+                    share: imbalance.share(),
+                    equal_share: imbalance.equal_share(),
+                    tolerance: imbalance.tolerance,
+                    start: utc_time(period.start),
+                    end: utc_time(period.end),
+                    slot: imbalance.slot.map(slot_text),
+                })
+            }
+            Aggregate::Burst { .. } => None,
         },
         citation: JsonCitation {
             article: &rule.citation.article,
@@ -367,7 +413,7 @@ struct JsonCitation<'a> {
 fn window_times(rulebook: &Rulebook) -> HashMap<DateTime<Utc>, String> {
     let windows = rulebook.rules.iter().flat_map(|rule| match &rule.body {
         RuleBody::Window(window_rule) => window_rule.windows.as_slice(),
-        RuleBody::Requires(_) | RuleBody::Burst(_) => &[],
+        RuleBody::Requires(_) | RuleBody::Burst(_) | RuleBody::Balance(_) => &[],
     });
     windows
         .filter(|w| !w.window.is_always())

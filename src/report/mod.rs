@@ -237,6 +237,46 @@ pub fn duration_text(duration: chrono::TimeDelta) -> String {
     }
 }
 
+/// Seconds as hours, minutes and seconds: `3h05min`, `42s`.
+pub fn seconds_text(seconds: i64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}min"),
+        (0, m, s) => format!("{m}min{s:02}s"),
+        (h, m, 0) => format!("{h}h{m:02}min"),
+        (h, m, s) => format!("{h}h{m:02}min{s:02}s"),
+    }
+}
+
+/// `duration` or `count`: what a balance totals.
+pub fn measure_name(measure: crate::rulebook::Measure) -> &'static str {
+    match measure {
+        crate::rulebook::Measure::Duration => "duration",
+        crate::rulebook::Measure::Count => "count",
+    }
+}
+
+/// A daily slot: `06:00-09:30`, `18:00-24:00`.
+pub fn slot_text((start, end): (u32, u32)) -> String {
+    format!(
+        "{:02}:{:02}-{:02}:{:02}",
+        start / 60,
+        start % 60,
+        end / 60,
+        end % 60
+    )
+}
+
+/// Basis points as a percentage: `5%`, `2.5%`.
+pub fn basis_points_text(points: u32) -> String {
+    match points % 100 {
+        0 => format!("{}%", points / 100),
+        rest if rest % 10 == 0 => format!("{}.{}%", points / 100, rest / 10),
+        rest => format!("{}.{rest:02}%", points / 100),
+    }
+}
+
 /// Which copies of a content a duty binds, in words, for the reports that
 /// describe a rule: empty when it binds every copy.
 pub fn copies_text(requirement: &crate::rulebook::Requirement) -> String {
@@ -271,6 +311,31 @@ pub fn aggregate_message(rulebook: &Rulebook, finding: &AggregateFinding) -> Str
                 utc_time(peak.start),
             )
         }
+        Aggregate::Balance(imbalance) => {
+            let zone = rulebook.regions[rulebook.default_region].zone;
+            let amount = |amount| match imbalance.measure {
+                crate::rulebook::Measure::Duration => seconds_text(amount),
+                crate::rulebook::Measure::Count => format!("{amount}"),
+            };
+            let slot = imbalance.slot.map_or(String::new(), |slot| {
+                format!(" in the slot {}", slot_text(slot))
+            });
+            let period = imbalance.period.unwrap_or(imbalance.span);
+            format!(
+                "{}: `{}` had {} of {} ({}){}{slot} from {} to {}; an equal share of {} is {}, give or take {} points",
+                rule.title,
+                imbalance.value,
+                amount(imbalance.amount),
+                amount(imbalance.total),
+                basis_points_text(imbalance.share().max(0) as u32),
+                group_text(rulebook, finding),
+                local_time(period.start, zone),
+                local_time(period.end, zone),
+                imbalance.values,
+                basis_points_text(imbalance.equal_share().max(0) as u32),
+                basis_points_text(imbalance.tolerance).trim_end_matches('%'),
+            )
+        }
     };
     escape_unsafe(&text)
 }
@@ -280,6 +345,7 @@ pub fn aggregate_message(rulebook: &Rulebook, finding: &AggregateFinding) -> Str
 pub fn group_text(rulebook: &Rulebook, finding: &AggregateFinding) -> String {
     let per = match &rulebook.rules[finding.rule].body {
         RuleBody::Burst(burst) => burst.per.as_deref(),
+        RuleBody::Balance(balance) => balance.per.as_deref(),
         _ => None,
     };
     match per {

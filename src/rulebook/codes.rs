@@ -125,6 +125,8 @@ problem_kinds! {
     EmptyRequires => "scrutin::rulebook::empty-requires",
     /// A duration (`copies_within`) that cannot be read.
     BadDuration => "scrutin::rulebook::bad-duration",
+    /// A `balance` that cannot be read: what it totals, a slot, the tolerance.
+    BadBalance => "scrutin::rulebook::bad-balance",
     /// A rule with neither `window` nor `requires`.
     NoBody => "scrutin::rulebook::no-body",
     /// A window anchor that cannot be read.

@@ -247,6 +247,39 @@ pub enum RuleBody {
     /// Too many matching publications in too short a time: a rule over many
     /// publications, judged when every log has been read.
     Burst(Burst),
+    /// Totals per value of an attribute, compared with equal shares: a
+    /// rule over many publications, judged when every log has been read.
+    Balance(Balance),
+}
+
+/// Equal shares of a total (speaking time) among the values of an
+/// attribute (candidates), per group, period and daily slot.
+#[derive(Debug, Clone)]
+pub struct Balance {
+    /// Durations (`end` minus the instant, in seconds) or publications.
+    pub of: Measure,
+    /// The attribute compared (`candidate`).
+    pub by: String,
+    /// The values compared; `None` for those the log gives.
+    pub among: Option<Vec<String>>,
+    /// The field that keeps totals apart (`outlet`); `None` for one total.
+    pub per: Option<String>,
+    /// Daily slots, minutes after local midnight, `[start, end)`; end may
+    /// be 1440 (24:00). Empty for the whole day.
+    pub slots: Vec<(u32, u32)>,
+    /// The largest distance from an equal share allowed, in basis points
+    /// of the total (500 for 5%).
+    pub tolerance: u32,
+    /// The periods totals are kept for (each window of a region and round);
+    /// `None` for one period, the whole log.
+    pub window: Option<WindowRule>,
+}
+
+/// What a balance totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Duration,
+    Count,
 }
 
 /// More than `more_than` matching publications within any `within`, per

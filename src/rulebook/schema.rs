@@ -277,6 +277,33 @@ pub struct RawRule {
     /// A rule over many publications: more than `more_than` matching ones
     /// within any `within`, per group (with a `window`: only inside it).
     pub burst: Option<Located<RawBurst>>,
+    /// A rule over many publications: totals per value of an attribute
+    /// (candidate), per group and daily slot, within a tolerance of equal
+    /// shares (with a `window`: the periods totals are kept for).
+    pub balance: Option<Located<RawBalance>>,
+}
+
+/// `balance: { of: duration, by: candidate, among: [...], per: outlet,
+/// slots: ["06:00-09:30", ...], tolerance: 5% }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Balance")]
+pub struct RawBalance {
+    /// What is totalled: `duration` (from a publication's instant to its
+    /// `end`) or `count`.
+    #[schemars(extend("enum" = ["duration", "count"]))]
+    pub of: Text,
+    /// The attribute whose values are compared (`candidate`).
+    pub by: Text,
+    /// The values compared; a value the log gives outside the list is not
+    /// counted, and one the log never gives has a total of nothing.
+    pub among: Option<Vec<Text>>,
+    /// The field that keeps totals apart (`outlet`).
+    pub per: Option<Text>,
+    /// Daily slots, local time (`06:00-09:30`), each compared on its own.
+    pub slots: Option<Vec<Text>>,
+    /// How far a share may be from an equal share, in points: `5%`.
+    pub tolerance: Text,
 }
 
 /// `burst: { more_than: 100, within: 1h, per: account }`.

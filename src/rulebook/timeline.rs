@@ -23,7 +23,7 @@ pub fn timeline(rulebook: &Rulebook) -> Vec<TimelineEntry> {
         .flat_map(|(index, rule)| {
             match &rule.body {
                 RuleBody::Window(window) => window.windows.as_slice(),
-                RuleBody::Requires(_) | RuleBody::Burst(_) => &[],
+                RuleBody::Requires(_) | RuleBody::Burst(_) | RuleBody::Balance(_) => &[],
             }
             .iter()
             .map(move |w| TimelineEntry {

@@ -72,7 +72,7 @@ pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
             None,
         ),
         RuleBody::Requires(requirement) => (None, Some(requirement.first_publication_only)),
-        RuleBody::Burst(_) => (None, None),
+        RuleBody::Burst(_) | RuleBody::Balance(_) => (None, None),
     };
     let mut rule_json = json_rule(rulebook, rule_ref);
     // Per round, then by start, as the human explanation lists them (a
@@ -107,7 +107,7 @@ pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
         first_publication_only,
         copies_within: match &rule_ref.body {
             RuleBody::Requires(requirement) => requirement.copies_within.map(duration_text),
-            RuleBody::Window(_) | RuleBody::Burst(_) => None,
+            RuleBody::Window(_) | RuleBody::Burst(_) | RuleBody::Balance(_) => None,
         },
         defined_at: rulebook.locate(rule_ref.place),
         adjusted: rulebook

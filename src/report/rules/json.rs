@@ -5,7 +5,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::report::{duration_text, utc_bounds, utc_time};
+use crate::report::{
+    basis_points_text, duration_text, measure_name, slot_text, utc_bounds, utc_time,
+};
 use crate::rulebook::{Round, Rule, RuleBody, Rulebook, Severity, Window, timeline};
 
 #[derive(Serialize)]
@@ -94,6 +96,9 @@ pub(super) struct JsonRule<'a> {
     /// A rule over many publications: its threshold, duration and grouping.
     #[serde(skip_serializing_if = "Option::is_none")]
     burst: Option<JsonBurst<'a>>,
+    /// A rule over many publications: what it totals and compares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    balance: Option<JsonBalance<'a>>,
     pub(super) windows: Vec<JsonWindow<'a>>,
 }
 
@@ -103,6 +108,16 @@ struct JsonBurst<'a> {
     within: String,
     /// The field that groups publications; `null` for all together.
     per: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonBalance<'a> {
+    of: &'static str,
+    by: &'a str,
+    among: Option<&'a [String]>,
+    per: Option<&'a str>,
+    slots: Vec<String>,
+    tolerance: String,
 }
 
 #[derive(Serialize)]
@@ -213,6 +228,14 @@ pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<
             let windows = burst.window.as_ref().map_or_else(Vec::new, windows_of);
             (None, period, windows)
         }
+        RuleBody::Balance(balance) => {
+            let period = balance.window.as_ref().map(|p| JsonPeriod {
+                start: &p.start,
+                end: &p.end,
+            });
+            let windows = balance.window.as_ref().map_or_else(Vec::new, windows_of);
+            (None, period, windows)
+        }
     };
     JsonRule {
         id: &rule.id,
@@ -231,6 +254,17 @@ pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<
                 more_than: burst.more_than,
                 within: duration_text(burst.within),
                 per: burst.per.as_deref(),
+            }),
+            _ => None,
+        },
+        balance: match &rule.body {
+            RuleBody::Balance(balance) => Some(JsonBalance {
+                of: measure_name(balance.of),
+                by: &balance.by,
+                among: balance.among.as_deref(),
+                per: balance.per.as_deref(),
+                slots: balance.slots.iter().map(|&s| slot_text(s)).collect(),
+                tolerance: basis_points_text(balance.tolerance),
             }),
             _ => None,
         },

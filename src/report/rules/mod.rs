@@ -10,7 +10,8 @@ mod json;
 use std::io::{self, Write};
 
 use super::{
-    column_width, copies_text, duration_text, local_bounds, local_time, round_name, utc_window,
+    basis_points_text, column_width, copies_text, duration_text, local_bounds, local_time,
+    measure_name, round_name, slot_text, utc_window,
 };
 use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, timeline};
 
@@ -112,6 +113,36 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
                 Some(window) => writeln!(
                     out,
                     "    counted from `{}` until `{}`",
+                    window.start, window.end
+                ),
+                None => Ok(()),
+            }
+        }
+        RuleBody::Balance(balance) => {
+            let per = balance
+                .per
+                .as_ref()
+                .map_or(String::new(), |per| format!(" per {per}"));
+            let slots: Vec<String> = balance.slots.iter().map(|&s| slot_text(s)).collect();
+            let slots = if slots.is_empty() {
+                String::new()
+            } else {
+                format!(", in each slot {}", slots.join(", "))
+            };
+            writeln!(
+                out,
+                "    a balance: {} per {}{per}{slots}, each within {} of an equal share",
+                measure_name(balance.of),
+                balance.by,
+                basis_points_text(balance.tolerance)
+            )?;
+            if let Some(among) = &balance.among {
+                writeln!(out, "    among {}", among.join(", "))?;
+            }
+            match &balance.window {
+                Some(window) => writeln!(
+                    out,
+                    "    totalled from `{}` until `{}`",
                     window.start, window.end
                 ),
                 None => Ok(()),

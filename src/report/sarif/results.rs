@@ -188,9 +188,9 @@ impl<W: Write> SarifReport<'_, W> {
             }],
             partial_fingerprints: Fingerprints {
                 finding: escape_unsafe(&format!(
-                    "{}|group={}|from={}",
+                    "{}|{}|from={}",
                     rule.id,
-                    finding.group,
+                    finding.identity(),
                     utc_time(interval.start)
                 )),
             },

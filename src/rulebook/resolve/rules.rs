@@ -222,6 +222,132 @@ fn burst_body(
     }))
 }
 
+/// `balance: {of, by, among, per, slots, tolerance}`, with the window whose
+/// periods it totals, if any.
+fn balance_body(
+    rule: &RawRule,
+    balance: &Located<RawBalance>,
+    scope: Scope,
+    election: &Election,
+    sound_calendar: bool,
+    problems: &mut Problems,
+) -> Option<RuleBody> {
+    if let Some(requires) = &rule.requires {
+        let span = requires.first().map_or(balance.place(), |r| r.place());
+        problems.add(
+            ProblemKind::MisplacedField,
+            span,
+            "a rule is a `balance` or a `requires` rule, not both",
+            "the balance is this rule's body",
+        );
+    }
+    let raw = &balance.value;
+    let mut bad = |place: Place, message: String, label: &str, help: &str| {
+        problems.add_with_help(ProblemKind::BadBalance, place, message, label, Some(help));
+    };
+    let of = match raw.of.value.as_str() {
+        "duration" => Some(Measure::Duration),
+        "count" => Some(Measure::Count),
+        other => {
+            bad(
+                raw.of.place(),
+                format!("a balance totals `duration` or `count`, not `{other}`"),
+                "not duration nor count",
+                "`duration` adds up the time from each publication's instant to its `end`",
+            );
+            None
+        }
+    };
+    let tolerance = basis_points(&raw.tolerance.value);
+    if tolerance.is_none() {
+        bad(
+            raw.tolerance.place(),
+            format!("cannot read the tolerance `{}`", raw.tolerance.value),
+            "expected a percentage",
+            "a tolerance reads like `5%` or `2.5%`: points of the total, from 0% to 100%",
+        );
+    }
+    let mut slots = Vec::new();
+    for slot in raw.slots.iter().flatten() {
+        match daily_slot(&slot.value) {
+            Some(read) if slots.iter().all(|&(s, e)| read.1 <= s || e <= read.0) => {
+                slots.push(read);
+            }
+            Some(_) => bad(
+                slot.place(),
+                format!("the slot `{}` overlaps another", slot.value),
+                "overlaps an earlier slot",
+                "a publication's time is counted in one slot at a time",
+            ),
+            None => bad(
+                slot.place(),
+                format!("cannot read the slot `{}`", slot.value),
+                "expected HH:MM-HH:MM",
+                "a slot reads like `06:00-09:30` or `18:00-24:00`: local time, start before end",
+            ),
+        }
+    }
+    if let Some(among) = &raw.among
+        && among.is_empty()
+    {
+        bad(
+            balance.place(),
+            "`among` lists no value".to_string(),
+            "nothing to compare",
+            "list the values compared (the candidates), or leave `among` out",
+        );
+    }
+    for field in [Some(&raw.by), raw.per.as_ref()].into_iter().flatten() {
+        reject_list_field(field, problems);
+    }
+    let window = match rule.window.as_ref().filter(|w| w.value.window().is_some()) {
+        Some(window) => Some(window_rule(
+            window,
+            scope,
+            election,
+            sound_calendar,
+            problems,
+        )?),
+        None => None,
+    };
+    Some(RuleBody::Balance(Balance {
+        of: of?,
+        by: raw.by.value.clone(),
+        among: raw
+            .among
+            .as_ref()
+            .map(|values| values.iter().map(|v| v.value.clone()).collect()),
+        per: raw.per.as_ref().map(|p| p.value.clone()),
+        slots,
+        tolerance: tolerance?,
+        window,
+    }))
+}
+
+/// `5%`, `2.5%`, `0.25%`: basis points (hundredths of a percent), at most 100%.
+fn basis_points(text: &str) -> Option<u32> {
+    let number = text.trim().strip_suffix('%')?.trim();
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() || whole.len() > 3 || fraction.len() > 2 {
+        return None;
+    }
+    if !(whole.bytes().all(|b| b.is_ascii_digit()) && fraction.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let fraction = format!("{fraction:0<2}");
+    let points = whole.parse::<u32>().ok()? * 100 + fraction.parse::<u32>().ok()?;
+    (points <= 10_000).then_some(points)
+}
+
+/// `06:00-09:30`: minutes after local midnight, start before end (24:00 allowed).
+fn daily_slot(text: &str) -> Option<(u32, u32)> {
+    let (start, end) = text.split_once('-')?;
+    let start = crate::rulebook::expr::parse_clock(start.trim()).ok()?;
+    let end = crate::rulebook::expr::parse_clock(end.trim()).ok()?;
+    (start < end).then_some((start, end))
+}
+
 /// `copies_within: 24h`, read.
 fn copies_within(text: &Text, problems: &mut Problems) -> Option<chrono::TimeDelta> {
     match crate::rulebook::expr::parse_duration(&text.value) {
@@ -321,6 +447,9 @@ fn body(
     }
     if let Some(burst) = &rule.burst {
         return burst_body(rule, burst, scope, election, sound_calendar, problems);
+    }
+    if let Some(balance) = &rule.balance {
+        return balance_body(rule, balance, scope, election, sound_calendar, problems);
     }
     match (&rule.window, &rule.requires) {
         (Some(window), None) => {
