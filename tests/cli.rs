@@ -295,6 +295,69 @@ fn the_broadcasts_sample_shows_each_overlap_in_every_format() {
     assert!(too_wide.is_empty(), "{too_wide:#?}");
 }
 
+/// Findings over many lines: a burst and imbalances of speaking time, in
+/// every format, each naming its first and last lines counted.
+#[test]
+fn aggregate_findings_name_their_range_of_lines_in_every_format() {
+    let samples = [
+        (
+            "samples/presidential-2017-leak-burst.log",
+            "leak-burst",
+            (29, 49),
+        ),
+        (
+            "samples/presidential-2017-speaking-time.log",
+            "speaking-time-equality-round-2",
+            (53, 56),
+        ),
+    ];
+    for (sample, rule, (first, last)) in samples {
+        let name = sample
+            .trim_start_matches("samples/presidential-2017-")
+            .trim_end_matches(".log");
+        for format in ["human", "short", "json", "github", "junit", "sarif"] {
+            let (code, stdout) = check_sample(sample, format);
+            // Warnings and infos only: no failure at the default --fail-on error.
+            assert_eq!(code, 0, "{sample} {format}");
+            assert!(stdout.contains(rule), "{sample} {format}: {stdout}");
+            let range = format!("lines {first} to {last} of {sample}");
+            match format {
+                "human" => {
+                    assert!(stdout.contains(&format!("first line counted: {sample}:{first}")));
+                    assert!(stdout.contains(&format!("last line counted:  {sample}:{last}")));
+                }
+                "json" => {
+                    let json: Value = serde_json::from_str(&stdout).unwrap();
+                    let found = json["aggregates"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|a| a["rule"] == rule)
+                        .unwrap();
+                    assert_eq!(found["first"]["line"], first);
+                    assert_eq!(found["last"]["line"], last);
+                }
+                "sarif" => {
+                    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+                    let results = sarif["runs"][0]["results"].as_array().unwrap();
+                    let found = results.iter().find(|r| r["ruleId"] == rule).unwrap();
+                    let at = |l: &Value| l["physicalLocation"]["region"]["startLine"].clone();
+                    assert_eq!(at(&found["locations"][0]), first);
+                    assert_eq!(at(&found["relatedLocations"][0]), last);
+                }
+                "github" => assert!(
+                    stdout.contains(&format!("line={first},")) && stdout.contains(&range),
+                    "{stdout}"
+                ),
+                _ => assert!(stdout.contains(&range), "{format}: {stdout}"),
+            }
+            if format != "sarif" {
+                insta::assert_snapshot!(format!("{name}-{format}"), stdout);
+            }
+        }
+    }
+}
+
 /// An end that is not after the timestamp, or not an instant, makes the
 /// line invalid (`scrutin::log::bad-end`), pointed at the end's value.
 #[test]

@@ -348,11 +348,16 @@ pub fn group_text(rulebook: &Rulebook, finding: &AggregateFinding) -> String {
         RuleBody::Balance(balance) => balance.per.as_deref(),
         _ => None,
     };
+    // A burst counts publications of a group; a balance totals time on it.
+    let of = match finding.what {
+        Aggregate::Burst { .. } => "of",
+        Aggregate::Balance(_) => "on",
+    };
     match per {
         None => String::new(),
         Some(per) if finding.group.is_empty() => format!(" without `{per}`"),
         Some("tags") => format!(" tagged `{}`", finding.group),
-        Some(per) => format!(" of {per} `{}`", finding.group),
+        Some(per) => format!(" {of} {per} `{}`", finding.group),
     }
 }
 
