@@ -21,7 +21,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use chrono_tz::Tz;
 
-use super::{about, in_regions};
+use super::{about, in_regions, index};
 use crate::publication::Publication;
 use crate::rulebook::{Balance, Burst, Measure, RuleBody, Rulebook, Window, wall_clock};
 
@@ -51,27 +51,44 @@ pub struct Share {
     pub amount: i64,
 }
 
-/// The rules over many publications of a rulebook, to find the
-/// contributions of each publication without looking at every rule.
+/// The rules over many publications of a rulebook, by kind, to find the
+/// contributions of each publication without looking at every rule: a
+/// strategy, as the checker's index is; `about` alone decides.
 #[derive(Debug, Clone, Default)]
-pub(super) struct BurstRules(Vec<usize>);
+pub(super) struct BurstRules {
+    /// By kind: the rules over many publications about it.
+    by_kind: Vec<Vec<usize>>,
+    /// By rule: the `key_bit`s of the keys its filter needs.
+    needs: Vec<u64>,
+    any: bool,
+}
 
 impl BurstRules {
     pub(super) fn new(rulebook: &Rulebook) -> Self {
-        BurstRules(
-            (0..rulebook.rules.len())
-                .filter(|&i| {
-                    matches!(
-                        rulebook.rules[i].body,
-                        RuleBody::Burst(_) | RuleBody::Balance(_)
-                    )
-                })
-                .collect(),
-        )
+        let aggregates: Vec<usize> = (0..rulebook.rules.len())
+            .filter(|&i| {
+                matches!(
+                    rulebook.rules[i].body,
+                    RuleBody::Burst(_) | RuleBody::Balance(_)
+                )
+            })
+            .collect();
+        let by_kind = (0..rulebook.kinds.len())
+            .map(|kind| {
+                let about_kind =
+                    |&&rule: &&usize| index::about(rulebook, &rulebook.rules[rule].filter, kind);
+                aggregates.iter().filter(about_kind).copied().collect()
+            })
+            .collect();
+        BurstRules {
+            by_kind,
+            needs: rulebook.rules.iter().map(|r| index::needs(&r.filter)).collect(),
+            any: !aggregates.is_empty(),
+        }
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        !self.any
     }
 
     /// What `publication` contributes to the burst rules, into `out`.
@@ -81,7 +98,14 @@ impl BurstRules {
         publication: &Publication,
         out: &mut Vec<Contribution>,
     ) {
-        for &index in &self.0 {
+        let Some(rules) = self.by_kind.get(publication.kind_id().0) else {
+            return;
+        };
+        let keys = publication.keys();
+        for &index in rules {
+            if self.needs[index] & !keys != 0 {
+                continue;
+            }
             let rule = &rulebook.rules[index];
             let burst = match &rule.body {
                 RuleBody::Burst(burst) => burst,

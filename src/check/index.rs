@@ -94,7 +94,7 @@ impl RuleIndex {
 }
 
 /// Is a rule with this filter about publications of `kind`?
-fn about(rulebook: &Rulebook, filter: &Filter, kind: usize) -> bool {
+pub(super) fn about(rulebook: &Rulebook, filter: &Filter, kind: usize) -> bool {
     let id = &rulebook.kinds[kind].id;
     filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(id))
 }
@@ -114,7 +114,7 @@ fn timeline(rulebook: &Rulebook, kind: usize, region: usize) -> Timeline {
 }
 
 /// The `key_bit`s of the keys a filter needs a publication to have.
-fn needs(filter: &Filter) -> u64 {
+pub(super) fn needs(filter: &Filter) -> u64 {
     let tags = filter.tags.as_ref().map_or(0, |_| key_bit(b"tags"));
     let attributes = filter.attributes.iter();
     attributes.fold(tags, |bits, (key, _)| bits | key_bit(key.as_bytes()))
