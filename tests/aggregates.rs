@@ -405,3 +405,30 @@ proptest! {
         prop_assert_eq!(actual, expected);
     }
 }
+
+#[test]
+fn a_tag_written_twice_counts_once() {
+    let text = r#"id: tags
+title: Tags
+jurisdiction: Testland
+kinds: { news: News }
+regions: { capital: { name: Capital, zone: Europe/Paris } }
+default_region: capital
+polls: { open: "08:00", close: "20:00" }
+rounds: [{ id: r1, name: first round, vote: 2017-05-07 }]
+rules:
+  - id: burst
+    title: Burst
+    severity: warning
+    citation: { article: art. 1, law: Act, url: "https://example.org/act" }
+    help: Too many at once.
+    burst: { more_than: 2, within: 1h, per: tags }
+"#;
+    let rulebook = rulebook::parse(SourceFile::new("tags.yaml", text)).unwrap();
+    let one = "2017-01-01T10:00:00Z outlet=a kind=news tags=leak,leak,leak\n";
+    assert_eq!(findings(&rulebook, one, 1, 1 << 20), []);
+    let three = one.repeat(3);
+    let found = findings(&rulebook, &three, 1, 1 << 20);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].group, "leak");
+}

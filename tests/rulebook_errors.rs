@@ -408,3 +408,29 @@ fn copies_within_and_first_publication_only_are_not_both_given() {
     );
     assert_points_at("copies-within-and-first-publication-only", &text, 29, 20);
 }
+
+const SILENCE_BODY: &str =
+    "    window:\n      start: eve 00:00\n      end: last_polls_close(everywhere)\n";
+
+/// What a rule over many publications cannot also say is refused, not ignored.
+#[test]
+fn a_burst_refuses_what_it_would_ignore() {
+    let burst = "    burst: { more_than: 3, within: 1h }\n";
+    let both = broken(
+        SILENCE_BODY,
+        &format!("{burst}    balance: {{ of: count, by: candidate, tolerance: 5% }}\n"),
+    );
+    assert_points_at("burst-and-balance", &both, 28, 14);
+    let rounds = broken(SILENCE_BODY, burst).replace(
+        "applies_to: { kinds: [campaign] }",
+        "applies_to: { kinds: [campaign], rounds: [r1] }",
+    );
+    assert_points_at("burst-rounds-without-window", &rounds, 26, 47);
+    let exempt = broken(
+        SILENCE_BODY,
+        &format!(
+            "{burst}    window: {{ start: eve 00:00, end: polls_close, exempt_earlier_publications: true }}\n"
+        ),
+    );
+    assert_points_at("burst-exempt-earlier", &exempt, 28, 13);
+}

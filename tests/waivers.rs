@@ -371,3 +371,53 @@ fn a_burst_waiver_for_another_line_is_unused() {
     assert_eq!(json["aggregates"].as_array().unwrap().len(), 1);
     assert_eq!(json["summary"]["waiver_warnings"], 1);
 }
+
+/// A balance that keeps totals per outlet is waived by outlet; a waiver of
+/// a finding left out by `--rule` or `--region` still counts as used.
+#[test]
+fn aggregate_waivers_by_outlet_and_out_of_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("w.yaml");
+    std::fs::write(
+        &waivers,
+        "waivers:\n  - rule: speaking-time-equality-round-2\n    outlet: franceinter\n    reason: Reviewed\n",
+    )
+    .unwrap();
+    let sample = "samples/presidential-2017-speaking-time.log";
+    let waivers = waivers.to_str().unwrap();
+    let (_, json) = check(&["--today", "2017-05-07", "--waivers", waivers, sample]);
+    assert_eq!(
+        json["waived_aggregates"].as_array().unwrap().len(),
+        2,
+        "{json}"
+    );
+    assert_eq!(json["aggregates"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["summary"]["waiver_warnings"], 0);
+    // Out of scope: not reported, not counted as waived, the waiver used.
+    let (_, json) = check(&[
+        "--today",
+        "2017-05-07",
+        "--waivers",
+        waivers,
+        "--rule",
+        "poll-ban",
+        sample,
+    ]);
+    assert_eq!(json["summary"]["out_of_scope"], 3, "{json}");
+    assert_eq!(json["summary"]["waiver_warnings"], 0, "{json}");
+}
+
+/// A balance's period is of one region: `--region` keeps its findings there
+/// and leaves them out elsewhere; a burst counts in every region of its rule.
+#[test]
+fn a_region_scope_keeps_the_aggregates_of_its_regions() {
+    let sample = "samples/presidential-2017-speaking-time.log";
+    let (_, json) = check(&["--region", "metropole", sample]);
+    assert_eq!(json["aggregates"].as_array().unwrap().len(), 3, "{json}");
+    let (_, json) = check(&["--region", "guadeloupe", sample]);
+    assert_eq!(json["aggregates"].as_array().unwrap().len(), 0, "{json}");
+    assert_eq!(json["summary"]["out_of_scope"], 3);
+    let burst = "samples/presidential-2017-leak-burst.log";
+    let (_, json) = check(&["--region", "guadeloupe", burst]);
+    assert_eq!(json["aggregates"].as_array().unwrap().len(), 1, "{json}");
+}

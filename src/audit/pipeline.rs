@@ -165,7 +165,9 @@ impl<'r> Pipeline<'r> {
     /// The end of a run, after its last file: the rules over many
     /// publications judged on everything audited, each finding left out by
     /// the scope, accepted by a waiver (by the file and line of its first
-    /// line, or by outlet) or reported, and counted.
+    /// line, or by outlet) or reported, and counted. A caller of `audit`
+    /// calls it once, after the last file of a run: until then the
+    /// aggregates are only counted.
     pub fn judge_aggregates(
         &self,
         report: &mut dyn Report,
@@ -177,21 +179,22 @@ impl<'r> Pipeline<'r> {
         let counted = std::mem::take(&mut *file::lock(&self.aggregates));
         let findings = counted.findings(rulebook);
         for finding in findings {
-            if !self.scope.keeps_aggregate(&finding) {
+            let rule = &rulebook.rules[finding.rule];
+            let per = match &rule.body {
+                RuleBody::Burst(burst) => burst.per.as_deref(),
+                RuleBody::Balance(balance) => balance.per.as_deref(),
+                _ => None,
+            };
+            let outlet = (per == Some("outlet")).then_some(finding.group.as_str());
+            let first = &finding.first;
+            // Waivers see every finding, so that one waiving a finding out
+            // of scope is not reported as unused (as `FileAudit` does).
+            let waiver = waivers.accept_aggregate(finding.rule, &first.file, first.line, outlet);
+            if !self.scope.keeps_aggregate(rulebook, &finding) {
                 summary.out_of_scope += 1;
                 continue;
             }
-            let rule = &rulebook.rules[finding.rule];
-            let outlet = match &rule.body {
-                RuleBody::Burst(burst) if burst.per.as_deref() == Some("outlet") => {
-                    Some(finding.group.as_str())
-                }
-                _ => None,
-            };
-            let first = &finding.first;
-            if let Some(waiver) =
-                waivers.accept_aggregate(finding.rule, &first.file, first.line, outlet)
-            {
+            if let Some(waiver) = waiver {
                 let acceptance = Acceptance {
                     reason: waiver.reason.clone(),
                     origin: waiver.origin.clone(),

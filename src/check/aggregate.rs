@@ -49,6 +49,8 @@ pub struct Share {
     pub value: Box<str>,
     /// Seconds, or 1 for a count.
     pub amount: i64,
+    /// When the time counted ends (a count's: its instant).
+    pub until: DateTime<Utc>,
 }
 
 /// The rules over many publications of a rulebook, by kind, to find the
@@ -82,7 +84,11 @@ impl BurstRules {
             .collect();
         BurstRules {
             by_kind,
-            needs: rulebook.rules.iter().map(|r| index::needs(&r.filter)).collect(),
+            needs: rulebook
+                .rules
+                .iter()
+                .map(|r| index::needs(&r.filter))
+                .collect(),
             any: !aggregates.is_empty(),
         }
     }
@@ -132,12 +138,15 @@ impl BurstRules {
             match burst.per.as_deref() {
                 None => add(""),
                 Some("tags") => {
-                    let mut any = false;
+                    // A tag written twice is one tag: counted once.
+                    let mut seen: Vec<&str> = Vec::new();
                     for tag in publication.tags() {
-                        any = true;
-                        add(tag);
+                        if !seen.contains(&tag) {
+                            seen.push(tag);
+                            add(tag);
+                        }
                     }
-                    if !any {
+                    if seen.is_empty() {
                         add("");
                     }
                 }
@@ -187,6 +196,10 @@ fn shares(
         .map_or("", |field| publication.field(field).unwrap_or(""))
         .into();
     let mut add = |period: Option<usize>, zone: Tz, within: Window| {
+        let until = match balance.of {
+            Measure::Duration => within.end,
+            Measure::Count => start,
+        };
         for (slot, amount) in by_slot(balance, zone, within) {
             out.push(Contribution {
                 rule,
@@ -200,6 +213,7 @@ fn shares(
                         Measure::Duration => amount,
                         Measure::Count => 1,
                     },
+                    until,
                 }),
             });
         }
@@ -239,11 +253,12 @@ fn by_slot(balance: &Balance, zone: Tz, within: Window) -> Vec<(Option<usize>, i
     if balance.slots.is_empty() {
         return vec![(None, seconds(within))];
     }
-    let mut parts = Vec::new();
+    // Per slot, the seconds of every day it is met, added as found.
+    let mut totals: Vec<(Option<usize>, i64)> = Vec::new();
     let first = within.start.with_timezone(&zone).date_naive().pred_opt();
     let last = within.end.with_timezone(&zone).date_naive();
     let Some(mut day) = first else {
-        return parts;
+        return totals;
     };
     while day <= last {
         for (index, &(from, to)) in balance.slots.iter().enumerate() {
@@ -253,21 +268,17 @@ fn by_slot(balance: &Balance, zone: Tz, within: Window) -> Vec<(Option<usize>, i
             };
             let (start, end) = (start.max(within.start), end.min(within.end));
             if start < end {
-                parts.push((Some(index), seconds(Window { start, end })));
+                let amount = seconds(Window { start, end });
+                match totals.iter_mut().find(|(s, _)| *s == Some(index)) {
+                    Some((_, total)) => *total = total.saturating_add(amount),
+                    None => totals.push((Some(index), amount)),
+                }
             }
         }
         let Some(next) = day.succ_opt() else { break };
         day = next;
     }
-    // A slot met on two days counts once, its seconds added.
-    let mut merged: Vec<(Option<usize>, i64)> = Vec::new();
-    for (slot, amount) in parts {
-        match merged.iter_mut().find(|(s, _)| *s == slot) {
-            Some((_, total)) => *total += amount,
-            None => merged.push((slot, amount)),
-        }
-    }
-    merged
+    totals
 }
 
 /// Is the publication received in one of the rule's regions, inside its
@@ -326,7 +337,7 @@ struct Totals {
     values: BTreeMap<Box<str>, i64>,
     first: Position,
     last: Position,
-    /// The earliest and latest instants added.
+    /// The earliest instant added, and when the latest time added ends.
     earliest: DateTime<Utc>,
     latest: DateTime<Utc>,
 }
@@ -360,8 +371,10 @@ pub struct Imbalance {
     /// The distance allowed from an equal share, in basis points.
     pub tolerance: u32,
     pub measure: crate::rulebook::Measure,
-    /// The period's window, if the rule has periods.
+    /// The period's window, if the rule has periods, and its index in the
+    /// rule's windows.
     pub period: Option<Window>,
+    pub period_index: Option<usize>,
     /// The daily slot, minutes after local midnight, if the rule has slots.
     pub slot: Option<(u32, u32)>,
     /// The earliest and latest instants totalled.
@@ -415,6 +428,18 @@ impl AggregateFinding {
         }
     }
 
+    /// The one region it is about: a balance's period's.
+    pub fn region(&self, rulebook: &Rulebook) -> Option<usize> {
+        let Aggregate::Balance(imbalance) = &self.what else {
+            return None;
+        };
+        let RuleBody::Balance(balance) = &rulebook.rules[self.rule].body else {
+            return None;
+        };
+        let period = imbalance.period_index?;
+        Some(balance.window.as_ref()?.windows.get(period)?.region)
+    }
+
     /// The interval the finding is about.
     pub fn interval(&self) -> Window {
         match &self.what {
@@ -453,13 +478,14 @@ impl Aggregates {
                 first: position,
                 last: position,
                 earliest: instant,
-                latest: instant,
+                latest: share.until,
             });
-            *totals.values.entry(share.value.clone()).or_default() += share.amount;
+            let total = totals.values.entry(share.value.clone()).or_default();
+            *total = total.saturating_add(share.amount);
             totals.first = totals.first.min(position);
             totals.last = totals.last.max(position);
             totals.earliest = totals.earliest.min(instant);
-            totals.latest = totals.latest.max(instant);
+            totals.latest = totals.latest.max(share.until);
             return;
         }
         let groups = self.counts.entry(contribution.rule).or_default();
@@ -522,7 +548,7 @@ impl Aggregates {
         for (value, amount) in &totals.values {
             *values.entry(value).or_default() += amount;
         }
-        let total: i64 = values.values().sum();
+        let total: i64 = values.values().fold(0i64, |sum, v| sum.saturating_add(*v));
         let n = values.len();
         if total == 0 || n == 0 {
             return Vec::new();
@@ -534,6 +560,7 @@ impl Aggregates {
                 .checked_add_signed(TimeDelta::seconds(1))
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
         };
+        let period_index = period;
         let period = period
             .and_then(|p| balance.window.as_ref()?.windows.get(p))
             .map(|w| w.window);
@@ -558,6 +585,7 @@ impl Aggregates {
                     tolerance: balance.tolerance,
                     measure: balance.of,
                     period,
+                    period_index,
                     slot: slot.and_then(|s| balance.slots.get(s).copied()),
                     span,
                 }),

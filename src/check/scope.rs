@@ -105,13 +105,23 @@ impl Scope {
     }
 
     /// Is an aggregate finding inside the scope? Its rule must be asked
-    /// about, and its interval meet `[since, until)`. It is about no one
-    /// region (it counts publications of all the rule's regions), so a
-    /// scope of regions leaves it out.
-    pub fn keeps_aggregate(&self, finding: &AggregateFinding) -> bool {
+    /// about, its interval meet `[since, until)`, and its regions one of
+    /// those asked about: a balance's period is of one region; a burst (or
+    /// a balance without periods) counts in every region of its rule.
+    pub fn keeps_aggregate(&self, rulebook: &Rulebook, finding: &AggregateFinding) -> bool {
         let interval = finding.interval();
+        let rule = &rulebook.rules[finding.rule];
+        let in_regions = self.regions.is_empty()
+            || match finding.region(rulebook) {
+                Some(region) => self.regions.contains(&region),
+                None => rule
+                    .filter
+                    .regions
+                    .as_ref()
+                    .is_none_or(|regions| regions.iter().any(|r| self.regions.contains(r))),
+            };
         (self.rules.is_empty() || self.rules.contains(&finding.rule))
-            && self.regions.is_empty()
+            && in_regions
             && self.since.is_none_or(|since| interval.end > since)
             && self.until.is_none_or(|until| interval.start < until)
     }

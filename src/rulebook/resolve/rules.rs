@@ -166,6 +166,42 @@ fn reject_list_field(key: &Text, problems: &mut Problems) {
     }
 }
 
+/// What a rule over many publications cannot also say: the other body,
+/// `rounds` without a window to narrow, an exemption of earlier copies.
+fn over_many_fields(rule: &RawRule, problems: &mut Problems) {
+    if let (Some(_), Some(balance)) = (&rule.burst, &rule.balance) {
+        problems.add(
+            ProblemKind::MisplacedField,
+            balance.place(),
+            "a rule is a `burst` or a `balance`, not both",
+            "a second body",
+        );
+    }
+    let window = rule.window.as_ref().and_then(|w| w.value.window());
+    if let (Some(rounds), None) = (&rule.applies_to.rounds, window) {
+        let span = rounds.first().map_or(rule.id.place(), |r| r.place());
+        problems.add(
+            ProblemKind::MisplacedField,
+            span,
+            "`rounds` narrows rules with a window only",
+            "a burst or balance without a window counts in every round",
+        );
+    }
+    if let Some(window) = &rule.window
+        && window
+            .value
+            .window()
+            .is_some_and(|w| w.exempt_earlier_publications)
+    {
+        problems.add(
+            ProblemKind::MisplacedField,
+            window.place(),
+            "`exempt_earlier_publications` belongs to window rules",
+            "a burst or balance counts every publication inside its window",
+        );
+    }
+}
+
 /// `burst: {more_than, within, per}`, with the window it counts inside, if any.
 fn burst_body(
     rule: &RawRule,
@@ -444,6 +480,9 @@ fn body(
             "`rounds` cannot narrow a `per: election` window",
             "the window spans the whole election",
         );
+    }
+    if rule.burst.is_some() || rule.balance.is_some() {
+        over_many_fields(rule, problems);
     }
     if let Some(burst) = &rule.burst {
         return burst_body(rule, burst, scope, election, sound_calendar, problems);
