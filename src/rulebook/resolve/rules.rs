@@ -169,6 +169,20 @@ fn reject_list_field(key: &Text, problems: &mut Problems) {
 /// What a rule over many publications cannot also say: the other body,
 /// `rounds` without a window to narrow, an exemption of earlier copies.
 fn over_many_fields(rule: &RawRule, problems: &mut Problems) {
+    if let Some(requires) = &rule.requires {
+        let name = if rule.burst.is_some() {
+            "burst"
+        } else {
+            "balance"
+        };
+        let span = requires.first().map_or(rule.id.place(), |r| r.place());
+        problems.add(
+            ProblemKind::MisplacedField,
+            span,
+            format!("a rule is a `{name}` or a `requires` rule, not both"),
+            format!("the {name} is this rule's body"),
+        );
+    }
     if let (Some(_), Some(balance)) = (&rule.burst, &rule.balance) {
         problems.add(
             ProblemKind::MisplacedField,
@@ -211,45 +225,15 @@ fn burst_body(
     sound_calendar: bool,
     problems: &mut Problems,
 ) -> Option<RuleBody> {
-    if let Some(requires) = &rule.requires {
-        let span = requires.first().map_or(burst.place(), |r| r.place());
-        problems.add(
-            ProblemKind::MisplacedField,
-            span,
-            "a rule is a `burst` or a `requires` rule, not both",
-            "the burst is this rule's body",
-        );
-    }
     let raw = &burst.value;
-    let within = match crate::rulebook::expr::parse_duration(&raw.within.value) {
-        Ok(minutes) => Some(chrono::TimeDelta::minutes(minutes)),
-        Err(e) => {
-            problems.add_with_help(
-                ProblemKind::BadDuration,
-                raw.within.place(),
-                format!("cannot read the duration `{}`", raw.within.value),
-                e.message,
-                Some("a duration reads like `24h`, `30min` or `1h30min`"),
-            );
-            None
-        }
-    };
+    let within = duration(&raw.within, problems);
     if let Some(per) = &raw.per
         && per.value != "tags"
     {
         reject_list_field(per, problems);
     }
     // A burst counts inside its window (`always`: everywhere, at all times).
-    let window = match rule.window.as_ref().filter(|w| w.value.window().is_some()) {
-        Some(window) => Some(window_rule(
-            window,
-            scope,
-            election,
-            sound_calendar,
-            problems,
-        )?),
-        None => None,
-    };
+    let window = optional_window(rule, scope, election, sound_calendar, problems)?;
     Some(RuleBody::Burst(Burst {
         more_than: raw.more_than.value,
         within: within?,
@@ -268,15 +252,6 @@ fn balance_body(
     sound_calendar: bool,
     problems: &mut Problems,
 ) -> Option<RuleBody> {
-    if let Some(requires) = &rule.requires {
-        let span = requires.first().map_or(balance.place(), |r| r.place());
-        problems.add(
-            ProblemKind::MisplacedField,
-            span,
-            "a rule is a `balance` or a `requires` rule, not both",
-            "the balance is this rule's body",
-        );
-    }
     let raw = &balance.value;
     let mut bad = |place: Place, message: String, label: &str, help: &str| {
         problems.add_with_help(ProblemKind::BadBalance, place, message, label, Some(help));
@@ -336,16 +311,7 @@ fn balance_body(
     for field in [Some(&raw.by), raw.per.as_ref()].into_iter().flatten() {
         reject_list_field(field, problems);
     }
-    let window = match rule.window.as_ref().filter(|w| w.value.window().is_some()) {
-        Some(window) => Some(window_rule(
-            window,
-            scope,
-            election,
-            sound_calendar,
-            problems,
-        )?),
-        None => None,
-    };
+    let window = optional_window(rule, scope, election, sound_calendar, problems)?;
     Some(RuleBody::Balance(Balance {
         of: of?,
         by: raw.by.value.clone(),
@@ -384,8 +350,24 @@ fn daily_slot(text: &str) -> Option<(u32, u32)> {
     (start < end).then_some((start, end))
 }
 
-/// `copies_within: 24h`, read.
-fn copies_within(text: &Text, problems: &mut Problems) -> Option<chrono::TimeDelta> {
+/// The window a duty holds in, or a rule over many publications counts in:
+/// `Some(None)` without one (or `always`); `None` when the window cannot be
+/// resolved (its problems are reported).
+fn optional_window(
+    rule: &RawRule,
+    scope: Scope,
+    election: &Election,
+    sound_calendar: bool,
+    problems: &mut Problems,
+) -> Option<Option<WindowRule>> {
+    match rule.window.as_ref().filter(|w| w.value.window().is_some()) {
+        Some(window) => window_rule(window, scope, election, sound_calendar, problems).map(Some),
+        None => Some(None),
+    }
+}
+
+/// A duration (`copies_within: 24h`, a burst's `within`), read.
+fn duration(text: &Text, problems: &mut Problems) -> Option<chrono::TimeDelta> {
     match crate::rulebook::expr::parse_duration(&text.value) {
         Ok(minutes) => Some(chrono::TimeDelta::minutes(minutes)),
         Err(e) => {
@@ -510,16 +492,7 @@ fn body(
             }
             // A duty with a period: the window says when it applies
             // (`always` is the duty without one).
-            let period = match window.as_ref().filter(|w| w.value.window().is_some()) {
-                Some(window) => Some(window_rule(
-                    window,
-                    scope,
-                    election,
-                    sound_calendar,
-                    problems,
-                )?),
-                None => None,
-            };
+            let period = optional_window(rule, scope, election, sound_calendar, problems)?;
             // A duty's period may be narrowed to rounds, as a window is.
             if let (Some(rounds), None | Some(RawWhen::Always)) =
                 (&rule.applies_to.rounds, window.as_ref().map(|w| &w.value))
@@ -552,7 +525,7 @@ fn body(
                 copies_within: rule
                     .copies_within
                     .as_ref()
-                    .and_then(|within| copies_within(within, problems)),
+                    .and_then(|within| duration(within, problems)),
                 period,
             }))
         }
