@@ -434,3 +434,18 @@ fn a_burst_refuses_what_it_would_ignore() {
     );
     assert_points_at("burst-exempt-earlier", &exempt, 28, 13);
 }
+
+#[test]
+fn in_force_takes_days_in_order() {
+    let rule = "    help: No campaigning from the eve until the polls close.\n";
+    let bad_day = broken(
+        rule,
+        &format!("{rule}    in_force: {{ from: 2025-13-01, by: An Act }}\n"),
+    );
+    assert_points_at("in-force-bad-day", &bad_day, 26, 23);
+    let backwards = broken(
+        rule,
+        &format!("{rule}    in_force: {{ from: 2025-01-01, until: 2024-01-01, by: An Act }}\n"),
+    );
+    assert_points_at("in-force-backwards", &backwards, 26, 15);
+}

@@ -116,8 +116,16 @@ fn timeline(rulebook: &Rulebook, kind: usize, region: usize) -> Timeline {
 /// The `key_bit`s of the keys a filter needs a publication to have.
 pub(super) fn needs(filter: &Filter) -> u64 {
     let tags = filter.tags.as_ref().map_or(0, |_| key_bit(b"tags"));
-    let attributes = filter.attributes.iter();
-    attributes.fold(tags, |bits, (key, _)| bits | key_bit(key.as_bytes()))
+    let attributes = filter.attributes.iter().map(|(key, _)| key);
+    // `none_of` passes a publication without the key: it needs none.
+    let sets = filter
+        .attribute_sets
+        .iter()
+        .filter(|s| !s.none_of)
+        .map(|s| &s.key);
+    attributes
+        .chain(sets)
+        .fold(tags, |bits, key| bits | key_bit(key.as_bytes()))
 }
 
 /// The requirement rules about `kind`.

@@ -282,7 +282,11 @@ fn about(filter: &Filter, publication: &Publication) -> bool {
     let attributes_match = filter
         .attributes
         .iter()
-        .all(|(key, value)| publication.field(key) == Some(value.as_str()));
+        .all(|(key, value)| publication.field(key) == Some(value.as_str()))
+        && filter
+            .attribute_sets
+            .iter()
+            .all(|set| set.admits(publication.field(&set.key)));
     listed(&filter.kinds, publication.kind()) && channel_matches && tags_match && attributes_match
 }
 

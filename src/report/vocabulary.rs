@@ -19,6 +19,8 @@ struct AttributeUse<'a> {
     rule: &'a Rule,
     /// The value the rule's filter compares it with; `None` when required.
     tested_value: Option<&'a str>,
+    /// The set of values the rule's filter tests it against.
+    tested_set: Option<&'a crate::rulebook::AttributeSet>,
 }
 
 /// Every attribute the rules ask for, rule by rule, in the order written.
@@ -30,6 +32,15 @@ fn attribute_uses(rulebook: &Rulebook) -> Vec<AttributeUse<'_>> {
                 key,
                 rule,
                 tested_value: Some(value),
+                tested_set: None,
+            });
+        }
+        for set in &rule.filter.attribute_sets {
+            uses.push(AttributeUse {
+                key: &set.key,
+                rule,
+                tested_value: None,
+                tested_set: Some(set),
             });
         }
         if let RuleBody::Requires(requirement) = &rule.body {
@@ -37,6 +48,7 @@ fn attribute_uses(rulebook: &Rulebook) -> Vec<AttributeUse<'_>> {
                 key,
                 rule,
                 tested_value: None,
+                tested_set: None,
             }));
         }
     }
@@ -46,6 +58,14 @@ fn attribute_uses(rulebook: &Rulebook) -> Vec<AttributeUse<'_>> {
 /// What a rule does with the attribute, in words.
 fn attribute_use_text(rulebook: &Rulebook, usage: &AttributeUse) -> String {
     let applies_to = describe_filter(rulebook, &usage.rule.filter);
+    if let Some(set) = usage.tested_set {
+        let test = if set.none_of { "none of" } else { "one of" };
+        return format!(
+            "the rule applies when {} is {test} {}",
+            usage.key,
+            set.values.join(", ")
+        );
+    }
     match (usage.tested_value, &usage.rule.body) {
         (Some(value), _) => format!("the rule applies when {}={value}", usage.key),
         (None, RuleBody::Requires(requirement)) => {

@@ -41,6 +41,9 @@ pub struct Rulebook {
     pub rules: Vec<Rule>,
     /// Inherited rules disabled or changed, with their reasons.
     pub adjustments: Vec<Adjustment>,
+    /// Rules of the law not in force on the election's first polling day,
+    /// left out of `rules`.
+    pub left_out: Vec<LeftOut>,
     /// The YAML files it was composed from: the one named first, then each
     /// file it extends. `Place::file` indexes this.
     pub files: Vec<SourceFile>,
@@ -87,9 +90,16 @@ impl Rulebook {
             .unwrap_or_else(|| hint("region", id, self.regions.iter().map(|r| r.id.as_str())))
     }
 
-    /// What to say of a rule id the rulebook does not have.
+    /// What to say of a rule id the rulebook does not have: why the law's
+    /// rule was left out, else the nearest id.
     pub fn rule_hint(&self, id: &str) -> String {
-        hint("rule", id, self.rules.iter().map(|r| r.id.as_str()))
+        match self.left_out.iter().find(|rule| rule.id == id) {
+            Some(rule) => format!(
+                "it is not in force on the election's first polling day, {}: {}",
+                rule.on, rule.in_force
+            ),
+            None => hint("rule", id, self.rules.iter().map(|r| r.id.as_str())),
+        }
     }
 
     pub fn is_kind(&self, id: &str) -> bool {
@@ -181,6 +191,46 @@ impl fmt::Display for Severity {
     }
 }
 
+/// When a rule is law: `[from, until)`, days; and the text that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InForce {
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub by: String,
+}
+
+/// `in force from 2025-10-10 (Regulation (EU) 2024/900, art. 30(2))`.
+impl fmt::Display for InForce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("in force")?;
+        if let Some(from) = self.from {
+            write!(f, " from {from}")?;
+        }
+        if let Some(until) = self.until {
+            write!(f, " until {until} (excluded)")?;
+        }
+        write!(f, " ({})", self.by)
+    }
+}
+
+impl InForce {
+    /// Is it in force on `day`?
+    pub fn holds_on(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|from| from <= day) && self.until.is_none_or(|until| day < until)
+    }
+}
+
+/// A rule of the law left out of an election: not in force on its dates.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    pub id: String,
+    pub title: String,
+    pub in_force: InForce,
+    /// The election's first polling day, which it was judged on.
+    pub on: NaiveDate,
+    pub place: Place,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
@@ -190,6 +240,9 @@ pub struct Rule {
     pub help: String,
     pub filter: Filter,
     pub body: RuleBody,
+    /// When it is law, if the rulebook says (an election only gets it if
+    /// in force on its first polling day).
+    pub in_force: Option<InForce>,
     /// Where the rule's `id` is written.
     pub place: Place,
 }
@@ -228,6 +281,26 @@ pub struct Filter {
     pub tags: Option<Vec<String>>,
     /// Attributes that must be present with exactly this value.
     pub attributes: Vec<(String, String)>,
+    /// Attributes tested against a set of values.
+    pub attribute_sets: Vec<AttributeSet>,
+}
+
+/// `attributes_one_of` / `attributes_none_of`: an attribute's value in a set,
+/// or not (an attribute a publication does not give is in no set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeSet {
+    pub key: String,
+    pub values: Vec<String>,
+    /// `none_of`: the value must not be one of them.
+    pub none_of: bool,
+}
+
+impl AttributeSet {
+    /// Does a publication whose attribute is `value` pass?
+    pub fn admits(&self, value: Option<&str>) -> bool {
+        let listed = value.is_some_and(|v| self.values.iter().any(|x| x == v));
+        listed != self.none_of
+    }
 }
 
 /// A dated event of an election besides its rounds (the writ issued, the

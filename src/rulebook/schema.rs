@@ -281,6 +281,22 @@ pub struct RawRule {
     /// (candidate), per group and daily slot, within a tolerance of equal
     /// shares (with a `window`: the periods totals are kept for).
     pub balance: Option<Located<RawBalance>>,
+    /// When the rule is law: an election gets it only if it is in force on
+    /// the election's first polling day.
+    pub in_force: Option<Located<RawInForce>>,
+}
+
+/// `in_force: { from: 2025-10-10, until: 2020-06-30, by: … }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "InForce")]
+pub struct RawInForce {
+    /// The first day it is in force (YYYY-MM-DD); always before, if absent.
+    pub from: Option<Text>,
+    /// The first day it is no longer in force; still in force, if absent.
+    pub until: Option<Text>,
+    /// The text that enacted, amended or repealed it.
+    pub by: Text,
 }
 
 /// `balance: { of: duration, by: candidate, among: [...], per: outlet,
@@ -340,6 +356,10 @@ pub struct RawFilter {
     pub rounds: Option<Vec<Text>>,
     pub tags: Option<Vec<Text>>,
     pub attributes: Option<Entries<Text>>,
+    /// Attributes whose value must be one of these.
+    pub attributes_one_of: Option<Entries<Vec<Text>>>,
+    /// Attributes whose value must be none of these (absent counts as none).
+    pub attributes_none_of: Option<Entries<Vec<Text>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -41,6 +41,16 @@ struct JsonFilter<'a> {
     regions: Option<Vec<&'a str>>,
     tags: Option<&'a [String]>,
     attributes: std::collections::BTreeMap<&'a str, &'a str>,
+    /// Attributes tested against a set of values (`one_of`, `none_of`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attribute_sets: Vec<JsonAttributeSet<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAttributeSet<'a> {
+    key: &'a str,
+    values: &'a [String],
+    none_of: bool,
 }
 
 #[derive(Serialize)]
@@ -100,6 +110,15 @@ pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
                 .attributes
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            attribute_sets: filter
+                .attribute_sets
+                .iter()
+                .map(|s| JsonAttributeSet {
+                    key: &s.key,
+                    values: &s.values,
+                    none_of: s.none_of,
+                })
                 .collect(),
         },
         applies_to: describe_filter(rulebook, filter),

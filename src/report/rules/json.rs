@@ -24,6 +24,31 @@ struct JsonRulebook<'a> {
     /// Every restricted window, sorted as in `rulebook::timeline` (the
     /// key, `calendar`, is part of the JSON output and keeps its name).
     calendar: Vec<JsonTimelineEntry<'a>>,
+    /// The law's rules not in force on the election's first polling day.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    left_out: Vec<JsonLeftOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLeftOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    in_force: JsonInForce<'a>,
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonInForce<'a> {
+    from: Option<String>,
+    until: Option<String>,
+    by: &'a str,
+}
+
+pub(super) fn json_in_force(in_force: &crate::rulebook::InForce) -> JsonInForce<'_> {
+    JsonInForce {
+        from: in_force.from.map(|d| d.to_string()),
+        until: in_force.until.map(|d| d.to_string()),
+        by: &in_force.by,
+    }
 }
 
 #[derive(Serialize)]
@@ -89,6 +114,9 @@ pub(super) struct JsonRule<'a> {
     citation: JsonCitation<'a>,
     help: &'a str,
     requires: Option<&'a [String]>,
+    /// When it is law, if the rulebook says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_force: Option<JsonInForce<'a>>,
     /// A duty's period, as written: when a `requires` rule holds (its
     /// windows are then the period's); for a burst, when publications count.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -171,6 +199,15 @@ pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
             .collect(),
         rules,
         calendar: json_timeline(rulebook),
+        left_out: rulebook
+            .left_out
+            .iter()
+            .map(|rule| JsonLeftOut {
+                id: &rule.id,
+                title: &rule.title,
+                in_force: json_in_force(&rule.in_force),
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
@@ -248,6 +285,7 @@ pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<
         },
         help: &rule.help,
         requires,
+        in_force: rule.in_force.as_ref().map(json_in_force),
         period,
         burst: match &rule.body {
             RuleBody::Burst(burst) => Some(JsonBurst {

@@ -32,7 +32,26 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         show_rule(rulebook, rule, out)?;
     }
     show_adjustments(rulebook, out)?;
+    show_left_out(rulebook, out)?;
     show_timeline(rulebook, out)
+}
+
+/// The law's rules not in force on the election's dates, and why.
+fn show_left_out(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
+    let Some(first) = rulebook.left_out.first() else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "
+rules of the law not in force on the election's first polling day ({}):",
+        first.on
+    )?;
+    for rule in &rulebook.left_out {
+        writeln!(out, "  {}: {}", rule.id, rule.title)?;
+        writeln!(out, "    {}", rule.in_force)?;
+    }
+    Ok(())
 }
 
 fn show_polls(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
@@ -81,6 +100,9 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
         "    applies to: {}",
         describe_filter(rulebook, &rule.filter)
     )?;
+    if let Some(in_force) = &rule.in_force {
+        writeln!(out, "    {in_force}")?;
+    }
     match &rule.body {
         RuleBody::Requires(requirement) => {
             let first = copies_text(requirement);
@@ -252,6 +274,10 @@ pub(super) fn describe_filter(rulebook: &Rulebook, filter: &Filter) -> String {
     list("tags", filter.tags.clone());
     for (key, value) in &filter.attributes {
         parts.push(format!("{key}={value}"));
+    }
+    for set in &filter.attribute_sets {
+        let test = if set.none_of { "none of" } else { "one of" };
+        parts.push(format!("{} {test} {}", set.key, set.values.join(", ")));
     }
     if parts.is_empty() {
         "every publication".to_string()

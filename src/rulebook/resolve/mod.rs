@@ -55,7 +55,7 @@ pub(super) fn resolve(
         rounds: &rounds,
         events: &events,
     };
-    let rules = rules(
+    let (rules, left_out) = rules(
         &raw.rules,
         &kinds,
         &channels,
@@ -98,6 +98,7 @@ pub(super) fn resolve(
         events,
         rules,
         adjustments,
+        left_out,
         files: problems.files().to_vec(),
     })
 }

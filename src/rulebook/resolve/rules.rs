@@ -20,8 +20,14 @@ pub(super) fn rules(
     election: &Election,
     sound_calendar: bool,
     problems: &mut Problems,
-) -> Vec<Rule> {
+) -> (Vec<Rule>, Vec<LeftOut>) {
     let mut rules = Vec::new();
+    let mut left_out = Vec::new();
+    // An election gets the rules in force on its first polling day.
+    let first_day = election
+        .rounds
+        .first()
+        .and_then(|round| round.polls.iter().map(|p| p.vote).min());
     // Duplicate rule ids were reported when the files were composed.
     for rule in raw {
         let severity = Severity::from_name(&rule.severity.value);
@@ -52,6 +58,19 @@ pub(super) fn rules(
             rounds: round_filter,
             regions: filter.regions.clone(),
         };
+        let in_force = rule.in_force.as_ref().and_then(|f| in_force(f, problems));
+        if let (Some(in_force), Some(day)) = (&in_force, first_day)
+            && !in_force.holds_on(day)
+        {
+            left_out.push(LeftOut {
+                id: rule.id.value.clone(),
+                title: escape_unsafe(&rule.title.value),
+                in_force: in_force.clone(),
+                on: day,
+                place: rule.id.place(),
+            });
+            continue;
+        }
         let body = body(rule, scope, election, sound_calendar, problems);
         if let (Some(severity), Some(body)) = (severity, body) {
             rules.push(Rule {
@@ -66,11 +85,59 @@ pub(super) fn rules(
                 help: escape_unsafe_lines(rule.help.value.trim()),
                 filter,
                 body,
+                in_force,
                 place: rule.id.place(),
             });
         }
     }
-    rules
+    (rules, left_out)
+}
+
+/// `in_force: {from, until, by}`, read: days, `from` before `until`.
+fn in_force(raw: &Located<RawInForce>, problems: &mut Problems) -> Option<InForce> {
+    let mut day = |text: &Option<Text>| -> Result<Option<chrono::NaiveDate>, ()> {
+        let Some(text) = text else { return Ok(None) };
+        match crate::time::parse_date(&text.value) {
+            Some(date) => Ok(Some(date)),
+            None => {
+                problems.add(
+                    ProblemKind::BadDate,
+                    text.place(),
+                    format!("`{}` is not a date", text.value),
+                    "expected YYYY-MM-DD",
+                );
+                Err(())
+            }
+        }
+    };
+    let (from, until) = (day(&raw.value.from), day(&raw.value.until));
+    let (Ok(from), Ok(until)) = (from, until) else {
+        return None;
+    };
+    if let (Some(from), Some(until)) = (from, until)
+        && from >= until
+    {
+        problems.add(
+            ProblemKind::EmptyWindow,
+            raw.place(),
+            "a rule in force from a day no earlier than it ends",
+            "`from` must come before `until`",
+        );
+        return None;
+    }
+    if raw.value.by.value.trim().is_empty() {
+        problems.add(
+            ProblemKind::MissingCitation,
+            raw.value.by.place(),
+            "`in_force` names the text that enacted or amended the rule",
+            "empty",
+        );
+    }
+    Some(InForce {
+        from,
+        until,
+        by: escape_unsafe(&raw.value.by.value),
+    })
 }
 
 fn check_citation(citation: &RawCitation, problems: &mut Problems) {
@@ -147,6 +214,26 @@ fn filter(
                 (key.value.clone(), value.value.clone())
             })
             .collect(),
+        attribute_sets: [
+            (&raw.attributes_one_of, false),
+            (&raw.attributes_none_of, true),
+        ]
+        .into_iter()
+        .flat_map(|(entries, none_of)| {
+            entries
+                .iter()
+                .flat_map(|e| &e.0)
+                .map(move |(key, values)| (key, values, none_of))
+        })
+        .map(|(key, values, none_of)| {
+            reject_list_field(key, problems);
+            AttributeSet {
+                key: key.value.clone(),
+                values: values.iter().map(|v| v.value.clone()).collect(),
+                none_of,
+            }
+        })
+        .collect(),
     }
 }
 
