@@ -207,7 +207,7 @@ fn a_bad_option_is_named_with_what_it_expects() {
         ),
         (
             &["--kind", "pol"],
-            "scrutin: --kind pol: not a kind of fr-presidential-2017 (did you mean `poll`? valid: news, campaign, poll, result, paid_ad, speaking_time) [scrutin::option::unknown-kind]\n".into(),
+            "scrutin: --kind pol: not a kind of fr-presidential-2017 (did you mean `poll`? valid: political_ad, news, campaign, poll, result, paid_ad, speaking_time) [scrutin::option::unknown-kind]\n".into(),
         ),
         (
             &["--kind", "poll", "--channel", "telex"],

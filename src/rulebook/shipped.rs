@@ -23,6 +23,7 @@ pub const SHIPPED: &[Shipped] = shipped![
     "rules/ca/law.yaml",
     "rules/es/general-2023.yaml",
     "rules/es/law.yaml",
+    "rules/eu/law.yaml",
     "rules/fr/law.yaml",
     "rules/fr/legislative-2024.yaml",
     "rules/fr/presidential-2017.yaml",

@@ -30,11 +30,18 @@ pub(super) fn resolve(
 ) -> Option<Rulebook> {
     let kinds = terms(&raw.kinds);
     let channels = terms(&raw.channels);
-    let regions = regions(&raw.regions, problems);
+    // A layer of law above the states (the EU's) declares no places: the
+    // law of a state that extends it does.
+    let layer = expect == Expect::LawOrElection && raw.regions.0.is_empty() && raw.rounds.is_none();
+    let regions = regions(&raw.regions, layer, problems);
     check_covers(&raw, problems);
-    let default_region = required(&raw.default_region, "default_region", problems)
-        .and_then(|id| lookup_region(&regions, id, problems))
-        .unwrap_or(0);
+    let default_region = if layer && raw.default_region.is_none() {
+        0
+    } else {
+        required(&raw.default_region, "default_region", problems)
+            .and_then(|id| lookup_region(&regions, id, problems))
+            .unwrap_or(0)
+    };
     let groups = groups(&raw, &regions, problems);
     let places = Places {
         regions: &regions,

@@ -13,8 +13,14 @@ use crate::rulebook::schema::*;
 use crate::source::escape_unsafe;
 use crate::time::suggest_zone;
 
-pub(super) fn regions(entries: &Entries<RawRegion>, problems: &mut Problems) -> Vec<Region> {
-    if entries.0.is_empty() {
+/// The regions; `layer`: a layer of law above the states, which may declare
+/// none (the law of a state that extends it does).
+pub(super) fn regions(
+    entries: &Entries<RawRegion>,
+    layer: bool,
+    problems: &mut Problems,
+) -> Vec<Region> {
+    if entries.0.is_empty() && !layer {
         problems.add(
             ProblemKind::NoRegions,
             Place::start_of(0),
