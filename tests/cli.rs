@@ -1188,3 +1188,57 @@ fn a_finding_in_a_stream_is_written_before_the_stream_ends() {
         );
     }
 }
+
+/// France 2027's dates are provisional: every output says so, with the
+/// scenario.
+#[test]
+fn every_output_of_a_provisional_election_says_so() {
+    let rules = "rules/fr/presidential-2027-a.yaml";
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("week.log");
+    std::fs::write(
+        &log,
+        "2026-12-01T12:00:00+01:00 outlet=a kind=paid_ad channel=social\n",
+    )
+    .unwrap();
+    let log = log.to_str().unwrap();
+    // Words as they are, whatever the wrapping.
+    let run = |args: &[&str]| {
+        let output = scrutin().args(args).output().unwrap();
+        let out = String::from_utf8(output.stdout)
+            .unwrap()
+            .replace("\r\n ", "");
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let scenario = "scenario A: 11 and 25 April 2027";
+    for format in ["human", "short", "github", "json", "sarif", "junit"] {
+        let out = run(&["check", "--rules", rules, "--format", format, log]);
+        assert!(out.contains(scenario), "check --format {format}: {out}");
+    }
+    let preflight = [
+        "preflight",
+        "--rules",
+        rules,
+        "--kind",
+        "paid_ad",
+        "--at",
+        "2026-12-01T12:00:00+01:00",
+    ];
+    let out = run(&preflight);
+    assert!(out.starts_with("BLOCKED"), "{out}");
+    assert!(
+        out.contains("PROVISIONAL") && out.contains(scenario),
+        "{out}"
+    );
+    let json: Value =
+        serde_json::from_str(&run(&[&preflight[..], &["--format", "json"]].concat())).unwrap();
+    assert!(json["provisional"].as_str().unwrap().contains(scenario));
+    for format in ["table", "json", "ics"] {
+        let out = run(&["calendar", "--rules", rules, "--format", format]);
+        assert!(out.contains(scenario), "calendar --format {format}: {out}");
+    }
+    for format in ["human", "json"] {
+        let out = run(&["rules", "show", rules, "--format", format]);
+        assert!(out.contains(scenario), "rules show --format {format}");
+    }
+}

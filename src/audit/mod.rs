@@ -159,6 +159,10 @@ pub struct Summary {
     /// The scope in words; `None` when everything is shown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// Why the election's dates are not final (the rulebook's
+    /// `provisional`); `None` when they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<String>,
 }
 
 /// When to give up on a log rather than flood the reader.

@@ -61,6 +61,9 @@ pub fn table(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     writeln!(out, "{} — restricted windows, [start, end)", rulebook.title)?;
+    if let Some(provisional) = &rulebook.provisional {
+        writeln!(out, "PROVISIONAL dates: {provisional}")?;
+    }
     // The election's named events, which windows and duties count from.
     for event in &rulebook.events {
         writeln!(
@@ -119,6 +122,9 @@ struct JsonRestriction<'a> {
     end: Option<String>,
     law: String,
     url: &'a str,
+    /// Why the election's dates are not final, if they are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisional: Option<&'a str>,
 }
 
 pub fn json(
@@ -141,6 +147,7 @@ pub fn json(
                 end,
                 law: rule.citation.to_string(),
                 url: &rule.citation.url,
+                provisional: rulebook.provisional.as_deref(),
             }
         })
         .collect();
@@ -171,10 +178,17 @@ pub fn ics(
             )
         })
         .collect();
+    // One line: the crate folds X-WR-CALDESC but does not escape its line
+    // breaks.
+    let mut description = Vec::new();
+    if let Some(provisional) = &rulebook.provisional {
+        description.push(format!("PROVISIONAL dates: {provisional}"));
+    }
     if !always.is_empty() {
-        // One line: the crate folds X-WR-CALDESC but does not escape its
-        // line breaks.
-        calendar.description(&format!("In force at all times: {}", always.join("; ")));
+        description.push(format!("In force at all times: {}", always.join("; ")));
+    }
+    if !description.is_empty() {
+        calendar.description(&description.join(" — "));
     }
     for entry in restrictions
         .iter()

@@ -241,6 +241,9 @@ impl<W: Write> Report for JunitReport<'_, W> {
         let mut xml = JunitXml::new("scrutin");
         for file in &self.files {
             let mut suite = TestSuite::new(file.name.as_str());
+            if let Some(provisional) = &self.rulebook.provisional {
+                suite.add_property(("provisional", provisional.as_str()));
+            }
             if let Some(reason) = &file.unreadable {
                 let reason = Listed {
                     lines: vec![escape_unsafe(reason)],

@@ -160,6 +160,13 @@ pub fn answer_text(
             utc_time(end)
         )?;
     }
+    if let Some(provisional) = &rulebook.provisional {
+        writeln!(
+            out,
+            "\nPROVISIONAL: the dates of {} are not final: {provisional}",
+            rulebook.id
+        )?;
+    }
     Ok(())
 }
 
@@ -202,6 +209,9 @@ struct JsonAnswer<'a> {
     verdict: &'static str,
     /// `verdict == "allowed"`, kept for the clients written before `verdict`.
     allowed: bool,
+    /// Why the election's dates are not final, if they are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisional: Option<&'a str>,
     at: String,
     /// The end of the interval asked about, for a publication that lasts.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -299,6 +309,7 @@ pub fn answer_json(
     let document = JsonAnswer {
         verdict: answer.verdict().name(),
         allowed: answer.verdict() == Verdict::Allowed,
+        provisional: rulebook.provisional.as_deref(),
         at: utc_time(publication.instant()),
         until: publication.end().map(utc_time),
         kind: publication.kind(),

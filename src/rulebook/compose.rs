@@ -30,6 +30,7 @@ fn merge_file(merged: &mut RawRulebook, file: RawRulebook, problems: &mut Proble
         id,
         title,
         jurisdiction,
+        provisional,
         sources,
         kinds,
         channels,
@@ -46,6 +47,7 @@ fn merge_file(merged: &mut RawRulebook, file: RawRulebook, problems: &mut Proble
         (&mut merged.id, id),
         (&mut merged.title, title),
         (&mut merged.jurisdiction, jurisdiction),
+        (&mut merged.provisional, provisional),
     ] {
         if from.is_some() {
             *into = from;

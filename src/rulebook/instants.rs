@@ -103,11 +103,18 @@ impl Election<'_> {
         place: Option<&Name>,
         at: Context,
     ) -> Result<DateTime<Utc>, String> {
-        let round = at.round.ok_or_else(|| {
-            "events such as polls_close belong to a round, but this window is `per: election`: \
-             use a day such as `final_vote 24:00`"
-                .to_string()
-        })?;
+        // A whole-election window opens with the first round's polls and
+        // closes with the final round's.
+        let round = match (at.round, event) {
+            (Some(round), _) => round,
+            (None, Event::PollsOpen | Event::FirstPollsOpen) => 0,
+            (None, Event::PollsClose | Event::LastPollsClose) => {
+                self.rounds
+                    .len()
+                    .checked_sub(1)
+                    .ok_or_else(|| "the election has no rounds".to_string())?
+            }
+        };
         let polls = &self.rounds[round].polls;
         let regions = match place {
             Some(name) => self

@@ -28,6 +28,9 @@ pub struct Rulebook {
     pub id: String,
     pub title: String,
     pub jurisdiction: String,
+    /// Why the election's dates are not final, if they are not: every
+    /// output says so.
+    pub provisional: Option<String>,
     pub sources: Vec<Reference>,
     pub kinds: Vec<Term>,
     pub channels: Vec<Term>,

@@ -157,6 +157,9 @@ pub struct RawRulebook {
     pub id: Option<Text>,
     pub title: Option<Text>,
     pub jurisdiction: Option<Text>,
+    /// Why an election's dates are not final (no decree yet): every output
+    /// says so.
+    pub provisional: Option<Text>,
     #[serde(default)]
     pub sources: Vec<RawSource>,
     /// Publication kinds, each with a description.

@@ -28,6 +28,8 @@ pub const SHIPPED: &[Shipped] = shipped![
     "rules/fr/legislative-2024.yaml",
     "rules/fr/presidential-2017.yaml",
     "rules/fr/presidential-2022.yaml",
+    "rules/fr/presidential-2027-a.yaml",
+    "rules/fr/presidential-2027-b.yaml",
     "rules/it/general-2022.yaml",
     "rules/it/law.yaml",
     "rules/pl/law.yaml",

@@ -220,7 +220,10 @@ pub fn run(rulebook: &Rulebook, check: &Check, output: Output) -> Result<Status,
         }
     }
     let scope = check.scope.resolve(rulebook)?;
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        provisional: rulebook.provisional.clone(),
+        ..Summary::default()
+    };
     if !scope.is_everything() {
         summary.scope = Some(scope.describe(rulebook));
     }

@@ -160,7 +160,10 @@ pub(super) async fn check(
         let Ok(rulebook) = app.rulebooks.get(Some(&id)) else {
             return;
         };
-        let mut summary = Summary::default();
+        let mut summary = Summary {
+            provisional: rulebook.provisional.clone(),
+            ..Summary::default()
+        };
         let mut report = JsonReport::new(&mut out, rulebook);
         let limits = Limits {
             max_invalid: Some(MAX_INVALID_LINES),

@@ -112,6 +112,9 @@ pub(crate) fn summary_text(summary: &Summary) -> String {
             plural(summary.out_of_scope, "finding"),
         ));
     }
+    if let Some(provisional) = &summary.provisional {
+        text.push_str(&format!("         PROVISIONAL dates: {provisional}\n"));
+    }
     if summary.stopped_early {
         text.push_str(&format!(
             "         stopped after {} (--max-invalid): the rest of the input was not checked\n",

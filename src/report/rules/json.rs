@@ -15,6 +15,9 @@ struct JsonRulebook<'a> {
     id: &'a str,
     title: &'a str,
     jurisdiction: &'a str,
+    /// Why the election's dates are not final, if they are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisional: Option<&'a str>,
     file: &'a str,
     rounds: Vec<JsonRound<'a>>,
     /// The election's named events (`event(NAME)` in anchors), if any.
@@ -183,6 +186,7 @@ pub fn show_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
         id: &rulebook.id,
         title: &rulebook.title,
         jurisdiction: &rulebook.jurisdiction,
+        provisional: rulebook.provisional.as_deref(),
         file: rulebook.file_name(),
         rounds: rulebook
             .rounds

@@ -26,6 +26,9 @@ pub fn show_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<()> {
     )?;
     let files: Vec<&str> = rulebook.files.iter().map(|f| f.name()).collect();
     writeln!(out, "rulebook: {}", files.join(", extending "))?;
+    if let Some(provisional) = &rulebook.provisional {
+        writeln!(out, "PROVISIONAL dates: {provisional}")?;
+    }
     show_polls(rulebook, out)?;
     writeln!(out, "\nrules:")?;
     for rule in &rulebook.rules {

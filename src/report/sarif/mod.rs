@@ -87,6 +87,11 @@ impl<'r, W: Write> SarifReport<'r, W> {
                     execution_successful: complete,
                     tool_execution_notifications: &[],
                 }],
+                properties: self
+                    .rulebook
+                    .provisional
+                    .as_deref()
+                    .map(|provisional| RunProperties { provisional }),
             }],
         };
         let text = serde_json::to_string_pretty(&log)?;
@@ -125,6 +130,14 @@ struct Run<'a> {
     tool: Tool,
     results: &'a [SarifResult],
     invocations: [Invocation<'a>; 1],
+    /// Why the election's dates are not final, if they are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties<'a>>,
+}
+
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    provisional: &'a str,
 }
 
 #[derive(Serialize)]

@@ -88,6 +88,10 @@ pub(super) fn resolve(
         id,
         title,
         jurisdiction,
+        provisional: raw
+            .provisional
+            .as_ref()
+            .map(|p| escape_unsafe(p.value.trim())),
         sources: raw
             .sources
             .into_iter()
