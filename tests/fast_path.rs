@@ -212,6 +212,7 @@ fn generated_logs_agree() {
 #[test]
 fn every_shipped_rulebook_indexes_as_it_checks() {
     let samples = [
+        ("rules/au/federal-2025.yaml", "samples/au-federal-2025.log"),
         ("rules/ca/federal-2021.yaml", "samples/ca-federal-2021.log"),
         ("rules/es/general-2023.yaml", "samples/es-general-2023.log"),
         ("rules/it/general-2022.yaml", "samples/it-general-2022.log"),

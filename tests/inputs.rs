@@ -183,7 +183,7 @@ fn to_json(line: &str, rulebook: &Rulebook) -> String {
 }
 
 /// Every sample log with findings, with its rulebook.
-const SAMPLES: [(&str, &str); 9] = [
+const SAMPLES: [(&str, &str); 10] = [
     (
         "rules/fr/presidential-2017.yaml",
         "samples/presidential-2017-round2-weekend.log",
@@ -200,6 +200,7 @@ const SAMPLES: [(&str, &str); 9] = [
         "rules/fr/legislative-2024.yaml",
         "samples/legislative-2024-round2-weekend.log",
     ),
+    ("rules/au/federal-2025.yaml", "samples/au-federal-2025.log"),
     ("rules/ca/federal-2021.yaml", "samples/ca-federal-2021.log"),
     ("rules/it/general-2022.yaml", "samples/it-general-2022.log"),
     ("rules/es/general-2023.yaml", "samples/es-general-2023.log"),

@@ -117,6 +117,83 @@ fn canada_polls_close_at_the_staggered_hours_of_section_128() {
     );
 }
 
+/// Each region's broadcast blackout, as `(region, start, end)` in UTC.
+fn blackouts(rulebook: &Rulebook) -> Vec<(&str, String, String)> {
+    let rule = rulebook
+        .rules
+        .iter()
+        .find(|r| r.id == "broadcast-blackout")
+        .unwrap();
+    let RuleBody::Window(window_rule) = &rule.body else {
+        panic!("broadcast-blackout is not a window rule");
+    };
+    window_rule
+        .windows
+        .iter()
+        .map(|w| {
+            (
+                rulebook.regions[w.region].id.as_str(),
+                w.window.start.to_rfc3339(),
+                w.window.end.to_rfc3339(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn australia_2025_blackout_runs_from_thursday_00_00_to_18_00_in_each_zone() {
+    // The law notes' table for 3 May 2025 (standard time everywhere): the
+    // eastern states +10, the centre +09:30, Perth (and Eucla, on its legal
+    // time) +08, Lord Howe +10:30, Norfolk +11, Christmas +07, Cocos +06:30.
+    let rulebook = load("rules/au/federal-2025.yaml");
+    let table = [
+        ("new_south_wales", "2025-04-30T14:00", "2025-05-03T08:00"),
+        ("victoria", "2025-04-30T14:00", "2025-05-03T08:00"),
+        ("tasmania", "2025-04-30T14:00", "2025-05-03T08:00"),
+        ("queensland", "2025-04-30T14:00", "2025-05-03T08:00"),
+        ("south_australia", "2025-04-30T14:30", "2025-05-03T08:30"),
+        ("broken_hill", "2025-04-30T14:30", "2025-05-03T08:30"),
+        ("northern_territory", "2025-04-30T14:30", "2025-05-03T08:30"),
+        ("western_australia", "2025-04-30T16:00", "2025-05-03T10:00"),
+        ("lord_howe", "2025-04-30T13:30", "2025-05-03T07:30"),
+        ("norfolk", "2025-04-30T13:00", "2025-05-03T07:00"),
+        ("christmas_island", "2025-04-30T17:00", "2025-05-03T11:00"),
+        ("cocos_islands", "2025-04-30T17:30", "2025-05-03T11:30"),
+    ];
+    let expected: Vec<(&str, String, String)> = table
+        .iter()
+        .map(|(region, start, end)| {
+            (
+                *region,
+                format!("{start}:00+00:00"),
+                format!("{end}:00+00:00"),
+            )
+        })
+        .collect();
+    assert_eq!(blackouts(&rulebook), expected);
+}
+
+#[test]
+fn australia_2022_blackout_starts_on_thursday_19_may_local() {
+    // The law notes: Sydney from 2022-05-18T14:00Z, Adelaide 14:30Z, Perth 16:00Z.
+    let rulebook = load("rules/au/federal-2022.yaml");
+    let starts: Vec<(&str, String)> = blackouts(&rulebook)
+        .into_iter()
+        .filter(|(region, _, _)| {
+            ["new_south_wales", "south_australia", "western_australia"].contains(region)
+        })
+        .map(|(region, start, _)| (region, start))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            ("new_south_wales", "2022-05-18T14:00:00+00:00".to_string()),
+            ("south_australia", "2022-05-18T14:30:00+00:00".to_string()),
+            ("western_australia", "2022-05-18T16:00:00+00:00".to_string()),
+        ]
+    );
+}
+
 #[test]
 fn poland_silence_and_poll_ban_run_from_saturday_midnight_to_sunday_21_warsaw() {
     let rulebook = load("rules/pl/parliamentary-2023.yaml");

@@ -107,6 +107,20 @@ const SAMPLES: &[Sample] = &[
         warnings: 0,
     },
     Sample {
+        rules: "rules/au/federal-2022.yaml",
+        log: "samples/au-federal-2022.log",
+        publications: 12,
+        per_rule: &[("authorisation", 2), ("broadcast-blackout", 4)],
+        warnings: 0,
+    },
+    Sample {
+        rules: "rules/au/federal-2025.yaml",
+        log: "samples/au-federal-2025.log",
+        publications: 36,
+        per_rule: &[("authorisation", 7), ("broadcast-blackout", 14)],
+        warnings: 0,
+    },
+    Sample {
         rules: "rules/ca/federal-2021.yaml",
         log: "samples/ca-federal-2021.log",
         publications: 49,

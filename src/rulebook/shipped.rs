@@ -19,6 +19,9 @@ macro_rules! shipped {
 
 /// Every file under `rules/` (a test fails when one is missing), sorted.
 pub const SHIPPED: &[Shipped] = shipped![
+    "rules/au/federal-2022.yaml",
+    "rules/au/federal-2025.yaml",
+    "rules/au/law.yaml",
     "rules/ca/federal-2021.yaml",
     "rules/ca/law.yaml",
     "rules/es/general-2023.yaml",
