@@ -691,3 +691,79 @@ fn a_run_under_a_rule_in_force_at_all_times_is_never_allowed() {
         "2024-07-01T19:00:00Z"
     );
 }
+
+/// `--rules` takes an election's scenarios together (a shell glob): each is
+/// answered under its id, at one instant; blocked by one is blocked. Today
+/// (the session's date, late 2026), France 2027's L52-1 blocks a paid ad in
+/// both scenarios; at a fixed instant the same holds, tested here.
+#[test]
+fn several_rulebooks_are_each_answered() {
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "preflight",
+            "--rules",
+            "rules/fr/presidential-2027-a.yaml",
+            "rules/fr/presidential-2027-b.yaml",
+        ])
+        .args([
+            "--kind",
+            "paid_ad",
+            "--at",
+            "2026-12-01T12:00:00+01:00",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let answers: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let answers = answers.as_array().unwrap();
+    let ids: Vec<&str> = answers
+        .iter()
+        .map(|a| a["rulebook"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["fr-presidential-2027-a", "fr-presidential-2027-b"]);
+    for answer in answers {
+        assert_eq!(answer["verdict"], "blocked");
+        assert_eq!(answer["blocking"][0]["rule"], "paid-political-advertising");
+        assert_eq!(answer["at"], "2026-12-01T11:00:00Z");
+    }
+    // A round-1 Sunday of scenario B is an ordinary Sunday in scenario A's
+    // between-rounds weeks: the verdicts differ (the notes' trap).
+    let output = Command::cargo_bin("scrutin")
+        .unwrap()
+        .args([
+            "preflight",
+            "--rules",
+            "rules/fr/presidential-2027-a.yaml",
+            "rules/fr/presidential-2027-b.yaml",
+        ])
+        .args([
+            "--kind",
+            "poll",
+            "--at",
+            "2027-04-18T12:00:00+02:00",
+            "--format",
+            "json",
+        ])
+        .args([
+            "--attr",
+            "pollster=Ifop",
+            "--attr",
+            "sponsor=X",
+            "--attr",
+            "sample_size=1000",
+        ])
+        .args([
+            "--attr",
+            "fieldwork=2027-04-10",
+            "--attr",
+            "margin_of_error=3",
+        ])
+        .output()
+        .unwrap();
+    let answers: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answers[0]["verdict"], "allowed", "{answers}");
+    assert_eq!(answers[1]["verdict"], "blocked", "{answers}");
+}

@@ -189,9 +189,10 @@ pub(crate) struct SourceArgs {
 // a whole `--line`: one of the two is needed, and the error says so.
 #[command(group(clap::ArgGroup::new("publication").args(["kind", "line"]).required(true)))]
 pub(crate) struct PreflightArgs {
-    /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`).
-    #[arg(long, short = 'r', value_name = "FILE")]
-    pub(crate) rules: PathBuf,
+    /// The rulebook: a YAML file, or a built-in name (`scrutin rules list`);
+    /// several (an election's provisional scenarios) are each answered.
+    #[arg(long, short = 'r', value_name = "FILE", num_args = 1.., required = true)]
+    pub(crate) rules: Vec<PathBuf>,
     /// The publication's kind, one of the rulebook's (poll, campaign, …).
     #[arg(long)]
     pub(crate) kind: Option<String>,

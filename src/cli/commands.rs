@@ -198,25 +198,57 @@ pub(crate) fn calendar(
     Ok(Status::Clean)
 }
 
+/// Answers for each rulebook asked (an election's provisional scenarios
+/// are several): one answer, or, for several, each under its rulebook's id
+/// (a JSON array); not allowed by one is not allowed.
 pub(crate) fn preflight(args: &PreflightArgs) -> Result<Status, CliError> {
-    let rulebook = load(&args.rules, Expect::Election, Named::ByOption)?;
-    let Some(publication) = publication(args, &rulebook)? else {
-        return Ok(Status::Incomplete);
-    };
-    let answer = scrutin::preflight::preflight(&rulebook, &publication);
+    let mut rulebooks = Vec::new();
+    for file in &args.rules {
+        rulebooks.push(load(file, Expect::Election, Named::ByOption)?);
+    }
+    let several = rulebooks.len() > 1;
+    // One "now" for every rulebook asked.
+    let now = chrono::Utc::now();
+    let mut answers = Vec::new();
+    for rulebook in &rulebooks {
+        let Some(publication) = publication(args, rulebook, now)? else {
+            return Ok(Status::Incomplete);
+        };
+        let answer = scrutin::preflight::preflight(rulebook, &publication);
+        answers.push((rulebook, publication, answer));
+    }
     let mut out = io::BufWriter::new(io::stdout().lock());
-    match args.format {
-        ShowFormat::Human => {
-            report::preflight::answer_text(&rulebook, &publication, &answer, &mut out)?
-        }
-        ShowFormat::Json => {
-            report::preflight::answer_json(&rulebook, &publication, &answer, &mut out)?
+    if several && matches!(args.format, ShowFormat::Json) {
+        write!(out, "[")?;
+    }
+    for (n, (rulebook, publication, answer)) in answers.iter().enumerate() {
+        match args.format {
+            ShowFormat::Human => {
+                if several {
+                    let gap = if n > 0 { "\n" } else { "" };
+                    writeln!(out, "{gap}== {} ({}) ==", rulebook.id, rulebook.title)?;
+                }
+                report::preflight::answer_text(rulebook, publication, answer, &mut out)?
+            }
+            ShowFormat::Json => {
+                if n > 0 {
+                    write!(out, ",")?;
+                }
+                report::preflight::answer_json(rulebook, publication, answer, &mut out)?
+            }
         }
     }
+    if several && matches!(args.format, ShowFormat::Json) {
+        writeln!(out, "]")?;
+    }
     out.flush()?;
-    Ok(match answer.verdict() {
-        Verdict::Allowed => Status::Clean,
-        Verdict::Blocked | Verdict::MissingNotice => Status::Findings,
+    let allowed = answers
+        .iter()
+        .all(|(_, _, answer)| answer.verdict() == Verdict::Allowed);
+    Ok(if allowed {
+        Status::Clean
+    } else {
+        Status::Findings
     })
 }
 
@@ -224,6 +256,7 @@ pub(crate) fn preflight(args: &PreflightArgs) -> Result<Status, CliError> {
 fn publication(
     args: &PreflightArgs,
     rulebook: &Rulebook,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<Publication<'static>>, CliError> {
     if let Some(line) = &args.line {
         return match scrutin::publication::read(line, rulebook) {
@@ -231,7 +264,7 @@ fn publication(
             Err(error) => show_line_error(rulebook, line, &error).map(|()| None),
         };
     }
-    match question(args)?.read(rulebook, chrono::Utc::now()) {
+    match question(args)?.read(rulebook, now) {
         Ok(publication) => Ok(Some(publication)),
         Err(QuestionError::Line { line, error }) => {
             show_line_error(rulebook, &line, &error).map(|()| None)

@@ -209,6 +209,8 @@ struct JsonAnswer<'a> {
     verdict: &'static str,
     /// `verdict == "allowed"`, kept for the clients written before `verdict`.
     allowed: bool,
+    /// The rulebook's id: which election (and scenario) answers.
+    rulebook: &'a str,
     /// Why the election's dates are not final, if they are not.
     #[serde(skip_serializing_if = "Option::is_none")]
     provisional: Option<&'a str>,
@@ -309,6 +311,7 @@ pub fn answer_json(
     let document = JsonAnswer {
         verdict: answer.verdict().name(),
         allowed: answer.verdict() == Verdict::Allowed,
+        rulebook: &rulebook.id,
         provisional: rulebook.provisional.as_deref(),
         at: utc_time(publication.instant()),
         until: publication.end().map(utc_time),
