@@ -27,6 +27,8 @@ pub const SHIPPED: &[Shipped] = shipped![
     "rules/fr/legislative-2024.yaml",
     "rules/fr/presidential-2017.yaml",
     "rules/fr/presidential-2022.yaml",
+    "rules/in/law.yaml",
+    "rules/in/lok-sabha-2024.yaml",
     "rules/it/general-2022.yaml",
     "rules/it/law.yaml",
     "rules/pl/law.yaml",
