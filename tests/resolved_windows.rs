@@ -204,6 +204,65 @@ fn poland_silence_and_poll_ban_run_from_saturday_midnight_to_sunday_21_warsaw() 
     }
 }
 
+#[test]
+fn india_2024_each_phase_and_closing_hour_has_its_48_hours_and_s_126a_spans_them_all() {
+    let rulebook = load("rules/in/lok-sabha-2024.yaml");
+    let rule = |id: &str| {
+        let rule = rulebook.rules.iter().find(|r| r.id == id).unwrap();
+        let RuleBody::Window(window_rule) = &rule.body else {
+            panic!("{id} is not a window rule");
+        };
+        window_rule
+            .windows
+            .iter()
+            .map(|w| {
+                let region = rulebook.regions[w.region].id.as_str();
+                (
+                    region,
+                    w.window.start.to_rfc3339(),
+                    w.window.end.to_rfc3339(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let silence = rule("election-matter-silence");
+    let window = |region: &str| {
+        silence
+            .iter()
+            .find(|(r, _, _)| *r == region)
+            .map(|(_, start, end)| (start.as_str(), end.as_str()))
+            .unwrap()
+    };
+    // The law notes' instants: phase 1 at 18:00 IST, Bastar at 15:00, phase 7.
+    assert_eq!(
+        window("phase-1"),
+        ("2024-04-17T12:30:00+00:00", "2024-04-19T12:30:00+00:00")
+    );
+    assert_eq!(
+        window("phase-1-15h"),
+        ("2024-04-17T09:30:00+00:00", "2024-04-19T09:30:00+00:00")
+    );
+    assert_eq!(
+        window("phase-1-17h"),
+        ("2024-04-17T11:30:00+00:00", "2024-04-19T11:30:00+00:00")
+    );
+    assert_eq!(
+        window("phase-7"),
+        ("2024-05-30T12:30:00+00:00", "2024-06-01T12:30:00+00:00")
+    );
+    // The poll rules' silences are the same windows.
+    assert_eq!(rule("poll-silence"), silence);
+    assert_eq!(rule("poll-silence-print"), silence);
+    // s. 126A, as notified: 07:00 IST on 19 April to 18:30 IST on 1 June,
+    // in every region.
+    let exit_polls = rule("exit-poll-ban");
+    assert_eq!(exit_polls.len(), rulebook.regions.len());
+    for (region, start, end) in exit_polls {
+        assert_eq!(start, "2024-04-19T01:30:00+00:00", "{region}");
+        assert_eq!(end, "2024-06-01T13:00:00+00:00", "{region}");
+    }
+}
+
 /// A rulebook whose polls close after midnight (`01:30 next day`), for a
 /// vote day on `vote` in Paris: the close falls on the next calendar day,
 /// placed in the zone as any local time is (the earlier of an hour that

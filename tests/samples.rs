@@ -164,6 +164,19 @@ const SAMPLES: &[Sample] = &[
         per_rule: &[("campaign-silence", 8), ("poll-ban", 7)],
         warnings: 0,
     },
+    Sample {
+        rules: "rules/in/lok-sabha-2024.yaml",
+        log: "samples/in-lok-sabha-2024.log",
+        publications: 35,
+        per_rule: &[
+            ("election-matter-silence", 9),
+            ("exit-poll-ban", 4),
+            ("poll-silence", 4),
+            ("poll-silence-print", 2),
+        ],
+        // poll-silence-print (print is not named: Interpretation) is a warning.
+        warnings: 2,
+    },
 ];
 
 /// Counts findings per rule id; a sample must hold no invalid line.
