@@ -185,3 +185,19 @@ rules:
     applies_to: { kinds: [campaign], attributes: { medium: broadcast } }
     window: { start: eve 00:00, end: polls_close }
 "#;
+
+/// Every shipped file, a law layer without regions included, has a
+/// vocabulary in both formats.
+#[test]
+fn every_shipped_file_has_a_vocabulary() {
+    for shipped in scrutin::rulebook::shipped::SHIPPED {
+        for format in ["human", "json"] {
+            let output = assert_cmd::Command::cargo_bin("scrutin")
+                .unwrap()
+                .args(["rules", "vocabulary", shipped.path, "--format", format])
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0), "{} {format}", shipped.path);
+        }
+    }
+}

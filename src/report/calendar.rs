@@ -200,7 +200,20 @@ pub fn ics(
             "{}\n\n{} — {}\n\n{}",
             rule.title, rule.citation, rule.citation.url, rule.help
         );
-        let event = Event::new()
+        // Calendar apps drop a calendar's own description on import: each
+        // event of a provisional election says so itself.
+        let (mark, description) = match &rulebook.provisional {
+            Some(provisional) => (
+                "PROVISIONAL ",
+                format!("PROVISIONAL dates: {provisional}\n\n{description}"),
+            ),
+            None => ("", description),
+        };
+        let mut event = Event::new();
+        if rulebook.provisional.is_some() {
+            event.status(icalendar::EventStatus::Tentative);
+        }
+        let event = event
             // Stable across runs, so a re-imported calendar updates its events.
             .uid(&format!(
                 "{}-{}-{}-{}@scrutin",
@@ -209,7 +222,10 @@ pub fn ics(
                 region.id,
                 entry.window.start.timestamp()
             ))
-            .summary(&format!("{}: {} ({})", rule.id, rule.title, region.name))
+            .summary(&format!(
+                "{mark}{}: {} ({})",
+                rule.id, rule.title, region.name
+            ))
             .description(&description)
             .starts(entry.window.start)
             .ends(entry.window.end)

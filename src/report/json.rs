@@ -226,6 +226,10 @@ struct JsonHead<'a> {
 struct JsonRulebook<'a> {
     id: &'a str,
     file: &'a str,
+    /// Why the election's dates are not final, if they are not: said at
+    /// the head, so that a report cut short still carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisional: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -448,6 +452,7 @@ impl<W: Write> JsonReport<'_, W> {
             rulebook: JsonRulebook {
                 id: &self.rulebook.id,
                 file: self.rulebook.file_name(),
+                provisional: self.rulebook.provisional.as_deref(),
             },
         };
         let text = serde_json::to_string_pretty(&head)?;

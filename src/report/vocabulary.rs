@@ -113,7 +113,11 @@ pub fn vocabulary_text(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<(
     terms_text(&rulebook.kinds, out)?;
     writeln!(out, "\nchannels (channel=…, optional):")?;
     terms_text(&rulebook.channels, out)?;
-    let default = escape_unsafe(&rulebook.regions[rulebook.default_region].id);
+    // A layer of law above the states (the EU's) has no regions.
+    let default = rulebook
+        .regions
+        .get(rulebook.default_region)
+        .map_or_else(|| "none".to_string(), |r| escape_unsafe(&r.id));
     writeln!(
         out,
         "\nregions (region=…, optional, comma-separated; default: {default}):"
@@ -324,7 +328,7 @@ pub fn vocabulary_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<(
         .map(|usage| JsonAttribute {
             key: usage.key,
             rule: &usage.rule.id,
-            usage: if usage.tested_value.is_some() {
+            usage: if usage.tested_value.is_some() || usage.tested_set.is_some() {
                 "tested"
             } else {
                 "required"
@@ -340,7 +344,10 @@ pub fn vocabulary_json(rulebook: &Rulebook, out: &mut dyn Write) -> io::Result<(
         file: rulebook.file_name(),
         kinds: json_terms(&rulebook.kinds),
         channels: json_terms(&rulebook.channels),
-        default_region: &rulebook.regions[rulebook.default_region].id,
+        default_region: rulebook
+            .regions
+            .get(rulebook.default_region)
+            .map_or("", |r| r.id.as_str()),
         regions,
         fields: FIELDS
             .iter()

@@ -289,7 +289,7 @@ pub struct RawRule {
     pub in_force: Option<Located<RawInForce>>,
 }
 
-/// `in_force: { from: 2025-10-10, until: 2020-06-30, by: … }`.
+/// `in_force: { from: 2025-10-10, until: 2030-01-01, by: … }`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "InForce")]

@@ -15,6 +15,9 @@ use crate::rulebook::{RuleBody, Rulebook, Severity, TimelineEntry, timeline};
 #[derive(Serialize)]
 struct JsonExplanation<'a> {
     rulebook: &'a str,
+    /// Why the election's dates are not final, if they are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisional: Option<&'a str>,
     #[serde(flatten)]
     rule: JsonRule<'a>,
     /// The citation as one line, as the other reports cite it.
@@ -96,6 +99,7 @@ pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
     }
     let document = JsonExplanation {
         rulebook: &rulebook.id,
+        provisional: rulebook.provisional.as_deref(),
         rule: rule_json,
         law: rule_ref.citation.to_string(),
         filter: JsonFilter {
@@ -146,6 +150,9 @@ pub fn explain_json(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io
 /// Everything about one rule: its text, law, filter and every window.
 pub fn explain_text(rulebook: &Rulebook, rule: usize, out: &mut dyn Write) -> io::Result<()> {
     let rule_ref = &rulebook.rules[rule];
+    if let Some(provisional) = &rulebook.provisional {
+        writeln!(out, "PROVISIONAL dates: {provisional}")?;
+    }
     show_rule(rulebook, rule_ref, out)?;
     writeln!(out, "    defined at: {}", rulebook.locate(rule_ref.place))?;
     if let Some(adjustment) = rulebook.adjustments.iter().find(|a| a.rule == rule_ref.id) {

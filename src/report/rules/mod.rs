@@ -14,6 +14,7 @@ use super::{
     measure_name, round_name, slot_text, utc_window,
 };
 use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, timeline};
+use crate::source::escape_unsafe;
 
 pub use explain::{explain_json, explain_text};
 pub use json::show_json;
@@ -275,12 +276,14 @@ pub(super) fn describe_filter(rulebook: &Rulebook, filter: &Filter) -> String {
             .map(|r| r.iter().map(|&i| rulebook.regions[i].id.clone()).collect()),
     );
     list("tags", filter.tags.clone());
+    // Keys and values come from the rulebook and may reach a terminal.
     for (key, value) in &filter.attributes {
-        parts.push(format!("{key}={value}"));
+        parts.push(escape_unsafe(&format!("{key}={value}")));
     }
     for set in &filter.attribute_sets {
         let test = if set.none_of { "none of" } else { "one of" };
-        parts.push(format!("{} {test} {}", set.key, set.values.join(", ")));
+        let text = format!("{} {test} {}", set.key, set.values.join(", "));
+        parts.push(escape_unsafe(&text));
     }
     if parts.is_empty() {
         "every publication".to_string()

@@ -88,10 +88,12 @@ pub(super) fn resolve(
         id,
         title,
         jurisdiction,
+        // An empty reason says nothing: the dates are then taken as final.
         provisional: raw
             .provisional
             .as_ref()
-            .map(|p| escape_unsafe(p.value.trim())),
+            .map(|p| escape_unsafe(p.value.trim()))
+            .filter(|p| !p.is_empty()),
         sources: raw
             .sources
             .into_iter()
