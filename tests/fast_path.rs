@@ -222,6 +222,10 @@ fn every_shipped_rulebook_indexes_as_it_checks() {
         ),
         ("rules/uk/general-2024.yaml", "samples/uk-general-2024.log"),
         (
+            "rules/de/bundestag-2025.yaml",
+            "samples/de-bundestag-2025.log",
+        ),
+        (
             "rules/in/lok-sabha-2024.yaml",
             "samples/in-lok-sabha-2024.log",
         ),

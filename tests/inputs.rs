@@ -183,7 +183,7 @@ fn to_json(line: &str, rulebook: &Rulebook) -> String {
 }
 
 /// Every sample log with findings, with its rulebook.
-const SAMPLES: [(&str, &str); 11] = [
+const SAMPLES: [(&str, &str); 12] = [
     (
         "rules/fr/presidential-2017.yaml",
         "samples/presidential-2017-round2-weekend.log",
@@ -209,6 +209,10 @@ const SAMPLES: [(&str, &str); 11] = [
         "samples/pl-parliamentary-2023.log",
     ),
     ("rules/uk/general-2024.yaml", "samples/uk-general-2024.log"),
+    (
+        "rules/de/bundestag-2025.yaml",
+        "samples/de-bundestag-2025.log",
+    ),
     (
         "rules/in/lok-sabha-2024.yaml",
         "samples/in-lok-sabha-2024.log",

@@ -205,6 +205,19 @@ fn poland_silence_and_poll_ban_run_from_saturday_midnight_to_sunday_21_warsaw() 
 }
 
 #[test]
+fn germany_2025_exit_polls_wait_from_08_00_to_18_00_cet_and_the_eu_layer_is_not_in_force() {
+    let rulebook = load("rules/de/bundestag-2025.yaml");
+    let window = only_window(&rulebook, "exit-poll-embargo");
+    assert_eq!(window.start, utc("2025-02-23T07:00:00Z"));
+    assert_eq!(window.end, utc("2025-02-23T17:00:00Z"));
+    let ids: Vec<&str> = rulebook.rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["exit-poll-embargo", "broadcast-political-advertising"]
+    );
+}
+
+#[test]
 fn india_2024_each_phase_and_closing_hour_has_its_48_hours_and_s_126a_spans_them_all() {
     let rulebook = load("rules/in/lok-sabha-2024.yaml");
     let rule = |id: &str| {

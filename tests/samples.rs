@@ -165,6 +165,16 @@ const SAMPLES: &[Sample] = &[
         warnings: 0,
     },
     Sample {
+        rules: "rules/de/bundestag-2025.yaml",
+        log: "samples/de-bundestag-2025.log",
+        publications: 30,
+        per_rule: &[
+            ("broadcast-political-advertising", 6),
+            ("exit-poll-embargo", 7),
+        ],
+        warnings: 0,
+    },
+    Sample {
         rules: "rules/in/lok-sabha-2024.yaml",
         log: "samples/in-lok-sabha-2024.log",
         publications: 35,

@@ -24,6 +24,8 @@ pub const SHIPPED: &[Shipped] = shipped![
     "rules/au/law.yaml",
     "rules/ca/federal-2021.yaml",
     "rules/ca/law.yaml",
+    "rules/de/bundestag-2025.yaml",
+    "rules/de/law.yaml",
     "rules/es/general-2023.yaml",
     "rules/es/law.yaml",
     "rules/eu/law.yaml",
