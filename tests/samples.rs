@@ -22,6 +22,23 @@ struct Sample {
 
 const SAMPLES: &[Sample] = &[
     Sample {
+        rules: "rules/fr/presidential-2027-a.yaml",
+        log: "samples/presidential-2027-a.log",
+        publications: 14,
+        per_rule: &[
+            ("campaign-silence", 2),
+            ("paid-political-advertising", 7),
+            ("poll-ban", 1),
+            ("poll-notice", 1),
+            ("results-embargo", 1),
+            ("ttpa-label", 1),
+            ("ttpa-notice", 1),
+            ("ttpa-third-country-sponsor", 2),
+            ("ttpa-third-country-sponsor-strict", 1),
+        ],
+        warnings: 1,
+    },
+    Sample {
         rules: "rules/fr/presidential-2017.yaml",
         log: "samples/presidential-2017-speaking-time.log",
         publications: 28,
