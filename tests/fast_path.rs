@@ -229,6 +229,11 @@ fn every_shipped_rulebook_indexes_as_it_checks() {
             "rules/in/lok-sabha-2024.yaml",
             "samples/in-lok-sabha-2024.log",
         ),
+        // The EU layer in force: set filters (attributes_none_of) indexed.
+        (
+            "rules/fr/presidential-2027-a.yaml",
+            "samples/presidential-2027-a.log",
+        ),
         (
             "rules/fr/presidential-2017.yaml",
             "samples/presidential-2017-round2-weekend.log",

@@ -78,7 +78,15 @@ fn findings(election: &Election, line: &str) -> Result<Vec<Found>, String> {
     let rulebook = &election.rulebook;
     let publication =
         publication::read(line, rulebook).map_err(|e| format!("invalid log line: {e:?}"))?;
-    let mut found: Vec<Found> = check(rulebook, &publication)
+    let findings = check(rulebook, &publication);
+    // The fast path gives the same findings on every case.
+    let indexed = scrutin::check::Checker::new(rulebook).check(&publication);
+    if indexed != findings {
+        return Err(format!(
+            "the checker's index disagrees with check: {indexed:?} against {findings:?}"
+        ));
+    }
+    let mut found: Vec<Found> = findings
         .into_iter()
         .map(|finding| {
             let rule = rulebook.rules[finding.rule].id.clone();
