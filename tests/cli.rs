@@ -1241,4 +1241,32 @@ fn every_output_of_a_provisional_election_says_so() {
         let out = run(&["rules", "show", rules, "--format", format]);
         assert!(out.contains(scenario), "rules show --format {format}");
     }
+    // A diff moves publications by the scenario's dates: said on stderr.
+    let silent = dir.path().join("silence.log");
+    std::fs::write(
+        &silent,
+        "2027-04-10T09:00:00+02:00 outlet=a kind=campaign channel=web\n",
+    )
+    .unwrap();
+    let output = scrutin()
+        .args([
+            "check",
+            "--rules",
+            rules,
+            "--diff",
+            silent.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("+2027-04-11T20:00:00+02:00")
+    );
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        stderr.contains("PROVISIONAL") && stderr.contains(scenario),
+        "{stderr}"
+    );
 }

@@ -36,11 +36,16 @@ pub enum Note {
         findings: usize,
         never_allowed: usize,
     },
+    /// The moves follow an election's provisional dates: said before them.
+    Provisional { reason: String },
 }
 
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Note::Provisional { reason } => {
+                write!(f, "PROVISIONAL dates, the moves follow them: {reason}")
+            }
             Note::Moved { file, publications } => write!(
                 f,
                 "{file}: moved {} to the earliest instant allowed",
@@ -141,6 +146,11 @@ pub(super) fn fix(
         refuse_other_formats(path, how)?;
     }
     let (rewrites, (unfixable, never_allowed)) = plan(rulebook, check, scope, &paths)?;
+    if let (Some(reason), false) = (&rulebook.provisional, rewrites.is_empty()) {
+        note(&Note::Provisional {
+            reason: reason.clone(),
+        });
+    }
     match fix {
         Fix::Diff => {
             for rewrite in &rewrites {
