@@ -1,5 +1,6 @@
 //! A diagnostic on one log line, the line cut to fit around its span; an
-//! invalid line is drawn as one.
+//! invalid line is drawn as one. A finding over many lines is drawn without
+//! a snippet (`RangeDiagnostic`).
 
 use std::fmt;
 
@@ -131,6 +132,32 @@ pub(super) fn invalid_line(
         source,
         labels: vec![LabeledSpan::new_primary_with_span(None, span)],
         help: error.help.as_deref().map(escape_unsafe),
+    }
+}
+
+/// An aggregate finding, drawn as a diagnostic without a snippet.
+#[derive(Debug)]
+pub(super) struct RangeDiagnostic {
+    pub(super) message: String,
+    pub(super) severity: miette::Severity,
+    pub(super) help: String,
+}
+
+impl std::fmt::Display for RangeDiagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RangeDiagnostic {}
+
+impl miette::Diagnostic for RangeDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.help))
     }
 }
 

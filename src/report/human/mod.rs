@@ -19,36 +19,10 @@ use crate::publication::Publication;
 use crate::rulebook::{Rulebook, Severity};
 use crate::source::escape_unsafe;
 use crate::waiver::{Acceptance, WaiverWarning};
-use diagnostic::{LineDiagnostic, invalid_line};
+use diagnostic::{RangeDiagnostic, invalid_line};
 use finding::{compact_diagnostic, finding_diagnostic};
 pub(super) use summary::summary_text;
 use summary::write_wrapped;
-
-/// An aggregate finding, drawn as a diagnostic without a snippet.
-#[derive(Debug)]
-struct RangeDiagnostic {
-    message: String,
-    severity: miette::Severity,
-    help: String,
-}
-
-impl std::fmt::Display for RangeDiagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RangeDiagnostic {}
-
-impl miette::Diagnostic for RangeDiagnostic {
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(self.severity)
-    }
-
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new(&self.help))
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -130,7 +104,7 @@ impl<'r, W: Write> HumanReport<'r, W> {
         self
     }
 
-    fn render(&mut self, diagnostic: &LineDiagnostic) -> io::Result<()> {
+    fn render(&mut self, diagnostic: &dyn miette::Diagnostic) -> io::Result<()> {
         let mut text = String::new();
         self.handler
             .render_report(&mut text, diagnostic)
@@ -233,15 +207,7 @@ impl<W: Write> Report for HumanReport<'_, W> {
             severity: finding::miette_severity(rule.severity),
             help,
         };
-        let mut text = String::new();
-        self.handler
-            .render_report(&mut text, &diagnostic)
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        if self.verbose {
-            writeln!(self.out, "{text}")
-        } else {
-            write!(self.out, "{text}")
-        }
+        self.render(&diagnostic)
     }
 
     fn waived_aggregate(

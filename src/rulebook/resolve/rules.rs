@@ -288,7 +288,17 @@ fn over_many_fields(rule: &RawRule, problems: &mut Problems) {
             "a burst or balance without a window counts in every round",
         );
     }
-    if let Some(window) = &rule.window
+    refuse_exemption(
+        rule.window.as_ref(),
+        "a burst or balance counts every publication inside its window",
+        problems,
+    );
+}
+
+/// `exempt_earlier_publications` on a window that is not a window rule's
+/// (a duty's period, a burst's or balance's window): refused, with why.
+fn refuse_exemption(window: Option<&Located<RawWhen>>, why: &str, problems: &mut Problems) {
+    if let Some(window) = window
         && window
             .value
             .window()
@@ -298,7 +308,7 @@ fn over_many_fields(rule: &RawRule, problems: &mut Problems) {
             ProblemKind::MisplacedField,
             window.place(),
             "`exempt_earlier_publications` belongs to window rules",
-            "a burst or balance counts every publication inside its window",
+            why,
         );
     }
 }
@@ -564,19 +574,11 @@ fn body(
             window_rule(window, scope, election, sound_calendar, problems).map(RuleBody::Window)
         }
         (window, Some(attributes)) => {
-            if let Some(window) = window
-                && window
-                    .value
-                    .window()
-                    .is_some_and(|w| w.exempt_earlier_publications)
-            {
-                problems.add(
-                    ProblemKind::MisplacedField,
-                    window.place(),
-                    "`exempt_earlier_publications` belongs to window rules",
-                    "a duty's period exempts later copies with `first_publication_only`",
-                );
-            }
+            refuse_exemption(
+                window.as_ref(),
+                "a duty's period exempts later copies with `first_publication_only`",
+                problems,
+            );
             // A duty with a period: the window says when it applies
             // (`always` is the duty without one).
             let period = optional_window(rule, scope, election, sound_calendar, problems)?;
