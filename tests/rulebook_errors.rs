@@ -449,3 +449,48 @@ fn in_force_takes_days_in_order() {
     );
     assert_points_at("in-force-backwards", &backwards, 26, 15);
 }
+
+/// `not_before` counts from a date a `requires` rule makes a publication
+/// carry: each misuse is pointed at where it is written.
+#[test]
+fn a_date_to_wait_for_is_read_with_its_duty() {
+    let duty = |not_before: &str| {
+        broken(
+            WINDOW,
+            &format!("    requires: [registered]\n    not_before: {not_before}\n"),
+        )
+    };
+    assert_points_at(
+        "not-before-without-requires",
+        &broken(
+            WINDOW,
+            "    window: always\n    not_before: { date: registered, days: 6 }\n",
+        ),
+        28,
+        17,
+    );
+    assert_points_at(
+        "not-before-date-not-required",
+        &duty("{ date: registred, days: 6 }"),
+        28,
+        25,
+    );
+    assert_points_at(
+        "not-before-bad-time",
+        &duty("{ date: registered, days: 6, at: \"25:00\" }"),
+        28,
+        50,
+    );
+    assert_points_at(
+        "not-before-unknown-zone",
+        &duty("{ date: registered, days: 6, zone: America/Sao_Paolo }"),
+        28,
+        52,
+    );
+    assert_points_at(
+        "not-before-too-many-days",
+        &duty("{ date: registered, days: 40000 }"),
+        28,
+        43,
+    );
+}

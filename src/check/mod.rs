@@ -21,7 +21,7 @@ pub use aggregate::{Aggregate, AggregateFinding, Aggregates, Contribution, LineR
 pub use scope::{Scope, ScopeError};
 
 use crate::publication::Publication;
-use crate::rulebook::{Filter, Rule, RuleBody, Rulebook, Severity, Window};
+use crate::rulebook::{Filter, NotBefore, Rule, RuleBody, Rulebook, Severity, Window};
 use aggregate::BurstRules;
 use index::RuleIndex;
 
@@ -75,7 +75,7 @@ impl Finding {
 pub fn check(rulebook: &Rulebook, publication: &Publication) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, rule) in rulebook.rules.iter().enumerate() {
-        confirm(index, rule, publication, &mut findings);
+        confirm(rulebook, index, rule, publication, &mut findings);
     }
     findings
 }
@@ -135,14 +135,26 @@ impl<'r> Checker<'r> {
             return;
         }
         for &index in candidates.iter() {
-            confirm(index, &self.rulebook.rules[index], publication, findings);
+            confirm(
+                self.rulebook,
+                index,
+                &self.rulebook.rules[index],
+                publication,
+                findings,
+            );
         }
     }
 }
 
 /// Does `publication` break `rule` (the rulebook's rule `index`)? Adds the
 /// findings if it does.
-fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut Vec<Finding>) {
+fn confirm(
+    rulebook: &Rulebook,
+    index: usize,
+    rule: &Rule,
+    publication: &Publication,
+    findings: &mut Vec<Finding>,
+) {
     if !about(&rule.filter, publication) {
         return;
     }
@@ -213,12 +225,22 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
                     return;
                 }
             }
-            let missing: Vec<String> = requirement
+            let mut missing: Vec<String> = requirement
                 .attributes
                 .iter()
                 .filter(|key| publication.field(key).is_none_or(|v| v.trim().is_empty()))
                 .cloned()
                 .collect();
+            if let Some(not_before) = &requirement.not_before {
+                too_early(
+                    rulebook,
+                    index,
+                    not_before,
+                    publication,
+                    &mut missing,
+                    findings,
+                );
+            }
             if !missing.is_empty() {
                 findings.push(Finding {
                     rule: index,
@@ -227,6 +249,87 @@ fn confirm(index: usize, rule: &Rule, publication: &Publication, findings: &mut 
             }
         }
     }
+}
+
+/// A publication that goes out before the day a date it carries allows
+/// (`not_before`): inside `Window::before` that instant, in each of its
+/// regions the rule is about. A date that cannot be read is as good as
+/// none: it joins `missing` (the message says it is not a date).
+fn too_early(
+    rulebook: &Rulebook,
+    index: usize,
+    not_before: &NotBefore,
+    publication: &Publication,
+    missing: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(text) = publication.field(&not_before.date) else {
+        return; // Listed in `requires`: already missing.
+    };
+    let Some(date) = crate::time::parse_date(text.trim()) else {
+        if !text.trim().is_empty() {
+            missing.push(not_before.date.clone());
+        }
+        return;
+    };
+    let mut windows = Vec::new();
+    let rule = &rulebook.rules[index];
+    for &region in publication.regions() {
+        if !in_regions(&rule.filter, region) {
+            continue;
+        }
+        let zone = rulebook.regions[region].zone;
+        let Some(allowed) = not_before.allowed_from(date, zone) else {
+            continue;
+        };
+        let window = Window::before(allowed);
+        if goes_out_in(publication, &window) {
+            windows.push(Breach {
+                region,
+                window,
+                overlap: overlap(publication, &window),
+            });
+        }
+    }
+    if !windows.is_empty() {
+        findings.push(Finding {
+            rule: index,
+            violation: Violation::InsideWindow {
+                round: None,
+                windows,
+            },
+        });
+    }
+}
+
+/// The instants from which the dates `publication` carries let it go out
+/// (`not_before`, in each of its regions): the ends of the windows
+/// `too_early` finds, for a search of the earliest allowed instant.
+pub fn dated_ends(
+    rulebook: &Rulebook,
+    publication: &Publication,
+) -> Vec<chrono::DateTime<chrono::Utc>> {
+    let mut ends = Vec::new();
+    for rule in &rulebook.rules {
+        let RuleBody::Requires(requirement) = &rule.body else {
+            continue;
+        };
+        let Some(not_before) = &requirement.not_before else {
+            continue;
+        };
+        let date = publication
+            .field(&not_before.date)
+            .and_then(|text| crate::time::parse_date(text.trim()));
+        if let Some(date) = date {
+            ends.extend(
+                publication
+                    .regions()
+                    .iter()
+                    .filter_map(|&r| not_before.allowed_from(date, rulebook.regions[r].zone)),
+            );
+        }
+    }
+    ends
 }
 
 /// Does `publication` go out while `window` is open: at its instant, or,

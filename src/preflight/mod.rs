@@ -265,6 +265,8 @@ pub fn earliest_allowed_except(
         // A window in force at all times never ends: waiting does not help.
         .filter(|w| !w.window.is_always())
         .map(|w| w.window.end)
+        // A date the publication carries may hold it back too.
+        .chain(crate::check::dated_ends(rulebook, publication))
         .filter(|&end| end > publication.instant())
         .collect();
     candidates.push(publication.instant());

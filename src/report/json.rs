@@ -329,7 +329,8 @@ impl<'a> JsonWindows<'a> {
     fn window(&self, window: &Breach) -> JsonWindow<'a> {
         let always = window.window.is_always();
         let time = |instant: DateTime<Utc>| match self.times.get(&instant) {
-            _ if always => None,
+            // Ends the window has not (`always`, `Window::before`): null.
+            _ if always || instant == DateTime::<Utc>::MIN_UTC => None,
             Some(text) => Some(Cow::Borrowed(text.as_str())),
             None => Some(Cow::Owned(utc_time(instant))),
         };

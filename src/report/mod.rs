@@ -199,6 +199,9 @@ pub fn local_window(window: &Window, zone: Tz) -> String {
     if window.is_always() {
         return AT_ALL_TIMES.to_owned();
     }
+    if window.has_no_start() {
+        return format!("before {}", local_time(window.end, zone));
+    }
     format!(
         "{} → {}",
         local_time(window.start, zone),
@@ -211,23 +214,33 @@ pub fn utc_window(window: &Window) -> String {
     if window.is_always() {
         return AT_ALL_TIMES.to_owned();
     }
+    if window.has_no_start() {
+        return format!("before {}", utc_time(window.end));
+    }
     format!("[{}, {})", utc_time(window.start), utc_time(window.end))
 }
 
 /// A window's start and end in local time, as table cells: `at all times`
-/// and nothing for a window in force at all times.
+/// and nothing for a window in force at all times; nothing for a start it
+/// has not.
 pub fn local_bounds(window: &Window, zone: Tz) -> [String; 2] {
     if window.is_always() {
         return [AT_ALL_TIMES.to_owned(), String::new()];
+    }
+    if window.has_no_start() {
+        return [String::new(), local_time(window.end, zone)];
     }
     [window.start, window.end].map(|instant| local_time(instant, zone))
 }
 
 /// A window's start and end in UTC, for JSON: none for a window in force
-/// at all times (written `null`).
+/// at all times, nor for the start of one that has none (written `null`).
 pub fn utc_bounds(window: &Window) -> [Option<String>; 2] {
     if window.is_always() {
         return [None, None];
+    }
+    if window.has_no_start() {
+        return [None, Some(utc_time(window.end))];
     }
     [window.start, window.end].map(|instant| Some(utc_time(instant)))
 }
@@ -272,6 +285,35 @@ pub fn round_name(rulebook: &Rulebook, round: Option<usize>) -> String {
     )
 }
 
+/// The attributes a publication lacks, comma-separated; one it gives that
+/// cannot be read as the date a rule counts from (`not_before`) says so.
+pub fn missing_text(publication: &Publication, missing: &[String]) -> String {
+    let mut text = String::new();
+    for (n, key) in missing.iter().enumerate() {
+        if n > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(key);
+        if let Some(value) = publication.field(key).filter(|v| !v.trim().is_empty()) {
+            let _ = write!(text, " (`{value}` is not a date, YYYY-MM-DD)");
+        }
+    }
+    text
+}
+
+/// What a finding's window belongs to, in words: its round (or the whole
+/// election); `at all times`; or, for a publication too early for a date
+/// it carries (`not_before`), from when it is allowed.
+pub fn round_label(rulebook: &Rulebook, round: Option<usize>, window: &Window, zone: Tz) -> String {
+    if window.is_always() {
+        AT_ALL_TIMES.to_owned()
+    } else if window.has_no_start() {
+        format!("allowed from {}", local_time(window.end, zone))
+    } else {
+        round_name(rulebook, round)
+    }
+}
+
 /// Where in its line a finding points: the timestamp for a window, the kind
 /// for missing attributes.
 pub fn finding_offset(publication: &Publication, finding: &Finding) -> usize {
@@ -297,11 +339,7 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
     match &finding.violation {
         Violation::InsideWindow { round, windows } => {
             let zone = rulebook.regions[windows[0].region].zone;
-            let round = match round {
-                _ if windows[0].window.is_always() => AT_ALL_TIMES,
-                None => "whole election",
-                Some(r) => &rulebook.rounds[*r].name,
-            };
+            let round = round_label(rulebook, *round, &windows[0].window, zone);
             let _ = write!(
                 text,
                 "{} ({round}): `{}` published {}",
@@ -327,7 +365,7 @@ fn unquoted_message(rulebook: &Rulebook, publication: &Publication, finding: &Fi
                 "{}: `{}` published without {}",
                 rule.title,
                 publication.kind(),
-                missing.join(", ")
+                missing_text(publication, missing)
             );
         }
     }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::json::JsonOverlap;
-use super::{AT_ALL_TIMES, local_time, local_window, round_name, utc_bounds, utc_time, utc_window};
+use super::{local_time, local_window, round_label, round_name, utc_bounds, utc_time, utc_window};
 use crate::check::{Finding, Violation};
 use crate::preflight::{Answer, Verdict, election_end};
 use crate::publication::Publication;
@@ -66,8 +66,13 @@ pub fn answer_text(
             rule.severity,
             rule.title,
             match windows.first() {
-                Some(first) if first.window.is_always() => AT_ALL_TIMES.to_owned(),
-                _ => round_name(rulebook, *round),
+                Some(first) => round_label(
+                    rulebook,
+                    *round,
+                    &first.window,
+                    rulebook.regions[first.region].zone
+                ),
+                None => round_name(rulebook, *round),
             }
         )?;
         writeln!(out, "    law: {} <{}>", rule.citation, rule.citation.url)?;

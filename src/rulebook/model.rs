@@ -384,6 +384,52 @@ pub struct Requirement {
     /// When the duty applies (the election period, from the writ): `None`
     /// for always. A publication outside these windows owes nothing.
     pub period: Option<WindowRule>,
+    /// Not before a day counted from a date the publication carries (a
+    /// poll's registration): `None` for a duty of attributes alone.
+    pub not_before: Option<NotBefore>,
+}
+
+/// `not_before: {date: registered, days: 6, at: "00:00", zone: …}`: a
+/// publication may go out only from `at` on the day `days` after the date
+/// its attribute `date` holds (YYYY-MM-DD), in `zone` or, without one, in
+/// each of its regions' zones. Brazil's polls wait five clear days after
+/// their registration (Lei 9.504 art. 33).
+#[derive(Debug, Clone)]
+pub struct NotBefore {
+    /// The attribute that holds the date; the rule requires it too.
+    pub date: String,
+    /// Calendar days after the date (negative: before it).
+    pub days: i64,
+    /// Minutes after local midnight, up to 1440 (24:00).
+    pub at: u32,
+    pub zone: Option<Tz>,
+}
+
+impl NotBefore {
+    /// The first instant a publication carrying `date` may go out, with
+    /// the day read in `zone` (the rule's, if it names one); `None` if the
+    /// day is past what chrono holds.
+    pub fn allowed_from(&self, date: NaiveDate, zone: Tz) -> Option<DateTime<Utc>> {
+        let day = if self.days >= 0 {
+            date.checked_add_days(chrono::Days::new(self.days.unsigned_abs()))
+        } else {
+            date.checked_sub_days(chrono::Days::new(self.days.unsigned_abs()))
+        }?;
+        super::instants::wall_clock(self.zone.unwrap_or(zone), day, self.at)
+    }
+
+    /// As a rulebook would write it: `registered + 6 days 00:00`.
+    pub fn text(&self) -> String {
+        let zone = self.zone.map(|z| format!(" ({z})")).unwrap_or_default();
+        format!(
+            "{} {} {} days {:02}:{:02}{zone}",
+            self.date,
+            if self.days < 0 { '-' } else { '+' },
+            self.days.unsigned_abs(),
+            self.at / 60,
+            self.at % 60
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -429,6 +475,20 @@ impl Window {
 
     pub fn is_always(&self) -> bool {
         *self == Window::ALWAYS
+    }
+
+    /// Every instant before `end`: when a publication is too early for a
+    /// date it carries (`not_before`). Its start is never shown.
+    pub fn before(end: DateTime<Utc>) -> Window {
+        Window {
+            start: DateTime::<Utc>::MIN_UTC,
+            end,
+        }
+    }
+
+    /// Has it no start (`Window::before`), but an end?
+    pub fn has_no_start(&self) -> bool {
+        self.start == DateTime::<Utc>::MIN_UTC && !self.is_always()
     }
 
     pub fn contains(&self, instant: DateTime<Utc>) -> bool {

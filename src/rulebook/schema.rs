@@ -277,6 +277,9 @@ pub struct RawRule {
     /// With `requires`: the first publication, and copies published less
     /// than this long after it (`24h`), must comply; later copies are exempt.
     pub copies_within: Option<Text>,
+    /// With `requires`: not before a day counted from a date the
+    /// publication carries (a poll's registration).
+    pub not_before: Option<Located<RawNotBefore>>,
     /// A rule over many publications: more than `more_than` matching ones
     /// within any `within`, per group (with a `window`: only inside it).
     pub burst: Option<Located<RawBurst>>,
@@ -287,6 +290,22 @@ pub struct RawRule {
     /// When the rule is law: an election gets it only if it is in force on
     /// the election's first polling day.
     pub in_force: Option<Located<RawInForce>>,
+}
+
+/// `not_before: { date: registered, days: 6, at: "00:00", zone: America/Sao_Paulo }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "NotBefore")]
+pub struct RawNotBefore {
+    /// The attribute that holds the date (YYYY-MM-DD); `requires` lists it.
+    pub date: Text,
+    /// Calendar days after that date (negative: before it).
+    pub days: Located<i64>,
+    /// The time of day, local (HH:MM, 00:00 to 24:00); 00:00 if absent.
+    pub at: Option<Text>,
+    /// The IANA zone the day is read in; each of the publication's
+    /// regions' zones if absent.
+    pub zone: Option<Text>,
 }
 
 /// `in_force: { from: 2025-10-10, until: 2030-01-01, by: … }`.

@@ -9,7 +9,8 @@ use crate::check::{Breach, Finding, Violation};
 use crate::publication::Publication;
 use crate::report::excerpt::display_width;
 use crate::report::{
-    AT_ALL_TIMES, local_time, local_window, message, region_list, round_name, utc_window,
+    AT_ALL_TIMES, local_time, local_window, message, missing_text, region_list, round_label,
+    utc_time, utc_window,
 };
 use crate::rulebook::{Rulebook, Severity};
 use crate::source::{Span, escape_unsafe};
@@ -45,8 +46,14 @@ pub(super) fn compact_diagnostic(
                 region_list(rulebook, &regions)
             );
             let first = &windows[0];
+            let zone = rulebook.regions[first.region].zone;
             let label = if first.window.is_always() {
                 format!("forbidden {AT_ALL_TIMES}")
+            } else if first.window.has_no_start() {
+                format!(
+                    "too early: allowed from {}",
+                    local_time(first.window.end, zone)
+                )
             } else {
                 format!(
                     "window {}",
@@ -55,10 +62,12 @@ pub(super) fn compact_diagnostic(
             };
             let mut help = if first.window.is_always() {
                 "the rule holds at all times, not only around the election".to_owned()
+            } else if first.window.has_no_start() {
+                format!("UTC: allowed from {}", utc_time(first.window.end))
             } else {
                 format!(
                     "{}; UTC {}",
-                    round_name(rulebook, *round),
+                    round_label(rulebook, *round, &first.window, zone),
                     utc_window(&first.window)
                 )
             };
@@ -80,7 +89,7 @@ pub(super) fn compact_diagnostic(
                 "{}: `{}` published without {}",
                 rule.id,
                 publication.kind(),
-                missing.join(", ")
+                missing_text(publication, missing)
             );
             // The message says what is missing; the underline says where.
             (message, spans.kind, String::new(), String::new())
@@ -151,6 +160,9 @@ fn short_local_window(window: &crate::rulebook::Window, zone: chrono_tz::Tz) -> 
     if window.is_always() {
         return format!("forbidden {AT_ALL_TIMES}");
     }
+    if window.has_no_start() {
+        return format!("before {}", local_time(window.end, zone));
+    }
     let (start, end) = (local_time(window.start, zone), local_time(window.end, zone));
     match (start.rsplit_once(' '), end.rsplit_once(' ')) {
         (Some((start_time, start_zone)), Some((_, end_zone))) if start_zone == end_zone => {
@@ -215,7 +227,7 @@ pub(super) fn finding_diagnostic(
                     format!(
                         "window for {}, {}:\n  local {}\n  UTC   {}\n{overlap}",
                         region.id,
-                        round_name(rulebook, *round),
+                        round_label(rulebook, *round, &w.window, region.zone),
                         local_window(&w.window, region.zone),
                         utc_window(&w.window)
                     )

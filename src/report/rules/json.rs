@@ -117,6 +117,10 @@ pub(super) struct JsonRule<'a> {
     citation: JsonCitation<'a>,
     help: &'a str,
     requires: Option<&'a [String]>,
+    /// A duty's day counted from a date the publication carries, as
+    /// `registered + 6 days 00:00 (America/Sao_Paulo)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_before: Option<String>,
     /// When it is law, if the rulebook says.
     #[serde(skip_serializing_if = "Option::is_none")]
     in_force: Option<JsonInForce<'a>>,
@@ -289,6 +293,10 @@ pub(super) fn json_rule<'a>(rulebook: &'a Rulebook, rule: &'a Rule) -> JsonRule<
         },
         help: &rule.help,
         requires,
+        not_before: match &rule.body {
+            RuleBody::Requires(requirement) => requirement.not_before.as_ref().map(|n| n.text()),
+            _ => None,
+        },
         in_force: rule.in_force.as_ref().map(json_in_force),
         period,
         burst: match &rule.body {

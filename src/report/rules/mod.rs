@@ -115,6 +115,9 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
                 "    requires: {}{first}",
                 requirement.attributes.join(", ")
             )?;
+            if let Some(not_before) = &requirement.not_before {
+                writeln!(out, "    not before: {}", not_before.text())?;
+            }
             match &requirement.period {
                 Some(period) => writeln!(
                     out,

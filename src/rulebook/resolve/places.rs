@@ -32,19 +32,7 @@ pub(super) fn regions(
         .0
         .iter()
         .map(|(id, raw)| {
-            let zone = raw.zone.value.parse::<Tz>().unwrap_or_else(|_| {
-                let help = suggest_zone(&raw.zone.value).map(|z| format!("did you mean `{z}`?"));
-                problems.add_with_help(
-                    ProblemKind::UnknownZone,
-                    raw.zone.place(),
-                    format!("unknown time zone `{}`", raw.zone.value),
-                    "not an IANA time zone",
-                    help.or(Some(
-                        "zones are IANA names such as Europe/Paris or America/Cayenne".into(),
-                    )),
-                );
-                Tz::UTC
-            });
+            let zone = zone(&raw.zone, problems).unwrap_or(Tz::UTC);
             Region {
                 id: id.value.clone(),
                 name: escape_unsafe(&raw.name.value),
@@ -198,4 +186,22 @@ impl Places<'_> {
         found.dedup();
         found
     }
+}
+
+/// An IANA zone name, read; a problem (with the nearest name) if unknown.
+pub(super) fn zone(name: &Text, problems: &mut Problems) -> Option<Tz> {
+    let zone = name.value.parse::<Tz>().ok();
+    if zone.is_none() {
+        let help = suggest_zone(&name.value).map(|z| format!("did you mean `{z}`?"));
+        problems.add_with_help(
+            ProblemKind::UnknownZone,
+            name.place(),
+            format!("unknown time zone `{}`", name.value),
+            "not an IANA time zone",
+            help.or(Some(
+                "zones are IANA names such as Europe/Paris or America/Cayenne".into(),
+            )),
+        );
+    }
+    zone
 }

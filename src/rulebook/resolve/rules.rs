@@ -1,7 +1,7 @@
 //! Rules: their severity, citation, filter (`applies_to`) and body, a window
 //! or required attributes.
 
-use super::places::Places;
+use super::places::{Places, zone};
 use super::unknown;
 use super::windows::{Scope, window_rule};
 use crate::field::LIST_FIELDS;
@@ -439,6 +439,66 @@ fn basis_points(text: &str) -> Option<u32> {
     (points <= 10_000).then_some(points)
 }
 
+/// `not_before: {date, days, at, zone}`, read: its date is one of the
+/// attributes the rule requires, so a publication without it is reported
+/// as such.
+fn not_before(
+    raw: &Located<RawNotBefore>,
+    required: &[Text],
+    problems: &mut Problems,
+) -> Option<NotBefore> {
+    let raw_date = &raw.value.date;
+    if !required.iter().any(|r| r.value == raw_date.value) {
+        problems.add_with_help(
+            ProblemKind::MisplacedField,
+            raw_date.place(),
+            format!("`{}` is not listed in `requires`", raw_date.value),
+            "a date the rule counts from",
+            Some(format!(
+                "add `{}` to `requires`: a publication without the date must be reported",
+                raw_date.value
+            )),
+        );
+    }
+    // Ten years either way: a registration, not a calendar of its own.
+    let days = raw.value.days.value;
+    if days.abs() > 3660 {
+        problems.add_with_help(
+            ProblemKind::BadDuration,
+            raw.value.days.place(),
+            format!("{days} days is more than ten years"),
+            "days after the date",
+            Some("`days` counts calendar days after the date, at most 3660 either way"),
+        );
+    }
+    let at = match &raw.value.at {
+        None => Some(0),
+        Some(text) => match crate::rulebook::expr::parse_clock(text.value.trim()) {
+            Ok(minutes) => Some(minutes),
+            Err(e) => {
+                problems.add_with_help(
+                    ProblemKind::BadTime,
+                    text.place(),
+                    format!("cannot read the time `{}`", text.value),
+                    e.message,
+                    Some("a time of day reads HH:MM, from 00:00 to 24:00"),
+                );
+                None
+            }
+        },
+    };
+    let zone = match &raw.value.zone {
+        None => Some(None),
+        Some(name) => zone(name, problems).map(Some),
+    };
+    Some(NotBefore {
+        date: raw_date.value.clone(),
+        days,
+        at: at?,
+        zone: zone?,
+    })
+}
+
 /// `06:00-09:30`: minutes after local midnight, start before end (24:00 allowed).
 fn daily_slot(text: &str) -> Option<(u32, u32)> {
     let (start, end) = text.split_once('-')?;
@@ -520,6 +580,15 @@ fn body(
             within.place(),
             "`copies_within` belongs to `requires` rules",
             "not a `requires` rule",
+        );
+    }
+    if let (Some(not_before), None) = (&rule.not_before, &rule.requires) {
+        problems.add_with_help(
+            ProblemKind::MisplacedField,
+            not_before.place(),
+            "`not_before` belongs to `requires` rules",
+            "not a `requires` rule",
+            Some("list the date's attribute in `requires: [...]`: a publication must carry it"),
         );
     }
     if let (Some(within), Some(flag)) = (&rule.copies_within, &rule.first_publication_only)
@@ -616,6 +685,10 @@ fn body(
                     .as_ref()
                     .and_then(|within| duration(within, problems)),
                 period,
+                not_before: match &rule.not_before {
+                    Some(raw) => Some(not_before(raw, attributes, problems)?),
+                    None => None,
+                },
             }))
         }
         (None, None) => {
