@@ -207,7 +207,7 @@ fn a_bad_option_is_named_with_what_it_expects() {
         ),
         (
             &["--kind", "pol"],
-            "scrutin: --kind pol: not a kind of fr-presidential-2017 (did you mean `poll`? valid: political_ad, news, campaign, poll, result, paid_ad, speaking_time) [scrutin::option::unknown-kind]\n".into(),
+            "scrutin: --kind pol: not a kind of fr-presidential-2017 (did you mean `poll`? valid: political_ad, news, campaign, poll, result, paid_ad, promoted_content, speaking_time) [scrutin::option::unknown-kind]\n".into(),
         ),
         (
             &["--kind", "poll", "--channel", "telex"],
@@ -362,10 +362,13 @@ fn after_the_last_round_the_election_is_over() {
 #[test]
 fn an_answer_is_never_blocked_and_over_at_once() {
     // Sunday 23:00 Paris: the polls have closed, but paid advertising is
-    // banned until the end of the day: blocked, and not yet over.
+    // banned until the end of the day: blocked, and not yet over. (Online:
+    // on radio and TV it is forbidden at all times.)
     let (code, json, _) = preflight(&[
         "--kind",
         "paid_ad",
+        "--channel",
+        "web",
         "--at",
         "2017-05-07T21:00:00Z",
         "--format",

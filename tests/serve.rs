@@ -125,7 +125,7 @@ fn preflight_answers_for_an_interval() {
     let (status, body) = post(
         "/v1/preflight",
         "application/json",
-        r#"{"kind": "paid_ad", "at": "2017-05-01T00:00:00[Europe/Paris]", "until": "2017-05-08T00:00:00[Europe/Paris]"}"#,
+        r#"{"kind": "paid_ad", "channel": "web", "at": "2017-05-01T00:00:00[Europe/Paris]", "until": "2017-05-08T00:00:00[Europe/Paris]"}"#,
     );
     assert_eq!(status, 200);
     let answer = json(&body);

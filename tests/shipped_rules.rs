@@ -67,7 +67,7 @@ fn docs_ci_recipe_runs_in_a_repository_with_only_its_schedule() {
     assert_eq!(validate.status.code(), Some(0), "{}", stderr(&validate));
     assert_eq!(
         stdout(&validate),
-        "fr/presidential-2022: valid (5 rules, 12 regions, 2 rounds)\n"
+        "fr/presidential-2022: valid (7 rules, 12 regions, 2 rounds)\n"
     );
 
     let args = [

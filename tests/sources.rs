@@ -478,7 +478,7 @@ fn an_ad_report_with_delivery_stops_maps_them_to_end() {
         "name: ad-flights\ninput: csv\n\
          timestamp: { field: start, format: \"%Y-%m-%d %H:%M:%S\", zone: Europe/Paris }\n\
          end: { field: stop, format: \"%Y-%m-%d %H:%M:%S\", zone: Europe/Paris }\n\
-         fields:\n  outlet: { value: facebook.com }\n  id: { field: id }\n\
+         fields:\n  outlet: { value: facebook.com }\n  id: { field: id }\n  channel: { value: social }\n\
          kind: { value: paid_ad }\n",
     )
     .unwrap();
@@ -518,7 +518,7 @@ fn an_ad_report_with_delivery_stops_maps_them_to_end() {
     assert_eq!(report["summary"]["publications"], 3);
     let log = String::from_utf8(run("convert", &[]).stdout).unwrap();
     assert!(
-        log.contains("2016-09-28T07:00:00Z[Europe/Paris] outlet=facebook.com kind=paid_ad id=b region=metropole end=2016-10-14T22:00:00Z"),
+        log.contains("2016-09-28T07:00:00Z[Europe/Paris] outlet=facebook.com kind=paid_ad channel=social id=b region=metropole end=2016-10-14T22:00:00Z"),
         "{log}"
     );
 }

@@ -34,6 +34,8 @@
 //!     at: Some("2017-05-01T00:00:00[Europe/Paris]".into()),
 //!     until: Some("2017-05-08T00:00:00[Europe/Paris]".into()),
 //!     kind: "paid_ad".into(),
+//!     // Online: on radio and TV, political advertising is forbidden at all times.
+//!     channel: Some("web".into()),
 //!     ..Default::default()
 //! };
 //! let publication = question.read(&rulebook, chrono::Utc::now()).unwrap();

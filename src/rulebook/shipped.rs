@@ -35,6 +35,7 @@ pub const SHIPPED: &[Shipped] = shipped![
     "rules/fr/presidential-2022.yaml",
     "rules/fr/presidential-2027-a.yaml",
     "rules/fr/presidential-2027-b.yaml",
+    "rules/fr/presidential-2027.yaml",
     "rules/in/law.yaml",
     "rules/in/lok-sabha-2024.yaml",
     "rules/it/general-2022.yaml",
