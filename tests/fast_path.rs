@@ -225,6 +225,8 @@ fn every_shipped_rulebook_indexes_as_it_checks() {
             "rules/de/bundestag-2025.yaml",
             "samples/de-bundestag-2025.log",
         ),
+        ("rules/br/general-2022.yaml", "samples/br-general-2022.log"),
+        ("rules/br/general-2026.yaml", "samples/br-general-2026.log"),
         (
             "rules/in/lok-sabha-2024.yaml",
             "samples/in-lok-sabha-2024.log",

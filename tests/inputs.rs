@@ -183,7 +183,7 @@ fn to_json(line: &str, rulebook: &Rulebook) -> String {
 }
 
 /// Every sample log with findings, with its rulebook.
-const SAMPLES: [(&str, &str); 12] = [
+const SAMPLES: [(&str, &str); 14] = [
     (
         "rules/fr/presidential-2017.yaml",
         "samples/presidential-2017-round2-weekend.log",
@@ -213,6 +213,8 @@ const SAMPLES: [(&str, &str); 12] = [
         "rules/de/bundestag-2025.yaml",
         "samples/de-bundestag-2025.log",
     ),
+    ("rules/br/general-2022.yaml", "samples/br-general-2022.log"),
+    ("rules/br/general-2026.yaml", "samples/br-general-2026.log"),
     (
         "rules/in/lok-sabha-2024.yaml",
         "samples/in-lok-sabha-2024.log",

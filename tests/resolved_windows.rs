@@ -276,6 +276,80 @@ fn india_2024_each_phase_and_closing_hour_has_its_48_hours_and_s_126a_spans_them
     }
 }
 
+/// A rule's window in one region and round, as RFC 3339 instants.
+fn window_in(rulebook: &Rulebook, id: &str, region: &str, round: usize) -> (String, String) {
+    let rule = rulebook.rules.iter().find(|r| r.id == id).unwrap();
+    let RuleBody::Window(window_rule) = &rule.body else {
+        panic!("{id} is not a window rule");
+    };
+    let w = window_rule
+        .windows
+        .iter()
+        .find(|w| rulebook.regions[w.region].id == region && w.round == Some(round))
+        .unwrap_or_else(|| panic!("{id} has no window in {region}, round {round}"));
+    (w.window.start.to_rfc3339(), w.window.end.to_rfc3339())
+}
+
+/// Every region's polls of a round close at the same instant.
+fn assert_all_polls_close_at(rulebook: &Rulebook, round: usize, close: &str) {
+    let round = &rulebook.rounds[round];
+    assert_eq!(round.polls.len(), rulebook.regions.len());
+    for (region, polls) in rulebook.regions.iter().zip(&round.polls) {
+        assert_eq!(polls.close, utc(close), "{}", region.id);
+    }
+}
+
+#[test]
+fn brazil_2022_all_polls_close_at_20_00z_and_election_day_is_each_state_s_own() {
+    let rulebook = load("rules/br/general-2022.yaml");
+    // 17:00 Brasília everywhere (Res. 23.669/2021): Acre's 15:00,
+    // Amazonas' 16:00, Noronha's 18:00 local are the same instant.
+    assert_all_polls_close_at(&rulebook, 0, "2022-10-02T20:00:00Z");
+    assert_all_polls_close_at(&rulebook, 1, "2022-10-30T20:00:00Z");
+    let day = |region| window_in(&rulebook, "internet-new-content-on-election-day", region, 0);
+    let pair = |start: &str, end: &str| (start.to_string(), end.to_string());
+    // The law notes' instants: São Paulo, Acre from 05:00Z, Noronha from 02:00Z.
+    assert_eq!(
+        day("sp"),
+        pair("2022-10-02T03:00:00+00:00", "2022-10-03T03:00:00+00:00")
+    );
+    assert_eq!(
+        day("ac"),
+        pair("2022-10-02T05:00:00+00:00", "2022-10-03T05:00:00+00:00")
+    );
+    assert_eq!(
+        day("am-acre-time"),
+        pair("2022-10-02T05:00:00+00:00", "2022-10-03T05:00:00+00:00")
+    );
+    assert_eq!(
+        day("noronha"),
+        pair("2022-10-02T02:00:00+00:00", "2022-10-03T02:00:00+00:00")
+    );
+    // CE art. 240 in Brasília: from 2022-09-30T03:00Z (the notes) to Monday
+    // 24:00 (Interpretation).
+    assert_eq!(
+        window_in(&rulebook, "broadcast-propaganda", "df", 0),
+        pair("2022-09-30T03:00:00+00:00", "2022-10-04T03:00:00+00:00")
+    );
+    // Election-day surveys: the president at the national close in every
+    // state; state races at 17:00 local (Acre 22:00Z, Noronha 19:00Z).
+    for region in ["sp", "ac", "noronha"] {
+        let (_, end) = window_in(&rulebook, "election-day-survey-president", region, 0);
+        assert_eq!(end, "2022-10-02T20:00:00+00:00", "{region}");
+    }
+    let state_end = |region| window_in(&rulebook, "election-day-survey-state", region, 0).1;
+    assert_eq!(state_end("sp"), "2022-10-02T20:00:00+00:00");
+    assert_eq!(state_end("ac"), "2022-10-02T22:00:00+00:00");
+    assert_eq!(state_end("noronha"), "2022-10-02T19:00:00+00:00");
+}
+
+#[test]
+fn brazil_2026_polls_close_at_20_00z_on_the_unconfirmed_unified_hours() {
+    let rulebook = load("rules/br/general-2026.yaml");
+    assert_all_polls_close_at(&rulebook, 0, "2026-10-04T20:00:00Z");
+    assert_all_polls_close_at(&rulebook, 1, "2026-10-25T20:00:00Z");
+}
+
 /// A rulebook whose polls close after midnight (`01:30 next day`), for a
 /// vote day on `vote` in Paris: the close falls on the next calendar day,
 /// placed in the zone as any local time is (the earlier of an hour that
