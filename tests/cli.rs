@@ -295,6 +295,49 @@ fn the_broadcasts_sample_shows_each_overlap_in_every_format() {
     assert!(too_wide.is_empty(), "{too_wide:#?}");
 }
 
+/// A poll too early for the registration date it carries (`not_before`):
+/// every format says from when it may go out, in the region's local time
+/// and in UTC, and JSON writes the window's start as null.
+#[test]
+fn a_poll_too_early_for_its_registration_says_when_it_may_go_out_in_every_format() {
+    let line = "2026-10-03T21:59:00-05:00 outlet=ac24horas.com kind=poll channel=web region=ac \
+                pollster=P sponsor=S fieldwork=2026-09-25 margin_of_error=3 confidence_level=95% \
+                sample_size=1000 registration=AC-1 registered=2026-09-28\n";
+    let local = "allowed from Sat 2026-10-03 22:00 UTC-05:00";
+    for format in ["human", "short", "json", "github", "junit", "sarif"] {
+        let output = scrutin()
+            .args([
+                "check",
+                "--rules",
+                "rules/br/general-2026.yaml",
+                "--format",
+                format,
+                "-",
+            ])
+            .write_stdin(line)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.contains(local), "{format}: {stdout}");
+        if format == "human" || format == "short" {
+            assert!(
+                stdout.contains("2026-10-04T03:00:00Z"),
+                "{format}: {stdout}"
+            );
+        }
+        if format == "json" {
+            let json: Value = serde_json::from_str(&stdout).unwrap();
+            let window = &json["violations"][0]["window"];
+            assert_eq!(window["start"], Value::Null);
+            assert_eq!(window["end"], "2026-10-04T03:00:00Z");
+        }
+        if format != "sarif" {
+            insta::assert_snapshot!(format!("poll-registration-{format}"), stdout);
+        }
+    }
+}
+
 /// Findings over many lines: a burst and imbalances of speaking time, in
 /// every format, each naming its first and last lines counted.
 #[test]

@@ -202,7 +202,7 @@ const SAMPLES: &[Sample] = &[
     Sample {
         rules: "rules/br/general-2022.yaml",
         log: "samples/br-general-2022.log",
-        publications: 53,
+        publications: 55,
         per_rule: &[
             ("boosting-by-others", 2),
             ("boosting-on-the-eve", 2),
@@ -213,13 +213,14 @@ const SAMPLES: &[Sample] = &[
             ("internet-boosting-on-election-day", 2),
             ("internet-new-content-on-election-day", 3),
             ("poll-notice", 2),
+            ("poll-registration", 1),
         ],
         warnings: 0,
     },
     Sample {
         rules: "rules/br/general-2026.yaml",
         log: "samples/br-general-2026.log",
-        publications: 25,
+        publications: 27,
         per_rule: &[
             ("boosting-by-others", 1),
             ("boosting-on-the-eve", 1),
@@ -230,6 +231,7 @@ const SAMPLES: &[Sample] = &[
             ("internet-boosting-on-election-day", 1),
             ("internet-new-content-on-election-day", 2),
             ("poll-notice", 1),
+            ("poll-registration", 1),
         ],
         warnings: 0,
     },
