@@ -44,6 +44,10 @@ pub(crate) enum Command {
         regions: Vec<String>,
         #[arg(long, value_enum, default_value_t = CalendarFormat::Table)]
         format: CalendarFormat,
+        /// The language of the words of `svg` and `html` (rule titles and
+        /// region names are the rulebook's).
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
     },
     /// Serve preflight, check, rules and calendar over HTTP (see docs/openapi.yaml).
     Serve {
@@ -308,6 +312,27 @@ pub(crate) enum CalendarFormat {
     Json,
     /// iCalendar (RFC 5545), for calendar apps.
     Ics,
+    /// A picture of the windows, one row per rule and region, in the local
+    /// time of the first `--region` (or the default region).
+    Svg,
+    /// A page that stands alone: the picture and the table.
+    Html,
+}
+
+/// The language of a page or picture for people.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum LangArg {
+    En,
+    Fr,
+}
+
+impl From<LangArg> for scrutin::report::chart::Lang {
+    fn from(lang: LangArg) -> Self {
+        match lang {
+            LangArg::En => scrutin::report::chart::Lang::En,
+            LangArg::Fr => scrutin::report::chart::Lang::Fr,
+        }
+    }
 }
 
 /// How `rules show` prints a rulebook.

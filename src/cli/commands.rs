@@ -173,6 +173,7 @@ pub(crate) fn calendar(
     file: &Path,
     region_ids: &[String],
     format: CalendarFormat,
+    lang: report::chart::Lang,
 ) -> Result<Status, CliError> {
     let rulebook = load(file, Expect::Election, Named::ByOption)?;
     let regions = region_ids
@@ -192,6 +193,22 @@ pub(crate) fn calendar(
         CalendarFormat::Json => report::calendar::json(&rulebook, &restrictions, &mut out)?,
         CalendarFormat::Ics => {
             report::calendar::ics(&rulebook, &restrictions, chrono::Utc::now(), &mut out)?
+        }
+        CalendarFormat::Svg | CalendarFormat::Html => {
+            // The axis is in the local time of the first region asked for.
+            let region = regions.first().copied().unwrap_or(rulebook.default_region);
+            let markup = match format {
+                CalendarFormat::Svg => report::chart::svg(&report::chart::Chart {
+                    rulebook: &rulebook,
+                    restrictions: &restrictions,
+                    region,
+                    now: None,
+                    marks: &[],
+                    lang,
+                }),
+                _ => report::html::calendar_page(&rulebook, &restrictions, region, lang),
+            };
+            writeln!(out, "{}", markup.into_string())?;
         }
     }
     out.flush()?;

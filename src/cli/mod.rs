@@ -36,7 +36,8 @@ pub(crate) fn run(args: Args) -> Result<Status, CliError> {
             rules,
             regions,
             format,
-        } => commands::calendar(&rules, &regions, format),
+            lang,
+        } => commands::calendar(&rules, &regions, format, lang.into()),
         Command::Serve {
             rules,
             profiles,

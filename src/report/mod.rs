@@ -6,9 +6,11 @@
 
 mod aggregate;
 pub mod calendar;
+pub mod chart;
 mod convert;
 mod excerpt;
 mod github;
+pub mod html;
 mod human;
 mod json;
 mod json_list;
