@@ -27,6 +27,7 @@ regions:
   sp: { name: São Paulo, zone: America/Sao_Paulo }
   acre: { name: Acre, zone: America/Rio_Branco }
   paris: { name: Paris, zone: Europe/Paris }
+  lisbon: { name: Lisbon, zone: Europe/Lisbon }
 default_region: sp
 polls: { open: "08:00", close: "17:00" }
 rounds:
@@ -170,6 +171,28 @@ const CASES: &[(&str, &[&str])] = &[
         "2022-10-03T10:00:00Z outlet=a kind=survey region=paris registered=soon",
         &["gap missing pollster, registered"],
     ),
+    // A region the rule is not about is not judged.
+    (
+        "2022-10-01T12:00:00Z outlet=a kind=estimate region=lisbon registered=2022-10-01",
+        &[],
+    ),
+    (
+        "2022-10-01T12:00:00Z outlet=a kind=estimate region=lisbon,sp registered=2022-10-01",
+        &["local too early: sp 2022-10-02 03:00:00 UTC"],
+    ),
+    // A day past what a log can write is no date to wait for: missing.
+    (
+        "2022-10-03T10:00:00-03:00 outlet=a kind=poll registered=9999-12-31",
+        &["brasilia missing registered"],
+    ),
+    (
+        "9999-12-31T23:59:59Z outlet=a kind=poll registered=9999-12-25",
+        &[],
+    ),
+    (
+        "9999-12-31T23:59:59Z outlet=a kind=poll registered=9999-12-26",
+        &["brasilia missing registered"],
+    ),
     // A publication that lasts and starts too early is too early.
     (
         "2022-10-01T23:00:00-03:00 outlet=a kind=poll registered=2022-09-26 end=2022-10-02T01:00:00-03:00",
@@ -237,4 +260,8 @@ fn fix_moves_a_poll_to_the_day_it_may_go_out() {
          2022-10-03T10:00:00-03:00 outlet=a kind=poll\n"
     );
     assert_eq!(plan.unfixable, 1);
+    // A date that would move it past what a log can write leaves it in place.
+    let log = "2022-10-01T20:00:00-03:00 outlet=a kind=poll registered=9999-12-31\n";
+    let plan = scrutin::reschedule::plan(rulebook(), "x.log", log.as_bytes()).unwrap();
+    assert_eq!(plan.apply(log.as_bytes()), log.as_bytes());
 }

@@ -493,4 +493,10 @@ fn a_date_to_wait_for_is_read_with_its_duty() {
         28,
         43,
     );
+    // The most negative number is as refused as the largest (no overflow).
+    let error = load(
+        "not-before-min-days",
+        &duty("{ date: registered, days: -9223372036854775808 }"),
+    );
+    assert_eq!(error.problems().len(), 1, "{}", render(&error));
 }

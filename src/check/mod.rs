@@ -279,8 +279,10 @@ fn too_early(
             continue;
         }
         let zone = rulebook.regions[region].zone;
+        // Past the instants a log can write: no date a publication can wait for.
         let Some(allowed) = not_before.allowed_from(date, zone) else {
-            continue;
+            missing.push(not_before.date.clone());
+            return;
         };
         let window = Window::before(allowed);
         if goes_out_in(publication, &window) {

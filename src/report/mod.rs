@@ -297,7 +297,7 @@ pub fn missing_text(publication: &Publication, missing: &[String]) -> String {
         }
         text.push_str(key);
         if let Some(value) = publication.field(key).filter(|v| !v.trim().is_empty()) {
-            let _ = write!(text, " (`{value}` is not a date, YYYY-MM-DD)");
+            let _ = write!(text, " (`{value}` is not a date, YYYY-MM-DD, up to 9999)");
         }
     }
     text

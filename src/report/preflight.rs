@@ -5,11 +5,15 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::json::JsonOverlap;
-use super::{local_time, local_window, round_label, round_name, utc_bounds, utc_time, utc_window};
+use super::{
+    local_time, local_window, missing_text, round_label, round_name, utc_bounds, utc_time,
+    utc_window,
+};
 use crate::check::{Finding, Violation};
 use crate::preflight::{Answer, Verdict, election_end};
 use crate::publication::Publication;
 use crate::rulebook::{Rulebook, Severity, Window};
+use crate::source::escape_unsafe;
 
 pub fn answer_text(
     rulebook: &Rulebook,
@@ -149,7 +153,7 @@ pub fn answer_text(
             writeln!(
                 out,
                 "\nto add before publishing: {} ({}: {})",
-                missing.join(", "),
+                escape_unsafe(&missing_text(publication, missing)),
                 rule.id,
                 rule.citation
             )?;

@@ -407,25 +407,31 @@ pub struct NotBefore {
 
 impl NotBefore {
     /// The first instant a publication carrying `date` may go out, with
-    /// the day read in `zone` (the rule's, if it names one); `None` if the
-    /// day is past what chrono holds.
+    /// the day read in `zone` (the rule's, if it names one); `None` if it
+    /// is past what a log can write (the years 0000 to 9999 in UTC): such
+    /// a date is no date, and cannot move a publication where no log could
+    /// read it back.
     pub fn allowed_from(&self, date: NaiveDate, zone: Tz) -> Option<DateTime<Utc>> {
         let day = if self.days >= 0 {
             date.checked_add_days(chrono::Days::new(self.days.unsigned_abs()))
         } else {
             date.checked_sub_days(chrono::Days::new(self.days.unsigned_abs()))
         }?;
-        super::instants::wall_clock(self.zone.unwrap_or(zone), day, self.at)
+        let instant = super::instants::wall_clock(self.zone.unwrap_or(zone), day, self.at)?;
+        (0..=9999)
+            .contains(&chrono::Datelike::year(&instant))
+            .then_some(instant)
     }
 
     /// As a rulebook would write it: `registered + 6 days 00:00`.
     pub fn text(&self) -> String {
         let zone = self.zone.map(|z| format!(" ({z})")).unwrap_or_default();
+        let days = self.days.unsigned_abs();
         format!(
-            "{} {} {} days {:02}:{:02}{zone}",
+            "{} {} {days} {} {:02}:{:02}{zone}",
             self.date,
             if self.days < 0 { '-' } else { '+' },
-            self.days.unsigned_abs(),
+            if days == 1 { "day" } else { "days" },
             self.at / 60,
             self.at % 60
         )

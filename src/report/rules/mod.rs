@@ -113,10 +113,10 @@ fn show_rule(rulebook: &Rulebook, rule: &Rule, out: &mut dyn Write) -> io::Resul
             writeln!(
                 out,
                 "    requires: {}{first}",
-                requirement.attributes.join(", ")
+                escape_unsafe(&requirement.attributes.join(", "))
             )?;
             if let Some(not_before) = &requirement.not_before {
-                writeln!(out, "    not before: {}", not_before.text())?;
+                writeln!(out, "    not before: {}", escape_unsafe(&not_before.text()))?;
             }
             match &requirement.period {
                 Some(period) => writeln!(

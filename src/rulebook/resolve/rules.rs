@@ -462,7 +462,7 @@ fn not_before(
     }
     // Ten years either way: a registration, not a calendar of its own.
     let days = raw.value.days.value;
-    if days.abs() > 3660 {
+    if days.unsigned_abs() > 3660 {
         problems.add_with_help(
             ProblemKind::BadDuration,
             raw.value.days.place(),
