@@ -9,6 +9,10 @@ use scrutin::rulebook;
 use scrutin::serve::{Config, Rulebooks, router, serve};
 use serde_json::Value;
 
+#[path = "support/server.rs"]
+mod server;
+use server::start_with;
+
 /// One server for most tests, on 127.0.0.1 and a port the OS picks: France
 /// 2017 first, so it is the default.
 fn server() -> SocketAddr {
@@ -35,26 +39,6 @@ fn uk_first_server() -> SocketAddr {
 
 fn start(paths: &[&str]) -> SocketAddr {
     start_with(paths, Config::default())
-}
-
-/// A server of its own, with limits shrunk so that a test of a timeout
-/// takes a second, not the production ten.
-fn start_with(paths: &[&str], config: Config) -> SocketAddr {
-    let rulebooks = paths
-        .iter()
-        .map(|path| rulebook::load(path.as_ref()).unwrap())
-        .collect();
-    let router = router(Rulebooks::new(rulebooks).expect("distinct ids"), &config);
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            sender.send(listener.local_addr().unwrap()).unwrap();
-            serve(listener, router, &config).await.unwrap();
-        });
-    });
-    receiver.recv().unwrap()
 }
 
 fn agent() -> ureq::Agent {

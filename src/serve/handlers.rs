@@ -160,33 +160,42 @@ pub(super) async fn check(
         let Ok(rulebook) = app.rulebooks.get(Some(&id)) else {
             return;
         };
-        let mut summary = Summary {
-            provisional: rulebook.provisional.clone(),
-            ..Summary::default()
-        };
-        let mut report = JsonReport::new(&mut out, rulebook);
-        let limits = Limits {
-            max_invalid: Some(MAX_INVALID_LINES),
-        };
         let profile = profile.map(|index| &app.rulebooks.profiles[index]);
-        let pipeline = Pipeline::new(rulebook)
-            .jobs(1)
-            .input(opened.format, profile);
-        let mut waivers = Waivers::none();
-        let written = pipeline
-            .audit(
-                "request",
-                opened.input,
-                &mut report,
-                &mut summary,
-                limits,
-                &mut waivers,
-            )
-            .and_then(|()| pipeline.judge_aggregates(&mut report, &mut summary, &mut waivers))
-            .and_then(|()| report.finish(&summary));
-        if written.is_ok() {
+        let mut report = JsonReport::new(&mut out, rulebook);
+        if run_pipeline(rulebook, opened, profile, &mut report).is_ok() {
             let _ = out.finish();
         }
     });
     Ok(([(header::CONTENT_TYPE, "application/json")], answer).into_response())
+}
+
+/// A request's log checked on this thread (one job; the server runs checks
+/// side by side), the invalid lines capped, into `report`, finished.
+pub(super) fn run_pipeline(
+    rulebook: &Rulebook,
+    opened: publication::Opened,
+    profile: Option<&publication::Profile>,
+    report: &mut dyn Report,
+) -> io::Result<()> {
+    let mut summary = Summary {
+        provisional: rulebook.provisional.clone(),
+        ..Summary::default()
+    };
+    let limits = Limits {
+        max_invalid: Some(MAX_INVALID_LINES),
+    };
+    let pipeline = Pipeline::new(rulebook)
+        .jobs(1)
+        .input(opened.format, profile);
+    let mut waivers = Waivers::none();
+    pipeline.audit(
+        "request",
+        opened.input,
+        report,
+        &mut summary,
+        limits,
+        &mut waivers,
+    )?;
+    pipeline.judge_aggregates(report, &mut summary, &mut waivers)?;
+    report.finish(&summary)
 }

@@ -31,6 +31,7 @@ use crate::source::escape_unsafe;
 
 mod answer;
 mod handlers;
+mod page;
 mod request;
 mod rulebooks;
 mod server;
@@ -143,6 +144,12 @@ pub fn router(rulebooks: Rulebooks, config: &Config) -> Router {
         )),
     });
     let router = Router::new()
+        .route("/", get(page::index))
+        .route(
+            "/check",
+            post(page::check).layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes)),
+        )
+        .route("/static/scrutin.css", get(page::style))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/v1/rules", get(rules))
         .route("/v1/calendar", get(calendar))
@@ -181,11 +188,14 @@ pub fn router(rulebooks: Rulebooks, config: &Config) -> Router {
 /// nothing. Headers such as `Allow` are kept.
 async fn json_errors(State(app): State<Arc<App>>, response: Response) -> Response {
     let status = response.status();
-    let is_json = response
+    // The API answers JSON, the page HTML: each keeps its own.
+    let is_json_or_page = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
-    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        .is_some_and(|t| {
+            t.as_bytes().starts_with(b"application/json") || t.as_bytes().starts_with(b"text/html")
+        });
+    if is_json_or_page || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
