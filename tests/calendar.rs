@@ -199,3 +199,126 @@ fn a_rule_in_force_at_all_times_is_listed_without_dates() {
         "{ics}"
     );
 }
+
+/// Every element of `xml` opens and closes: quick-xml reads it to its end.
+fn well_formed(xml: &str) {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!(
+                "not well-formed at {}: {e}\n{xml}",
+                reader.buffer_position()
+            ),
+        }
+    }
+}
+
+/// The picture: a row per rule and region, a bar per window with its local
+/// and UTC times in its title, the rounds' polls closes, pinned.
+#[test]
+fn the_picture_has_a_row_per_rule_and_region() {
+    let (code, svg, _) = calendar(&[
+        "--rules",
+        "rules/fr/presidential-2017.yaml",
+        "--region",
+        "guadeloupe",
+        "--format",
+        "svg",
+    ]);
+    assert_eq!(code, 0);
+    well_formed(&svg);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    // Guadeloupe's windows: the rows of the table, once each.
+    let (_, json, _) = calendar(&[
+        "--rules",
+        "rules/fr/presidential-2017.yaml",
+        "--region",
+        "guadeloupe",
+        "--format",
+        "json",
+    ]);
+    let windows = serde_json::from_str::<Value>(&json).unwrap();
+    assert_eq!(
+        svg.matches("<rect class=\"window\"").count(),
+        windows.as_array().unwrap().len()
+    );
+    // Guadeloupe votes on Saturday: its axis is in its local time.
+    assert!(svg.contains("Sat 2017-05-06 19:00 AST"), "{svg}");
+    assert!(svg.contains("data-rule=\"campaign-silence\" data-region=\"guadeloupe\""));
+    assert_eq!(
+        svg.matches("class=\"round\"").count(),
+        4,
+        "two rounds, in two panels each"
+    );
+    insta::assert_snapshot!("calendar-svg-guadeloupe", svg);
+    let (_, french, _) = calendar(&[
+        "--rules",
+        "rules/fr/presidential-2017.yaml",
+        "--format",
+        "svg",
+        "--lang",
+        "fr",
+    ]);
+    assert!(french.contains("Fenêtres d'interdiction"));
+    assert!(french.contains("sam. 6"));
+}
+
+/// The page stands alone: its style inline, no script, nothing fetched;
+/// the provisional mark of an election whose dates are not set.
+#[test]
+fn the_page_stands_alone() {
+    let (code, html, _) = calendar(&[
+        "--rules",
+        "rules/fr/presidential-2027-a.yaml",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 0);
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+    assert!(html.contains("<style>"));
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("<link"));
+    assert!(!html.contains("src=\""));
+    assert!(html.contains("class=\"provisional\""));
+    assert!(html.contains("scenario A: 11 and 25 April 2027"));
+    assert!(html.contains("<table class=\"windows\">"));
+}
+
+/// Titles are hostile input: a rulebook's title, rule titles and region
+/// names reach the picture escaped, and it stays well-formed.
+#[test]
+fn hostile_rulebook_text_is_escaped_in_the_picture() {
+    let text = std::fs::read_to_string("rules/fr/law.yaml")
+        .unwrap()
+        .replace(
+            "title: No poll published, broadcast or commented on the eve and the day of the vote",
+            "title: \"</title><script>alert(1)</script>\\\" onload=\\\"x & y\"",
+        )
+        .replace(
+            "name: France métropolitaine,",
+            "name: \"<img src=x onerror=alert(2)>\",",
+        );
+    assert!(text.contains("<script>"), "the title was replaced");
+    // The law's layout: fr/ beside eu/, which it extends.
+    let dir = tempfile::tempdir().unwrap();
+    let fr = dir.path().join("fr");
+    std::fs::create_dir_all(&fr).unwrap();
+    std::fs::create_dir_all(dir.path().join("eu")).unwrap();
+    std::fs::copy("rules/eu/law.yaml", dir.path().join("eu/law.yaml")).unwrap();
+    std::fs::write(fr.join("law.yaml"), &text).unwrap();
+    std::fs::copy("rules/fr/presidential-2017.yaml", fr.join("election.yaml")).unwrap();
+    let rules = fr.join("election.yaml");
+    let rules = rules.to_str().unwrap();
+    for format in ["svg", "html"] {
+        let (code, out, err) = calendar(&["--rules", rules, "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("<script"), "{format}: {out}");
+        assert!(!out.contains("<img"), "{format}: {out}");
+        assert!(out.contains("&lt;script&gt;"), "{format}");
+        if format == "svg" {
+            well_formed(&out);
+        }
+    }
+}
