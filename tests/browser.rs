@@ -209,6 +209,7 @@ fn the_language_switch_and_the_keyboard() {
     session.resize(1280, 900);
     session.goto(&format!("http://{}/?lang=en", page_server()));
     assert_eq!(session.text("h1"), "May this go out now, and if not, when?");
+    session.screenshot(&screenshots().join("page-desktop.png"));
     let french = session.find("nav.lang a[lang=fr]");
     session.click(&french);
     assert_eq!(

@@ -124,7 +124,7 @@ pub(super) async fn index(
         Ok(found) => found,
         Err(error) => return error_page(&app, lang, error),
     };
-    let asked = asked_of(&pairs, rulebook);
+    let asked = asked_of(&pairs);
     let answered = (first(&pairs, "ask") == Some("1"))
         .then(|| question(&asked, rulebook).and_then(|q| read(q, rulebook, now)));
     let (status, outcome_publication);
@@ -168,7 +168,7 @@ fn chart_region(rulebook: &Rulebook, asked: &Asked, region: usize) -> usize {
 }
 
 /// The form's fields as given (to show them again).
-fn asked_of(pairs: &Pairs, rulebook: &Rulebook) -> Asked {
+fn asked_of(pairs: &Pairs) -> Asked {
     let value = |key: &str| first(pairs, key).unwrap_or("").to_owned();
     let regions = if first(pairs, "ask") == Some("1") {
         pairs
@@ -179,16 +179,8 @@ fn asked_of(pairs: &Pairs, rulebook: &Rulebook) -> Asked {
     } else {
         Vec::new()
     };
-    let kind = match value("kind") {
-        kind if kind.is_empty() => rulebook
-            .kinds
-            .first()
-            .map(|k| k.id.clone())
-            .unwrap_or_default(),
-        kind => kind,
-    };
     Asked {
-        kind,
+        kind: value("kind"),
         channel: value("channel"),
         regions,
         at: value("at"),
@@ -374,7 +366,7 @@ pub(super) async fn check(
             String::new()
         },
         input: sent.input.clone(),
-        ..asked_of(&pairs, rulebook)
+        ..asked_of(&pairs)
     };
     let (status, outcome) = match &checked {
         Ok(results) => (StatusCode::OK, Outcome::Results(results)),

@@ -165,7 +165,8 @@ fn ask_section(view: &View, w: &Words) -> Markup {
                 div class="fields" {
                     div {
                         label for="kind" { (w.kind) }
-                        select id="kind" name="kind" {
+                        select id="kind" name="kind" required {
+                            option value="" disabled selected[asked.kind.is_empty()] { (w.choose) }
                             @for kind in &rulebook.kinds {
                                 option value=(kind.id) selected[kind.id == asked.kind] { (kind.id) " — " (kind.description) }
                             }
