@@ -399,3 +399,19 @@ fn hostile_text_is_escaped() {
     assert!(!asked.body.contains("\"><script>"), "{}", asked.body);
     assert!(asked.body.contains("&quot;&gt;&lt;script&gt;"));
 }
+
+/// In French, the answer's days are French too (the rest of a time is the
+/// same in both: `2017-05-06 09:30 CEST`).
+#[test]
+fn a_french_answer_says_its_days_in_french() {
+    let page = get_page(
+        page_server(),
+        "/?lang=fr&rulebook=fr-presidential-2017&ask=1&kind=campaign&channel=web&region=metropole&at=2017-05-06T09%3A30",
+        None,
+    );
+    let answer = block(&page.body, "answer");
+    assert!(answer.contains(">INTERDIT<"), "{answer}");
+    assert!(answer.contains("sam. 2017-05-06 09:30 CEST"), "{answer}");
+    assert!(answer.contains("dim. 2017-05-07 20:00 CEST"), "{answer}");
+    assert!(answer.contains("Au plus tôt"), "{answer}");
+}

@@ -239,19 +239,19 @@ fn answer_block(view: &View, w: &Words, publication: &Publication, answer: &Answ
                 (w.asked) ": " code { (publication.kind()) }
                 @if let Some(channel) = publication.channel() { ", " code { (channel) } }
                 ", " (regions.join(", ")) ", "
-                (local_time(publication.instant(), zone)) " (UTC " (utc_time(publication.instant())) ")"
+                (local(view.lang, publication.instant(), zone)) " (UTC " (utc_time(publication.instant())) ")"
                 @if let Some(end) = publication.end() {
-                    " → " (local_time(end, zone)) " (UTC " (utc_time(end)) ")"
+                    " → " (local(view.lang, end, zone)) " (UTC " (utc_time(end)) ")"
                 }
             }
             @if let Some(end) = answer.election_over {
-                p { (w.election_over) " (" (local_time(end, zone)) ")" }
+                p { (w.election_over) " (" (local(view.lang, end, zone)) ")" }
             }
             @if !answer.blocking.is_empty() {
                 h3 { (w.earliest) }
                 p class="earliest" {
                     @match answer.allowed_from {
-                        Some(at) => { strong { (local_time(at, zone)) } " (UTC " (utc_time(at)) ")" }
+                        Some(at) => { strong { (local(view.lang, at, zone)) } " (UTC " (utc_time(at)) ")" }
                         None => { strong { (w.never) } }
                     }
                 }
@@ -411,6 +411,28 @@ fn results_block(w: &Words, results: &Results) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// An instant in a zone's local time, its weekday in the page's language
+/// (the rest is the same in both: `2017-05-06 09:30 CEST`).
+fn local(lang: Lang, instant: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    let text = local_time(instant, zone);
+    if lang == Lang::En {
+        return text;
+    }
+    const DAYS: [(&str, &str); 7] = [
+        ("Mon ", "lun. "),
+        ("Tue ", "mar. "),
+        ("Wed ", "mer. "),
+        ("Thu ", "jeu. "),
+        ("Fri ", "ven. "),
+        ("Sat ", "sam. "),
+        ("Sun ", "dim. "),
+    ];
+    match DAYS.iter().find(|(en, _)| text.starts_with(en)) {
+        Some((en, fr)) => format!("{fr}{}", &text[en.len()..]),
+        None => text,
     }
 }
 
