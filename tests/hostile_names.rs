@@ -22,7 +22,7 @@ fn every_format_quotes_what_the_log_says() {
          2017-05-06T09:30:00+02:00 outlet=a kind=\u{202e}news\n",
     )
     .unwrap();
-    for format in ["human", "short", "json", "sarif", "github", "junit"] {
+    for format in ["human", "short", "json", "sarif", "github", "junit", "html"] {
         let output = Command::cargo_bin("scrutin")
             .unwrap()
             .args([
@@ -159,7 +159,7 @@ fn every_format_quotes_what_a_structured_source_says() {
     )
     .unwrap();
     for (source, input) in [(&jsonl, "jsonl"), (&csv, "csv"), (&rss, "rss")] {
-        for format in ["human", "short", "json", "sarif", "github", "junit"] {
+        for format in ["human", "short", "json", "sarif", "github", "junit", "html"] {
             let output = Command::cargo_bin("scrutin")
                 .unwrap()
                 .args([
