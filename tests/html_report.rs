@@ -157,3 +157,48 @@ fn hostile_text_stays_text() {
     assert!(!page.contains('\u{202e}'), "a raw bidirectional override");
     html::assert_well_formed(&page);
 }
+
+/// A waived finding is shown apart with its waiver's reason; a file that
+/// cannot be read is named with why; neither is a rule's finding.
+#[test]
+fn waived_findings_and_unreadable_files_have_sections_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("waivers.yaml");
+    std::fs::write(
+        &waivers,
+        "waivers:\n  - rule: campaign-silence\n    outlet: a\n    reason: \"Agreed with the <CNCCEP> & counsel\"\n",
+    )
+    .unwrap();
+    let log = "2017-05-06T09:30:00+02:00 outlet=a kind=campaign\n\
+               2017-05-06T09:31:00+02:00 outlet=b kind=campaign\n";
+    let page = check(
+        &[
+            "html",
+            "--rules",
+            RULES,
+            "--waivers",
+            waivers.to_str().unwrap(),
+            "-",
+            "no/such.log",
+        ],
+        log,
+    );
+    let waived = &page[page.find("<section class=\"waived\">").unwrap()..];
+    assert!(waived.starts_with("<section class=\"waived\"><h2>Waived findings (1)</h2>"));
+    assert!(waived.contains("&lt;stdin&gt;:1:1"), "{waived}");
+    assert!(waived.contains("Agreed with the &lt;CNCCEP&gt; &amp; counsel"));
+    assert_eq!(
+        section(&page, "campaign-silence")
+            .matches("<div class=\"finding\">")
+            .count(),
+        1
+    );
+    let unreadable = &page[page.find("<section class=\"unreadable\">").unwrap()..];
+    assert!(
+        unreadable.contains("<code>no/such.log</code>: "),
+        "{unreadable}"
+    );
+    assert!(page.contains("<strong>1</strong> waived"));
+    assert!(page.contains("<strong>1</strong> unreadable file"));
+    html::assert_well_formed(&page);
+}

@@ -350,7 +350,7 @@ const EN: Words = Words {
     scope: "Shown",
     stopped_early: "Checking stopped at --max-invalid: later lines were not read.",
     timeline: "Timeline",
-    not_on_chart: "Findings of rules without windows (missing attributes, bursts, balances) are not on the chart; they are in their rule's section.",
+    not_on_chart: "Not on the chart, but in their rule's section: findings of rules without windows (missing attributes, bursts, balances), of rules in force at all times, and of publications too early for a date they carry.",
     law: "Law",
     severity: ["error", "warning", "info"],
     findings: "Findings",
@@ -391,7 +391,7 @@ const FR: Words = Words {
     scope: "Affiché",
     stopped_early: "Vérification arrêtée à --max-invalid : les lignes suivantes n'ont pas été lues.",
     timeline: "Chronologie",
-    not_on_chart: "Les constats des règles sans fenêtre (attributs manquants, rafales, équilibres) ne sont pas sur le graphique ; ils sont dans la section de leur règle.",
+    not_on_chart: "Absents du graphique, mais dans la section de leur règle : les constats des règles sans fenêtre (attributs manquants, rafales, équilibres), des règles applicables en tout temps et des publications antérieures à une date qu'elles portent.",
     law: "Loi",
     severity: ["erreur", "avertissement", "information"],
     findings: "Constats",
@@ -480,6 +480,11 @@ impl<W> HtmlReport<'_, W> {
                 })
             })
             .collect();
+        // A window that is no rulebook's (a publication too early for the
+        // date it carries) has no bar.
+        if list.is_empty() {
+            return html! {};
+        }
         let marks: Vec<Mark> = self
             .findings
             .iter()
