@@ -39,9 +39,10 @@ use crate::waiver::{Acceptance, WaiverWarning};
 /// Findings of one rule shown in full; those beyond are only counted. The
 /// same cap holds for invalid lines, waived findings and waiver warnings.
 pub const SHOWN: usize = 200;
-/// Characters of a log line shown as a finding's snippet: a line may be a
-/// megabyte long.
+/// Characters of a log line shown as a finding's snippet, and of a
+/// message: a line may be a megabyte long, and a message quotes its values.
 const SNIPPET_CHARS: usize = 300;
+const MESSAGE_CHARS: usize = 1000;
 
 /// The first `SHOWN` items of a list, and how many there were.
 struct Kept<T> {
@@ -146,7 +147,7 @@ fn shown(
 ) -> Shown {
     let offset = finding_offset(publication, finding);
     let (row, column) = line.position(offset);
-    let message = message(rulebook, publication, finding);
+    let message = clipped(&message(rulebook, publication, finding), MESSAGE_CHARS);
     let (windows, marks) = match &finding.violation {
         Violation::InsideWindow { round, windows } => windows
             .iter()
@@ -187,9 +188,15 @@ fn shown(
 
 /// A log line, cut at `SNIPPET_CHARS`, its unsafe characters quoted.
 fn snippet(text: &str) -> String {
-    match text.char_indices().nth(SNIPPET_CHARS) {
-        Some((cut, _)) => format!("{}…", escape_unsafe(&text[..cut])),
-        None => escape_unsafe(text),
+    clipped(&escape_unsafe(text), SNIPPET_CHARS)
+}
+
+/// At most `max` characters of `text`, with an ellipsis when cut (a new
+/// string: a truncated one would keep its whole capacity).
+fn clipped(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 
@@ -198,7 +205,7 @@ fn aggregate_shown(rulebook: &Rulebook, finding: &AggregateFinding) -> Shown {
     Shown {
         place: line_range(finding),
         snippet: None,
-        message: aggregate_message(rulebook, finding),
+        message: clipped(&aggregate_message(rulebook, finding), MESSAGE_CHARS),
         severity: rulebook.rules[finding.rule].severity,
         windows: Vec::new(),
         marks: Vec::new(),
@@ -214,7 +221,7 @@ impl<W: Write> Report for HtmlReport<'_, W> {
                 Invalid {
                     place: format!("{}:{row}:{column}", line.file),
                     code: error.code(),
-                    message: escape_unsafe(&error.message),
+                    message: clipped(&escape_unsafe(&error.message), MESSAGE_CHARS),
                 }
             }),
             Outcome::Checked(publication, findings) => {
@@ -248,7 +255,7 @@ impl<W: Write> Report for HtmlReport<'_, W> {
         self.waived.push(|| Waived {
             rule: finding.rule,
             finding: shown(rulebook, line, publication, finding),
-            reason: escape_unsafe(&acceptance.reason),
+            reason: clipped(&escape_unsafe(&acceptance.reason), MESSAGE_CHARS),
         });
         Ok(())
     }
@@ -268,7 +275,7 @@ impl<W: Write> Report for HtmlReport<'_, W> {
         self.waived.push(|| Waived {
             rule: finding.rule,
             finding: aggregate_shown(rulebook, finding),
-            reason: escape_unsafe(&acceptance.reason),
+            reason: clipped(&escape_unsafe(&acceptance.reason), MESSAGE_CHARS),
         });
         Ok(())
     }
@@ -685,5 +692,25 @@ fn more(count: usize, left: Left, words: &Words) -> Markup {
         @if count > 0 {
             p class="more" { (count) " " (words.more[left as usize]) " " (words.not_shown) " " (SHOWN) (per_rule) "." }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_cut_at_a_character() {
+        assert_eq!(clipped("abcdef", 4), "abcd…");
+        assert_eq!(clipped("éé", 2), "éé");
+        assert_eq!(snippet(&"é\u{202e}".repeat(400)).chars().count(), 301);
+    }
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        assert!(link("https://www.legifrance.gouv.fr/").is_some());
+        assert!(link("javascript:alert(1)").is_none());
+        assert!(link(" JavaScript:x").is_none());
+        assert!(link("data:text/html,x").is_none());
     }
 }
