@@ -316,6 +316,8 @@ struct Words {
     counts: [(&'static str, &'static str); 11],
     /// French counts 0 in the singular, English in the plural.
     zero_is_singular: bool,
+    /// `: `, or ` : ` in French.
+    colon: &'static str,
     scope: &'static str,
     stopped_early: &'static str,
     timeline: &'static str,
@@ -354,6 +356,7 @@ const EN: Words = Words {
         ("unreadable file", "unreadable files"),
     ],
     zero_is_singular: false,
+    colon: ": ",
     scope: "Shown",
     stopped_early: "Checking stopped at --max-invalid: later lines were not read.",
     timeline: "Timeline",
@@ -395,6 +398,7 @@ const FR: Words = Words {
         ("fichier illisible", "fichiers illisibles"),
     ],
     zero_is_singular: true,
+    colon: "\u{a0}: ",
     scope: "Affiché",
     stopped_early: "Vérification arrêtée à --max-invalid : les lignes suivantes n'ont pas été lues.",
     timeline: "Chronologie",
@@ -546,7 +550,7 @@ impl<W> HtmlReport<'_, W> {
                         div class="finding" {
                             p class="where" { span class="rule-id" { (escape_unsafe(&rulebook.rules[waived.rule].id)) } }
                             (finding_body(&waived.finding, words))
-                            p { strong { (words.reason) ": " } (waived.reason) }
+                            p { strong { (words.reason) (words.colon) } (waived.reason) }
                         }
                     }
                     (more(self.waived.more(), Left::Waived, words))
@@ -567,7 +571,7 @@ impl<W> HtmlReport<'_, W> {
             @if !self.unreadable.is_empty() {
                 section class="unreadable" {
                     h2 { (words.unreadable) }
-                    ul { @for (file, reason) in &self.unreadable { li { code { (file) } ": " (reason) } } }
+                    ul { @for (file, reason) in &self.unreadable { li { code { (file) } (words.colon) (reason) } } }
                 }
             }
         }
@@ -599,7 +603,7 @@ fn counts(summary: &Summary, words: &Words) -> Markup {
                 }
             }
             @if let Some(scope) = &summary.scope {
-                p { (words.scope) ": " (escape_unsafe(scope)) }
+                p { (words.scope) (words.colon) (escape_unsafe(scope)) }
             }
             @if summary.stopped_early {
                 p class="error-message" { (words.stopped_early) }
@@ -624,7 +628,7 @@ fn rule_section(rule: &Rule, findings: &Kept<Shown>, words: &Words) -> Markup {
                 " · " (findings.count) " " (words.findings.to_lowercase())
             }
             p {
-                strong { (words.law) ": " }
+                strong { (words.law) (words.colon) }
                 (escape_unsafe(&rule.citation.law)) ", " (escape_unsafe(&rule.citation.article))
                 @if let Some(url) = link(&rule.citation.url) {
                     " — " a href=(url) { (url) }
@@ -663,7 +667,7 @@ fn finding_body(finding: &Shown, words: &Words) -> Markup {
             ul class="windows" {
                 @for window in &finding.windows {
                     li {
-                        (words.window) " (" (window.region) ", " (window.round) "): "
+                        (words.window) " (" (window.region) ", " (window.round) ")" (words.colon)
                         (window.local) "; UTC " (window.utc)
                     }
                 }
