@@ -202,3 +202,20 @@ fn waived_findings_and_unreadable_files_have_sections_of_their_own() {
     assert!(page.contains("<strong>1</strong> unreadable file"));
     html::assert_well_formed(&page);
 }
+
+/// A scope asked for (`--rule`) is said, with the findings left outside.
+#[test]
+fn the_scope_asked_for_is_said_with_what_it_leaves_out() {
+    let page = check(
+        &["html", "--rules", RULES, "--rule", "poll-ban", WEEKEND],
+        "",
+    );
+    let scope = &page[page.find("<p>Shown only: ").unwrap()..];
+    assert!(
+        scope.contains("(55 findings outside, not counted above)"),
+        "{}",
+        &scope[..200]
+    );
+    assert!(page.contains("<strong>11</strong> violations"));
+    assert!(!page.contains("id=\"rule-campaign-silence\""));
+}

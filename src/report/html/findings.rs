@@ -319,6 +319,8 @@ struct Words {
     /// `: `, or ` : ` in French.
     colon: &'static str,
     scope: &'static str,
+    /// Findings out of the scope asked for, not counted.
+    outside: &'static str,
     stopped_early: &'static str,
     timeline: &'static str,
     not_on_chart: &'static str,
@@ -357,7 +359,8 @@ const EN: Words = Words {
     ],
     zero_is_singular: false,
     colon: ": ",
-    scope: "Shown",
+    scope: "Shown only",
+    outside: "findings outside, not counted above",
     stopped_early: "Checking stopped at --max-invalid: later lines were not read.",
     timeline: "Timeline",
     not_on_chart: "Not on the chart, but in their rule's section: findings of rules without windows (missing attributes, bursts, balances), of rules in force at all times, and of publications too early for a date they carry.",
@@ -399,7 +402,8 @@ const FR: Words = Words {
     ],
     zero_is_singular: true,
     colon: "\u{a0}: ",
-    scope: "Affiché",
+    scope: "Affichés seulement",
+    outside: "constats hors de ce champ, non comptés ci-dessus",
     stopped_early: "Vérification arrêtée à --max-invalid : les lignes suivantes n'ont pas été lues.",
     timeline: "Chronologie",
     not_on_chart: "Absents du graphique, mais dans la section de leur règle : les constats des règles sans fenêtre (attributs manquants, rafales, équilibres), des règles applicables en tout temps et des publications antérieures à une date qu'elles portent.",
@@ -603,7 +607,7 @@ fn counts(summary: &Summary, words: &Words) -> Markup {
                 }
             }
             @if let Some(scope) = &summary.scope {
-                p { (words.scope) (words.colon) (escape_unsafe(scope)) }
+                p { (words.scope) (words.colon) (escape_unsafe(scope)) " (" (summary.out_of_scope) " " (words.outside) ")" }
             }
             @if summary.stopped_early {
                 p class="error-message" { (words.stopped_early) }
