@@ -327,6 +327,8 @@ struct Words {
     law: &'static str,
     severity: [&'static str; 3],
     findings: &'static str,
+    /// A rule's count of findings, singular and plural.
+    finding_count: (&'static str, &'static str),
     /// What is left out: findings of a rule, invalid lines, waived
     /// findings, waiver warnings.
     more: [&'static str; 4],
@@ -367,6 +369,7 @@ const EN: Words = Words {
     law: "Law",
     severity: ["error", "warning", "info"],
     findings: "Findings",
+    finding_count: ("finding", "findings"),
     more: [
         "more findings of this rule",
         "more invalid lines",
@@ -410,6 +413,7 @@ const FR: Words = Words {
     law: "Loi",
     severity: ["erreur", "avertissement", "information"],
     findings: "Constats",
+    finding_count: ("constat", "constats"),
     more: [
         "autres constats de cette règle",
         "autres lignes invalides",
@@ -629,7 +633,8 @@ fn rule_section(rule: &Rule, findings: &Kept<Shown>, words: &Words) -> Markup {
             }
             p {
                 span class=(format!("severity-{}", severity.name())) { (severity_word(words, severity)) }
-                " · " (findings.count) " " (words.findings.to_lowercase())
+                " · " (findings.count) " "
+                (if findings.count == 1 { words.finding_count.0 } else { words.finding_count.1 })
             }
             p {
                 strong { (words.law) (words.colon) }
