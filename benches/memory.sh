@@ -58,17 +58,17 @@ rss() {
 }
 
 printf '%-12s %-8s %8s\n' input format 'peak MB'
-for format in human short json sarif github junit; do
+for format in human short json sarif github junit html; do
     printf '%-12s %-8s %8s\n' violations "$format" \
         "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/violations.log")"
 done
-for format in json sarif junit; do
+for format in json sarif junit html; do
     printf '%-12s %-8s %8s\n' invalid "$format" \
         "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/invalid.log")"
     printf '%-12s %-8s %8s\n' waived "$format" \
         "$(rss "$scrutin" check --rules "$rules" --format "$format" --waivers "$dir/waivers.yaml" "$dir/violations.log")"
 done
-for format in json sarif junit; do
+for format in json sarif junit html; do
     printf '%-12s %-8s %8s\n' long "$format" \
         "$(rss "$scrutin" check --rules "$rules" --format "$format" "$dir/long.log")"
     printf '%-12s %-8s %8s\n' directives "$format" \

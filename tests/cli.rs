@@ -9,6 +9,8 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/html.rs"]
+mod html;
 mod support;
 
 const RULES: &str = "rules/fr/presidential-2017.yaml";
@@ -275,14 +277,17 @@ fn the_broadcasts_sample_shows_each_overlap_in_every_format() {
     // The late show that overran by one second, line 37.
     let local = "Sat 2017-05-06 00:00 CEST to Sat 2017-05-06 00:00:01 CEST";
     let utc = "[2017-05-05T22:00:00Z, 2017-05-05T22:00:01Z)";
-    for format in ["human", "short", "json", "github", "junit", "sarif"] {
+    for format in ["human", "short", "json", "github", "junit", "sarif", "html"] {
         let (code, stdout) = check_sample(BROADCASTS, format);
         assert_eq!(code, 1, "{format}");
         if format != "human" {
             assert!(stdout.contains(local), "{format}: {stdout}");
         }
         assert!(stdout.contains(utc), "{format}: {stdout}");
-        if format != "sarif" {
+        if format == "html" {
+            html::assert_well_formed(&stdout);
+            insta::assert_snapshot!("broadcasts-html", html::readable(&stdout));
+        } else if format != "sarif" {
             insta::assert_snapshot!(format!("broadcasts-{format}"), stdout);
         }
     }
@@ -304,7 +309,7 @@ fn a_poll_too_early_for_its_registration_says_when_it_may_go_out_in_every_format
                 pollster=P sponsor=S fieldwork=2026-09-25 margin_of_error=3 confidence_level=95% \
                 sample_size=1000 registration=AC-1 registered=2026-09-28\n";
     let local = "allowed from Sat 2026-10-03 22:00 UTC-05:00";
-    for format in ["human", "short", "json", "github", "junit", "sarif"] {
+    for format in ["human", "short", "json", "github", "junit", "sarif", "html"] {
         let output = scrutin()
             .args([
                 "check",
@@ -332,7 +337,10 @@ fn a_poll_too_early_for_its_registration_says_when_it_may_go_out_in_every_format
             assert_eq!(window["start"], Value::Null);
             assert_eq!(window["end"], "2026-10-04T03:00:00Z");
         }
-        if format != "sarif" {
+        if format == "html" {
+            html::assert_well_formed(&stdout);
+            insta::assert_snapshot!("poll-registration-html", html::readable(&stdout));
+        } else if format != "sarif" {
             insta::assert_snapshot!(format!("poll-registration-{format}"), stdout);
         }
     }
@@ -358,7 +366,7 @@ fn aggregate_findings_name_their_range_of_lines_in_every_format() {
         let name = sample
             .trim_start_matches("samples/presidential-2017-")
             .trim_end_matches(".log");
-        for format in ["human", "short", "json", "github", "junit", "sarif"] {
+        for format in ["human", "short", "json", "github", "junit", "sarif", "html"] {
             let (code, stdout) = check_sample(sample, format);
             // Warnings and infos only: no failure at the default --fail-on error.
             assert_eq!(code, 0, "{sample} {format}");
@@ -394,7 +402,10 @@ fn aggregate_findings_name_their_range_of_lines_in_every_format() {
                 ),
                 _ => assert!(stdout.contains(&range), "{format}: {stdout}"),
             }
-            if format != "sarif" {
+            if format == "html" {
+                html::assert_well_formed(&stdout);
+                insta::assert_snapshot!(format!("{name}-html"), html::readable(&stdout));
+            } else if format != "sarif" {
                 insta::assert_snapshot!(format!("{name}-{format}"), stdout);
             }
         }
@@ -1254,7 +1265,7 @@ fn every_output_of_a_provisional_election_says_so() {
         out.split_whitespace().collect::<Vec<_>>().join(" ")
     };
     let scenario = "scenario A: 11 and 25 April 2027";
-    for format in ["human", "short", "github", "json", "sarif", "junit"] {
+    for format in ["human", "short", "github", "json", "sarif", "junit", "html"] {
         let out = run(&["check", "--rules", rules, "--format", format, log]);
         assert!(out.contains(scenario), "check --format {format}: {out}");
     }

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 
 const RULES: &str = "rules/fr/presidential-2017.yaml";
-const FORMATS: [&str; 6] = ["human", "short", "json", "sarif", "github", "junit"];
+const FORMATS: [&str; 7] = ["human", "short", "json", "sarif", "github", "junit", "html"];
 
 /// The weekend sample 40 times over: every report of it is larger than a
 /// pipe holds (64 KiB), so writing it fails once the reader has gone.

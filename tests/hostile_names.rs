@@ -22,7 +22,7 @@ fn every_format_quotes_what_the_log_says() {
          2017-05-06T09:30:00+02:00 outlet=a kind=\u{202e}news\n",
     )
     .unwrap();
-    for format in ["human", "short", "json", "sarif", "github", "junit"] {
+    for format in ["human", "short", "json", "sarif", "github", "junit", "html"] {
         let output = Command::cargo_bin("scrutin")
             .unwrap()
             .args([
@@ -60,11 +60,19 @@ fn text_from_a_rulebook_is_quoted_wherever_it_is_shown() {
         law.contains("\\e[2J"),
         "the title to replace is still in the law file"
     );
-    std::fs::write(dir.join("law.yaml"), law).unwrap();
-    std::fs::copy("rules/fr/presidential-2022.yaml", dir.join("election.yaml")).unwrap();
-    let rules = dir.join("election.yaml");
+    // The French law extends ../eu/law.yaml.
+    let (fr, eu) = (dir.join("fr"), dir.join("eu"));
+    std::fs::create_dir_all(&fr).unwrap();
+    std::fs::create_dir_all(&eu).unwrap();
+    std::fs::copy("rules/eu/law.yaml", eu.join("law.yaml")).unwrap();
+    std::fs::write(fr.join("law.yaml"), law).unwrap();
+    std::fs::copy("rules/fr/presidential-2022.yaml", fr.join("election.yaml")).unwrap();
+    let rules = fr.join("election.yaml");
     let rules = rules.to_str().unwrap();
-    let commands: [&[&str]; 5] = [
+    let log = dir.join("poll.log");
+    std::fs::write(&log, "2022-04-09T10:00:00+02:00 outlet=a kind=poll\n").unwrap();
+    let log = log.to_str().unwrap();
+    let commands: [&[&str]; 8] = [
         &["rules", "show", rules],
         &["explain", "poll-ban", "--rules", rules],
         &["calendar", "--rules", rules],
@@ -78,6 +86,9 @@ fn text_from_a_rulebook_is_quoted_wherever_it_is_shown() {
             "2022-04-09T10:00:00+02:00",
         ],
         &["rules", "vocabulary", rules],
+        &["calendar", "--rules", rules, "--format", "html"],
+        &["check", "--rules", rules, "--format", "html", log],
+        &["check", "--rules", rules, "--format", "human", log],
     ];
     for args in commands {
         let output = Command::cargo_bin("scrutin")
@@ -86,6 +97,17 @@ fn text_from_a_rulebook_is_quoted_wherever_it_is_shown() {
             .output()
             .unwrap();
         let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            !stdout.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if args[0] == "check" {
+            assert!(
+                stdout.contains("\\u{202e}published"),
+                "{args:?}: the title is quoted"
+            );
+        }
         for c in RAW {
             assert!(!stdout.contains(c), "{args:?}: raw {c:?} in\n{stdout}");
         }
@@ -159,7 +181,7 @@ fn every_format_quotes_what_a_structured_source_says() {
     )
     .unwrap();
     for (source, input) in [(&jsonl, "jsonl"), (&csv, "csv"), (&rss, "rss")] {
-        for format in ["human", "short", "json", "sarif", "github", "junit"] {
+        for format in ["human", "short", "json", "sarif", "github", "junit", "html"] {
             let output = Command::cargo_bin("scrutin")
                 .unwrap()
                 .args([

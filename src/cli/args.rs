@@ -111,6 +111,10 @@ pub(crate) struct CheckArgs {
     pub(crate) source: SourceArgs,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
+    /// The language of the words of `html` (messages, rule titles and laws
+    /// are in the rulebook's and scrutin's words).
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub(crate) lang: LangArg,
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub(crate) fail_on: FailOn,
@@ -272,6 +276,10 @@ pub(crate) enum Format {
     Github,
     /// JUnit XML: a test case per rule and file, for CI test reports.
     Junit,
+    /// One page that stands alone, for people and printing: the counts, a
+    /// timeline of the findings over the windows they broke, a section per
+    /// rule broken.
+    Html,
 }
 
 /// The input formats (`--input`).

@@ -7,12 +7,14 @@ use std::path::PathBuf;
 
 use scrutin::audit::{Limits, Report};
 use scrutin::report::{
-    self, ColorChoice, GithubReport, HumanReport, JsonReport, JunitReport, SarifReport, ShortReport,
+    self, ColorChoice, GithubReport, HtmlReport, HumanReport, JsonReport, JunitReport, SarifReport,
+    ShortReport,
 };
 use scrutin::rulebook::Rulebook;
 use scrutin::run::{self, Fix, Log, ScopeRequest};
 
 use super::args::{CheckArgs, Format};
+use scrutin::report::chart::Lang;
 
 /// `scrutin check`, resolved.
 pub(crate) struct CheckSettings {
@@ -29,6 +31,7 @@ pub(crate) struct ReportSettings {
     quiet: bool,
     verbose: bool,
     width: Option<u16>,
+    lang: Lang,
 }
 
 impl From<CheckArgs> for CheckSettings {
@@ -71,6 +74,7 @@ impl From<CheckArgs> for CheckSettings {
                 quiet: args.quiet,
                 verbose: args.verbose,
                 width: args.width,
+                lang: args.lang.into(),
             },
         }
     }
@@ -115,6 +119,7 @@ impl ReportSettings {
             Format::Sarif => Box::new(SarifReport::new(out, rulebook)),
             Format::Github => Box::new(GithubReport::new(out, rulebook)),
             Format::Junit => Box::new(JunitReport::new(out, rulebook)),
+            Format::Html => Box::new(HtmlReport::new(out, rulebook, self.lang)),
         }
     }
 }

@@ -9,7 +9,8 @@
 //! times apart. Each panel has a row per rule and region, local time of the
 //! reader's region on the axis, and each bar's local times and UTC in its
 //! `<title>` (shown on hover). Every text from a rulebook or a log is
-//! escaped by maud.
+//! escaped by maud, and its controls and bidirectional overrides quoted
+//! (`escape_unsafe`), as in every other output.
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -18,6 +19,7 @@ use maud::{Markup, html};
 use super::calendar::Restriction;
 use super::{local_time, utc_window};
 use crate::rulebook::{Rulebook, wall_clock};
+use crate::source::escape_unsafe;
 
 /// The language of the words the chart writes itself (rule titles and
 /// region names are the rulebook's).
@@ -113,6 +115,7 @@ const FR: Words = Words {
 };
 
 /// A finding laid over the window it broke, in its rule's and region's row.
+#[derive(Debug, Clone)]
 pub struct Mark {
     pub rule: usize,
     pub region: usize,
@@ -121,6 +124,18 @@ pub struct Mark {
     pub end: Option<DateTime<Utc>>,
     /// What the mark's `<title>` says (a line of the log, a message).
     pub label: String,
+}
+
+impl Mark {
+    /// Does the mark fall in one of these windows? A rule's row may be
+    /// drawn in several panels (a round's weekend, the next's): a mark
+    /// goes only where its window is.
+    fn within(&self, windows: &[&Restriction]) -> bool {
+        windows.iter().any(|r| match self.end {
+            Some(end) => self.start < r.window.end && end > r.window.start,
+            None => r.window.start <= self.start && self.start < r.window.end,
+        })
+    }
 }
 
 /// What to draw, and for whom.
@@ -274,7 +289,7 @@ pub fn svg(chart: &Chart) -> Markup {
         svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"
             viewBox=(format!("0 0 {WIDTH} {height:.0}")) width="100%"
             font-family="system-ui, sans-serif" font-size="12" aria-labelledby="chart-title" {
-            title id="chart-title" { (title) }
+            title id="chart-title" { (escape_unsafe(&title)) }
             @for panel in &panels {
                 @let top = { let t = y; y += HEADER + AXIS + ROW * panel.rows.len() as f64 + GAP; t };
                 (draw_panel(chart, panel, top))
@@ -312,7 +327,7 @@ fn draw_panel(chart: &Chart, panel: &Panel, top: f64) -> Markup {
                         line class="round" x1=(format!("{x:.1}")) x2=(format!("{x:.1}"))
                             y1=(format!("{rows_top:.1}")) y2=(format!("{bottom:.1}"))
                             stroke="#1a1a1a" stroke-width="1.5" stroke-dasharray="4 3" {
-                            title { (round) " — " (words.polls_close) " " (local_time(close, zone)) " (UTC " (super::utc_time(close)) ")" }
+                            title { (escape_unsafe(&round)) " — " (words.polls_close) " " (local_time(close, zone)) " (UTC " (super::utc_time(close)) ")" }
                         }
                     }
                 }
@@ -333,8 +348,8 @@ fn draw_panel(chart: &Chart, panel: &Panel, top: f64) -> Markup {
                 @let colour = PALETTE[*rule % PALETTE.len()];
                 g class="row" data-rule=(rule_ref.id) data-region=(region_ref.id) {
                     text x="0" y=(format!("{:.1}", y + 14.0)) fill="#1a1a1a" {
-                        (clip(&rule_ref.id, 30)) " · " (clip(&region_ref.id, 16))
-                        title { (rule_ref.title) " — " (region_ref.name) }
+                        (clip(&escape_unsafe(&rule_ref.id), 30)) " · " (clip(&escape_unsafe(&region_ref.id), 16))
+                        title { (escape_unsafe(&rule_ref.title)) " — " (escape_unsafe(&region_ref.name)) }
                     }
                     @for r in windows {
                         @let (x1, x2) = match panel.span {
@@ -344,11 +359,11 @@ fn draw_panel(chart: &Chart, panel: &Panel, top: f64) -> Markup {
                         rect class="window" x=(format!("{x1:.1}")) y=(format!("{:.1}", y + 3.0))
                             width=(format!("{:.1}", (x2 - x1).max(2.0))) height=(format!("{:.1}", ROW - 6.0))
                             fill=(colour) fill-opacity="0.75" {
-                            title { (window_title(rulebook, r, words)) }
+                            title { (escape_unsafe(&window_title(rulebook, r, words))) }
                         }
                     }
                     @if let Some(span) = panel.span {
-                        @for mark in chart.marks.iter().filter(|m| m.rule == *rule && m.region == *region) {
+                        @for mark in chart.marks.iter().filter(|m| m.rule == *rule && m.region == *region && m.within(windows)) {
                             @let x = x_of(span, mark.start);
                             @match mark.end {
                                 Some(end) => {

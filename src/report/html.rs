@@ -4,12 +4,16 @@
 //! inline SVG, no script, nothing fetched), and the served page links its
 //! style so that its Content-Security-Policy can forbid inline code.
 
+mod findings;
+
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::calendar::Restriction;
 use super::chart::{self, Chart, Lang};
 use super::{local_bounds, utc_window};
 use crate::rulebook::Rulebook;
+use crate::source::escape_unsafe;
+pub use findings::{HtmlReport, SHOWN};
 
 /// The style of every page: readable at 375 px, printable, contrast above
 /// WCAG AA.
@@ -33,7 +37,7 @@ pub fn page(lang: Lang, title: &str, style: Style, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
+                title { (escape_unsafe(title)) }
                 @match style {
                     Style::Inline => style { (PreEscaped(STYLE)) },
                     Style::Linked(path) => link rel="stylesheet" href=(path);,
@@ -50,7 +54,7 @@ pub fn provisional(rulebook: &Rulebook, lang: Lang) -> Markup {
         @if let Some(text) = &rulebook.provisional {
             p class="provisional" role="note" {
                 strong { (match lang { Lang::En => "Provisional dates: ", Lang::Fr => "Dates provisoires : " }) }
-                (text)
+                (escape_unsafe(text))
             }
         }
     }
@@ -78,8 +82,8 @@ pub fn windows_table(rulebook: &Rulebook, restrictions: &[Restriction], lang: La
                         @let [s, e] = local_bounds(&r.window, zone);
                         tr {
                             td { (s) } td { (e) }
-                            td { (rulebook.regions[r.region].name) }
-                            td { span class="rule-id" { (rulebook.rules[r.rule].id) } " " (rulebook.rules[r.rule].title) }
+                            td { (escape_unsafe(&rulebook.regions[r.region].name)) }
+                            td { span class="rule-id" { (escape_unsafe(&rulebook.rules[r.rule].id)) } " " (escape_unsafe(&rulebook.rules[r.rule].title)) }
                             td { (utc_window(&r.window)) }
                         }
                     }
@@ -114,7 +118,7 @@ pub fn calendar_page(
         Style::Inline,
         html! {
             main {
-                h1 { (rulebook.title) }
+                h1 { (escape_unsafe(&rulebook.title)) }
                 (provisional(rulebook, lang))
                 h2 { (heading) }
                 figure { (chart::svg(&chart)) }

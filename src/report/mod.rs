@@ -36,6 +36,7 @@ pub use aggregate::{
 };
 pub use convert::ConvertReport;
 pub use github::GithubReport;
+pub use html::HtmlReport;
 pub use human::{ColorChoice, DEFAULT_WIDTH, HumanReport};
 pub use json::JsonReport;
 pub use junit::JunitReport;
