@@ -245,3 +245,62 @@ fn the_language_switch_and_the_keyboard() {
         ])
     );
 }
+
+/// The HTML report of the 2017 sample, opened from a file as an officer
+/// would open it: every finding of a window rule marked on the timeline,
+/// nothing fetched, no accessibility fault; a screenshot kept.
+#[test]
+fn the_html_report_of_the_2017_sample_in_a_browser() {
+    let Some(tools) = tools() else { return };
+    let sample = "samples/presidential-2017-round2-weekend.log";
+    let run = |format: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_scrutin"))
+            .args([
+                "check",
+                "--rules",
+                "rules/fr/presidential-2017.yaml",
+                "--format",
+                format,
+                sample,
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let report: Value = serde_json::from_slice(&run("json")).unwrap();
+    let breaches = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["windows"].as_array().unwrap().len())
+        .sum::<usize>();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, run("html")).unwrap();
+    let driver = Driver::start(&tools.driver);
+    let session = driver.session(&tools.chromium);
+    session.resize(1100, 1400);
+    session.goto(&format!("file://{}", page.display()));
+    let marks = session
+        .run(
+            "return document.querySelectorAll('svg .mark').length;",
+            json!([]),
+        )
+        .as_u64()
+        .unwrap();
+    assert_eq!(marks as usize, breaches);
+    // Nothing to fetch: no resource but the page itself.
+    let fetched = session
+        .run(
+            "return performance.getEntriesByType('resource').length;",
+            json!([]),
+        )
+        .as_u64()
+        .unwrap();
+    assert_eq!(fetched, 0);
+    session.screenshot(&screenshots().join("report-desktop.png"));
+    let faults = audit(&session, &tools.axe);
+    assert!(faults.is_empty(), "{faults:#?}");
+    session.resize(375, 812);
+    assert!(fits(&session), "the report is wider than 375 px");
+}
