@@ -132,7 +132,7 @@ fn an_editor_asks_on_a_phone_sized_screen() {
     session.click(&at);
     fill(&session, "#at", "2017-05-06T09:30");
     let ask = session.find("section[aria-labelledby=ask] button[type=submit]");
-    session.click(&ask);
+    session.click_to_load(&ask);
     assert_eq!(session.text(".verdict"), "BLOCKED");
     assert!(
         session
@@ -147,7 +147,7 @@ fn an_editor_asks_on_a_phone_sized_screen() {
     // Sunday 20:00 Paris, the polls closed: allowed.
     fill(&session, "#at", "2017-05-07T20:00");
     let ask = session.find("section[aria-labelledby=ask] button[type=submit]");
-    session.click(&ask);
+    session.click_to_load(&ask);
     assert_eq!(session.text(".verdict"), "ALLOWED");
 }
 
@@ -177,7 +177,7 @@ fn the_2017_sample_pasted_shows_every_finding() {
     let log = std::fs::read_to_string(sample).unwrap();
     fill(&session, "#log", &log);
     let check = session.find("section[aria-labelledby=schedule] button[type=submit]");
-    session.click(&check);
+    session.click_to_load(&check);
     let shown = session
         .run(
             "return document.querySelectorAll('#results li [class^=severity-]').length;",
@@ -211,7 +211,7 @@ fn the_language_switch_and_the_keyboard() {
     assert_eq!(session.text("h1"), "May this go out now, and if not, when?");
     session.screenshot(&screenshots().join("page-desktop.png"));
     let french = session.find("nav.lang a[lang=fr]");
-    session.click(&french);
+    session.click_to_load(&french);
     assert_eq!(
         session.run("return document.documentElement.lang;", json!([])),
         "fr"

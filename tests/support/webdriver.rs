@@ -159,6 +159,29 @@ impl Session {
         );
     }
 
+    /// Clicks what loads a new page (a form's button, a link), and waits
+    /// until the new page has loaded: a click may return before the
+    /// navigation it starts has replaced the page.
+    pub(crate) fn click_to_load(&self, element: &Element) {
+        self.run("window.__scrutinOldPage = true;", json!([]));
+        self.click(element);
+        let started = Instant::now();
+        loop {
+            let loaded = self.run(
+                "return window.__scrutinOldPage === undefined && document.readyState === 'complete';",
+                json!([]),
+            );
+            if loaded == json!(true) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the page did not load"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub(crate) fn type_into(&self, element: &Element, text: &str) {
         call(
             &format!("{}/element/{}/value", self.url, element.0),
