@@ -321,6 +321,13 @@ fn draw_panel(chart: &Chart, panel: &Panel, top: f64) -> Markup {
                     text x=(format!("{:.1}", x + 2.0)) y=(format!("{:.1}", top + HEADER + 14.0))
                         fill="#333" font-size="11" { (label) }
                 }
+                @for (x, label) in hours(span, zone) {
+                    line class="hour" x1=(format!("{x:.1}")) x2=(format!("{x:.1}"))
+                        y1=(format!("{:.1}", top + HEADER + AXIS - 2.0)) y2=(format!("{bottom:.1}"))
+                        stroke="#e4e4e4" stroke-width="1" {}
+                    text x=(format!("{:.1}", x + 2.0)) y=(format!("{:.1}", top + HEADER + AXIS - 4.0))
+                        fill="#595959" font-size="9" { (label) }
+                }
                 @for (round, close) in round_closes(chart) {
                     @if close >= span.0 && close <= span.1 {
                         @let x = x_of(span, close);
@@ -457,6 +464,31 @@ fn ticks(span: (DateTime<Utc>, DateTime<Utc>), zone: Tz, words: &Words) -> Vec<(
                 format!("{} {}", words.months[day.month0() as usize], day.year())
             };
             out.push((x_of(span, instant), label));
+        }
+        let Some(next) = day.succ_opt() else { break };
+        day = next;
+    }
+    out
+}
+
+/// Lighter gridlines at 06:00, 12:00 and 18:00 local, for a span of a few
+/// days (a round's weekend): when in the day a window opens or closes.
+fn hours(span: (DateTime<Utc>, DateTime<Utc>), zone: Tz) -> Vec<(f64, String)> {
+    let first = span.0.with_timezone(&zone).date_naive();
+    let last = span.1.with_timezone(&zone).date_naive();
+    if (last - first).num_days() > 4 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut day = first;
+    while day <= last {
+        for hour in [6, 12, 18] {
+            if let Some(instant) = wall_clock(zone, day, hour * 60)
+                && instant > span.0
+                && instant < span.1
+            {
+                out.push((x_of(span, instant), format!("{hour:02}:00")));
+            }
         }
         let Some(next) = day.succ_opt() else { break };
         day = next;
