@@ -28,7 +28,12 @@ LUA
 rate() { grep 'Requests/sec' | awk '{print $2}'; }
 health=$(wrk -t2 -c16 -d"${seconds}s" "http://127.0.0.1:$port/healthz" | rate)
 preflight=$(wrk -t2 -c16 -d"${seconds}s" -s "$lua" "http://127.0.0.1:$port/v1/preflight" | rate)
+# The editor's page answering the same question: the answer, the chart and
+# the forms rendered as HTML.
+page=$(wrk -t2 -c16 -d"${seconds}s" "http://127.0.0.1:$port/?ask=1&kind=poll&region=metropole&region=guadeloupe&at=2017-05-05T23%3A40&attributes=pollster%3DIpsos" | rate)
 printf '%-28s %12s\n' endpoint requests/s
 printf '%-28s %12s\n' "GET /healthz (baseline)" "$health"
 printf '%-28s %12s\n' "POST /v1/preflight" "$preflight"
+printf '%-28s %12s\n' "GET /?ask=1 (the page)" "$page"
 awk -v h="$health" -v p="$preflight" 'BEGIN { printf "preflight / baseline: %.2f\n", p / h }'
+awk -v h="$health" -v p="$page" 'BEGIN { printf "page / baseline: %.2f\n", p / h }'
