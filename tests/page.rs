@@ -18,6 +18,7 @@ fn page_server() -> SocketAddr {
             &[
                 "rules/fr/presidential-2017.yaml",
                 "rules/fr/presidential-2027-a.yaml",
+                "rules/uk/general-2024.yaml",
             ],
             Config::default(),
         )
@@ -414,4 +415,121 @@ fn a_french_answer_says_its_days_in_french() {
     assert!(answer.contains("sam. 2017-05-06 09:30 CEST"), "{answer}");
     assert!(answer.contains("dim. 2017-05-07 20:00 CEST"), "{answer}");
     assert!(answer.contains("Au plus tôt"), "{answer}");
+}
+
+/// What the review of the page found, each pinned: odd times never crash
+/// it, the picker moves between elections whose regions differ, a reload
+/// of a check's page goes back to the page, ids are quoted, a question is
+/// bounded like the API's, and a log of invalid lines is not "clean".
+#[test]
+fn the_page_holds_against_odd_requests() {
+    for query in [
+        "at=T",
+        "until=T",
+        "at=a%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9T",
+        "at=2017-05-06T",
+        "at=%C3%A9",
+    ] {
+        let page = get_page(
+            page_server(),
+            &format!("/?ask=1&kind=campaign&{query}"),
+            None,
+        );
+        assert_eq!(page.status, 400, "{query}: {}", page.body);
+        assert!(page.body.contains("role=\"alert\""), "{query}");
+    }
+    // From France to the UK with France's region still in the picker.
+    let uk = get_page(
+        page_server(),
+        "/?rulebook=uk-general-2024&region=metropole",
+        None,
+    );
+    assert_eq!(uk.status, 200, "{}", uk.body);
+    assert!(
+        uk.body
+            .contains("<option value=\"uk-general-2024\" selected>")
+    );
+    // A reload of a check's page (GET) goes back to the page.
+    let reload = answer(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .new_agent()
+            .get(&format!(
+                "http://{}/check?lang=fr&rulebook=fr-presidential-2017",
+                page_server()
+            ))
+            .call()
+            .unwrap(),
+    );
+    assert_eq!(reload.status, 303);
+    assert_eq!(
+        reload.header("location"),
+        Some("/?lang=fr&rulebook=fr-presidential-2017")
+    );
+    // A rulebook id from the address is quoted in the error.
+    let spoof = get_page(page_server(), "/?rulebook=%E2%80%AE%1B%5B2J", None);
+    assert_eq!(spoof.status, 404);
+    assert!(!spoof.body.contains('\u{202e}') && !spoof.body.contains('\u{1b}'));
+    assert!(spoof.body.contains("\\u{202e}"), "{}", spoof.body);
+    // A question larger than /v1/preflight takes.
+    let small = server::start_with(
+        &["rules/fr/presidential-2017.yaml"],
+        Config {
+            max_question_bytes: 1024,
+            ..Config::default()
+        },
+    );
+    let large = get_page(
+        small,
+        &format!("/?ask=1&kind=poll&attributes={}", "x".repeat(2048)),
+        None,
+    );
+    assert_eq!(large.status, 413);
+    assert!(large.body.contains("1024"), "{}", large.body);
+    // Only invalid lines: not "no rule is broken".
+    let invalid = post_form(
+        page_server(),
+        "/check?rulebook=fr-presidential-2017",
+        &[("log", None, b"not a line\nnor this\n")],
+    );
+    assert_eq!(invalid.status, 200);
+    assert_eq!(shown_count(&invalid.body, "invalid"), 2);
+    assert!(!invalid.body.contains("No rule is broken."));
+    // A pasted log too large to put back in the form says so.
+    let line = "2017-05-04T10:00:00+02:00 outlet=a kind=news\n";
+    let big = line.repeat(300 * 1024 / line.len());
+    let checked = post_form(
+        page_server(),
+        "/check?rulebook=fr-presidential-2017",
+        &[("log", None, big.as_bytes())],
+    );
+    assert_eq!(checked.status, 200);
+    assert!(checked.body.contains("not put back here"));
+    assert!(checked.body.contains("No rule is broken."));
+}
+
+/// The French page writes French: colons with their space, severities,
+/// the days of a window.
+#[test]
+fn the_french_page_writes_french() {
+    let page = get_page(
+        page_server(),
+        "/?lang=fr&rulebook=fr-presidential-2017&ask=1&kind=campaign&channel=web&region=metropole&at=2017-05-06T09%3A30",
+        None,
+    );
+    let answer = block(&page.body, "answer");
+    assert!(answer.contains("Question\u{a0}: "), "{answer}");
+    assert!(
+        answer.contains("sam. 2017-05-06 00:00 CEST → dim. 2017-05-07 20:00 CEST"),
+        "{answer}"
+    );
+    let log = b"2017-05-06T10:00:00+02:00 outlet=a kind=campaign channel=web\n";
+    let checked = post_form(
+        page_server(),
+        "/check?rulebook=fr-presidential-2017&lang=fr",
+        &[("log", None, log)],
+    );
+    assert!(checked.body.contains(">erreur<"), "{}", checked.body);
 }

@@ -58,6 +58,10 @@ impl Lang {
                 Some("en") => Lang::En,
                 _ => continue,
             };
+            // `q=0`: not acceptable.
+            if quality <= 0.0 {
+                continue;
+            }
             if best.is_none_or(|(q, _)| quality > q) {
                 best = Some((quality, lang));
             }
@@ -511,6 +515,7 @@ mod tests {
             ("*", Lang::En),
             ("FR", Lang::Fr),
             ("fr;q=abc", Lang::Fr),
+            ("fr;q=0, de", Lang::En),
         ] {
             assert_eq!(Lang::from_header(header), lang, "{header}");
         }

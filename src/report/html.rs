@@ -63,17 +63,25 @@ pub fn provisional(rulebook: &Rulebook, lang: Lang) -> Markup {
 /// The restricted windows as a table, under the chart, for readers who do
 /// not see it (and for printing).
 pub fn windows_table(rulebook: &Rulebook, restrictions: &[Restriction], lang: Lang) -> Markup {
-    let (start, end, region, rule) = match lang {
-        Lang::En => ("Start (local)", "End (local)", "Region", "Rule"),
+    let (start, end, region, rule, caption) = match lang {
+        Lang::En => (
+            "Start (local)",
+            "End (local)",
+            "Region",
+            "Rule",
+            "Restricted windows",
+        ),
         Lang::Fr => (
             "Début (heure locale)",
             "Fin (heure locale)",
             "Région",
             "Règle",
+            "Fenêtres d'interdiction",
         ),
     };
     html! {
-        div class="table-wrap" {
+        // Scrolls sideways on a narrow screen: reachable by the keyboard.
+        div class="table-wrap" tabindex="0" role="region" aria-label=(caption) {
             table class="windows" {
                 thead { tr { th scope="col" { (start) } th scope="col" { (end) } th scope="col" { (region) } th scope="col" { (rule) } th scope="col" { "UTC" } } }
                 tbody {

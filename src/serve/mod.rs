@@ -147,7 +147,9 @@ pub fn router(rulebooks: Rulebooks, config: &Config) -> Router {
         .route("/", get(page::index))
         .route(
             "/check",
-            post(page::check).layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes)),
+            post(page::check)
+                .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+                .get(page::to_page),
         )
         .route("/static/scrutin.css", get(page::style))
         .route("/healthz", get(|| async { "ok\n" }))

@@ -166,7 +166,9 @@ impl Rulebooks {
     ) -> Result<&Rulebook, ApiError> {
         match (query, body) {
             (Some(query), Some(body)) if query != body => Err(ApiError::bad_request(format!(
-                "the query selects rulebook `{query}` and the body `{body}`: give one"
+                "the query selects rulebook `{}` and the body `{}`: give one",
+                escape_unsafe(query),
+                escape_unsafe(body)
             ))),
             (query, body) => self.get(query.or(body)),
         }
@@ -183,7 +185,11 @@ impl Rulebooks {
             let ids: Vec<&str> = self.rulebooks.iter().map(|r| r.id.as_str()).collect();
             ApiError::new(
                 StatusCode::NOT_FOUND,
-                format!("no rulebook `{id}`; served: {}", ids.join(", ")),
+                format!(
+                    "no rulebook `{}`; served: {}",
+                    escape_unsafe(id),
+                    ids.join(", ")
+                ),
             )
         })
     }

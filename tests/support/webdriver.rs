@@ -26,13 +26,25 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
+    /// chromedriver on a port the OS had free a moment before; if another
+    /// process took it meanwhile (tests start drivers side by side), the
+    /// driver exits and another port is tried.
     pub(crate) fn start(driver: &str) -> Driver {
+        for _ in 0..5 {
+            if let Some(started) = Driver::try_start(driver) {
+                return started;
+            }
+        }
+        panic!("chromedriver did not start on any of 5 ports");
+    }
+
+    fn try_start(driver: &str) -> Option<Driver> {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let process = Command::new(driver)
+        let mut process = Command::new(driver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -48,15 +60,16 @@ impl Driver {
                 .and_then(|mut r| r.body_mut().read_json::<Value>().ok())
                 .is_some_and(|v| v["value"]["ready"] == true);
             if ready {
-                break;
+                return Some(Driver { process, base });
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver did not start"
-            );
+            let exited = process.try_wait().ok().flatten().is_some();
+            if exited || started.elapsed() > Duration::from_secs(20) {
+                let _ = process.kill();
+                let _ = process.wait();
+                return None;
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Driver { process, base }
     }
 
     /// A new headless browser, as root can run it on a closed network.

@@ -96,19 +96,14 @@ pub(super) async fn style() -> Response {
 
 /// The rulebook a page asks for (`?rulebook=ID`, else the first served)
 /// and the region of its chart (`?region=`, the first given, else the
-/// rulebook's default).
+/// rulebook's default). Elections have regions of their own: a region the
+/// election chosen does not have (the picker sends the last one shown) is
+/// its default region; a question about it is refused by the question.
 fn selected<'a>(app: &'a App, pairs: &Pairs) -> Result<(&'a Rulebook, usize), ApiError> {
     let rulebook = app.rulebooks.select(first(pairs, "rulebook"), None)?;
-    let region = match first(pairs, "region").filter(|r| !r.is_empty()) {
-        Some(id) => rulebook.region_index(id).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "unknown region `{}`; {}",
-                crate::source::escape_unsafe(id),
-                rulebook.region_hint(id)
-            ))
-        })?,
-        None => rulebook.default_region,
-    };
+    let region = first(pairs, "region")
+        .and_then(|id| rulebook.region_index(id))
+        .unwrap_or(rulebook.default_region);
     Ok((rulebook, region))
 }
 
@@ -120,6 +115,18 @@ pub(super) async fn index(
 ) -> Response {
     let lang = language(&pairs, &headers);
     let now = Utc::now();
+    // A question is no larger than `/v1/preflight` takes.
+    let size: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    if size > app.config.max_question_bytes {
+        let error = ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the question is too large: at most {} bytes",
+                app.config.max_question_bytes
+            ),
+        );
+        return error_page(&app, lang, error);
+    }
     let (rulebook, region) = match selected(&app, &pairs) {
         Ok(found) => found,
         Err(error) => return error_page(&app, lang, error),
@@ -187,6 +194,7 @@ fn asked_of(pairs: &Pairs) -> Asked {
         until: value("until"),
         attributes: value("attributes"),
         log: String::new(),
+        log_not_shown: false,
         input: String::new(),
     }
 }
@@ -211,7 +219,9 @@ fn question(asked: &Asked, rulebook: &Rulebook) -> Result<Question, ApiError> {
         let local = text.len() <= 19
             && text.contains('T')
             && !text.ends_with(['Z', 'z'])
-            && !text[10..].contains(['+', '-', '[']);
+            && text
+                .get(10..)
+                .is_some_and(|time| !time.contains(['+', '-', '[']));
         Some(match (local, text.len()) {
             (true, 16) => format!("{text}:00[{zone}]"),
             (true, _) => format!("{text}[{zone}]"),
@@ -265,7 +275,14 @@ fn read(
 
 /// A page that says what is wrong, where the election cannot be chosen.
 fn error_page(app: &App, lang: Lang, error: ApiError) -> Response {
-    let rulebook = &app.rulebooks.rulebooks[0];
+    let Some(rulebook) = app.rulebooks.rulebooks.first() else {
+        // A library's router with no rulebook: nothing to show but why.
+        return respond(
+            error.status(),
+            lang,
+            maud::html! { p { (error.message()) } },
+        );
+    };
     let asked = Asked::default();
     let view = View {
         lang,
@@ -312,6 +329,18 @@ async fn sent(mut multipart: Multipart, max_bytes: usize) -> Result<Sent, ApiErr
     Ok(sent)
 }
 
+/// `GET /check` (a reload, the back button, a bookmark of a check's
+/// page): the page, for the same election and language.
+pub(super) async fn to_page(Query(pairs): Query<Pairs>) -> Response {
+    let mut to = String::from("/?");
+    for key in ["lang", "rulebook"] {
+        if let Some(value) = first(&pairs, key) {
+            to.push_str(&format!("{key}={}&", view::urlencode(value)));
+        }
+    }
+    axum::response::Redirect::to(to.trim_end_matches(['&', '?'])).into_response()
+}
+
 /// `POST /check`: the schedule pasted or sent, checked as `/v1/check`
 /// would, its findings shown next to their lines.
 pub(super) async fn check(
@@ -325,48 +354,13 @@ pub(super) async fn check(
         Ok(found) => found,
         Err(error) => return error_page(&app, lang, error),
     };
-    let max = app.config.max_body_bytes;
-    let outcome = match multipart {
-        Ok(multipart) => {
-            let upload = Arc::clone(&app.uploads).try_acquire_owned();
-            match upload {
-                Err(_) => Err(ApiError::busy(app.config.max_checks)),
-                Ok(_upload) => {
-                    match tokio::time::timeout(app.config.body_read_timeout, sent(multipart, max))
-                        .await
-                    {
-                        Err(_) => Err(ApiError::new(
-                            StatusCode::REQUEST_TIMEOUT,
-                            format!(
-                                "the log took longer than {} s to send",
-                                app.config.body_read_timeout.as_secs()
-                            ),
-                        )),
-                        Ok(sent) => sent,
-                    }
-                }
-            }
-        }
+    let mut asked = asked_of(&pairs);
+    let checked = match multipart {
+        Ok(multipart) => receive_and_check(&app, rulebook, multipart, &mut asked).await,
         Err(rejection) => Err(ApiError::bad_request(format!(
             "send the form as multipart/form-data: {}",
             rejection.body_text()
         ))),
-    };
-    let (sent, checked) = match outcome {
-        Ok(sent) => {
-            let checked = run_check(&app, rulebook, &sent).await;
-            (sent, checked)
-        }
-        Err(error) => (Sent::default(), Err(error)),
-    };
-    let asked = Asked {
-        log: if sent.file.is_empty() {
-            String::from_utf8_lossy(&sent.log[..sent.log.len().min(256 * 1024)]).into_owned()
-        } else {
-            String::new()
-        },
-        input: sent.input.clone(),
-        ..asked_of(&pairs)
     };
     let (status, outcome) = match &checked {
         Ok(results) => (StatusCode::OK, Outcome::Results(results)),
@@ -387,27 +381,60 @@ pub(super) async fn check(
     respond(status, lang, view::render(&view))
 }
 
-/// Checks what was sent in a check slot, on a blocking thread, as
-/// `/v1/check` does; the findings are collected for the page.
-async fn run_check(app: &Arc<App>, rulebook: &Rulebook, sent: &Sent) -> Result<Results, ApiError> {
-    let body = if sent.file.is_empty() {
-        sent.log.clone()
+/// A pasted log larger than this is not put back in the form (the page
+/// says so): a page that echoes 16 MiB is no page.
+const ECHO_BYTES: usize = 256 * 1024;
+
+/// The log received in an upload slot, within the time to send it, then
+/// opened (gzip decompressed up to the body limit) and checked in a check
+/// slot on a blocking thread, as `/v1/check` does: the upload slot is held
+/// until the check slot is taken, and the body is moved, never copied.
+async fn receive_and_check(
+    app: &Arc<App>,
+    rulebook: &Rulebook,
+    multipart: Multipart,
+    asked: &mut Asked,
+) -> Result<Results, ApiError> {
+    let upload = Arc::clone(&app.uploads)
+        .try_acquire_owned()
+        .map_err(|_| ApiError::busy(app.config.max_checks))?;
+    let max = app.config.max_body_bytes;
+    let sent = tokio::time::timeout(app.config.body_read_timeout, sent(multipart, max))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the log took longer than {} s to send",
+                    app.config.body_read_timeout.as_secs()
+                ),
+            )
+        })??;
+    let Sent { log, file, input } = sent;
+    asked.input = input.chars().take(40).collect();
+    let body = if file.is_empty() {
+        match std::str::from_utf8(&log) {
+            Ok(text) if log.len() <= ECHO_BYTES => asked.log = text.to_owned(),
+            _ => asked.log_not_shown = true,
+        }
+        log
     } else {
-        sent.file.clone()
+        file
     };
-    let asked = match sent.input.as_str() {
+    let format = match input.as_str() {
         "" => None,
         name => Some(Format::from_name(name).ok_or_else(|| {
             ApiError::bad_request(format!(
-                "unknown input `{}`",
-                crate::source::escape_unsafe(name)
+                "unknown input `{}`; one of: {}",
+                crate::source::escape_unsafe(&asked.input),
+                Format::ALL.map(|f| f.name()).join(", ")
             ))
         })?),
     };
     let how = publication::HowToOpen {
-        asked,
+        asked: format,
         hint: None,
-        max_decompressed: Some(app.config.max_body_bytes as u64),
+        max_decompressed: Some(max as u64),
     };
     let opened = publication::open("schedule", io::Cursor::new(body), how)
         .map_err(|e| ApiError::bad_request(format!("the log cannot be read: {e}")))?;
@@ -415,6 +442,7 @@ async fn run_check(app: &Arc<App>, rulebook: &Rulebook, sent: &Sent) -> Result<R
     let permit = Arc::clone(&app.checks)
         .try_acquire_owned()
         .map_err(|_| ApiError::busy(app.config.max_checks))?;
+    drop(upload);
     let id = rulebook.id.clone();
     let app = Arc::clone(app);
     tokio::task::spawn_blocking(move || {

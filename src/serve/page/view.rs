@@ -12,7 +12,7 @@ use crate::check::Violation;
 use crate::preflight::{Answer, Verdict};
 use crate::publication::{Format, Publication};
 use crate::report::chart::{self, Chart, Lang};
-use crate::report::html::{Style, page, provisional};
+use crate::report::html::{Style, page, provisional, windows_table};
 use crate::report::{calendar, local_time, local_window, missing_text, utc_time, utc_window};
 use crate::rulebook::{Rulebook, Severity};
 
@@ -42,6 +42,8 @@ pub(super) struct Asked {
     pub until: String,
     pub attributes: String,
     pub log: String,
+    /// The log pasted was too large to put back in the form.
+    pub log_not_shown: bool,
     pub input: String,
 }
 
@@ -148,6 +150,7 @@ fn timeline_section(view: &View, w: &Words) -> Markup {
             h2 id="timeline" { (w.timeline) }
             p class="hint" { (w.timeline_hint) }
             figure { (chart::svg(&chart)) }
+            (windows_table(view.rulebook, &restrictions, view.lang))
         }
     }
 }
@@ -211,7 +214,7 @@ fn ask_section(view: &View, w: &Words) -> Markup {
             @match &view.outcome {
                 Outcome::Answer { publication, answer } => (answer_block(view, w, publication, answer)),
                 Outcome::AskError(message) => {
-                    div id="answer" class="error-message" role="alert" { strong { (w.error) ": " } (message) }
+                    div id="answer" class="error-message" role="alert" { strong { (w.error) (w.colon) } (message) }
                 }
                 _ => {}
             }
@@ -236,7 +239,7 @@ fn answer_block(view: &View, w: &Words, publication: &Publication, answer: &Answ
         div id="answer" class="answer" role="status" aria-live="polite" {
             p class=(format!("verdict {class}")) data-verdict=(answer.verdict().name()) { (verdict) }
             p {
-                (w.asked) ": " code { (publication.kind()) }
+                (w.asked) (w.colon) code { (publication.kind()) }
                 @if let Some(channel) = publication.channel() { ", " code { (channel) } }
                 ", " (regions.join(", ")) ", "
                 (local(view.lang, publication.instant(), zone)) " (UTC " (utc_time(publication.instant())) ")"
@@ -264,11 +267,11 @@ fn answer_block(view: &View, w: &Words, publication: &Publication, answer: &Answ
                             ul {
                                 @for breach in windows {
                                     @let region = &rulebook.regions[breach.region];
-                                    li { (region.name) ": " (local_window(&breach.window, region.zone)) "; UTC " (utc_window(&breach.window)) }
+                                    li { (region.name) (w.colon) (window_text(view.lang, &breach.window, region.zone)) "; UTC " (utc_window(&breach.window)) }
                                 }
                             }
                         }
-                        p { (w.law) ": " a href=(rule.citation.url) { (rule.citation) } }
+                        p { (w.law) (w.colon) a href=(rule.citation.url) { (rule.citation) } }
                         p class="help" { (rule.help) }
                     }
                 }
@@ -293,7 +296,7 @@ fn answer_block(view: &View, w: &Words, publication: &Publication, answer: &Answ
                         @for upcoming in &answer.upcoming {
                             @let rule = &rulebook.rules[upcoming.rule];
                             @let region = &rulebook.regions[upcoming.region];
-                            li { (rule.title) " — " (region.name) ": " (local_window(&upcoming.window, region.zone)) "; UTC " (utc_window(&upcoming.window)) }
+                            li { (rule.title) " — " (region.name) (w.colon) (window_text(view.lang, &upcoming.window, region.zone)) "; UTC " (utc_window(&upcoming.window)) }
                         }
                     }
                 }
@@ -310,7 +313,12 @@ fn schedule_section(view: &View, w: &Words) -> Markup {
             form method="post" action=(format!("/check?lang={}&rulebook={}#results", view.lang.code(), urlencode(&view.rulebook.id))) enctype="multipart/form-data" {
                 div {
                     label for="log" { (w.paste) }
-                    textarea id="log" name="log" rows="10" spellcheck="false" { (view.asked.log) }
+                    textarea id="log" name="log" rows="10" spellcheck="false" aria-describedby="log-hint" { (view.asked.log) }
+                    @if view.asked.log_not_shown {
+                        span id="log-hint" class="hint" { (w.log_not_shown) }
+                    } @else {
+                        span id="log-hint" class="hint" { (w.log_hint) }
+                    }
                 }
                 div class="fields" {
                     div {
@@ -333,12 +341,33 @@ fn schedule_section(view: &View, w: &Words) -> Markup {
             @match &view.outcome {
                 Outcome::Results(results) => (results_block(w, results)),
                 Outcome::CheckError(message) => {
-                    div id="results" class="error-message" role="alert" { strong { (w.error) ": " } (message) }
+                    div id="results" class="error-message" role="alert" { strong { (w.error) (w.colon) } (message) }
                 }
                 _ => {}
             }
         }
     }
+}
+
+fn severity_word(w: &Words, severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => w.error_word,
+        Severity::Warning => w.warning_word,
+        Severity::Info => w.info_word,
+    }
+}
+
+/// A window in local time, in the page's language: `before …` and `at all
+/// times` as `local_window` says them, the weekdays translated.
+fn window_text(lang: Lang, window: &crate::rulebook::Window, zone: chrono_tz::Tz) -> String {
+    if window.is_always() || window.has_no_start() {
+        return local_window(window, zone);
+    }
+    format!(
+        "{} → {}",
+        local(lang, window.start, zone),
+        local(lang, window.end, zone)
+    )
 }
 
 fn severity_class(severity: Severity) -> &'static str {
@@ -359,12 +388,12 @@ fn results_block(w: &Words, results: &Results) -> Markup {
                 li { strong data-count="publications" { (s.publications) } " " (w.publications) }
                 li { strong data-count="skipped" { (s.skipped) } " " (w.skipped) }
                 li { strong data-count="invalid" { (s.invalid) } " " (w.invalid) }
-                li { strong data-count="violations" { (s.violations) } " " (w.violations) ": "
+                li { strong data-count="violations" { (s.violations) } " " (w.violations) (w.colon)
                     (s.errors) " " (w.errors) ", " (s.warnings) " " (w.warnings) ", " (s.infos) " " (w.infos) }
             }
             @if s.stopped_early { p class="error-message" { (w.stopped_early) } }
             @for file in &results.unreadable { p class="error-message" { (file) } }
-            @if results.lines.is_empty() && results.aggregates.is_empty() && s.violations == 0 {
+            @if s.violations == 0 && s.invalid == 0 {
                 p { (w.no_findings) }
             }
             @for line in &results.lines {
@@ -374,7 +403,7 @@ fn results_block(w: &Words, results: &Results) -> Markup {
                     ul {
                         @for finding in &line.findings {
                             li {
-                                span class=(severity_class(finding.severity)) { (finding.severity.name()) }
+                                span class=(severity_class(finding.severity)) { (severity_word(w, finding.severity)) }
                                 " " span class="rule-id" { "[" (finding.rule) "]" }
                                 " " (w.line) " " (line.line) ":" (finding.column) " — " (finding.message)
                             }
@@ -390,7 +419,7 @@ fn results_block(w: &Words, results: &Results) -> Markup {
                 @for aggregate in &results.aggregates {
                     div class="finding aggregate" {
                         p {
-                            span class=(severity_class(aggregate.severity)) { (aggregate.severity.name()) }
+                            span class=(severity_class(aggregate.severity)) { (severity_word(w, aggregate.severity)) }
                             " " span class="rule-id" { "[" (aggregate.rule) "]" } " " (aggregate.message)
                         }
                         p class="where" { (aggregate.lines) }
