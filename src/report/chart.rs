@@ -69,6 +69,11 @@ impl Lang {
         best.map_or(Lang::En, |(_, lang)| lang)
     }
 
+    /// A weekday's short name: `Sat`, `sam.`.
+    pub fn weekday(self, day: chrono::Weekday) -> &'static str {
+        self.words().days[day.num_days_from_monday() as usize]
+    }
+
     fn words(self) -> &'static Words {
         match self {
             Lang::En => &EN,

@@ -3,7 +3,7 @@
 //! JavaScript. Every text from a rulebook, a form or a log goes through
 //! maud's escaping.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use maud::{Markup, html};
 
 use super::results::{CAP, Results};
@@ -444,24 +444,14 @@ fn results_block(w: &Words, results: &Results) -> Markup {
 }
 
 /// An instant in a zone's local time, its weekday in the page's language
-/// (the rest is the same in both: `2017-05-06 09:30 CEST`).
+/// (the rest is the same in both: `2017-05-06 09:30 CEST`), as the chart
+/// names days.
 fn local(lang: Lang, instant: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
     let text = local_time(instant, zone);
-    if lang == Lang::En {
-        return text;
-    }
-    const DAYS: [(&str, &str); 7] = [
-        ("Mon ", "lun. "),
-        ("Tue ", "mar. "),
-        ("Wed ", "mer. "),
-        ("Thu ", "jeu. "),
-        ("Fri ", "ven. "),
-        ("Sat ", "sam. "),
-        ("Sun ", "dim. "),
-    ];
-    match DAYS.iter().find(|(en, _)| text.starts_with(en)) {
-        Some((en, fr)) => format!("{fr}{}", &text[en.len()..]),
-        None => text,
+    let day = instant.with_timezone(&zone).weekday();
+    match text.strip_prefix(Lang::En.weekday(day)) {
+        Some(rest) if lang != Lang::En => format!("{}{rest}", lang.weekday(day)),
+        _ => text,
     }
 }
 
